@@ -1,0 +1,1 @@
+"""Platform adapters: each turns its platform's traffic into Incoming and renders Replies."""

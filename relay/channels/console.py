@@ -1,0 +1,109 @@
+"""The console channel: a private chat on standard input and output.
+
+`relay chat` talks through it, and `relay run` serves it when no platform token is set. Buttons
+are shown as numbered choices; typing the number presses the button. Without a terminal (a pipe),
+no prompt is printed, so conversations can be scripted.
+"""
+
+import asyncio
+import itertools
+import sys
+import threading
+from typing import TextIO
+
+from relay.channels.base import IncomingHandler
+from relay.messages import Button, ChatKind, ChatRef, Incoming, Platform, Reply, UserRef
+
+PROMPT = "vous › "
+BOT = "relay › "
+INDENT = " " * len(BOT)
+BROADCAST_MARK = "📣 "
+
+
+class ConsoleChannel:
+    platform = Platform.CONSOLE
+
+    def __init__(
+        self,
+        user: UserRef,
+        display_name: str = "",
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+    ) -> None:
+        self.user = user
+        self.chat = ChatRef(user.platform, user.user_id, ChatKind.PRIVATE)
+        self.display_name = display_name
+        self._stdin = stdin or sys.stdin
+        self._stdout = stdout or sys.stdout
+        self._interactive = self._stdin.isatty()
+        self._choices: list[Button] = []
+        self._message_ids = itertools.count(1)
+        self._reader: asyncio.Task[None] | None = None
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+
+    async def start(self, on_incoming: IncomingHandler) -> None:
+        self._reader = asyncio.create_task(self.converse(on_incoming))
+
+    async def stop(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            await asyncio.gather(self._reader, return_exceptions=True)
+
+    async def send(self, chat: ChatRef, reply: Reply) -> str:
+        self._write(BROADCAST_MARK + self._render(reply, numbered=False))
+        return f"console-{next(self._message_ids)}"
+
+    async def converse(self, on_incoming: IncomingHandler) -> None:
+        """Read lines until end of input, answering each one."""
+        self._start_reading()
+        while True:
+            if self._interactive:
+                self._stdout.write(PROMPT)
+                self._stdout.flush()
+            line = await self._lines.get()
+            if line is None:
+                return
+            incoming = self._incoming(line.rstrip("\n"))
+            for reply in await on_incoming(incoming):
+                self._show(reply)
+
+    def _start_reading(self) -> None:
+        # A daemon thread, not asyncio.to_thread: a blocked readline must not keep the process
+        # alive after SIGTERM, which the default executor's shutdown would.
+        loop = asyncio.get_running_loop()
+
+        def read() -> None:
+            try:
+                for line in iter(self._stdin.readline, ""):
+                    loop.call_soon_threadsafe(self._lines.put_nowait, line)
+                loop.call_soon_threadsafe(self._lines.put_nowait, None)
+            except RuntimeError:  # the loop closed while we waited for input: relay is stopping
+                return
+
+        threading.Thread(target=read, name="console-stdin", daemon=True).start()
+
+    def _incoming(self, line: str) -> Incoming:
+        choice = line.strip()
+        if choice.isdigit() and 1 <= int(choice) <= len(self._choices):
+            action = self._choices[int(choice) - 1].action
+            return Incoming(self.chat, self.user, display_name=self.display_name, action=action)
+        return Incoming(self.chat, self.user, text=line, display_name=self.display_name)
+
+    def _show(self, reply: Reply) -> None:
+        self._choices = [button for row in reply.buttons for button in row]
+        self._write(BOT + self._render(reply, numbered=True))
+
+    def _render(self, reply: Reply, numbered: bool) -> str:
+        lines = reply.text.split("\n")
+        if reply.link:
+            lines.append(reply.link)
+        buttons = [button for row in reply.buttons for button in row]
+        if numbered:
+            lines.extend(f"  {n}. {button.label}" for n, button in enumerate(buttons, start=1))
+            if buttons:
+                lines.append("(tapez le numéro de votre choix)")
+        return ("\n" + INDENT).join(lines)
+
+    def _write(self, text: str) -> None:
+        self._stdout.write(text + "\n\n")
+        self._stdout.flush()

@@ -1,0 +1,21 @@
+"""Chat commands: declared once, routed from every channel, never platform-specific."""
+
+from relay.commands.base import Command, Context, Feature, Role, Services
+from relay.commands.help import help_feature
+from relay.commands.router import Router
+from relay.commands.subscriptions import FEATURE as SUBSCRIPTIONS
+
+
+def build_router(services: Services) -> Router:
+    """The router with every feature; /aide lists whatever the router ends up holding."""
+    router_holder: list[Router] = []
+
+    def commands_for(coordinator: bool) -> list[Command]:
+        return router_holder[0].commands_for(coordinator)
+
+    router = Router(services, [help_feature(commands_for), SUBSCRIPTIONS])
+    router_holder.append(router)
+    return router
+
+
+__all__ = ["Command", "Context", "Feature", "Role", "Router", "Services", "build_router"]

@@ -1,0 +1,112 @@
+"""The command router: one entry point from every channel, never raising."""
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+
+from rapidfuzz import process
+
+from relay.commands.base import Action, Command, Context, Feature, Handler, Role, Services
+from relay.messages import ChatKind, Incoming, Platform, Reply
+from relay.textnorm import clean_input, fold
+
+log = logging.getLogger(__name__)
+
+MAX_INPUT_CHARS = 4000
+
+APOLOGY = "Désolé, une erreur inattendue s'est produite. Réessayez dans un instant."
+REFUSED = "Désolé, cette commande est réservée aux coordinateurs du CLS."
+UNKNOWN_COMMAND = "Je ne connais pas la commande « /{name} »."
+DID_YOU_MEAN = " Vouliez-vous dire /{suggestion} ?"
+SEE_HELP = " Tapez /aide pour la liste des commandes."
+NOT_UNDERSTOOD = "Je n'ai pas compris « {text} »."
+EMPTY_MESSAGE = "Je n'ai rien reçu. Tapez /aide pour voir ce que je sais faire."
+EXPIRED_BUTTON = "Ce bouton n'est plus valable. Tapez /aide pour recommencer."
+
+FreeTextHandler = Callable[[Context], Awaitable[Sequence[Reply]]]
+
+
+class Router:
+    def __init__(
+        self,
+        services: Services,
+        features: Iterable[Feature],
+        free_text: FreeTextHandler | None = None,
+    ) -> None:
+        self.services = services
+        self.commands: list[Command] = []
+        self._by_word: dict[str, Command] = {}
+        self._actions: list[Action] = []
+        self._free_text = free_text
+        for feature in features:
+            for command in feature.commands:
+                self.commands.append(command)
+                for word in (command.name, *command.aliases):
+                    self._by_word[fold(word)] = command
+            self._actions.extend(feature.actions)
+
+    def is_coordinator(self, incoming: Incoming) -> bool:
+        # The shell user running `relay chat` already has the coordinator's powers (`relay post`).
+        return incoming.user.platform is Platform.CONSOLE or self.services.settings.is_coordinator(
+            incoming.user
+        )
+
+    def commands_for(self, coordinator: bool) -> list[Command]:
+        return [c for c in self.commands if coordinator or c.role is Role.EVERYONE]
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Answer one message or button press; an unexpected error becomes an apology."""
+        try:
+            return list(await self._dispatch(incoming))
+        except Exception:
+            log.exception("command failed (platform=%s)", incoming.chat.platform)
+            return [Reply(APOLOGY)]
+
+    async def _dispatch(self, incoming: Incoming) -> Sequence[Reply]:
+        coordinator = self.is_coordinator(incoming)
+        if incoming.action is not None:
+            return await self._press(incoming, coordinator)
+        text = clean_input(incoming.text, MAX_INPUT_CHARS)
+        private = incoming.chat.kind is ChatKind.PRIVATE
+        if not text:
+            return [Reply(EMPTY_MESSAGE)] if private or incoming.addressed_to_bot else []
+        word, _, args = text.partition(" ")
+        if word.startswith("/"):
+            name = fold(word[1:].split("@", 1)[0])
+            command = self._by_word.get(name)
+            if command is None:
+                return [Reply(self._unknown(name))]
+            return await self._run(
+                command, Context(incoming, args.strip(), self.services, coordinator)
+            )
+        if not (private or incoming.addressed_to_bot):
+            return []
+        command = self._by_word.get(fold(word))
+        context = Context(incoming, args.strip() if command else text, self.services, coordinator)
+        if command is not None:
+            return await self._run(command, context)
+        if self._free_text is not None:
+            return await self._free_text(context)
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        return [Reply(NOT_UNDERSTOOD.format(text=shown) + SEE_HELP)]
+
+    async def _run(self, command: Command, context: Context) -> Sequence[Reply]:
+        if command.role is Role.COORDINATOR and not context.is_coordinator:
+            return [Reply(REFUSED)]
+        return await command.handler(context)
+
+    async def _press(self, incoming: Incoming, coordinator: bool) -> Sequence[Reply]:
+        action_text = incoming.action or ""
+        for action in self._actions:
+            if action_text.startswith(action.prefix):
+                if action.role is Role.COORDINATOR and not coordinator:
+                    return [Reply(REFUSED)]
+                args = action_text.removeprefix(action.prefix)
+                handler: Handler = action.handler
+                return await handler(Context(incoming, args, self.services, coordinator))
+        return [Reply(EXPIRED_BUTTON)]
+
+    def _unknown(self, name: str) -> str:
+        shown = name[:40]
+        match = process.extractOne(name, list(self._by_word), score_cutoff=75)
+        hint = DID_YOU_MEAN.format(suggestion=self._by_word[match[0]].name) if match else SEE_HELP
+        return UNKNOWN_COMMAND.format(name=shown) + hint

@@ -1,0 +1,1 @@
+"""Scheduled work: reminders, feeds, reports."""

@@ -1,0 +1,81 @@
+"""The neutral message model: what every channel turns platform traffic into, and back."""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Platform(StrEnum):
+    TELEGRAM = "telegram"
+    SLACK = "slack"
+    CONSOLE = "console"
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True, order=True)
+class UserRef:
+    """A person on a platform, written `platform:id` (as in RELAY_COORDINATORS)."""
+
+    platform: Platform
+    user_id: str
+
+    @classmethod
+    def parse(cls, text: str) -> "UserRef":
+        platform, sep, user_id = text.strip().partition(":")
+        if not sep or not user_id.strip():
+            raise ValueError(f"expected platform:id, got {text.strip()!r}")
+        try:
+            return cls(Platform(platform.strip().lower()), user_id.strip())
+        except ValueError:
+            names = ", ".join(p.value for p in Platform)
+            raise ValueError(f"unknown platform {platform!r} (expected one of {names})") from None
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+
+@dataclass(frozen=True)
+class ChatRef:
+    """A conversation a message can be sent to: a private chat, a group, a Slack channel."""
+
+    platform: Platform
+    address: str
+    kind: ChatKind = ChatKind.PRIVATE
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a user did: a line of text, or a press on a button (`action`)."""
+
+    chat: ChatRef
+    user: UserRef
+    text: str = ""
+    display_name: str = ""
+    action: str | None = None
+    is_coordinator: bool = False
+    is_chat_admin: bool = False
+    addressed_to_bot: bool = True
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice offered under a reply; pressing it comes back as an Incoming with `action`."""
+
+    label: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot says back: plain text (channels escape and format it), a link, buttons."""
+
+    text: str
+    link: str | None = None
+    buttons: tuple[tuple[Button, ...], ...] = field(default=())
+    edit_origin: bool = (
+        False  # replace the message whose button was pressed, where the platform can
+    )

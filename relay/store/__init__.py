@@ -1,0 +1,1 @@
+"""Persistence: tables, engines and the few queries the services need."""

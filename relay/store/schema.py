@@ -1,0 +1,55 @@
+"""Creating and migrating the schema with Alembic, from inside relay's event loop."""
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
+
+from relay.store.db import Database
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+# Tables kept up to date by hand-written migrations (full-text indexes), not by autogenerate.
+UNMANAGED_TABLE_PREFIXES = ("directory_fts",)
+
+
+def is_managed_by_alembic(obj: Any, name: str | None, type_: str, *_: Any) -> bool:
+    return not (type_ == "table" and name and name.startswith(UNMANAGED_TABLE_PREFIXES))
+
+
+def alembic_config(url: str | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if url:
+        config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+async def upgrade(database: Database) -> tuple[str | None, str | None]:
+    """Bring the schema to the newest revision; returns (revision before, revision after)."""
+    config = alembic_config()
+
+    def _upgrade(connection: Connection) -> tuple[str | None, str | None]:
+        before = MigrationContext.configure(connection).get_current_revision()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        after = MigrationContext.configure(connection).get_current_revision()
+        return before, after
+
+    async with database.engine.begin() as connection:
+        return await connection.run_sync(_upgrade)
+
+
+async def current_revision(database: Database) -> str | None:
+    async with database.engine.connect() as connection:
+        return await connection.run_sync(
+            lambda c: MigrationContext.configure(c).get_current_revision()
+        )
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -1,0 +1,57 @@
+"""Alembic migrations: from empty to head, idempotent, and matching the models."""
+
+import os
+import subprocess
+import sys
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from relay.store import schema
+from relay.store.db import Database
+
+
+def relay_command(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "relay", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+        check=False,
+    )
+
+
+async def test_upgrade_from_empty_reaches_head_and_matches_the_models(database_url: str) -> None:
+    database = Database(database_url)
+    try:
+        before, after = await schema.upgrade(database)
+        assert (before, after) == (None, schema.head_revision())
+        async with database.engine.connect() as connection:
+            differences = await connection.run_sync(
+                lambda c: compare_metadata(
+                    MigrationContext.configure(
+                        c, opts={"include_object": schema.is_managed_by_alembic}
+                    ),
+                    SQLModel.metadata,
+                )
+            )
+        assert differences == []
+    finally:
+        await database.close()
+
+
+async def test_db_upgrade_twice_is_a_no_op(database_url: str) -> None:
+    env = {"RELAY_DATABASE_URL": database_url}
+    first = relay_command("db", "upgrade", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "mis à jour" in first.stdout
+    second = relay_command("db", "upgrade", env=env)
+    assert second.returncode == 0, second.stderr
+    assert "déjà à jour" in second.stdout
+    database = Database(database_url)
+    try:
+        assert await schema.current_revision(database) == schema.head_revision()
+    finally:
+        await database.close()
