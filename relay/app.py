@@ -1,4 +1,5 @@
-"""The composition root: builds the store, the router and the channels; starts and stops them."""
+"""The composition root: builds the store, the services, the channels and the delivery engine;
+starts them and stops them."""
 
 import asyncio
 import logging
@@ -6,9 +7,11 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from relay.announcements import Announcements
 from relay.channels.base import Channel
 from relay.channels.console import ConsoleChannel
 from relay.commands import Router, Services, build_router
+from relay.delivery import DeliveryEngine
 from relay.messages import Platform, UserRef
 from relay.settings import Settings
 from relay.store import schema
@@ -22,17 +25,30 @@ NO_TOKEN = (
     "Aucun jeton Telegram ni Slack n'est configuré (RELAY_TELEGRAM_TOKEN, RELAY_SLACK_BOT_TOKEN) : "
     "relay sert la console à la place."
 )
+SHUTDOWN_GRACE_SECONDS = 5.0
+CHAT_DRAIN_SECONDS = 10.0  # at the end of `relay chat` input, broadcasts still going out
 
 
 class Relay:
-    """One running relay: its settings, database, themes and command router."""
+    """One relay: settings, database, services, router and delivery engine."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.db = Database(settings.database_url)
         self.themes = ThemeCatalogue.load(settings.themes_file)
-        self.services = Services(settings=settings, db=self.db, themes=self.themes)
+        self.announcements = Announcements(self.db, self.themes, settings)
+        self.engine = DeliveryEngine(
+            self.db, settings, self.announcements.views, self.announcements.on_finished
+        )
+        self.announcements.notices = self.engine
+        self.services = Services(
+            settings=settings, db=self.db, themes=self.themes, announcements=self.announcements
+        )
         self.router: Router = build_router(self.services)
+
+    def platform_channels(self) -> list[Channel]:
+        """The Telegram and Slack channels whose tokens are set."""
+        return []
 
     async def close(self) -> None:
         await self.db.close()
@@ -49,11 +65,37 @@ async def opened(settings: Settings) -> AsyncIterator[Relay]:
         await relay.close()
 
 
+@asynccontextmanager
+async def delivering(relay: Relay, channels: list[Channel]) -> AsyncIterator[None]:
+    """Channels receiving and the delivery engine sending, until the block ends."""
+    for channel in channels:
+        relay.engine.add_channel(channel)
+    relay.engine.start()
+    started: list[Channel] = []
+    try:
+        for channel in channels:
+            await channel.start(relay.router.handle)
+            started.append(channel)
+        yield
+    finally:
+        for channel in reversed(started):
+            await channel.stop()
+        await relay.engine.stop(SHUTDOWN_GRACE_SECONDS)
+
+
 async def chat(settings: Settings, user: UserRef) -> None:
-    """`relay chat`: one console conversation until end of input."""
+    """`relay chat`: one console conversation until end of input; broadcasts are delivered."""
     async with opened(settings) as relay:
         console = ConsoleChannel(user)
-        await console.converse(relay.router.handle)
+        relay.engine.add_channel(console)
+        for channel in relay.platform_channels():
+            relay.engine.add_channel(channel)
+        relay.engine.start()
+        try:
+            await console.converse(relay.router.handle)
+            await relay.engine.drain(CHAT_DRAIN_SECONDS)
+        finally:
+            await relay.engine.stop(SHUTDOWN_GRACE_SECONDS)
 
 
 async def run(settings: Settings) -> None:
@@ -63,12 +105,10 @@ async def run(settings: Settings) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     async with opened(settings) as relay:
-        channels: list[Channel] = []
-        print(NO_TOKEN, flush=True)
-        channels.append(ConsoleChannel(CONSOLE_USER))
-        for channel in channels:
-            await channel.start(relay.router.handle)
-        log.info("relay is running with %s", ", ".join(c.platform for c in channels))
-        await stop.wait()
-        for channel in reversed(channels):
-            await channel.stop()
+        channels = relay.platform_channels()
+        if not channels:
+            print(NO_TOKEN, flush=True)
+            channels = [ConsoleChannel(CONSOLE_USER)]
+        async with delivering(relay, channels):
+            log.info("relay is running: %s", ", ".join(c.platform for c in channels))
+            await stop.wait()

@@ -79,3 +79,40 @@ class Reply:
     edit_origin: bool = (
         False  # replace the message whose button was pressed, where the platform can
     )
+
+
+class AnnouncementKind(StrEnum):
+    EVENT = "evenement"
+    CALL_FOR_PROJECTS = "appel_a_projets"
+    INFORMATION = "information"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    AnnouncementKind.EVENT: "Événement",
+    AnnouncementKind.CALL_FOR_PROJECTS: "Appel à projets",
+    AnnouncementKind.INFORMATION: "Information",
+}
+
+
+@dataclass(frozen=True)
+class AnnouncementView:
+    """An announcement as partners receive it, before any platform formatting.
+
+    Every field is plain text exactly as its author typed it; each channel escapes it for its
+    own markup, so `Réunion <CPTS> & MSP` arrives as typed.
+    """
+
+    kind: AnnouncementKind
+    text: str
+    title: str = ""
+    link: str | None = None
+    date_label: str | None = None  # "le 12/12/2026" or "avant le 15/01/2027", already French
+    theme_labels: tuple[str, ...] = ()
+    source_label: str | None = None  # "proposé par un partenaire", "flux ARS Pays de la Loire"
+
+
+Outgoing = Reply | AnnouncementView

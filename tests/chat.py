@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from relay.app import Relay
-from relay.messages import Button, ChatKind, ChatRef, Incoming, Platform, Reply, UserRef
+from relay.messages import Button, ChatKind, ChatRef, Incoming, Outgoing, Platform, Reply, UserRef
 from relay.store import subscribers
 
 
@@ -17,7 +17,7 @@ class ChatUser:
     name: str = "Camille"
     is_chat_admin: bool = False
     addressed: bool = True
-    last: list[Reply] = field(default_factory=list)
+    last: list[Outgoing] = field(default_factory=list)
 
     @classmethod
     def private(
@@ -50,7 +50,8 @@ class ChatUser:
         return "\n".join(reply.text for reply in self.last)
 
     def buttons(self) -> list[Button]:
-        return [button for reply in self.last for row in reply.buttons for button in row]
+        replies = [reply for reply in self.last if isinstance(reply, Reply)]
+        return [button for reply in replies for row in reply.buttons for button in row]
 
     async def press(self, label_part: str) -> str:
         matching = [b for b in self.buttons() if label_part in b.label]

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from relay.app import Relay
-from relay.messages import ChatKind, ChatRef, Incoming, Platform, UserRef
+from relay.messages import ChatKind, ChatRef, Incoming, Platform, Reply, UserRef
 from relay.store import subscribers
 from tests.chat import ChatUser
 
@@ -149,7 +149,7 @@ async def test_theme_buttons_toggle_and_show_the_state(relay: Relay) -> None:
     await user.say("/themes")
     assert not any(b.label.startswith("✅") for b in user.buttons())
     await user.press("Santé mentale")
-    assert user.last[0].edit_origin
+    assert isinstance(user.last[0], Reply) and user.last[0].edit_origin
     assert "✅ Santé mentale" in [b.label for b in user.buttons()]
     assert await user.stored_themes() == {"sante-mentale"}
     await user.press("Santé mentale")
@@ -204,11 +204,11 @@ async def test_group_chatter_is_ignored_unless_addressed(relay: Relay) -> None:
 
 
 async def test_help_shows_coordinator_commands_only_to_coordinators(relay: Relay) -> None:
-    partner = ChatUser.private(relay)
-    coordinator = ChatUser.private(relay, "1000")
-    assert "coordinateurs" not in await partner.say("/aide")
-    # Coordinator-only commands arrive with the delivery features; the section appears with them.
-    assert "/abonner" in await coordinator.say("/aide")
+    partner = await ChatUser.private(relay).say("/aide")
+    coordinator = await ChatUser.private(relay, "1000").say("/aide")
+    assert "/proposer" in partner and "/proposer" in coordinator
+    assert "/diffuser" not in partner and "coordinateurs" not in partner
+    assert "Réservé aux coordinateurs" in coordinator and "/diffuser #thème" in coordinator
 
 
 async def test_a_failing_handler_becomes_an_apology_and_a_logged_traceback(

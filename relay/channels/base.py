@@ -9,10 +9,10 @@ parses error strings:
 - `MessageRejected`: the platform refused this message (bad markup, too long); do not retry.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
-from relay.messages import ChatRef, Incoming, Platform, Reply
+from relay.messages import ChatRef, Incoming, Outgoing, Platform
 
 
 class SendError(Exception):
@@ -55,11 +55,12 @@ class ChannelDown(SendError):
     """The channel as a whole cannot work (revoked token): stop it loudly, not per message."""
 
 
-IncomingHandler = Callable[[Incoming], Awaitable[list[Reply]]]
+IncomingHandler = Callable[[Incoming], Awaitable[list[Outgoing]]]
 
 
 class Channel(Protocol):
-    """A platform adapter. It never touches the database; the core hands it what to say."""
+    """A platform adapter. It never touches the database and never paces itself: the delivery
+    engine decides when each part is sent, within the platform's limits."""
 
     platform: Platform
 
@@ -67,7 +68,10 @@ class Channel(Protocol):
         """Begin receiving; every Incoming goes to `on_incoming`, whose replies are rendered."""
 
     async def stop(self) -> None:
-        """Stop receiving and release connections; in-flight sends may finish."""
+        """Stop receiving and release connections."""
 
-    async def send(self, chat: ChatRef, reply: Reply) -> str:
-        """Send one message to a chat; returns the platform's message id or raises SendError."""
+    def render(self, message: Outgoing) -> Sequence[object]:
+        """The platform messages (parts) that carry `message`, in order; usually one."""
+
+    async def send(self, chat: ChatRef, part: object) -> str:
+        """Send one rendered part to a chat; returns the platform's message id or raises."""

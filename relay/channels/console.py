@@ -9,15 +9,25 @@ import asyncio
 import itertools
 import sys
 import threading
+from collections.abc import Sequence
 from typing import TextIO
 
 from relay.channels.base import IncomingHandler
-from relay.messages import Button, ChatKind, ChatRef, Incoming, Platform, Reply, UserRef
+from relay.messages import (
+    AnnouncementView,
+    Button,
+    ChatKind,
+    ChatRef,
+    Incoming,
+    Outgoing,
+    Platform,
+    Reply,
+    UserRef,
+)
 
 PROMPT = "vous › "
 BOT = "relay › "
 INDENT = " " * len(BOT)
-BROADCAST_MARK = "📣 "
 
 
 class ConsoleChannel:
@@ -49,8 +59,12 @@ class ConsoleChannel:
             self._reader.cancel()
             await asyncio.gather(self._reader, return_exceptions=True)
 
-    async def send(self, chat: ChatRef, reply: Reply) -> str:
-        self._write(BROADCAST_MARK + self._render(reply, numbered=False))
+    def render(self, message: Outgoing) -> Sequence[object]:
+        return [message]
+
+    async def send(self, chat: ChatRef, part: object) -> str:
+        assert isinstance(part, Reply | AnnouncementView)
+        self._write(BOT + self._render(part, numbered=False))
         return f"console-{next(self._message_ids)}"
 
     async def converse(self, on_incoming: IncomingHandler) -> None:
@@ -89,15 +103,18 @@ class ConsoleChannel:
             return Incoming(self.chat, self.user, display_name=self.display_name, action=action)
         return Incoming(self.chat, self.user, text=line, display_name=self.display_name)
 
-    def _show(self, reply: Reply) -> None:
-        self._choices = [button for row in reply.buttons for button in row]
-        self._write(BOT + self._render(reply, numbered=True))
+    def _show(self, message: Outgoing) -> None:
+        if isinstance(message, Reply):
+            self._choices = [button for row in message.buttons for button in row]
+        self._write(BOT + self._render(message, numbered=True))
 
-    def _render(self, reply: Reply, numbered: bool) -> str:
-        lines = reply.text.split("\n")
-        if reply.link:
-            lines.append(reply.link)
-        buttons = [button for row in reply.buttons for button in row]
+    def _render(self, message: Outgoing, numbered: bool) -> str:
+        if isinstance(message, AnnouncementView):
+            return ("\n" + INDENT).join(announcement_lines(message))
+        lines = message.text.split("\n")
+        if message.link:
+            lines.append(message.link)
+        buttons = [button for row in message.buttons for button in row]
         if numbered:
             lines.extend(f"  {n}. {button.label}" for n, button in enumerate(buttons, start=1))
             if buttons:
@@ -107,3 +124,18 @@ class ConsoleChannel:
     def _write(self, text: str) -> None:
         self._stdout.write(text + "\n\n")
         self._stdout.flush()
+
+
+def announcement_lines(view: AnnouncementView) -> list[str]:
+    """An announcement as plain text lines, the way the console shows it."""
+    heading = f"📣 {view.kind.label}" + (f" — {view.title}" if view.title else "")
+    lines = [heading, *view.text.split("\n")]
+    if view.date_label:
+        lines.append(f"📅 {view.date_label}")
+    if view.link and view.link not in view.text:
+        lines.append(f"🔗 {view.link}")
+    if view.theme_labels:
+        lines.append("Thèmes : " + ", ".join(view.theme_labels))
+    if view.source_label:
+        lines.append(view.source_label)
+    return lines

@@ -1,6 +1,7 @@
 """Chat commands: declared once, routed from every channel, never platform-specific."""
 
 from relay.commands.base import Command, Context, Feature, Role, Services
+from relay.commands.broadcast import FEATURE as BROADCAST
 from relay.commands.help import help_feature
 from relay.commands.router import Router
 from relay.commands.subscriptions import FEATURE as SUBSCRIPTIONS
@@ -13,7 +14,7 @@ def build_router(services: Services) -> Router:
     def commands_for(coordinator: bool) -> list[Command]:
         return router_holder[0].commands_for(coordinator)
 
-    router = Router(services, [help_feature(commands_for), SUBSCRIPTIONS])
+    router = Router(services, [help_feature(commands_for), SUBSCRIPTIONS, BROADCAST])
     router_holder.append(router)
     return router
 

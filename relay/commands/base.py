@@ -3,11 +3,15 @@
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from relay.messages import ChatKind, Incoming, Reply
+from relay.messages import ChatKind, Incoming, Outgoing
 from relay.settings import Settings
 from relay.store.db import Database
 from relay.themes import ThemeCatalogue
+
+if TYPE_CHECKING:
+    from relay.announcements import Announcements
 
 
 class Role(StrEnum):
@@ -22,6 +26,7 @@ class Services:
     settings: Settings
     db: Database
     themes: ThemeCatalogue
+    announcements: "Announcements"
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ class Context:
         return self.in_private_chat or self.incoming.is_chat_admin or self.is_coordinator
 
 
-Handler = Callable[[Context], Awaitable[Sequence[Reply]]]
+Handler = Callable[[Context], Awaitable[Sequence[Outgoing]]]
 
 
 @dataclass(frozen=True)

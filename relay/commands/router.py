@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from rapidfuzz import process
 
 from relay.commands.base import Action, Command, Context, Feature, Handler, Role, Services
-from relay.messages import ChatKind, Incoming, Platform, Reply
+from relay.messages import ChatKind, Incoming, Outgoing, Platform, Reply
 from relay.textnorm import clean_input, fold
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ NOT_UNDERSTOOD = "Je n'ai pas compris « {text} »."
 EMPTY_MESSAGE = "Je n'ai rien reçu. Tapez /aide pour voir ce que je sais faire."
 EXPIRED_BUTTON = "Ce bouton n'est plus valable. Tapez /aide pour recommencer."
 
-FreeTextHandler = Callable[[Context], Awaitable[Sequence[Reply]]]
+FreeTextHandler = Callable[[Context], Awaitable[Sequence[Outgoing]]]
 
 
 class Router:
@@ -53,7 +53,7 @@ class Router:
     def commands_for(self, coordinator: bool) -> list[Command]:
         return [c for c in self.commands if coordinator or c.role is Role.EVERYONE]
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
+    async def handle(self, incoming: Incoming) -> list[Outgoing]:
         """Answer one message or button press; an unexpected error becomes an apology."""
         try:
             return list(await self._dispatch(incoming))
@@ -61,7 +61,7 @@ class Router:
             log.exception("command failed (platform=%s)", incoming.chat.platform)
             return [Reply(APOLOGY)]
 
-    async def _dispatch(self, incoming: Incoming) -> Sequence[Reply]:
+    async def _dispatch(self, incoming: Incoming) -> Sequence[Outgoing]:
         coordinator = self.is_coordinator(incoming)
         if incoming.action is not None:
             return await self._press(incoming, coordinator)
@@ -89,12 +89,12 @@ class Router:
         shown = text if len(text) <= 60 else text[:59] + "…"
         return [Reply(NOT_UNDERSTOOD.format(text=shown) + SEE_HELP)]
 
-    async def _run(self, command: Command, context: Context) -> Sequence[Reply]:
+    async def _run(self, command: Command, context: Context) -> Sequence[Outgoing]:
         if command.role is Role.COORDINATOR and not context.is_coordinator:
             return [Reply(REFUSED)]
         return await command.handler(context)
 
-    async def _press(self, incoming: Incoming, coordinator: bool) -> Sequence[Reply]:
+    async def _press(self, incoming: Incoming, coordinator: bool) -> Sequence[Outgoing]:
         action_text = incoming.action or ""
         for action in self._actions:
             if action_text.startswith(action.prefix):

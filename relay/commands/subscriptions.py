@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from relay.commands.base import Action, Command, Context, Feature
 from relay.messages import Button, Reply
-from relay.store import subscribers
+from relay.store import privacy, subscribers
 from relay.store.models import Subscriber
 from relay.themes import ALL_THEMES, Theme, ThemeCatalogue, ThemeMatch
 
@@ -208,9 +208,7 @@ async def forget(ctx: Context) -> Sequence[Reply]:
     incoming = ctx.incoming
     chat_address = incoming.chat.address if ctx.may_manage_chat else None
     async with ctx.services.db.write() as session:
-        await subscribers.forget(
-            session, incoming.chat.platform.value, incoming.user.user_id, chat_address
-        )
+        await privacy.forget_user(session, incoming.user, chat_address)
     return [Reply(FORGOTTEN, edit_origin=True)]
 
 

@@ -1,8 +1,16 @@
 """Tables. Times are stored in UTC; chat addresses are platform-neutral strings."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -47,3 +55,78 @@ class Subscription(SQLModel, table=True):
     )
     theme: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Announcement(SQLModel, table=True):
+    """Something to relay: written by a coordinator, proposed by a partner, or brought by a feed.
+
+    Its life: draft (a coordinator's preview) or proposed (awaiting moderation) -> queued (its
+    deliveries are written) -> summarised; or cancelled / rejected.
+    """
+
+    __tablename__ = "announcements"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    title: str = Field(default="", max_length=300)
+    text: str
+    link: str | None = Field(default=None, max_length=2000)
+    event_date: date | None = None
+    source: str = Field(max_length=16, index=True)  # coordinator | proposal | feed
+    source_name: str | None = Field(default=None, max_length=200)  # the feed's name
+    status: str = Field(max_length=16, index=True)
+    author: str | None = Field(default=None, max_length=100, index=True)  # platform:user id
+    origin_platform: str | None = Field(default=None, max_length=16)
+    origin_address: str | None = Field(default=None, max_length=64)
+    decision_reason: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
+    queued_at: datetime | None = Field(default=None, sa_column=_utc_column(True, index=True))
+    summarised_at: datetime | None = Field(default=None, sa_column=_utc_column(True))
+
+
+class AnnouncementTheme(SQLModel, table=True):
+    __tablename__ = "announcement_themes"
+
+    announcement_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("announcements.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    theme: str = Field(max_length=64, primary_key=True)
+
+
+class Delivery(SQLModel, table=True):
+    """One announcement to one chat: the outbox row, and afterwards the relay log.
+
+    pending -> sending (claimed, with a lease) -> sent | failed | gone. A row left in `sending`
+    by a crashed process is claimed again once its lease has expired.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("announcement_id", "subscriber_id", name="uq_delivery"),
+        Index("ix_deliveries_due", "platform", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    )
+    announcement_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("announcements.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    # Kept (as NULL) when the subscriber asks to be forgotten: the count stays in the report.
+    subscriber_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("subscribers.id", ondelete="SET NULL"), index=True),
+    )
+    platform: str = Field(max_length=16)
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    lease_until: datetime | None = Field(default=None, sa_column=_utc_column(True))
+    last_error: str | None = Field(default=None, max_length=500)
+    platform_message_id: str | None = Field(default=None, max_length=100)
+    sent_at: datetime | None = Field(default=None, sa_column=_utc_column(True, index=True))

@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, and_, delete, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from relay.messages import ChatKind, ChatRef
+from relay.messages import ChatKind, ChatRef, Platform
 from relay.store.dialect import insert_ignoring_duplicates, is_postgresql
 from relay.store.models import Subscriber, Subscription, utcnow
 
@@ -135,3 +135,34 @@ async def listing(session: AsyncSession) -> Sequence[SubscriberView]:
         )
         for s, themes in (await session.execute(query)).all()
     ]
+
+
+async def deactivate(session: AsyncSession, reasons: dict[int, str]) -> None:
+    """Mark chats unreachable (bot blocked, removed, archived), each with the platform's reason."""
+    for subscriber_id, reason in reasons.items():
+        subscriber = await session.get(Subscriber, subscriber_id)
+        if subscriber is not None:
+            subscriber.active = False
+            subscriber.inactive_reason = reason[:200]
+            subscriber.updated_at = utcnow()
+
+
+async def move(session: AsyncSession, subscriber_id: int, new_address: str) -> None:
+    """The chat now lives elsewhere (a Telegram group became a supergroup)."""
+    subscriber = await session.get(Subscriber, subscriber_id)
+    if subscriber is None:
+        return
+    existing = await find(
+        session, ChatRef(Platform(subscriber.platform), new_address, ChatKind(subscriber.chat_kind))
+    )
+    if existing is not None and existing.id != subscriber_id:
+        # The new address already subscribed on its own: keep its row, merge our themes into it.
+        themes = await session.execute(
+            select(Subscription.theme).where(col(Subscription.subscriber_id) == subscriber_id)
+        )
+        await add_themes(session, existing, themes.scalars())
+        subscriber.active = False
+        subscriber.inactive_reason = f"migré vers {new_address}"
+    else:
+        subscriber.address = new_address
+    subscriber.updated_at = utcnow()

@@ -1,0 +1,385 @@
+"""Announcements as the core sees them: composing, previewing, moderating, queueing, summarising."""
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from relay.messages import (
+    AnnouncementKind,
+    AnnouncementView,
+    Button,
+    ChatKind,
+    ChatRef,
+    Platform,
+    Reply,
+    UserRef,
+)
+from relay.settings import Settings
+from relay.store import announcements as store
+from relay.store import outbox
+from relay.store.db import Database
+from relay.store.models import Announcement
+from relay.textnorm import fold
+from relay.themes import ALL_THEMES, ThemeCatalogue
+
+SOURCE_COORDINATOR, SOURCE_PROPOSAL, SOURCE_FEED = "coordinator", "proposal", "feed"
+
+PLATFORM_LABELS = {"telegram": "Telegram", "slack": "Slack", "console": "console"}
+ALL_THEMES_LABEL = "tous les thèmes"
+PREVIEW = "Aperçu de la diffusion n°{id}, telle que les partenaires la recevront ci-dessus."
+RECIPIENTS = "Destinataires : {total} chat(s) ({detail})."
+NO_RECIPIENT = "Aucun chat n'est abonné à ces thèmes pour l'instant : personne ne la recevrait."
+SEND, CANCEL = "Envoyer", "Annuler"
+QUEUED = "C'est parti : la diffusion n°{id} part vers {total} chat(s). Je vous enverrai le bilan."
+QUEUED_NOBODY = "Diffusion n°{id} enregistrée, mais aucun chat n'est abonné à ces thèmes."
+CANCELLED = "Diffusion n°{id} annulée : rien n'a été envoyé."
+NOT_A_DRAFT = "La diffusion n°{id} n'est plus en attente d'envoi."
+SUMMARY = (
+    "Bilan de la diffusion n°{id} « {title} » : "
+    "{sent} remis, {failed} en échec, {gone} injoignable(s)."
+)
+SUMMARY_LINE = "• {platform} : {sent} remis, {failed} en échec, {gone} injoignable(s)"
+PROPOSED = (
+    "Merci ! Votre proposition n°{id} a été transmise aux coordinateurs du CLS. "
+    "Je vous dirai si elle est relayée."
+)
+TO_COORDINATORS = "Proposition n°{id} d'un partenaire ({who}) :\n\n{text}\n\nThèmes : {themes}"
+MODERATION_HELP = "Valider : /valider {id} #thème…   Refuser : /refuser {id} motif"
+NO_THEME_FOUND = "aucun détecté (précisez-les avec /valider {id} #thème)"
+APPROVE, REJECT = "Valider", "Refuser"
+APPROVED = "Proposition n°{id} validée : elle part vers {total} chat(s)."
+REJECTED = "Proposition n°{id} refusée. Le partenaire en est informé."
+APPROVED_FOR_PARTNER = (
+    "Bonne nouvelle : votre proposition n°{id} a été validée et relayée par le CLS. Merci !"
+)
+REJECTED_FOR_PARTNER = "Votre proposition n°{id} n'a pas été retenue par les coordinateurs du CLS."
+REASON = " Motif : {reason}"
+NOT_PENDING = "Je ne trouve pas de proposition n°{id} en attente de décision."
+NEEDS_THEMES = "Précisez au moins un thème pour la proposition n°{id} : /valider {id} #thème"
+DATE_LABELS = {
+    AnnouncementKind.CALL_FOR_PROJECTS: "Date limite : {date}",
+    AnnouncementKind.EVENT: "Date : {date}",
+    AnnouncementKind.INFORMATION: "Date : {date}",
+}
+SOURCE_LABELS = {
+    SOURCE_PROPOSAL: "Proposé par un partenaire du CLS",
+    SOURCE_FEED: "Source : {name}",
+}
+
+SEND_ACTION, CANCEL_ACTION = "send:", "cancel:"
+APPROVE_ACTION, REJECT_ACTION = "approve:", "reject:"
+
+_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)]")
+_DAY_MONTH = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b")
+_CALL_WORDS = ("appel a projet", "appel a candidature", "appel a manifestation", "aap ", "ami ")
+_EVENT_WORDS = ("forum", "journee", "conference", "atelier", "webinaire", "reunion", "colloque")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a coordinator or partner wrote, understood."""
+
+    text: str
+    themes: tuple[str, ...]
+    unknown_themes: tuple[str, ...]
+    kind: AnnouncementKind
+    title: str
+    link: str | None
+    event_date: date | None
+
+
+class Notices(Protocol):
+    async def notify(self, chat: ChatRef, reply: Reply) -> bool: ...
+
+    def wake(self) -> None: ...
+
+
+def understand(
+    text: str, catalogue: ThemeCatalogue, today: date, leading_tags_only: bool = True
+) -> Draft:
+    """Read `#theme #theme message…`: themes from the leading hashtags, then kind, link, date."""
+    words = text.split()
+    tags: list[str] = []
+    while words and words[0].startswith("#"):
+        tags.append(words.pop(0))
+    body = " ".join(words) if leading_tags_only else text
+    themes: list[str] = []
+    unknown: list[str] = []
+    for tag in tags:
+        match = catalogue.parse(tag)
+        if match.everything:
+            themes.append(ALL_THEMES)
+        themes.extend(t.slug for t in match.themes)
+        unknown.extend(word for word, _ in match.unknown)
+    link_match = _URL.search(body)
+    title, _, rest = body.partition("\n")
+    if not rest.strip():
+        title, rest = "", body
+    return Draft(
+        text=rest.strip(),
+        themes=tuple(dict.fromkeys(themes)),
+        unknown_themes=tuple(unknown),
+        kind=guess_kind(body),
+        title=title.strip()[:300],
+        link=link_match.group(0) if link_match else None,
+        event_date=find_date(body, today),
+    )
+
+
+def guess_kind(text: str) -> AnnouncementKind:
+    folded = fold(text) + " "
+    if any(word in folded for word in _CALL_WORDS):
+        return AnnouncementKind.CALL_FOR_PROJECTS
+    if any(word in folded for word in _EVENT_WORDS) or _DAY_MONTH.search(text):
+        return AnnouncementKind.EVENT
+    return AnnouncementKind.INFORMATION
+
+
+def find_date(text: str, today: date) -> date | None:
+    """The first dd/mm[/yyyy] in a text; without a year, its next occurrence from today."""
+    for match in _DAY_MONTH.finditer(text):
+        day, month, year_text = int(match[1]), int(match[2]), match[3]
+        year = today.year if year_text is None else int(year_text)
+        if year < 100:
+            year += 2000
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue
+        if year_text is None and found < today:
+            found = found.replace(year=year + 1)
+        return found
+    return None
+
+
+def themes_in_text(text: str, catalogue: ThemeCatalogue) -> tuple[str, ...]:
+    """Themes a free text talks about, through the catalogue's names and aliases."""
+    folded = f" {' '.join(fold(text).split())} "
+    found = []
+    for theme in catalogue:
+        names = (theme.label, theme.slug.replace("-", " "), *theme.aliases)
+        if any(f" {' '.join(fold(name).split())} " in folded for name in names):
+            found.append(theme.slug)
+    return tuple(found)
+
+
+def recipients_line(counts: Counter[str]) -> str:
+    total = sum(counts.values())
+    if not total:
+        return NO_RECIPIENT
+    detail = ", ".join(f"{PLATFORM_LABELS.get(p, p)} : {n}" for p, n in sorted(counts.items()))
+    return RECIPIENTS.format(total=total, detail=detail)
+
+
+def _theme_labels(themes: Sequence[str], catalogue: ThemeCatalogue) -> tuple[str, ...]:
+    return tuple(ALL_THEMES_LABEL if t == ALL_THEMES else catalogue.label(t) for t in themes)
+
+
+class Announcements:
+    """The announcement service; `notices` (the delivery engine) is attached by the app."""
+
+    def __init__(self, db: Database, catalogue: ThemeCatalogue, settings: Settings) -> None:
+        self.db = db
+        self.catalogue = catalogue
+        self.settings = settings
+        self.notices: Notices | None = None
+
+    def view(self, announcement: Announcement, themes: Sequence[str]) -> AnnouncementView:
+        kind = AnnouncementKind(announcement.kind)
+        date_label = None
+        if announcement.event_date:
+            shown = announcement.event_date.strftime("%d/%m/%Y")
+            date_label = DATE_LABELS[kind].format(date=shown)
+        source_label = SOURCE_LABELS.get(announcement.source)
+        if source_label:
+            source_label = source_label.format(name=announcement.source_name or "flux")
+        return AnnouncementView(
+            kind=kind,
+            text=announcement.text,
+            title=announcement.title,
+            link=announcement.link,
+            date_label=date_label,
+            theme_labels=_theme_labels(themes, self.catalogue),
+            source_label=source_label,
+        )
+
+    async def views(self, ids: Sequence[int]) -> dict[int, AnnouncementView]:
+        """The delivery engine's view source."""
+        async with self.db.read() as session:
+            found = await store.get_many(session, ids)
+            return {i: self.view(a, await store.themes_of(session, i)) for i, a in found.items()}
+
+    async def create(
+        self,
+        draft: Draft,
+        source: str,
+        status: str,
+        author: UserRef | None,
+        origin: ChatRef | None,
+        source_name: str | None = None,
+    ) -> tuple[int, Counter[str]]:
+        """Store a new announcement; returns its number and its recipients per platform."""
+        announcement = Announcement(
+            kind=draft.kind.value,
+            title=draft.title,
+            text=draft.text,
+            link=draft.link,
+            event_date=draft.event_date,
+            source=source,
+            source_name=source_name,
+            status=status,
+            author=str(author) if author else None,
+            origin_platform=origin.platform.value if origin else None,
+            origin_address=origin.address if origin else None,
+        )
+        async with self.db.write() as session:
+            announcement_id = await store.add(session, announcement, draft.themes)
+            if status == store.QUEUED:
+                await store.queue(session, announcement)
+            counts = await outbox.count_recipients(session, draft.themes)
+        if status == store.QUEUED:
+            self._wake()
+        return announcement_id, counts
+
+    async def preview(self, announcement_id: int) -> list[AnnouncementView | Reply]:
+        async with self.db.read() as session:
+            announcement = await store.get(session, announcement_id)
+            assert announcement is not None
+            themes = await store.themes_of(session, announcement_id)
+            counts = await outbox.count_recipients(session, themes)
+        buttons = (
+            (
+                Button(SEND, f"{SEND_ACTION}{announcement_id}"),
+                Button(CANCEL, f"{CANCEL_ACTION}{announcement_id}"),
+            ),
+        )
+        text = PREVIEW.format(id=announcement_id) + "\n" + recipients_line(counts)
+        return [self.view(announcement, themes), Reply(text, buttons=buttons)]
+
+    async def send_draft(self, announcement_id: int) -> Reply:
+        async with self.db.write() as session:
+            announcement = await store.get(session, announcement_id)
+            if announcement is None or announcement.status != store.DRAFT:
+                return Reply(NOT_A_DRAFT.format(id=announcement_id), edit_origin=True)
+            total = await store.queue(session, announcement)
+        self._wake()
+        template = QUEUED if total else QUEUED_NOBODY
+        return Reply(template.format(id=announcement_id, total=total), edit_origin=True)
+
+    async def cancel_draft(self, announcement_id: int) -> Reply:
+        async with self.db.write() as session:
+            announcement = await store.get(session, announcement_id)
+            if announcement is None or announcement.status != store.DRAFT:
+                return Reply(NOT_A_DRAFT.format(id=announcement_id), edit_origin=True)
+            announcement.status = store.CANCELLED
+        return Reply(CANCELLED.format(id=announcement_id), edit_origin=True)
+
+    async def propose(self, draft: Draft, author: UserRef, origin: ChatRef, who: str) -> Reply:
+        suggested = draft.themes or themes_in_text(draft.text, self.catalogue)
+        draft = Draft(**{**draft.__dict__, "themes": suggested})
+        announcement_id, _ = await self.create(
+            draft, SOURCE_PROPOSAL, store.PROPOSED, author, origin
+        )
+        await self._ask_coordinators(announcement_id, draft, who)
+        return Reply(PROPOSED.format(id=announcement_id))
+
+    async def _ask_coordinators(self, announcement_id: int, draft: Draft, who: str) -> None:
+        themes = ", ".join(_theme_labels(draft.themes, self.catalogue))
+        text = TO_COORDINATORS.format(
+            id=announcement_id,
+            who=who,
+            text=draft.text,
+            themes=themes or NO_THEME_FOUND.format(id=announcement_id),
+        )
+        text += "\n\n" + MODERATION_HELP.format(id=announcement_id)
+        row = [Button(REJECT, f"{REJECT_ACTION}{announcement_id}")]
+        if draft.themes:
+            row.insert(0, Button(APPROVE, f"{APPROVE_ACTION}{announcement_id}"))
+        for coordinator in sorted(self.settings.coordinators):
+            chat = ChatRef(coordinator.platform, coordinator.user_id, ChatKind.PRIVATE)
+            await self._notify(chat, Reply(text, buttons=(tuple(row),)))
+
+    async def approve(self, announcement_id: int, themes: Sequence[str]) -> Reply:
+        async with self.db.write() as session:
+            announcement = await store.get(session, announcement_id)
+            if announcement is None or announcement.status != store.PROPOSED:
+                return Reply(NOT_PENDING.format(id=announcement_id), edit_origin=True)
+            if themes:
+                await store.set_themes(session, announcement_id, themes)
+            elif not await store.themes_of(session, announcement_id):
+                return Reply(NEEDS_THEMES.format(id=announcement_id))
+            total = await store.queue(session, announcement)
+            origin = _origin(announcement)
+        self._wake()
+        if origin:
+            await self._notify(origin, Reply(APPROVED_FOR_PARTNER.format(id=announcement_id)))
+        return Reply(APPROVED.format(id=announcement_id, total=total), edit_origin=True)
+
+    async def reject(self, announcement_id: int, reason: str) -> Reply:
+        async with self.db.write() as session:
+            announcement = await store.get(session, announcement_id)
+            if announcement is None or announcement.status != store.PROPOSED:
+                return Reply(NOT_PENDING.format(id=announcement_id), edit_origin=True)
+            announcement.status = store.REJECTED
+            announcement.decision_reason = reason[:500] or None
+            origin = _origin(announcement)
+        if origin:
+            text = REJECTED_FOR_PARTNER.format(id=announcement_id)
+            if reason:
+                text += REASON.format(reason=reason)
+            await self._notify(origin, Reply(text))
+        return Reply(REJECTED.format(id=announcement_id), edit_origin=True)
+
+    async def on_finished(
+        self, announcement: Announcement, progress: dict[str, Counter[str]]
+    ) -> None:
+        """The delivery engine finished an announcement: its author gets the summary."""
+        origin = _origin(announcement)
+        if origin is None or announcement.source == SOURCE_PROPOSAL:
+            return
+        await self._notify(origin, Reply(summary_text(announcement, progress)))
+
+    async def _notify(self, chat: ChatRef, reply: Reply) -> None:
+        if self.notices is not None:
+            await self.notices.notify(chat, reply)
+
+    def _wake(self) -> None:
+        if self.notices is not None:
+            self.notices.wake()
+
+
+def summary_text(announcement: Announcement, progress: dict[str, Counter[str]]) -> str:
+    totals: Counter[str] = Counter()
+    for counts in progress.values():
+        totals.update(counts)
+    title = announcement.title or announcement.text.split("\n")[0]
+    title = title if len(title) <= 60 else title[:59] + "…"
+    lines = [
+        SUMMARY.format(
+            id=announcement.id,
+            title=title,
+            sent=totals[outbox.SENT],
+            failed=totals[outbox.FAILED],
+            gone=totals[outbox.GONE],
+        )
+    ]
+    if len(progress) > 1:
+        for platform, counts in sorted(progress.items()):
+            lines.append(
+                SUMMARY_LINE.format(
+                    platform=PLATFORM_LABELS.get(platform, platform),
+                    sent=counts[outbox.SENT],
+                    failed=counts[outbox.FAILED],
+                    gone=counts[outbox.GONE],
+                )
+            )
+    return "\n".join(lines)
+
+
+def _origin(announcement: Announcement) -> ChatRef | None:
+    if not (announcement.origin_platform and announcement.origin_address):
+        return None
+    return ChatRef(Platform(announcement.origin_platform), announcement.origin_address)

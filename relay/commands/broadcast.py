@@ -1,0 +1,165 @@
+"""Coordinators broadcast (/diffuser); partners propose (/proposer); coordinators moderate."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from relay.announcements import (
+    APPROVE_ACTION,
+    CANCEL_ACTION,
+    REJECT_ACTION,
+    SEND_ACTION,
+    SOURCE_COORDINATOR,
+    Announcements,
+    understand,
+)
+from relay.commands.base import Action, Command, Context, Feature, Role
+from relay.commands.router import EXPIRED_BUTTON
+from relay.messages import Outgoing, Reply
+from relay.store import announcements as store
+from relay.themes import ALL_THEMES
+
+BROADCAST_USAGE = (
+    "Écrivez les thèmes (avec #) puis le message, par exemple :\n"
+    "/diffuser #sante-mentale #jeunes Forum santé mentale des jeunes le 12/12 à Pornic "
+    "https://exemple.fr\n#tout l'envoie à tous les abonnés."
+)
+BROADCAST_NO_THEME = (
+    "Indiquez au moins un thème avec #, avant le message : /diffuser #addictions Votre message…"
+)
+BROADCAST_NO_TEXT = "Le message est vide. " + BROADCAST_USAGE
+UNKNOWN_TAG = "Thème inconnu : {tags}. Tapez /themes pour la liste."
+PROPOSE_USAGE = (
+    "Décrivez l'information à relayer, par exemple :\n"
+    "/proposer Appel à projets ARS prévention 2027, dépôt avant le 15/01 https://exemple.fr"
+)
+APPROVE_USAGE = "Usage : /valider <numéro> [#thème…], par exemple : /valider 12 #prevention"
+REJECT_USAGE = "Usage : /refuser <numéro> [motif], par exemple : /refuser 12 hors territoire"
+BAD_NUMBER = "« {text} » n'est pas un numéro de proposition."
+
+
+def _announcements(ctx: Context) -> Announcements:
+    return ctx.services.announcements
+
+
+def _today(ctx: Context) -> datetime:
+    return datetime.now(ctx.services.settings.zone)
+
+
+async def broadcast(ctx: Context) -> Sequence[Outgoing]:
+    if not ctx.args:
+        return [Reply(BROADCAST_USAGE)]
+    draft = understand(ctx.args, ctx.services.themes, _today(ctx).date())
+    if draft.unknown_themes:
+        return [Reply(UNKNOWN_TAG.format(tags=", ".join(draft.unknown_themes)))]
+    if not draft.themes:
+        return [Reply(BROADCAST_NO_THEME)]
+    if not draft.text:
+        return [Reply(BROADCAST_NO_TEXT)]
+    service = _announcements(ctx)
+    announcement_id, _ = await service.create(
+        draft, SOURCE_COORDINATOR, store.DRAFT, ctx.incoming.user, ctx.incoming.chat
+    )
+    return await service.preview(announcement_id)
+
+
+async def send_draft(ctx: Context) -> Sequence[Outgoing]:
+    number = _number(ctx.args)
+    return [await _announcements(ctx).send_draft(number) if number else Reply(EXPIRED_BUTTON)]
+
+
+async def cancel_draft(ctx: Context) -> Sequence[Outgoing]:
+    number = _number(ctx.args)
+    return [await _announcements(ctx).cancel_draft(number) if number else Reply(EXPIRED_BUTTON)]
+
+
+async def propose(ctx: Context) -> Sequence[Outgoing]:
+    if not ctx.args:
+        return [Reply(PROPOSE_USAGE)]
+    draft = understand(ctx.args, ctx.services.themes, _today(ctx).date())
+    who = ctx.incoming.display_name or str(ctx.incoming.user)
+    return [await _announcements(ctx).propose(draft, ctx.incoming.user, ctx.incoming.chat, who)]
+
+
+def _number(text: str) -> int | None:
+    digits = text.lstrip("#n°").strip()
+    return int(digits) if digits.isdigit() and len(digits) < 10 else None
+
+
+async def approve(ctx: Context) -> Sequence[Outgoing]:
+    first, _, rest = ctx.args.partition(" ")
+    if not first:
+        return [Reply(APPROVE_USAGE)]
+    number = _number(first)
+    if number is None:
+        return [Reply(BAD_NUMBER.format(text=first[:20]) + "\n" + APPROVE_USAGE)]
+    themes: list[str] = []
+    if rest.strip():
+        match = ctx.services.themes.parse(rest)
+        if match.unknown:
+            tags = ", ".join(word for word, _ in match.unknown)
+            return [Reply(UNKNOWN_TAG.format(tags=tags))]
+        themes = [ALL_THEMES] if match.everything else [t.slug for t in match.themes]
+    return [await _announcements(ctx).approve(number, themes)]
+
+
+async def reject(ctx: Context) -> Sequence[Outgoing]:
+    first, _, reason = ctx.args.partition(" ")
+    if not first:
+        return [Reply(REJECT_USAGE)]
+    number = _number(first)
+    if number is None:
+        return [Reply(BAD_NUMBER.format(text=first[:20]) + "\n" + REJECT_USAGE)]
+    return [await _announcements(ctx).reject(number, reason.strip())]
+
+
+async def approve_button(ctx: Context) -> Sequence[Outgoing]:
+    number = _number(ctx.args)
+    return [await _announcements(ctx).approve(number, []) if number else Reply(EXPIRED_BUTTON)]
+
+
+async def reject_button(ctx: Context) -> Sequence[Outgoing]:
+    number = _number(ctx.args)
+    return [await _announcements(ctx).reject(number, "") if number else Reply(EXPIRED_BUTTON)]
+
+
+FEATURE = Feature(
+    commands=[
+        Command(
+            "proposer",
+            "proposer une information à relayer par le CLS",
+            propose,
+            aliases=("propose",),
+            usage="<texte>",
+        ),
+        Command(
+            "diffuser",
+            "diffuser un message aux abonnés de ces thèmes",
+            broadcast,
+            aliases=("broadcast",),
+            role=Role.COORDINATOR,
+            usage="#thème… <texte>",
+        ),
+        Command(
+            "valider",
+            "relayer une proposition de partenaire",
+            approve,
+            aliases=("approve",),
+            role=Role.COORDINATOR,
+            usage="<n> [#thème…]",
+        ),
+        Command(
+            "refuser",
+            "refuser une proposition de partenaire",
+            reject,
+            aliases=("reject",),
+            role=Role.COORDINATOR,
+            usage="<n> [motif]",
+        ),
+    ],
+    actions=[
+        Action(SEND_ACTION, send_draft, Role.COORDINATOR),
+        Action(CANCEL_ACTION, cancel_draft, Role.COORDINATOR),
+        Action(APPROVE_ACTION, approve_button, Role.COORDINATOR),
+        Action(REJECT_ACTION, reject_button, Role.COORDINATOR),
+    ],
+)

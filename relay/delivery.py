@@ -1,0 +1,386 @@
+"""The delivery engine: one worker per channel drains the outbox within the platform's limits.
+
+Each worker claims due deliveries in small batches (a lease marks them as its own), sends them
+through its channel at the pace the platform allows, and records the outcomes in small batches.
+A crash loses nothing: claimed rows whose lease expires are claimed again. A chat receives a
+message twice only if the process died after the platform accepted it and before the outcome
+was written: at most `concurrency` sends in flight plus one recorder flush
+(RECORD_INTERVAL_SECONDS of sends) per worker.
+"""
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from relay.channels.base import (
+    Channel,
+    ChannelDown,
+    ChatMoved,
+    MessageRejected,
+    RecipientGone,
+    RetryLater,
+)
+from relay.messages import AnnouncementView, ChatKind, ChatRef, Platform, Reply
+from relay.pacing import Pacer
+from relay.settings import Settings
+from relay.store import outbox, subscribers
+from relay.store.db import Database
+from relay.store.models import Announcement, utcnow
+
+log = logging.getLogger(__name__)
+
+RECORD_INTERVAL_SECONDS = 0.1
+IDLE_POLL_SECONDS = 0.5
+FORGOTTEN_RECIPIENT = "abonné supprimé ou désactivé avant l'envoi"
+
+ViewSource = Callable[[Sequence[int]], Awaitable[dict[int, AnnouncementView]]]
+FinishedHandler = Callable[[Announcement, dict[str, Counter[str]]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ChannelLimits:
+    """A platform's limits: messages per second for the whole bot, and per-chat intervals."""
+
+    rate: float
+    private_interval: float = 1.0
+    group_interval: float = 1.0
+
+    def interval(self, kind: str) -> float:
+        return self.private_interval if kind == ChatKind.PRIVATE else self.group_interval
+
+
+def limits_for(platform: Platform, settings: Settings) -> ChannelLimits:
+    if platform is Platform.TELEGRAM:
+        # Telegram: 1 message per second in a chat, 20 per minute in a group.
+        return ChannelLimits(settings.telegram_rate, private_interval=1.0, group_interval=3.0)
+    if platform is Platform.SLACK:
+        return ChannelLimits(settings.slack_rate, private_interval=1.0, group_interval=1.0)
+    return ChannelLimits(rate=100, private_interval=0.0, group_interval=0.0)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter for transient failures, then give up."""
+
+    base_seconds: float = 2.0
+    cap_seconds: float = 600.0
+    max_attempts: int = 8
+
+    def delay(self, attempts: int) -> float:
+        return random.uniform(0, min(self.cap_seconds, self.base_seconds * 2**attempts))
+
+
+@dataclass
+class WorkerOptions:
+    batch_size: int = 50
+    lease: timedelta = timedelta(seconds=60)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    concurrency: int | None = None  # sends in flight; by default from the rate
+
+    def sends_in_flight(self, rate: float) -> int:
+        return self.concurrency or max(8, min(200, int(rate / 2)))
+
+
+class DeliveryWorker:
+    """Drains one platform's outbox through one channel."""
+
+    def __init__(
+        self,
+        channel: Channel,
+        db: Database,
+        limits: ChannelLimits,
+        views: ViewSource,
+        on_finished: FinishedHandler,
+        options: WorkerOptions | None = None,
+    ) -> None:
+        self.channel = channel
+        self.platform = channel.platform
+        self.pacer = Pacer(limits.rate)
+        self._db = db
+        self._limits = limits
+        self._views = views
+        self._on_finished = on_finished
+        self._options = options or WorkerOptions()
+        self._in_flight = asyncio.Semaphore(self._options.sends_in_flight(limits.rate))
+        self._outstanding: dict[int, asyncio.Task[None]] = {}
+        self._outcomes: list[outbox.Outcome] = []
+        self._rendered: dict[int, Sequence[object]] = {}
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._loop_task: asyncio.Task[None] | None = None
+        self._recorder_task: asyncio.Task[None] | None = None
+
+    @property
+    def _max_outstanding(self) -> int:
+        # Claim no more than about two seconds of sending, so leases never run out in a queue.
+        return max(self._options.batch_size, int(self._limits.rate * 2))
+
+    def start(self) -> None:
+        self._loop_task = asyncio.create_task(self._claim_loop(), name=f"deliver-{self.platform}")
+        self._recorder_task = asyncio.create_task(
+            self._record_loop(), name=f"record-{self.platform}"
+        )
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    @property
+    def busy(self) -> bool:
+        """Sends in flight or outcomes not yet written."""
+        return bool(self._outstanding or self._outcomes)
+
+    async def stop(self, grace_seconds: float = 5.0) -> None:
+        """Stop claiming, let sends in flight finish for a moment, give the rest back."""
+        self._stopping = True
+        self._wake.set()
+        if self._loop_task:
+            await asyncio.gather(self._loop_task, return_exceptions=True)
+        if self._outstanding:
+            await asyncio.wait(list(self._outstanding.values()), timeout=grace_seconds)
+        unfinished = list(self._outstanding)
+        for task in self._outstanding.values():
+            task.cancel()
+        await asyncio.gather(*self._outstanding.values(), return_exceptions=True)
+        if self._recorder_task:
+            self._recorder_task.cancel()
+            await asyncio.gather(self._recorder_task, return_exceptions=True)
+        await self._flush()
+        async with self._db.write() as session:
+            await outbox.release(session, unfinished)
+
+    async def _claim_loop(self) -> None:
+        while not self._stopping:
+            room = self._max_outstanding - len(self._outstanding)
+            claimed: list[outbox.Claimed] = []
+            if room > 0 and self.pacer.paused_for == 0:
+                try:
+                    claimed = await self._claim(min(room, self._options.batch_size))
+                except Exception:
+                    log.exception("claiming %s deliveries failed; retrying shortly", self.platform)
+            for delivery in claimed:
+                task = asyncio.create_task(self._deliver(delivery))
+                self._outstanding[delivery.delivery_id] = task
+                task.add_done_callback(self._forget_task(delivery.delivery_id))
+            if claimed and len(claimed) == min(room, self._options.batch_size):
+                await asyncio.sleep(0)
+                continue
+            idle = IDLE_POLL_SECONDS if not self._outstanding else RECORD_INTERVAL_SECONDS
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), max(idle, self.pacer.paused_for))
+            self._wake.clear()
+
+    def _forget_task(self, delivery_id: int) -> Callable[[asyncio.Task[None]], None]:
+        def forget(_: asyncio.Task[None]) -> None:
+            self._outstanding.pop(delivery_id, None)
+
+        return forget
+
+    async def _claim(self, limit: int) -> list[outbox.Claimed]:
+        async with self._db.write() as session:
+            claimed = await outbox.claim(session, self.platform.value, limit, self._options.lease)
+        missing = {c.announcement_id for c in claimed} - self._rendered.keys()
+        if missing:
+            views = await self._views(sorted(missing))
+            for announcement_id, view in views.items():
+                self._rendered[announcement_id] = self.channel.render(view)
+        return claimed
+
+    async def _deliver(self, delivery: outbox.Claimed) -> None:
+        parts = self._rendered.get(delivery.announcement_id)
+        if delivery.address is None or not parts:
+            self._outcomes.append(
+                outbox.Outcome(delivery.delivery_id, outbox.GONE, error=FORGOTTEN_RECIPIENT)
+            )
+            return
+        chat = ChatRef(self.platform, delivery.address, ChatKind(delivery.chat_kind))
+        self._outcomes.append(await self._send_parts(delivery, chat, parts))
+
+    async def _send_parts(
+        self, delivery: outbox.Claimed, chat: ChatRef, parts: Sequence[object]
+    ) -> outbox.Outcome:
+        message_ids = []
+        moved = False
+        index = 0
+        while index < len(parts):
+            await self.pacer.wait_turn(chat.address, self._limits.interval(chat.kind))
+            try:
+                async with self._in_flight:
+                    message_ids.append(await self.channel.send(chat, parts[index]))
+                index += 1
+            except ChatMoved as moved_error:
+                if moved or delivery.subscriber_id is None:
+                    return self._failed(delivery, moved_error.reason)
+                moved = True
+                async with self._db.write() as session:
+                    await subscribers.move(session, delivery.subscriber_id, moved_error.new_address)
+                chat = ChatRef(chat.platform, moved_error.new_address, chat.kind)
+            except RetryLater as busy:
+                return self._retry(delivery, busy)
+            except RecipientGone as gone:
+                return outbox.Outcome(
+                    delivery.delivery_id,
+                    outbox.GONE,
+                    error=gone.reason,
+                    subscriber_id=delivery.subscriber_id,
+                )
+            except MessageRejected as rejected:
+                log.warning(
+                    "%s rejected delivery %s: %s",
+                    self.platform,
+                    delivery.delivery_id,
+                    rejected.reason,
+                )
+                return self._failed(delivery, rejected.reason)
+            except ChannelDown as down:
+                log.critical("%s channel is down: %s", self.platform, down.reason)
+                self.pacer.pause(60)
+                return self._retry(delivery, RetryLater(down.reason, retry_after=60))
+            except Exception as unexpected:
+                log.exception("unexpected error sending delivery %s", delivery.delivery_id)
+                return self._retry(delivery, RetryLater(type(unexpected).__name__))
+        return outbox.Outcome(delivery.delivery_id, outbox.SENT, message_id=",".join(message_ids))
+
+    def _retry(self, delivery: outbox.Claimed, busy: RetryLater) -> outbox.Outcome:
+        if busy.retry_after is not None:
+            # The platform said how long to wait: the whole channel waits, and this is no failure.
+            self.pacer.pause(busy.retry_after)
+            retry_at = utcnow() + timedelta(seconds=busy.retry_after)
+            return outbox.Outcome(
+                delivery.delivery_id,
+                outbox.PENDING,
+                error=busy.reason,
+                retry_at=retry_at,
+                counts_as_attempt=False,
+            )
+        if delivery.attempts + 1 >= self._options.retry.max_attempts:
+            return self._failed(delivery, busy.reason)
+        delay = self._options.retry.delay(delivery.attempts)
+        return outbox.Outcome(
+            delivery.delivery_id,
+            outbox.PENDING,
+            error=busy.reason,
+            retry_at=utcnow() + timedelta(seconds=delay),
+        )
+
+    @staticmethod
+    def _failed(delivery: outbox.Claimed, reason: str) -> outbox.Outcome:
+        return outbox.Outcome(delivery.delivery_id, outbox.FAILED, error=reason)
+
+    async def _record_loop(self) -> None:
+        while True:
+            await asyncio.sleep(RECORD_INTERVAL_SECONDS)
+            try:
+                await self._flush()
+            except Exception:
+                log.exception("recording %s outcomes failed; will retry", self.platform)
+
+    async def _flush(self) -> None:
+        if not self._outcomes:
+            return
+        outcomes, self._outcomes = self._outcomes, []
+        try:
+            async with self._db.write() as session:
+                await outbox.record(session, outcomes)
+                gone = {o.subscriber_id: o.error or "" for o in outcomes if o.subscriber_id}
+                await subscribers.deactivate(session, gone)
+        except Exception:
+            self._outcomes[:0] = outcomes
+            raise
+        if any(o.status in outbox.FINAL_STATES for o in outcomes):
+            await self._summarise()
+        if any(o.status == outbox.PENDING for o in outcomes):
+            self._wake.set()
+
+    async def _summarise(self) -> None:
+        async with self._db.write() as session:
+            finished = await outbox.claim_finished_summaries(session)
+            reports = {}
+            for announcement in finished:
+                assert announcement.id is not None
+                reports[announcement.id] = await outbox.progress(session, announcement.id)
+        for announcement in finished:
+            assert announcement.id is not None
+            self._rendered.pop(announcement.id, None)
+            try:
+                await self._on_finished(announcement, reports[announcement.id])
+            except Exception:
+                log.exception("summary of announcement %s failed", announcement.id)
+
+
+class DeliveryEngine:
+    """Every channel's worker, plus direct notices (summaries, moderation requests)."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        views: ViewSource,
+        on_finished: FinishedHandler,
+        options: WorkerOptions | None = None,
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._views = views
+        self._on_finished = on_finished
+        self._options = options
+        self.workers: dict[Platform, DeliveryWorker] = {}
+
+    def add_channel(self, channel: Channel) -> None:
+        limits = limits_for(channel.platform, self._settings)
+        self.workers[channel.platform] = DeliveryWorker(
+            channel, self._db, limits, self._views, self._on_finished, self._options
+        )
+
+    def start(self) -> None:
+        for worker in self.workers.values():
+            worker.start()
+
+    async def stop(self, grace_seconds: float = 5.0) -> None:
+        await asyncio.gather(*(w.stop(grace_seconds) for w in self.workers.values()))
+
+    def wake(self) -> None:
+        for worker in self.workers.values():
+            worker.wake()
+
+    async def drain(self, within_seconds: float, announcement_id: int | None = None) -> bool:
+        """Wait until every delivery these channels can make is final; False if time ran out."""
+        platforms = [p.value for p in self.workers]
+        deadline = asyncio.get_running_loop().time() + within_seconds
+        while asyncio.get_running_loop().time() < deadline:
+            async with self._db.read() as session:
+                left = await outbox.unfinished(session, platforms, announcement_id)
+            if left == 0 and not any(w.busy for w in self.workers.values()):
+                return True
+            self.wake()
+            await asyncio.sleep(0.05)
+        return False
+
+    async def notify(self, chat: ChatRef, reply: Reply) -> bool:
+        """Send a direct message (not an announcement) now, within the channel's limits.
+
+        Best effort: tried a few times, then logged. Returns whether it was delivered.
+        """
+        worker = self.workers.get(chat.platform)
+        if worker is None:
+            log.info("no %s channel here: notice to %s not sent", chat.platform, chat.address)
+            return False
+        limits = limits_for(chat.platform, self._settings)
+        for attempt in range(3):
+            await worker.pacer.wait_turn(chat.address, limits.interval(chat.kind))
+            try:
+                for part in worker.channel.render(reply):
+                    await worker.channel.send(chat, part)
+                return True
+            except RetryLater as busy:
+                if busy.retry_after:
+                    worker.pacer.pause(busy.retry_after)
+                await asyncio.sleep(busy.retry_after or 2**attempt)
+            except Exception as error:
+                log.warning("notice to %s:%s not sent: %s", chat.platform, chat.address, error)
+                return False
+        return False

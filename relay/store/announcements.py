@@ -1,0 +1,82 @@
+"""Announcements: drafts, proposals awaiting moderation, queued broadcasts."""
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from relay.store import outbox
+from relay.store.models import Announcement, AnnouncementTheme, utcnow
+
+DRAFT, PROPOSED, QUEUED, CANCELLED, REJECTED = (
+    "draft",
+    "proposed",
+    "queued",
+    "cancelled",
+    "rejected",
+)
+
+
+async def add(session: AsyncSession, announcement: Announcement, themes: Iterable[str]) -> int:
+    session.add(announcement)
+    await session.flush()
+    assert announcement.id is not None
+    await set_themes(session, announcement.id, themes)
+    return announcement.id
+
+
+async def set_themes(session: AsyncSession, announcement_id: int, themes: Iterable[str]) -> None:
+    await session.execute(
+        delete(AnnouncementTheme).where(col(AnnouncementTheme.announcement_id) == announcement_id)
+    )
+    session.add_all(
+        AnnouncementTheme(announcement_id=announcement_id, theme=t) for t in dict.fromkeys(themes)
+    )
+    await session.flush()
+
+
+async def themes_of(session: AsyncSession, announcement_id: int) -> list[str]:
+    result = await session.execute(
+        select(AnnouncementTheme.theme).where(
+            col(AnnouncementTheme.announcement_id) == announcement_id
+        )
+    )
+    return list(result.scalars())
+
+
+async def get(session: AsyncSession, announcement_id: int) -> Announcement | None:
+    return await session.get(Announcement, announcement_id)
+
+
+async def get_many(session: AsyncSession, ids: Iterable[int]) -> dict[int, Announcement]:
+    result = await session.execute(select(Announcement).where(col(Announcement.id).in_(list(ids))))
+    return {a.id: a for a in result.scalars() if a.id is not None}
+
+
+async def queue(session: AsyncSession, announcement: Announcement) -> int:
+    """Approve: the announcement's deliveries are written in this same transaction."""
+    assert announcement.id is not None
+    themes = await themes_of(session, announcement.id)
+    announcement.status = QUEUED
+    announcement.queued_at = utcnow()
+    await session.flush()
+    return await outbox.queue(session, announcement.id, themes)
+
+
+async def pending_proposals(session: AsyncSession) -> Sequence[Announcement]:
+    result = await session.execute(
+        select(Announcement)
+        .where(col(Announcement.status) == PROPOSED)
+        .order_by(col(Announcement.id))
+    )
+    return result.scalars().all()
+
+
+async def forget_author(session: AsyncSession, author: str) -> None:
+    """Keep what a forgotten user proposed (it may have been relayed) but not who they were."""
+    await session.execute(
+        update(Announcement)
+        .where(col(Announcement.author) == author)
+        .values(author=None, origin_platform=None, origin_address=None)
+    )

@@ -1,0 +1,272 @@
+"""The delivery outbox: writing one row per recipient, claiming due rows, recording outcomes."""
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, literal, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from relay.store.dialect import is_postgresql
+from relay.store.models import Announcement, Delivery, Subscriber, Subscription, utcnow
+from relay.themes import ALL_THEMES
+
+PENDING, SENDING, SENT, FAILED, GONE = "pending", "sending", "sent", "failed", "gone"
+FINAL_STATES = (SENT, FAILED, GONE)
+
+_deliveries = Delivery.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery this process now owns until its lease ends."""
+
+    delivery_id: int
+    announcement_id: int
+    subscriber_id: int | None
+    address: str | None
+    chat_kind: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claimed delivery."""
+
+    delivery_id: int
+    status: str
+    message_id: str | None = None
+    error: str | None = None
+    retry_at: datetime | None = None
+    counts_as_attempt: bool = True
+    subscriber_id: int | None = None  # set when the chat is gone: deactivate it
+
+
+def _recipients(themes: Iterable[str]) -> Any:
+    wanted = [*themes, ALL_THEMES]
+    return select(col(Subscriber.id), col(Subscriber.platform)).where(
+        col(Subscriber.active),
+        col(Subscriber.id).in_(
+            select(col(Subscription.subscriber_id)).where(col(Subscription.theme).in_(wanted))
+        ),
+    )
+
+
+async def count_recipients(session: AsyncSession, themes: Iterable[str]) -> Counter[str]:
+    """How many chats would receive an announcement on those themes, per platform."""
+    recipients = _recipients(themes).subquery()
+    query = select(recipients.c.platform, func.count()).group_by(recipients.c.platform)
+    return Counter({platform: n for platform, n in (await session.execute(query)).all()})
+
+
+async def queue(session: AsyncSession, announcement_id: int, themes: Iterable[str]) -> int:
+    """Write one pending delivery per subscribed, active chat; never two for the same chat."""
+    recipients = _recipients(themes).subquery()
+    now = utcnow()
+    source = select(
+        literal(announcement_id),
+        recipients.c.id,
+        recipients.c.platform,
+        literal(PENDING),
+        literal(0),
+        literal(now, type_=_deliveries.c.next_attempt_at.type),
+    ).where(text("true"))  # SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT
+    columns = ["announcement_id", "subscriber_id", "platform", "status", "attempts"]
+    dialect: Any
+    if is_postgresql(session):
+        from sqlalchemy.dialects import postgresql as dialect
+    else:
+        from sqlalchemy.dialects import sqlite as dialect
+    statement = (
+        dialect.insert(_deliveries)
+        .from_select([*columns, "next_attempt_at"], source)
+        .on_conflict_do_nothing(index_elements=["announcement_id", "subscriber_id"])
+    )
+    result = await session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def claim(
+    session: AsyncSession, platform: str, limit: int, lease: timedelta
+) -> list[Claimed]:
+    """Take up to `limit` due deliveries for a platform, oldest first.
+
+    Due means pending and past its next attempt time, or stuck in `sending` past its lease (the
+    process that claimed it died). On PostgreSQL, rows another process is claiming are skipped
+    (FOR UPDATE SKIP LOCKED); on SQLite the write transaction itself is exclusive.
+    """
+    now = utcnow()
+    due = (
+        select(_deliveries.c.id)
+        .where(
+            _deliveries.c.platform == platform,
+            or_(
+                and_(_deliveries.c.status == PENDING, _deliveries.c.next_attempt_at <= now),
+                and_(_deliveries.c.status == SENDING, _deliveries.c.lease_until < now),
+            ),
+        )
+        .order_by(_deliveries.c.id)
+        .limit(limit)
+    )
+    if is_postgresql(session):
+        due = due.with_for_update(skip_locked=True)
+    claimed = (
+        update(_deliveries)
+        .where(_deliveries.c.id.in_(due.scalar_subquery()))
+        .values(status=SENDING, lease_until=now + lease)
+        .returning(
+            _deliveries.c.id,
+            _deliveries.c.announcement_id,
+            _deliveries.c.subscriber_id,
+            _deliveries.c.attempts,
+        )
+    )
+    rows = (await session.execute(claimed)).all()
+    if not rows:
+        return []
+    subscriber_ids = [r.subscriber_id for r in rows if r.subscriber_id is not None]
+    chats = {
+        s.id: (s.address, s.chat_kind, s.active)
+        for s in (
+            await session.execute(
+                select(
+                    col(Subscriber.id),
+                    col(Subscriber.address),
+                    col(Subscriber.chat_kind),
+                    col(Subscriber.active),
+                ).where(col(Subscriber.id).in_(subscriber_ids))
+            )
+        ).all()
+    }
+    result = []
+    for row in sorted(rows, key=lambda r: r.id):
+        address, kind, active = chats.get(row.subscriber_id, (None, "private", False))
+        result.append(
+            Claimed(
+                delivery_id=row.id,
+                announcement_id=row.announcement_id,
+                subscriber_id=row.subscriber_id,
+                address=address if active else None,
+                chat_kind=kind,
+                attempts=row.attempts,
+            )
+        )
+    return result
+
+
+async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
+    """Write what happened to claimed deliveries, in one statement per kind of outcome."""
+    now = utcnow()
+    finished = [o for o in outcomes if o.status in FINAL_STATES]
+    retried = [o for o in outcomes if o.status == PENDING]
+    if finished:
+        statement = (
+            update(_deliveries)
+            .where(_deliveries.c.id == bindparam("b_id"))
+            .values(
+                status=bindparam("b_status"),
+                platform_message_id=bindparam("b_message"),
+                last_error=bindparam("b_error"),
+                sent_at=bindparam("b_sent_at"),
+                lease_until=None,
+                attempts=_deliveries.c.attempts + 1,
+            )
+        )
+        await session.execute(
+            statement,
+            [
+                {
+                    "b_id": o.delivery_id,
+                    "b_status": o.status,
+                    "b_message": o.message_id,
+                    "b_error": (o.error or "")[:500] or None,
+                    "b_sent_at": now if o.status == SENT else None,
+                }
+                for o in finished
+            ],
+        )
+    if retried:
+        statement = (
+            update(_deliveries)
+            .where(_deliveries.c.id == bindparam("b_id"))
+            .values(
+                status=PENDING,
+                next_attempt_at=bindparam("b_retry_at"),
+                last_error=bindparam("b_error"),
+                lease_until=None,
+                attempts=_deliveries.c.attempts + bindparam("b_increment"),
+            )
+        )
+        await session.execute(
+            statement,
+            [
+                {
+                    "b_id": o.delivery_id,
+                    "b_retry_at": o.retry_at or now,
+                    "b_error": (o.error or "")[:500] or None,
+                    "b_increment": 1 if o.counts_as_attempt else 0,
+                }
+                for o in retried
+            ],
+        )
+
+
+async def release(session: AsyncSession, delivery_ids: Sequence[int]) -> None:
+    """Give claimed deliveries back, untouched, for whoever claims next (at shutdown)."""
+    if delivery_ids:
+        await session.execute(
+            update(_deliveries)
+            .where(_deliveries.c.id.in_(list(delivery_ids)), _deliveries.c.status == SENDING)
+            .values(status=PENDING, lease_until=None)
+        )
+
+
+async def unfinished(
+    session: AsyncSession, platforms: Sequence[str], announcement_id: int | None = None
+) -> int:
+    """Deliveries not yet final on these platforms (for one announcement, if given)."""
+    query = select(func.count()).where(
+        _deliveries.c.platform.in_(list(platforms)),
+        _deliveries.c.status.in_([PENDING, SENDING]),
+    )
+    if announcement_id is not None:
+        query = query.where(_deliveries.c.announcement_id == announcement_id)
+    return int((await session.execute(query)).scalar_one())
+
+
+async def progress(session: AsyncSession, announcement_id: int) -> dict[str, Counter[str]]:
+    """Deliveries of one announcement: platform -> status -> count."""
+    query = (
+        select(_deliveries.c.platform, _deliveries.c.status, func.count())
+        .where(_deliveries.c.announcement_id == announcement_id)
+        .group_by(_deliveries.c.platform, _deliveries.c.status)
+    )
+    counts: dict[str, Counter[str]] = {}
+    for platform, status, n in (await session.execute(query)).all():
+        counts.setdefault(platform, Counter())[status] = n
+    return counts
+
+
+async def claim_finished_summaries(session: AsyncSession) -> list[Announcement]:
+    """Queued announcements whose deliveries are all final and whose summary nobody sent yet.
+
+    Marking them summarised happens here, in the caller's transaction, so exactly one process
+    sends each summary.
+    """
+    unfinished = select(_deliveries.c.announcement_id).where(
+        _deliveries.c.status.in_([PENDING, SENDING])
+    )
+    query = select(Announcement).where(
+        col(Announcement.status) == "queued",
+        col(Announcement.summarised_at).is_(None),
+        col(Announcement.id).not_in(unfinished),
+    )
+    if is_postgresql(session):
+        query = query.with_for_update(skip_locked=True)
+    announcements = list((await session.execute(query)).scalars())
+    for announcement in announcements:
+        announcement.summarised_at = utcnow()
+    return announcements

@@ -1,0 +1,15 @@
+"""/oublier: everything stored about one person, deleted in one place."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from relay.messages import UserRef
+from relay.store import announcements, subscribers
+
+
+async def forget_user(session: AsyncSession, user: UserRef, chat_address: str | None) -> None:
+    """Delete the user's chats and subscriptions, and their name on what they proposed.
+
+    Delivery rows stay, without the chat they went to, so past monthly reports keep their counts.
+    """
+    await subscribers.forget(session, user.platform.value, user.user_id, chat_address)
+    await announcements.forget_author(session, str(user))
