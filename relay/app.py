@@ -12,6 +12,7 @@ from relay.channels.base import Channel
 from relay.channels.console import ConsoleChannel
 from relay.commands import Router, Services, build_router
 from relay.delivery import DeliveryEngine
+from relay.gateway import Gateway
 from relay.messages import Platform, UserRef
 from relay.settings import Settings
 from relay.store import schema
@@ -45,6 +46,7 @@ class Relay:
             settings=settings, db=self.db, themes=self.themes, announcements=self.announcements
         )
         self.router: Router = build_router(self.services)
+        self.core = Gateway(self.router, self.services)
 
     def platform_channels(self) -> list[Channel]:
         """The Telegram and Slack channels whose tokens are set."""
@@ -74,7 +76,7 @@ async def delivering(relay: Relay, channels: list[Channel]) -> AsyncIterator[Non
     started: list[Channel] = []
     try:
         for channel in channels:
-            await channel.start(relay.router.handle)
+            await channel.start(relay.core)
             started.append(channel)
         yield
     finally:
@@ -92,7 +94,7 @@ async def chat(settings: Settings, user: UserRef) -> None:
             relay.engine.add_channel(channel)
         relay.engine.start()
         try:
-            await console.converse(relay.router.handle)
+            await console.converse(relay.core)
             await relay.engine.drain(CHAT_DRAIN_SECONDS)
         finally:
             await relay.engine.stop(SHUTDOWN_GRACE_SECONDS)

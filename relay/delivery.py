@@ -198,7 +198,8 @@ class DeliveryWorker:
             )
             return
         chat = ChatRef(self.platform, delivery.address, ChatKind(delivery.chat_kind))
-        self._outcomes.append(await self._send_parts(delivery, chat, parts))
+        outcome = await self._send_parts(delivery, chat, parts)
+        self._outcomes.append(outcome)  # after the await: the recorder swaps the list meanwhile
 
     async def _send_parts(
         self, delivery: outbox.Claimed, chat: ChatRef, parts: Sequence[object]

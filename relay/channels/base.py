@@ -9,10 +9,12 @@ parses error strings:
 - `MessageRejected`: the platform refused this message (bad markup, too long); do not retry.
 """
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
-from relay.messages import ChatRef, Incoming, Outgoing, Platform
+from relay.messages import AnnouncementKind, ChatRef, Incoming, Outgoing, Platform, UserRef
 
 
 class SendError(Exception):
@@ -55,7 +57,75 @@ class ChannelDown(SendError):
     """The channel as a whole cannot work (revoked token): stop it loudly, not per message."""
 
 
-IncomingHandler = Callable[[Incoming], Awaitable[list[Outgoing]]]
+@dataclass(frozen=True)
+class ThemeChoice:
+    slug: str
+    label: str
+    subscribed: bool
+
+
+@dataclass(frozen=True)
+class ProposalSummary:
+    number: int
+    text: str
+    themes: tuple[str, ...]  # labels
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    """What a user's home screen shows (Slack's App Home): their themes, what is coming, and
+    for coordinators the partners' proposals awaiting a decision."""
+
+    themes: tuple[ThemeChoice, ...]
+    is_coordinator: bool
+    agenda: tuple[str, ...] = ()
+    pending_proposals: tuple[ProposalSummary, ...] = ()
+
+
+@dataclass(frozen=True)
+class BroadcastForm:
+    """A coordinator's broadcast filled in a form (Slack's modal) rather than typed."""
+
+    kind: AnnouncementKind
+    text: str
+    themes: tuple[str, ...]  # slugs, or ("tout",)
+    title: str = ""
+    link: str | None = None
+    event_date: date | None = None
+
+
+@dataclass(frozen=True)
+class CommandInfo:
+    """A chat command as menus and manifests list it."""
+
+    name: str
+    help: str
+    usage: str
+    aliases: tuple[str, ...]
+    coordinators_only: bool
+
+
+class Core(Protocol):
+    """What a channel may ask of relay's core. Channels know nothing else of it."""
+
+    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+        """Answer a message or a button press; never raises."""
+
+    def commands(self, coordinator: bool) -> list[CommandInfo]:
+        """The commands a user may use, for command menus."""
+
+    def is_coordinator(self, user: UserRef) -> bool: ...
+
+    async def home(self, user: UserRef, chat: ChatRef) -> HomeSummary:
+        """The home screen of a user whose private chat is `chat`."""
+
+    async def submit_broadcast(
+        self, user: UserRef, chat: ChatRef, form: BroadcastForm
+    ) -> list[Outgoing]:
+        """A broadcast from a form: stored as a draft, answered with its preview and buttons."""
+
+    async def chat_reachable(self, chat: ChatRef, reachable: bool, reason: str) -> None:
+        """The bot was removed from / blocked in a chat (or came back)."""
 
 
 class Channel(Protocol):
@@ -64,8 +134,8 @@ class Channel(Protocol):
 
     platform: Platform
 
-    async def start(self, on_incoming: IncomingHandler) -> None:
-        """Begin receiving; every Incoming goes to `on_incoming`, whose replies are rendered."""
+    async def start(self, core: Core) -> None:
+        """Begin receiving; every message and button press goes to the core."""
 
     async def stop(self) -> None:
         """Stop receiving and release connections."""

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from typing import TextIO
 
-from relay.channels.base import IncomingHandler
+from relay.channels.base import Core
 from relay.messages import (
     AnnouncementView,
     Button,
@@ -51,8 +51,8 @@ class ConsoleChannel:
         self._reader: asyncio.Task[None] | None = None
         self._lines: asyncio.Queue[str | None] = asyncio.Queue()
 
-    async def start(self, on_incoming: IncomingHandler) -> None:
-        self._reader = asyncio.create_task(self.converse(on_incoming))
+    async def start(self, core: Core) -> None:
+        self._reader = asyncio.create_task(self.converse(core))
 
     async def stop(self) -> None:
         if self._reader is not None:
@@ -67,7 +67,7 @@ class ConsoleChannel:
         self._write(BOT + self._render(part, numbered=False))
         return f"console-{next(self._message_ids)}"
 
-    async def converse(self, on_incoming: IncomingHandler) -> None:
+    async def converse(self, core: Core) -> None:
         """Read lines until end of input, answering each one."""
         self._start_reading()
         while True:
@@ -78,7 +78,7 @@ class ConsoleChannel:
             if line is None:
                 return
             incoming = self._incoming(line.rstrip("\n"))
-            for reply in await on_incoming(incoming):
+            for reply in await core.handle(incoming):
                 self._show(reply)
 
     def _start_reading(self) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from rapidfuzz import process
 
 from relay.commands.base import Action, Command, Context, Feature, Handler, Role, Services
-from relay.messages import ChatKind, Incoming, Outgoing, Platform, Reply
+from relay.messages import ChatKind, Incoming, Outgoing, Platform, Reply, UserRef
 from relay.textnorm import clean_input, fold
 
 log = logging.getLogger(__name__)
@@ -44,11 +44,9 @@ class Router:
                     self._by_word[fold(word)] = command
             self._actions.extend(feature.actions)
 
-    def is_coordinator(self, incoming: Incoming) -> bool:
+    def is_coordinator_user(self, user: UserRef) -> bool:
         # The shell user running `relay chat` already has the coordinator's powers (`relay post`).
-        return incoming.user.platform is Platform.CONSOLE or self.services.settings.is_coordinator(
-            incoming.user
-        )
+        return user.platform is Platform.CONSOLE or self.services.settings.is_coordinator(user)
 
     def commands_for(self, coordinator: bool) -> list[Command]:
         return [c for c in self.commands if coordinator or c.role is Role.EVERYONE]
@@ -62,7 +60,7 @@ class Router:
             return [Reply(APOLOGY)]
 
     async def _dispatch(self, incoming: Incoming) -> Sequence[Outgoing]:
-        coordinator = self.is_coordinator(incoming)
+        coordinator = self.is_coordinator_user(incoming.user)
         if incoming.action is not None:
             return await self._press(incoming, coordinator)
         text = clean_input(incoming.text, MAX_INPUT_CHARS)

@@ -1,0 +1,90 @@
+"""The core as channels see it (channels.base.Core): the router plus the few screens and forms
+that are not chat commands."""
+
+from relay.announcements import SOURCE_COORDINATOR, Draft
+from relay.channels.base import (
+    BroadcastForm,
+    CommandInfo,
+    HomeSummary,
+    ProposalSummary,
+    ThemeChoice,
+)
+from relay.commands import Router, Services
+from relay.commands.base import Role
+from relay.commands.router import REFUSED
+from relay.messages import ChatRef, Incoming, Outgoing, Reply, UserRef
+from relay.store import announcements as announcement_store
+from relay.store import subscribers
+from relay.themes import ALL_THEMES
+
+
+class Gateway:
+    def __init__(self, router: Router, services: Services) -> None:
+        self.router = router
+        self.services = services
+
+    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+        return await self.router.handle(incoming)
+
+    def commands(self, coordinator: bool) -> list[CommandInfo]:
+        return [
+            CommandInfo(
+                name=c.name,
+                help=c.help,
+                usage=c.usage,
+                aliases=c.aliases,
+                coordinators_only=c.role is Role.COORDINATOR,
+            )
+            for c in self.router.commands_for(coordinator)
+            if c.in_menu
+        ]
+
+    def is_coordinator(self, user: UserRef) -> bool:
+        return self.router.is_coordinator_user(user)
+
+    async def home(self, user: UserRef, chat: ChatRef) -> HomeSummary:
+        coordinator = self.is_coordinator(user)
+        async with self.services.db.read() as session:
+            current = await subscribers.themes_of(session, chat)
+            proposals = await announcement_store.pending_proposals(session) if coordinator else []
+            summaries = [
+                ProposalSummary(
+                    number=p.id or 0,
+                    text=p.text,
+                    themes=tuple(
+                        self.services.themes.label(t)
+                        for t in await announcement_store.themes_of(session, p.id or 0)
+                    ),
+                )
+                for p in proposals
+            ]
+        everything = ALL_THEMES in current
+        themes = tuple(
+            ThemeChoice(t.slug, t.label, everything or t.slug in current)
+            for t in self.services.themes
+        )
+        return HomeSummary(
+            themes=themes, is_coordinator=coordinator, pending_proposals=tuple(summaries)
+        )
+
+    async def submit_broadcast(
+        self, user: UserRef, chat: ChatRef, form: BroadcastForm
+    ) -> list[Outgoing]:
+        if not self.is_coordinator(user):
+            return [Reply(REFUSED)]
+        draft = Draft(
+            text=form.text.strip(),
+            themes=form.themes,
+            unknown_themes=(),
+            kind=form.kind,
+            title=form.title.strip(),
+            link=form.link,
+            event_date=form.event_date,
+        )
+        service = self.services.announcements
+        number, _ = await service.create(draft, SOURCE_COORDINATOR, "draft", user, chat)
+        return list(await service.preview(number))
+
+    async def chat_reachable(self, chat: ChatRef, reachable: bool, reason: str) -> None:
+        async with self.services.db.write() as session:
+            await subscribers.set_active(session, chat, reachable, None if reachable else reason)

@@ -1,0 +1,51 @@
+"""A stand-in platform for engine tests: it accepts, delays or refuses sends as scripted.
+
+It implements the channel contract the way a platform adapter does (errors from
+relay.channels.base), so the delivery engine is exercised exactly as in production; the adapters'
+own mapping of real platform errors is tested against the fake HTTP servers.
+"""
+
+import asyncio
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+from relay.channels.base import Core, RetryLater, SendError
+from relay.messages import ChatRef, Outgoing, Platform
+
+
+@dataclass
+class ScriptedChannel:
+    platform: Platform = Platform.TELEGRAM
+    latency: float = 0.0
+    error_rate: float = 0.0  # transient failures
+    failures: dict[str, list[SendError]] = field(default_factory=dict)  # address -> next errors
+    seed: int = 7
+    delivered: Counter[str] = field(default_factory=Counter)  # address -> messages accepted
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    attempts: int = 0
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+
+    async def start(self, core: Core) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    def render(self, message: Outgoing) -> list[object]:
+        return [message.text]
+
+    async def send(self, chat: ChatRef, part: object) -> str:
+        self.attempts += 1
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        scripted = self.failures.get(chat.address)
+        if scripted:
+            raise scripted.pop(0)
+        if self._random.random() < self.error_rate:
+            raise RetryLater("502 Bad Gateway")
+        self.delivered[chat.address] += 1
+        self.texts.setdefault(chat.address, []).append(str(part))
+        return f"{chat.address}-{self.delivered[chat.address]}"

@@ -1,0 +1,60 @@
+"""The pacer keeps every limit before sending, instead of discovering it through 429s."""
+
+import asyncio
+import time
+
+from relay.pacing import SAFETY_MARGIN_SECONDS, WINDOW_SECONDS, Pacer
+
+
+def max_in_any_window(times: list[float], window: float) -> int:
+    times = sorted(times)
+    best, start = 0, 0
+    for end, moment in enumerate(times):
+        while moment - times[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+async def test_global_rate_holds_in_every_sliding_second_and_is_nearly_reached() -> None:
+    pacer = Pacer(rate=40)
+    sent: list[float] = []
+
+    async def one(n: int) -> None:
+        await pacer.wait_turn(f"chat-{n}", chat_interval=1.0)
+        sent.append(time.monotonic())
+
+    started = time.monotonic()
+    await asyncio.gather(*(one(n) for n in range(100)))
+    elapsed = time.monotonic() - started
+    assert max_in_any_window(sent, WINDOW_SECONDS) <= 40
+    achieved = (len(sent) - 1) / (sent[-1] - sent[0])
+    assert achieved >= 0.95 * 40 * (1 - SAFETY_MARGIN_SECONDS)
+    assert elapsed < 100 / 40 + 0.5
+
+
+async def test_one_chat_waits_its_interval() -> None:
+    pacer = Pacer(rate=100)
+    sent: list[float] = []
+    for _ in range(3):
+        await pacer.wait_turn("group", chat_interval=0.3)
+        sent.append(time.monotonic())
+    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
+    assert all(gap >= 0.29 for gap in gaps), gaps
+
+
+async def test_other_chats_are_not_held_up_by_a_slow_one() -> None:
+    pacer = Pacer(rate=100)
+    await pacer.wait_turn("group", chat_interval=5.0)
+    started = time.monotonic()
+    await pacer.wait_turn("other", chat_interval=5.0)
+    assert time.monotonic() - started < 0.1
+
+
+async def test_a_pause_holds_everyone() -> None:
+    pacer = Pacer(rate=100)
+    pacer.pause(0.3)
+    started = time.monotonic()
+    await asyncio.gather(*(pacer.wait_turn(n, 0) for n in range(5)))
+    assert time.monotonic() - started >= 0.29
+    assert pacer.paused_for == 0
