@@ -53,7 +53,7 @@ async def engine_with(
         options,
     )
     relay.announcements.notices = engine
-    engine.add_channel(channel)  # type: ignore[arg-type]
+    engine.add_channel(channel)
     engine.start()
     try:
         yield engine
@@ -66,7 +66,7 @@ async def statuses(db: Database) -> dict[str, int]:
         rows = await session.execute(
             select(col(Delivery.status), func.count()).group_by(col(Delivery.status))
         )
-        return dict(rows.all())  # type: ignore[arg-type]
+        return dict(rows.all())
 
 
 async def test_every_subscribed_chat_receives_once_and_the_author_gets_a_summary(
@@ -183,7 +183,7 @@ async def test_stop_leaves_unsent_deliveries_pending(relay: Relay) -> None:
     engine = DeliveryEngine(
         relay.db, slow, relay.announcements.views, relay.announcements.on_finished
     )
-    engine.add_channel(channel)  # type: ignore[arg-type]
+    engine.add_channel(channel)
     engine.start()
     await announce(relay, ("jeunes",))
     engine.wake()
@@ -223,7 +223,7 @@ async def test_two_engines_on_one_database_never_send_twice(relay: Relay) -> Non
         engine = DeliveryEngine(
             db, relay.settings, relay.announcements.views, relay.announcements.on_finished, options
         )
-        engine.add_channel(channel)  # type: ignore[arg-type]
+        engine.add_channel(channel)
         engine.start()
         engines.append(engine)
     try:

@@ -1,6 +1,7 @@
 """The pacer keeps every limit before sending, instead of discovering it through 429s."""
 
 import asyncio
+import itertools
 import time
 
 from relay.pacing import SAFETY_MARGIN_SECONDS, WINDOW_SECONDS, Pacer
@@ -39,7 +40,7 @@ async def test_one_chat_waits_its_interval() -> None:
     for _ in range(3):
         await pacer.wait_turn("group", chat_interval=0.3)
         sent.append(time.monotonic())
-    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
     assert all(gap >= 0.29 for gap in gaps), gaps
 
 
