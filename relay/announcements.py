@@ -175,7 +175,12 @@ def recipients_line(counts: Counter[str]) -> str:
 
 
 def _theme_labels(themes: Sequence[str], catalogue: ThemeCatalogue) -> tuple[str, ...]:
-    return tuple(ALL_THEMES_LABEL if t == ALL_THEMES else catalogue.label(t) for t in themes)
+    """Labels in catalogue order, whatever order the themes were given in."""
+    if ALL_THEMES in themes:
+        return (ALL_THEMES_LABEL,)
+    order = {theme.slug: n for n, theme in enumerate(catalogue)}
+    ordered = sorted(themes, key=lambda slug: order.get(slug, len(order)))
+    return tuple(catalogue.label(t) for t in ordered)
 
 
 class Announcements:

@@ -4,10 +4,12 @@ starts them and stops them."""
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
-from relay.announcements import Announcements
+from relay.announcements import SOURCE_COORDINATOR, Announcements, Draft
 from relay.channels.base import Channel
 from relay.channels.console import ConsoleChannel
 from relay.commands import Router, Services, build_router
@@ -15,7 +17,8 @@ from relay.delivery import DeliveryEngine
 from relay.gateway import Gateway
 from relay.messages import Platform, UserRef
 from relay.settings import Settings
-from relay.store import schema
+from relay.store import outbox, schema
+from relay.store.announcements import QUEUED
 from relay.store.db import Database
 from relay.themes import ThemeCatalogue
 
@@ -114,3 +117,38 @@ async def run(settings: Settings) -> None:
         async with delivering(relay, channels):
             log.info("relay is running: %s", ", ".join(c.platform for c in channels))
             await stop.wait()
+
+
+@dataclass(frozen=True)
+class PostResult:
+    number: int
+    recipients: Counter[str]
+    delivered: dict[str, Counter[str]] | None  # per platform and status, with --deliver
+
+
+async def post(
+    settings: Settings,
+    draft: Draft,
+    deliver: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> PostResult:
+    """`relay post`: queue a coordinator's announcement; with `deliver`, send it from here."""
+    async with opened(settings) as relay:
+        number, recipients = await relay.announcements.create(
+            draft, SOURCE_COORDINATOR, QUEUED, author=None, origin=None
+        )
+        if not deliver:
+            return PostResult(number, recipients, None)
+        channels = [*relay.platform_channels(), ConsoleChannel(CONSOLE_USER)]
+        total = sum(recipients.values())
+        async with delivering(relay, channels):
+            while not await relay.engine.drain(1.0, number):
+                if progress is not None:
+                    async with relay.db.read() as session:
+                        counts = await outbox.progress(session, number)
+                    done = sum(
+                        n for c in counts.values() for s, n in c.items() if s in outbox.FINAL_STATES
+                    )
+                    progress(done, total)
+        async with relay.db.read() as session:
+            return PostResult(number, recipients, await outbox.progress(session, number))

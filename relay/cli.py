@@ -5,16 +5,19 @@ import json
 import logging
 import sys
 from collections.abc import Coroutine
+from datetime import date
 from typing import Annotated, Any, TypeVar
 
 import typer
 
 from relay import app as relay_app
-from relay.messages import UserRef
+from relay.announcements import Draft, recipients_line
+from relay.messages import AnnouncementKind, UserRef
 from relay.settings import Settings, SettingsError, load_settings
 from relay.store import schema, subscribers
 from relay.store.db import Database
-from relay.themes import ThemeCatalogueError
+from relay.textnorm import clean_input
+from relay.themes import ALL_THEMES, ThemeCatalogue, ThemeCatalogueError
 
 T = TypeVar("T")
 
@@ -67,6 +70,77 @@ def chat(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--as") from None
     _run(relay_app.chat(_settings(), user))
+
+
+@cli.command()
+def post(
+    text: Annotated[str, typer.Argument(help="le message")],
+    themes: Annotated[str, typer.Option(help="thèmes séparés par des virgules (ou « tout »)")],
+    kind: Annotated[
+        AnnouncementKind, typer.Option(help="nature de l'annonce")
+    ] = AnnouncementKind.INFORMATION,
+    title: Annotated[str, typer.Option(help="titre")] = "",
+    link: Annotated[str | None, typer.Option(help="lien (https://…)")] = None,
+    when: Annotated[
+        str | None, typer.Option("--date", help="date de l'événement ou date limite, AAAA-MM-JJ")
+    ] = None,
+    deliver: Annotated[
+        bool, typer.Option("--deliver", help="diffuser tout de suite depuis cette commande")
+    ] = False,
+) -> None:
+    """Publie une annonce du coordinateur : mise en file, diffusée par « relay run »."""
+    settings = _settings()
+    catalogue = ThemeCatalogue.load(settings.themes_file)
+    slugs = _theme_slugs(catalogue, themes)
+    event_date = _parse_date(when)
+    if link is not None and not link.startswith(("http://", "https://")):
+        raise typer.BadParameter(
+            "le lien doit commencer par http:// ou https://", param_hint="--link"
+        )
+    body = clean_input(text, 20_000)
+    if not body:
+        raise typer.BadParameter("le message est vide", param_hint="TEXT")
+    draft = Draft(body, slugs, (), kind, clean_input(title, 300), link, event_date)
+
+    def show_progress(done: int, total: int) -> None:
+        typer.echo(f"… {done}/{total} envois terminés", err=True)
+
+    result = _run(relay_app.post(settings, draft, deliver, show_progress))
+    typer.echo(f"Annonce n°{result.number} enregistrée. {recipients_line(result.recipients)}")
+    if result.delivered is None:
+        typer.echo("Elle sera diffusée par le processus « relay run » en cours.")
+        return
+    for platform, counts in sorted(result.delivered.items()):
+        typer.echo(
+            f"{platform} : {counts['sent']} remis, {counts['failed']} en échec, "
+            f"{counts['gone']} injoignable(s), {counts['pending'] + counts['sending']} en attente"
+        )
+
+
+def _theme_slugs(catalogue: ThemeCatalogue, text: str) -> tuple[str, ...]:
+    match = catalogue.parse(text)
+    if match.unknown:
+        word, suggestions = match.unknown[0]
+        hint = ", ".join(t.slug for t in suggestions) or ", ".join(t.slug for t in catalogue)
+        raise typer.BadParameter(
+            f"thème inconnu « {word} » (essayez : {hint})", param_hint="--themes"
+        )
+    if match.everything:
+        return (ALL_THEMES,)
+    if not match.themes:
+        raise typer.BadParameter("au moins un thème est nécessaire", param_hint="--themes")
+    return tuple(t.slug for t in match.themes)
+
+
+def _parse_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"« {text} » n'est pas une date AAAA-MM-JJ", param_hint="--date"
+        ) from None
 
 
 @db_cli.command("upgrade")

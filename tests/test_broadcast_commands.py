@@ -1,0 +1,164 @@
+"""Broadcasting, proposing and moderating in chat, as coordinators and partners do it."""
+
+import os
+import subprocess
+import sys
+
+from sqlalchemy import select
+
+from relay.app import Relay
+from relay.messages import AnnouncementView, Button, Reply
+from relay.store.models import Announcement, Delivery
+from tests.chat import ChatUser
+from tests.scripted_channel import ScriptedChannel
+from tests.test_delivery import engine_with, subscribe
+
+
+async def test_broadcast_preview_then_send_reaches_each_subscriber_once(relay: Relay) -> None:
+    await subscribe(relay, "11", ["sante-mentale"])
+    await subscribe(relay, "12", ["jeunes", "sante-mentale"])
+    await subscribe(relay, "13", ["tout"])
+    await subscribe(relay, "14", ["handicap"])
+    coordinator = ChatUser.private(relay, "1000")
+    channel = ScriptedChannel()
+    async with engine_with(relay, channel) as engine:
+        await coordinator.say(
+            "/diffuser #sante-mentale #jeunes Forum santé mentale des jeunes le 12/12 à Pornic "
+            "https://exemple.fr/forum"
+        )
+        preview, question = coordinator.last
+        assert isinstance(preview, AnnouncementView)
+        assert preview.theme_labels == ("Santé mentale", "Santé des jeunes")
+        assert preview.link == "https://exemple.fr/forum"
+        assert preview.date_label is not None and "12/12" in preview.date_label
+        assert isinstance(question, Reply)
+        assert "3 chat(s) (Telegram : 3)" in question.text
+        assert not channel.delivered, "nothing leaves before Envoyer"
+        assert "C'est parti" in await coordinator.press("Envoyer")
+        assert await engine.drain(10)
+    assert dict(channel.delivered) == {"11": 1, "12": 1, "13": 1, "1000": 1}
+    assert "3 remis" in channel.texts["1000"][0]
+
+
+async def test_cancelled_broadcast_sends_nothing(relay: Relay) -> None:
+    await subscribe(relay, "11", ["jeunes"])
+    coordinator = ChatUser.private(relay, "1000")
+    await coordinator.say("/diffuser #jeunes Brouillon")
+    preview = coordinator.last
+    assert "annulée" in await coordinator.press("Annuler")
+    coordinator.last = preview  # the old preview's Envoyer button, pressed too late
+    assert "plus en attente" in await coordinator.press("Envoyer")
+    async with relay.db.read() as session:
+        assert (await session.execute(select(Delivery))).all() == []
+
+
+async def test_broadcast_mistakes_are_explained(relay: Relay) -> None:
+    coordinator = ChatUser.private(relay, "1000")
+    assert "par exemple" in await coordinator.say("/diffuser")
+    assert "au moins un thème" in await coordinator.say("/diffuser Sans thème")
+    assert "Thème inconnu : ornithologie" in await coordinator.say("/diffuser #ornithologie x")
+
+
+async def test_non_coordinators_cannot_broadcast_or_moderate(relay: Relay) -> None:
+    await subscribe(relay, "11", ["jeunes"])
+    partner = ChatUser.private(relay, "77")
+    await partner.say("/proposer Appel à projets jeunes https://exemple.fr")
+    for attempt in (
+        "/diffuser #jeunes Pirate",
+        "/valider 1 #jeunes",
+        "/refuser 1",
+        "/broadcast #jeunes x",
+    ):
+        assert "réservée aux coordinateurs" in await partner.say(attempt)
+    for action in ("send:1", "approve:1", "reject:1"):
+        partner.last = [Reply("", buttons=((Button("x", action),),))]
+        assert "réservée aux coordinateurs" in await partner.press("x")
+    async with relay.db.read() as session:
+        (announcement,) = (await session.execute(select(Announcement))).scalars().all()
+        assert announcement.status == "proposed"
+        assert (await session.execute(select(Delivery))).all() == []
+
+
+async def test_a_proposal_goes_to_coordinators_and_its_author_learns_the_outcome(
+    relay: Relay,
+) -> None:
+    await subscribe(relay, "11", ["prevention"])
+    partner = ChatUser.private(relay, "77")
+    partner.name = "CPTS Pays de Retz"
+    channel = ScriptedChannel()
+    async with engine_with(relay, channel) as engine:
+        answer = await partner.say(
+            "/proposer Appel à projets ARS prévention 2027, dépôt avant le 15/01 https://ars.example.org"
+        )
+        assert "proposition n°1" in answer
+        request = channel.texts["1000"][0]
+        assert "CPTS Pays de Retz" in request and "Prévention et promotion de la santé" in request
+        coordinator = ChatUser.private(relay, "1000")
+        assert "validée" in await coordinator.say("/valider 1")
+        assert await engine.drain(10)
+        assert "Pas de proposition" not in await coordinator.say("/valider 1")
+    assert channel.delivered["11"] == 1
+    assert "Bonne nouvelle" in channel.texts["77"][0]
+    async with relay.db.read() as session:
+        (announcement,) = (await session.execute(select(Announcement))).scalars().all()
+    assert (announcement.source, announcement.kind) == ("proposal", "appel_a_projets")
+
+
+async def test_a_rejected_proposal_tells_the_reason_and_sends_nothing(relay: Relay) -> None:
+    await subscribe(relay, "11", ["prevention"])
+    channel = ScriptedChannel()
+    async with engine_with(relay, channel) as engine:
+        await ChatUser.private(relay, "77").say("/proposer Vide-grenier de la mairie")
+        coordinator = ChatUser.private(relay, "1000")
+        assert "Usage" in await coordinator.say("/refuser")
+        assert "n'est pas un numéro" in await coordinator.say("/refuser douze")
+        assert "refusée" in await coordinator.say("/refuser 1 hors champ santé")
+        assert await engine.drain(5)
+    assert "Motif : hors champ santé" in channel.texts["77"][0]
+    assert "11" not in channel.delivered
+
+
+async def test_a_proposal_without_theme_asks_for_one(relay: Relay) -> None:
+    await ChatUser.private(relay, "77").say("/proposer Kermesse de l'école")
+    coordinator = ChatUser.private(relay, "1000")
+    assert "Précisez au moins un thème" in await coordinator.say("/valider 1")
+    assert "validée" in await coordinator.say("/valider 1 #jeunes")
+
+
+async def test_forgetting_a_partner_keeps_the_proposal_but_not_who_sent_it(relay: Relay) -> None:
+    partner = ChatUser.private(relay, "77")
+    await partner.say("/proposer Atelier nutrition https://exemple.fr")
+    await partner.say("/oublier")
+    await partner.press("Oui")
+    async with relay.db.read() as session:
+        (announcement,) = (await session.execute(select(Announcement))).scalars().all()
+    assert announcement.author is None and announcement.origin_address is None
+
+
+def test_relay_post_queues_and_delivers(database_url: str) -> None:
+    env = {**os.environ, "RELAY_DATABASE_URL": database_url}
+
+    def relay_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "relay", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+
+    assert relay_cli("chat", stdin="/abonner psy\n").returncode == 0
+    queued = relay_cli(
+        "post", "--themes", "santé mentale", "--title", "Forum", "Réunion <CPTS> & MSP"
+    )
+    assert queued.returncode == 0, queued.stderr
+    assert "Annonce n°1 enregistrée" in queued.stdout and "console : 1" in queued.stdout
+    delivered = relay_cli("post", "--themes", "psy", "--deliver", "Deuxième annonce")
+    assert delivered.returncode == 0, delivered.stderr
+    assert "Réunion <CPTS> & MSP" in delivered.stdout  # the first one, waiting, went out too
+    assert "Deuxième annonce" in delivered.stdout
+    assert "console : 1 remis" in delivered.stdout
+    bad = relay_cli("post", "--themes", "astronomie", "x")
+    assert bad.returncode == 2 and "thème inconnu" in bad.stderr and "Traceback" not in bad.stderr
