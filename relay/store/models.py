@@ -130,3 +130,18 @@ class Delivery(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     platform_message_id: str | None = Field(default=None, max_length=100)
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column(True, index=True))
+
+
+class DirectoryQuery(SQLModel, table=True):
+    """One "où trouver…" question, kept without any trace of who asked: it feeds the monthly
+    report's questions asked and questions left without an answer (unmet needs)."""
+
+    __tablename__ = "directory_queries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    asked_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
+    question: str = Field(max_length=500)  # normalised: folded, stop words dropped
+    result_count: int = 0
+    best_entry_id: str | None = Field(default=None, max_length=64)
+    best_entry_name: str | None = Field(default=None, max_length=300)
+    platform: str = Field(max_length=16)

@@ -29,16 +29,23 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+def _revisions(connection: Connection) -> str | None:
+    heads = sorted(MigrationContext.configure(connection).get_current_heads())
+    return "+".join(heads) or None
+
+
 async def upgrade(database: Database) -> tuple[str | None, str | None]:
-    """Bring the schema to the newest revision; returns (revision before, revision after)."""
+    """Bring the schema to the newest revisions; returns (revisions before, revisions after).
+
+    Features may add migrations on branches of their own; every head is applied.
+    """
     config = alembic_config()
 
     def _upgrade(connection: Connection) -> tuple[str | None, str | None]:
-        before = MigrationContext.configure(connection).get_current_revision()
+        before = _revisions(connection)
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-        after = MigrationContext.configure(connection).get_current_revision()
-        return before, after
+        command.upgrade(config, "heads")
+        return before, _revisions(connection)
 
     async with database.engine.begin() as connection:
         return await connection.run_sync(_upgrade)
@@ -46,10 +53,9 @@ async def upgrade(database: Database) -> tuple[str | None, str | None]:
 
 async def current_revision(database: Database) -> str | None:
     async with database.engine.connect() as connection:
-        return await connection.run_sync(
-            lambda c: MigrationContext.configure(c).get_current_revision()
-        )
+        return await connection.run_sync(_revisions)
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    heads = sorted(ScriptDirectory.from_config(alembic_config()).get_heads())
+    return "+".join(heads) or None
