@@ -70,12 +70,22 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message: a meeting's .ics, a report's chart."""
+
+    filename: str
+    content: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True)
 class Reply:
     """What the bot says back: plain text (channels escape and format it), a link, buttons."""
 
     text: str
     link: str | None = None
     buttons: tuple[tuple[Button, ...], ...] = field(default=())
+    attachment: Attachment | None = None
     edit_origin: bool = (
         False  # replace the message whose button was pressed, where the platform can
     )
@@ -113,6 +123,8 @@ class AnnouncementView:
     date_label: str | None = None  # "le 12/12/2026" or "avant le 15/01/2027", already French
     theme_labels: tuple[str, ...] = ()
     source_label: str | None = None  # "proposé par un partenaire", "flux ARS Pays de la Loire"
+    buttons: tuple[tuple[Button, ...], ...] = ()  # e.g. a meeting reminder's RSVP choices
+    attachment: Attachment | None = None
 
 
 Outgoing = Reply | AnnouncementView

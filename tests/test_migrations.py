@@ -24,6 +24,7 @@ def relay_command(*args: str, env: dict[str, str]) -> subprocess.CompletedProces
 
 
 async def test_upgrade_from_empty_reaches_head_and_matches_the_models(database_url: str) -> None:
+    schema.import_all_models()
     database = Database(database_url)
     try:
         before, after = await schema.upgrade(database)

@@ -1,5 +1,6 @@
 """Creating and migrating the schema with Alembic, from inside relay's event loop."""
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,13 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 # Tables kept up to date by hand-written migrations (full-text indexes), not by autogenerate.
 UNMANAGED_TABLE_PREFIXES = ("directory_fts",)
+
+
+def import_all_models() -> None:
+    """Register every table on SQLModel.metadata: relay/store/models.py and each feature's
+    relay/store/models_<feature>.py."""
+    for module in sorted(Path(__file__).parent.glob("models*.py")):
+        importlib.import_module(f"relay.store.{module.stem}")
 
 
 def is_managed_by_alembic(obj: Any, name: str | None, type_: str, *_: Any) -> bool:

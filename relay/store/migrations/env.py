@@ -7,9 +7,9 @@ from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
-import relay.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from relay.store.schema import is_managed_by_alembic
+from relay.store.schema import import_all_models, is_managed_by_alembic
 
+import_all_models()
 target_metadata = SQLModel.metadata
 
 
