@@ -64,7 +64,10 @@ class ConsoleChannel:
 
     async def send(self, chat: ChatRef, part: object) -> str:
         assert isinstance(part, Reply | AnnouncementView)
-        self._write(BOT + self._render(part, numbered=False))
+        if chat.address == self.chat.address:
+            self._show(part, keep_choices=not part.buttons)
+        else:  # `relay run` without tokens: show what each console subscriber receives
+            self._write(f"→ {chat.address}\n" + INDENT + self._render(part, numbered=False))
         return f"console-{next(self._message_ids)}"
 
     async def converse(self, core: Core) -> None:
@@ -103,22 +106,25 @@ class ConsoleChannel:
             return Incoming(self.chat, self.user, display_name=self.display_name, action=action)
         return Incoming(self.chat, self.user, text=line, display_name=self.display_name)
 
-    def _show(self, message: Outgoing) -> None:
-        if isinstance(message, Reply):
+    def _show(self, message: Outgoing, keep_choices: bool = False) -> None:
+        if not keep_choices:
             self._choices = [button for row in message.buttons for button in row]
         self._write(BOT + self._render(message, numbered=True))
 
     def _render(self, message: Outgoing, numbered: bool) -> str:
         if isinstance(message, AnnouncementView):
-            return ("\n" + INDENT).join(announcement_lines(message))
-        lines = message.text.split("\n")
-        if message.link:
-            lines.append(message.link)
+            lines = announcement_lines(message)
+        else:
+            lines = message.text.split("\n")
+            if message.link:
+                lines.append(message.link)
+        if message.attachment:
+            size = len(message.attachment.content)
+            lines.append(f"📎 {message.attachment.filename} ({size} octets)")
         buttons = [button for row in message.buttons for button in row]
-        if numbered:
+        if numbered and buttons:
             lines.extend(f"  {n}. {button.label}" for n, button in enumerate(buttons, start=1))
-            if buttons:
-                lines.append("(tapez le numéro de votre choix)")
+            lines.append("(tapez le numéro de votre choix)")
         return ("\n" + INDENT).join(lines)
 
     def _write(self, text: str) -> None:
