@@ -112,13 +112,15 @@ class DeliveryWorker:
         self._rendered: dict[int, Sequence[object]] = {}
         self._wake = asyncio.Event()
         self._stopping = False
+        self._flushing = False
         self._loop_task: asyncio.Task[None] | None = None
         self._recorder_task: asyncio.Task[None] | None = None
 
     @property
     def _max_outstanding(self) -> int:
-        # Claim no more than about two seconds of sending, so leases never run out in a queue.
-        return max(self._options.batch_size, int(self._limits.rate * 2))
+        # Claim no more than can be sent well within the lease (and at most two seconds' worth).
+        ahead = min(2.0, self._options.lease.total_seconds() / 4)
+        return max(1, min(self._options.batch_size * 4, int(self._limits.rate * ahead)))
 
     def start(self) -> None:
         self._loop_task = asyncio.create_task(self._claim_loop(), name=f"deliver-{self.platform}")
@@ -131,8 +133,8 @@ class DeliveryWorker:
 
     @property
     def busy(self) -> bool:
-        """Sends in flight or outcomes not yet written."""
-        return bool(self._outstanding or self._outcomes)
+        """Sends in flight, outcomes not yet written, or a summary being sent."""
+        return bool(self._outstanding or self._outcomes or self._flushing)
 
     async def stop(self, grace_seconds: float = 5.0) -> None:
         """Stop claiming, let sends in flight finish for a moment, give the rest back."""
@@ -199,16 +201,20 @@ class DeliveryWorker:
             return
         chat = ChatRef(self.platform, delivery.address, ChatKind(delivery.chat_kind))
         outcome = await self._send_parts(delivery, chat, parts)
-        self._outcomes.append(outcome)  # after the await: the recorder swaps the list meanwhile
+        if outcome is not None:  # appended after the await: the recorder swaps the list meanwhile
+            self._outcomes.append(outcome)
 
     async def _send_parts(
         self, delivery: outbox.Claimed, chat: ChatRef, parts: Sequence[object]
-    ) -> outbox.Outcome:
+    ) -> outbox.Outcome | None:
         message_ids = []
         moved = False
         index = 0
         while index < len(parts):
             await self.pacer.wait_turn(chat.address, self._limits.interval(chat.kind))
+            if index == 0 and utcnow() >= delivery.lease_until:
+                # Waited so long that the claim lapsed: someone may hold it now. Leave it to them.
+                return None
             try:
                 async with self._in_flight:
                     message_ids.append(await self.channel.send(chat, parts[index]))
@@ -283,6 +289,13 @@ class DeliveryWorker:
     async def _flush(self) -> None:
         if not self._outcomes:
             return
+        self._flushing = True
+        try:
+            await self._write_outcomes()
+        finally:
+            self._flushing = False
+
+    async def _write_outcomes(self) -> None:
         outcomes, self._outcomes = self._outcomes, []
         try:
             async with self._db.write() as session:
@@ -333,8 +346,11 @@ class DeliveryEngine:
 
     def add_channel(self, channel: Channel) -> None:
         limits = limits_for(channel.platform, self._settings)
+        options = self._options or WorkerOptions(
+            lease=timedelta(seconds=self._settings.delivery_lease_seconds)
+        )
         self.workers[channel.platform] = DeliveryWorker(
-            channel, self._db, limits, self._views, self._on_finished, self._options
+            channel, self._db, limits, self._views, self._on_finished, options
         )
 
     def start(self) -> None:

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     slack_port: int = Field(default=3000, ge=1, le=65535)
     slack_api_url: str = "https://slack.com/api/"
     slack_rate: float = Field(default=5, gt=0, le=1000)
+    # How long a claimed delivery stays reserved for its process: after a crash, the time
+    # before another process (or the restarted one) sends it.
+    delivery_lease_seconds: float = Field(default=60, ge=1, le=3600)
 
     @field_validator("database_url")
     @classmethod

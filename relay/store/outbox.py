@@ -30,6 +30,7 @@ class Claimed:
     address: str | None
     chat_kind: str
     attempts: int
+    lease_until: datetime
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ async def claim(
     (FOR UPDATE SKIP LOCKED); on SQLite the write transaction itself is exclusive.
     """
     now = utcnow()
+    lease_until = now + lease
     due = (
         select(_deliveries.c.id)
         .where(
@@ -116,7 +118,7 @@ async def claim(
     claimed = (
         update(_deliveries)
         .where(_deliveries.c.id.in_(due.scalar_subquery()))
-        .values(status=SENDING, lease_until=now + lease)
+        .values(status=SENDING, lease_until=lease_until)
         .returning(
             _deliveries.c.id,
             _deliveries.c.announcement_id,
@@ -152,6 +154,7 @@ async def claim(
                 address=address if active else None,
                 chat_kind=kind,
                 attempts=row.attempts,
+                lease_until=lease_until,
             )
         )
     return result
