@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from relay.messages import ChatKind, ChatRef, Platform
-from relay.settings import Settings
 from relay.store import subscribers
 from relay.store.db import Database
 from relay.store.models import Delivery
