@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from relay.announcements import SOURCE_COORDINATOR, Announcements, Draft
 from relay.channels.base import Channel
 from relay.channels.console import ConsoleChannel
+from relay.channels.telegram import TelegramChannel
 from relay.commands import Router, Services, build_router
 from relay.delivery import DeliveryEngine
 from relay.gateway import Gateway
@@ -53,7 +54,10 @@ class Relay:
 
     def platform_channels(self) -> list[Channel]:
         """The Telegram and Slack channels whose tokens are set."""
-        return []
+        channels: list[Channel] = []
+        if self.settings.telegram_token is not None:
+            channels.append(TelegramChannel(self.settings))
+        return channels
 
     async def close(self) -> None:
         await self.db.close()

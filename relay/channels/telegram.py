@@ -1,0 +1,380 @@
+"""The Telegram channel, on python-telegram-bot.
+
+The Application lives inside relay's own event loop (initialize, start, start_polling, and the
+reverse on stop; never run_polling). Updates become Incoming messages for the core; replies and
+deliveries become HTML messages with inline keyboards. Pacing is the delivery engine's job, so no
+rate limiter is installed here, and python-telegram-bot's errors are mapped once to the channel
+errors of relay.channels.base.
+"""
+
+import contextlib
+import logging
+import time
+import warnings
+from datetime import timedelta
+from typing import Any
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    CallbackQuery,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from relay.channels.base import (
+    ChannelDown,
+    ChatMoved,
+    Core,
+    MessageRejected,
+    RecipientGone,
+    RetryLater,
+    SendError,
+)
+from relay.channels.telegram_format import TelegramPart, render
+from relay.messages import (
+    Button,
+    ChatKind,
+    ChatRef,
+    Incoming,
+    Outgoing,
+    Platform,
+    Reply,
+    UserRef,
+)
+from relay.settings import Settings
+
+log = logging.getLogger(__name__)
+
+GREETING = (
+    "Bonjour ! Je suis relay, le relais d'information du Contrat Local de Santé. "
+    "Un administrateur du groupe peut l'abonner aux thèmes utiles avec "
+    "/abonner@{bot} <thème…> (par exemple /abonner@{bot} santé mentale), "
+    "ou voir la liste avec /themes@{bot}."
+)
+LEFT_REASON = "bot retiré du groupe"
+BLOCKED_REASON = "bot bloqué par l'utilisateur"
+ADMIN_CACHE_SECONDS = 300
+
+# Telegram's error texts for a chat that is gone for good (matched case-insensitively: the
+# library rewrites some of them).
+_GONE = (
+    "chat not found",
+    "user is deactivated",
+    "bot was blocked",
+    "bot was kicked",
+    "not a member",
+    "group chat was deactivated",
+    "have no rights to send",
+    "need administrator rights",
+    "peer_id_invalid",
+    "chat_write_forbidden",
+)
+
+_CHAT_KINDS: dict[str, ChatKind] = {
+    ChatType.PRIVATE: ChatKind.PRIVATE,
+    ChatType.GROUP: ChatKind.GROUP,
+    ChatType.SUPERGROUP: ChatKind.GROUP,
+    ChatType.CHANNEL: ChatKind.CHANNEL,
+}
+
+
+class TelegramChannel:
+    platform = Platform.TELEGRAM
+
+    def __init__(self, settings: Settings, send_pool_size: int = 256) -> None:
+        assert settings.telegram_token is not None
+        self._settings = settings
+        self._core: Core | None = None
+        self._admins: dict[tuple[int, int], tuple[bool, float]] = {}
+        self.application: Application[Any, Any, Any, Any, Any, Any] = (
+            ApplicationBuilder()
+            .token(settings.telegram_token.get_secret_value())
+            .base_url(settings.telegram_api_url)
+            .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
+            .request(HTTPXRequest(connection_pool_size=send_pool_size, read_timeout=10))
+            .get_updates_request(HTTPXRequest(read_timeout=40))
+            .concurrent_updates(256)
+            .build()
+        )
+        self.application.add_handler(CallbackQueryHandler(self._on_button))
+        self.application.add_handler(
+            ChatMemberHandler(self._on_membership, ChatMemberHandler.MY_CHAT_MEMBER)
+        )
+        self.application.add_handler(
+            MessageHandler(filters.TEXT & ~filters.UpdateType.EDITED, self._on_message)
+        )
+        self.application.add_error_handler(self._on_error)
+
+    @property
+    def bot(self) -> Bot:
+        bot: Bot = self.application.bot
+        return bot
+
+    @property
+    def username(self) -> str:
+        return self.bot.username
+
+    async def start(self, core: Core) -> None:
+        self._core = core
+        await self.application.initialize()
+        await self._publish_command_menus(core)
+        await self.application.start()
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(
+            allowed_updates=[
+                Update.MESSAGE,
+                Update.CALLBACK_QUERY,
+                Update.MY_CHAT_MEMBER,
+            ],
+            drop_pending_updates=False,
+        )
+        log.info("telegram channel started as @%s", self.username)
+
+    async def stop(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    def render(self, message: Outgoing) -> list[object]:
+        return list(render(message))
+
+    async def send(self, chat: ChatRef, part: object) -> str:
+        assert isinstance(part, TelegramPart)
+        try:
+            sent = await self._deliver(int(chat.address), part)
+        except TelegramError as error:
+            raise _classify(error) from error
+        return str(sent.message_id)
+
+    async def _deliver(self, chat_id: int, part: TelegramPart) -> Message:
+        bot = self.bot
+        if part.document is not None:
+            document = InputFile(part.document.content, filename=part.document.filename)
+            return await bot.send_document(chat_id, document)
+        return await bot.send_message(
+            chat_id,
+            part.html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=_keyboard(part.buttons),
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+
+    async def _publish_command_menus(self, core: Core) -> None:
+        """The command menu: everyone's by default, a larger one in coordinators' chats."""
+        bot = self.bot
+        everyone = [BotCommand(c.name, c.help[:256]) for c in core.commands(coordinator=False)]
+        await bot.set_my_commands(everyone, scope=BotCommandScopeDefault())
+        extended = [BotCommand(c.name, c.help[:256]) for c in core.commands(coordinator=True)]
+        for user in self._settings.coordinators:
+            if user.platform is Platform.TELEGRAM and user.user_id.lstrip("-").isdigit():
+                try:
+                    await bot.set_my_commands(
+                        extended, scope=BotCommandScopeChat(int(user.user_id))
+                    )
+                except TelegramError as error:  # a coordinator who never opened the bot
+                    log.info("no coordinator menu for %s: %s", user, error)
+
+    async def _on_message(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.from_user is None or message.text is None:
+            return
+        chat = _chat_ref(message)
+        addressed, text = self._addressed(message)
+        is_admin = False
+        if chat.kind is not ChatKind.PRIVATE and addressed:
+            is_admin = await self._is_admin(message.chat_id, message.from_user.id)
+        incoming = Incoming(
+            chat=chat,
+            user=UserRef(Platform.TELEGRAM, str(message.from_user.id)),
+            text=text,
+            display_name=message.from_user.full_name,
+            is_chat_admin=is_admin,
+            addressed_to_bot=addressed,
+        )
+        await self._answer(incoming, message, None)
+
+    async def _on_button(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or query.data is None:
+            return
+        await query.answer()
+        message = query.message
+        if not isinstance(message, Message):
+            return
+        chat = _chat_ref(message)
+        is_admin = False
+        if chat.kind is not ChatKind.PRIVATE:
+            is_admin = await self._is_admin(message.chat_id, query.from_user.id)
+        incoming = Incoming(
+            chat=chat,
+            user=UserRef(Platform.TELEGRAM, str(query.from_user.id)),
+            display_name=query.from_user.full_name,
+            action=query.data,
+            is_chat_admin=is_admin,
+        )
+        await self._answer(incoming, message, query)
+
+    async def _answer(
+        self, incoming: Incoming, message: Message, query: CallbackQuery | None
+    ) -> None:
+        assert self._core is not None
+        for reply in await self._core.handle(incoming):
+            if query is not None and isinstance(reply, Reply) and reply.edit_origin:
+                await self._edit(message, reply)
+                continue
+            for part in render(reply):
+                try:
+                    await self._deliver(message.chat_id, part)
+                except TelegramError as error:
+                    log.warning("reply to chat %s not sent: %s", message.chat_id, error)
+                    return
+
+    async def _edit(self, message: Message, reply: Reply) -> None:
+        first, *rest = render(reply)
+        try:
+            await message.edit_text(
+                first.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=_keyboard(first.buttons),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                raise
+        for part in rest:
+            await self._deliver(message.chat_id, part)
+
+    async def _on_membership(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        change = update.my_chat_member
+        if change is None or self._core is None:
+            return
+        chat = ChatRef(
+            Platform.TELEGRAM,
+            str(change.chat.id),
+            _CHAT_KINDS.get(change.chat.type, ChatKind.GROUP),
+        )
+        was_in, is_in = _membership(change)
+        if is_in and not was_in:
+            await self._core.chat_reachable(chat, True, "")
+            if chat.kind is not ChatKind.PRIVATE:
+                with contextlib.suppress(TelegramError):
+                    greeting = GREETING.format(bot=self.username)
+                    await self.application.bot.send_message(change.chat.id, greeting)
+        elif was_in and not is_in:
+            reason = BLOCKED_REASON if chat.kind is ChatKind.PRIVATE else LEFT_REASON
+            await self._core.chat_reachable(chat, False, reason)
+
+    def _addressed(self, message: Message) -> tuple[bool, str]:
+        """Whether a message is for the bot, and its text without the bot's @mention."""
+        text = message.text or ""
+        if message.chat.type == ChatType.PRIVATE:
+            return True, text
+        mention = f"@{self.username}"
+        if text.startswith("/"):
+            return True, text
+        if mention.lower() in text.lower():
+            start = text.lower().index(mention.lower())
+            return True, (text[:start] + text[start + len(mention) :]).strip()
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None:
+            return replied.from_user.id == self.application.bot.id, text
+        return False, text
+
+    async def _is_admin(self, chat_id: int, user_id: int) -> bool:
+        cached = self._admins.get((chat_id, user_id))
+        now = time.monotonic()
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        try:
+            member = await self.application.bot.get_chat_member(chat_id, user_id)
+            is_admin = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+        except TelegramError as error:
+            log.info("could not check admins of %s: %s", chat_id, error)
+            is_admin = False
+        self._admins[(chat_id, user_id)] = (is_admin, now + ADMIN_CACHE_SECONDS)
+        return is_admin
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram update failed", exc_info=context.error)
+
+
+def _chat_ref(message: Message) -> ChatRef:
+    kind = _CHAT_KINDS.get(message.chat.type, ChatKind.GROUP)
+    return ChatRef(Platform.TELEGRAM, str(message.chat_id), kind)
+
+
+def _membership(change: ChatMemberUpdated) -> tuple[bool, bool]:
+    present = (
+        ChatMemberStatus.MEMBER,
+        ChatMemberStatus.ADMINISTRATOR,
+        ChatMemberStatus.OWNER,
+        ChatMemberStatus.RESTRICTED,
+    )
+    return change.old_chat_member.status in present, change.new_chat_member.status in present
+
+
+def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label[:64], callback_data=b.action) for b in row] for row in rows]
+    )
+
+
+def _seconds(value: int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _classify(error: TelegramError) -> SendError:
+    """One place that turns python-telegram-bot's errors into relay's."""
+    text = str(error)
+    lowered = text.lower()
+    if isinstance(error, RetryAfter):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            retry_after = _seconds(error.retry_after)
+        return RetryLater(text, retry_after=retry_after, whole_channel=True)
+    if isinstance(error, ChatMigrated):
+        return ChatMoved(text, new_address=str(error.new_chat_id))
+    if isinstance(error, InvalidToken):
+        return ChannelDown(text)
+    if isinstance(error, Forbidden):
+        return RecipientGone(text)
+    if isinstance(error, BadRequest):
+        if any(marker in lowered for marker in _GONE):
+            return RecipientGone(text)
+        return MessageRejected(text)
+    if isinstance(error, NetworkError):  # includes TimedOut
+        return RetryLater(text)
+    return RetryLater(text)

@@ -1,0 +1,195 @@
+"""The Telegram channel end to end: relay's real adapter against the fake Bot API server."""
+
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
+
+import pytest
+
+from relay.app import Relay, delivering, opened
+from relay.channels.base import ChatMoved, MessageRejected, RecipientGone, RetryLater
+from relay.channels.telegram import TelegramChannel
+from relay.channels.telegram_format import MAX_UNITS, TelegramPart, render, utf16_units
+from relay.messages import AnnouncementKind, AnnouncementView, ChatKind, ChatRef, Platform
+from relay.settings import load_settings
+from relay.store import subscribers
+from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegram, FakeTelegramServer
+from tests.waiting import eventually
+
+COORDINATOR = 1000
+PARTNER = 42
+GROUP = -100555
+
+
+@asynccontextmanager
+async def running(
+    database_url: str, telegram: FakeTelegram
+) -> AsyncIterator[tuple[Relay, TelegramChannel]]:
+    async with FakeTelegramServer(telegram) as server:
+        settings = load_settings(
+            database_url=database_url,
+            telegram_token=DEFAULT_TOKEN,
+            telegram_api_url=server.base_url,
+            telegram_rate=200,
+            coordinators=f"telegram:{COORDINATOR}",
+        )
+        async with opened(settings) as relay:
+            channel = TelegramChannel(settings)
+            async with delivering(relay, [channel]):
+                yield relay, channel
+
+
+def texts_to(telegram: FakeTelegram, chat_id: int) -> list[str]:
+    return [m.plain_text for m in telegram.messages_to(chat_id)]
+
+
+async def last_text(telegram: FakeTelegram, chat_id: int, count: int = 1) -> str:
+    await telegram.wait_for(lambda: len(telegram.messages_to(chat_id)) >= count)
+    return telegram.messages_to(chat_id)[-1].plain_text
+
+
+async def themes_of(relay: Relay, chat_id: int, kind: ChatKind = ChatKind.PRIVATE) -> set[str]:
+    async with relay.db.read() as session:
+        return await subscribers.themes_of(session, ChatRef(Platform.TELEGRAM, str(chat_id), kind))
+
+
+async def test_subscribe_by_command_and_by_button(database_url: str) -> None:
+    telegram = FakeTelegram(private_chat_rate=None)
+    async with running(database_url, telegram) as (relay, _):
+        assert telegram.commands_for("default"), "the command menu is published at start"
+        assert "diffuser" in dict(telegram.commands_for("chat", chat_id=COORDINATOR))
+        assert "diffuser" not in dict(telegram.commands_for("default"))
+
+        telegram.user_message(PARTNER, "/start")
+        assert "Contrat Local de Santé" in await last_text(telegram, PARTNER)
+        telegram.user_message(PARTNER, "/abonner santé mentale")
+        assert "Santé mentale" in await last_text(telegram, PARTNER, 2)
+        assert await themes_of(relay, PARTNER) == {"sante-mentale"}
+
+        telegram.user_message(PARTNER, "/themes")
+        await telegram.wait_for(lambda: len(telegram.messages_to(PARTNER)) >= 3)
+        board = telegram.messages_to(PARTNER)[-1]
+        assert board.reply_markup is not None
+        buttons = [b for row in board.reply_markup["inline_keyboard"] for b in row]
+        addictions = next(b for b in buttons if b["text"] == "Addictions")
+        assert any(b["text"] == "✅ Santé mentale" for b in buttons)
+        telegram.callback_query(PARTNER, PARTNER, board.message_id, addictions["callback_data"])
+        await telegram.wait_for(lambda: len(telegram.edits) >= 1)
+        edited = telegram.edits[-1]
+        assert edited.message_id == board.message_id, "the board is updated in place"
+        assert await themes_of(relay, PARTNER) == {"sante-mentale", "addictions"}
+        assert telegram.callback_answers, "every button press is answered"
+
+
+async def test_group_subscription_by_admin_only(database_url: str) -> None:
+    telegram = FakeTelegram(group_rate_per_minute=None)
+    telegram.set_admins(GROUP, [7])
+    async with running(database_url, telegram) as (relay, channel):
+        telegram.my_chat_member(GROUP, old_status="left", new_status="member", from_user_id=7)
+        greeting = await last_text(telegram, GROUP)
+        assert f"/abonner@{channel.username}" in greeting
+
+        telegram.group_message(GROUP, 8, f"/abonner@{channel.username} addictions")
+        assert "administrateurs" in await last_text(telegram, GROUP, 2)
+        assert await themes_of(relay, GROUP, ChatKind.GROUP) == set()
+
+        telegram.group_message(GROUP, 7, f"/abonner@{channel.username} addictions")
+        assert "Addictions" in await last_text(telegram, GROUP, 3)
+        assert await themes_of(relay, GROUP, ChatKind.GROUP) == {"addictions"}
+
+        telegram.group_message(GROUP, 8, "bonjour à tous, où trouver un psychologue ?")
+        telegram.group_message(GROUP, 8, f"/abonnements@{channel.username}")
+        assert "Addictions" in await last_text(telegram, GROUP, 4)
+        assert len(telegram.messages_to(GROUP)) == 4, "group chatter gets no answer"
+
+
+async def test_membership_changes_deactivate_and_reactivate(database_url: str) -> None:
+    telegram = FakeTelegram()
+    async with running(database_url, telegram) as (relay, _):
+        telegram.user_message(PARTNER, "/abonner jeunes")
+        await last_text(telegram, PARTNER)
+
+        async def active() -> bool:
+            async with relay.db.read() as session:
+                (view,) = await subscribers.listing(session)
+            return view.active
+
+        telegram.my_chat_member(
+            PARTNER, old_status="member", new_status="kicked", from_user_id=PARTNER
+        )
+        await eventually(lambda: _not(active()))
+        telegram.my_chat_member(
+            PARTNER, old_status="kicked", new_status="member", from_user_id=PARTNER
+        )
+        await eventually(active)
+        telegram.my_chat_member(GROUP, old_status="member", new_status="left", from_user_id=7)
+        telegram.group_message(GROUP, 7, "/abonnements")  # unknown group: nothing to deactivate
+        assert await active()
+
+
+async def _not(value: Awaitable[bool]) -> bool:
+    return not await value
+
+
+async def test_broadcast_reaches_exactly_the_subscribed_chats(database_url: str) -> None:
+    telegram = FakeTelegram(private_chat_rate=None)
+    async with running(database_url, telegram) as (_, _channel):
+        for user, theme in ((11, "santé mentale"), (12, "jeunes"), (13, "handicap"), (14, "tout")):
+            telegram.user_message(user, f"/abonner {theme}")
+            await last_text(telegram, user)
+        telegram.user_message(
+            COORDINATOR,
+            "/diffuser #sante-mentale #jeunes Réunion <CPTS> & MSP le 12/12 https://exemple.fr/a?b=1&c=2",
+        )
+        await telegram.wait_for(lambda: len(telegram.messages_to(COORDINATOR)) >= 2)
+        preview, question = telegram.messages_to(COORDINATOR)[-2:]
+        assert "Réunion <CPTS> & MSP" in preview.plain_text
+        assert "3 chat(s)" in question.plain_text
+        assert question.reply_markup is not None
+        send = question.reply_markup["inline_keyboard"][0][0]
+        assert send["text"] == "Envoyer"
+        telegram.callback_query(
+            COORDINATOR, COORDINATOR, question.message_id, send["callback_data"]
+        )
+        await telegram.wait_for(lambda: any("Bilan" in t for t in texts_to(telegram, COORDINATOR)))
+        for user in (11, 12, 14):
+            received = [t for t in texts_to(telegram, user) if "Réunion" in t]
+            assert len(received) == 1 and "Réunion <CPTS> & MSP" in received[0]
+        assert not [t for t in texts_to(telegram, 13) if "Réunion" in t]
+        assert telegram.duplicates == 0
+
+
+async def test_errors_are_classified_once(database_url: str) -> None:
+    telegram = FakeTelegram(private_chat_rate=None)
+    telegram.block(21)
+    telegram.chat_not_found(22)
+    telegram.migrate(-23, -10023)
+    async with running(database_url, telegram) as (_, channel):
+        part = channel.render(AnnouncementView(AnnouncementKind.INFORMATION, "Bonjour"))[0]
+        with pytest.raises(RecipientGone, match=r"(?i)blocked"):
+            await channel.send(ChatRef(Platform.TELEGRAM, "21"), part)
+        with pytest.raises(RecipientGone, match=r"(?i)chat not found"):
+            await channel.send(ChatRef(Platform.TELEGRAM, "22"), part)
+        with pytest.raises(ChatMoved) as moved:
+            await channel.send(ChatRef(Platform.TELEGRAM, "-23", ChatKind.GROUP), part)
+        assert moved.value.new_address == "-10023"
+        telegram.burst_429(1, retry_after=3)
+        with pytest.raises(RetryLater) as busy:
+            await channel.send(ChatRef(Platform.TELEGRAM, "24"), part)
+        assert busy.value.retry_after == 3 and busy.value.whole_channel
+        with pytest.raises(MessageRejected, match=r"(?i)parse entities"):
+            await channel.send(ChatRef(Platform.TELEGRAM, "24"), TelegramPart("<b>oops"))
+
+
+def test_long_text_is_split_at_paragraphs_in_utf16_units() -> None:
+    paragraph = "Santé 🧠 " * 300  # emoji count twice in UTF-16
+    view = AnnouncementView(
+        AnnouncementKind.INFORMATION, "\n\n".join([paragraph] * 6), title="Long"
+    )
+    parts = render(view)
+    assert len(parts) > 1
+    for part in parts:
+        visible = (
+            part.html.replace("<b>", "").replace("</b>", "").replace("<i>", "").replace("</i>", "")
+        )
+        assert utf16_units(visible) <= MAX_UNITS
+    assert "".join(p.html for p in parts).count("Santé") == 1800
