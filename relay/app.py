@@ -75,36 +75,33 @@ async def opened(settings: Settings) -> AsyncIterator[Relay]:
 
 
 @asynccontextmanager
-async def delivering(relay: Relay, channels: list[Channel]) -> AsyncIterator[None]:
-    """Channels receiving and the delivery engine sending, until the block ends."""
+async def delivering(
+    relay: Relay, channels: list[Channel], receive: bool = True
+) -> AsyncIterator[None]:
+    """The delivery engine sending through these channels until the block ends, and the channels
+    receiving messages too unless `receive` is False (only one process should receive)."""
     for channel in channels:
         relay.engine.add_channel(channel)
     relay.engine.start()
-    started: list[Channel] = []
     try:
-        for channel in channels:
-            await channel.start(relay.core)
-            started.append(channel)
+        if receive:
+            for channel in channels:
+                await channel.start(relay.core)
         yield
     finally:
-        for channel in reversed(started):
-            await channel.stop()
         await relay.engine.stop(SHUTDOWN_GRACE_SECONDS)
+        for channel in reversed(channels):
+            await channel.stop()
 
 
 async def chat(settings: Settings, user: UserRef) -> None:
     """`relay chat`: one console conversation until end of input; broadcasts are delivered."""
     async with opened(settings) as relay:
         console = ConsoleChannel(user)
-        relay.engine.add_channel(console)
-        for channel in relay.platform_channels():
-            relay.engine.add_channel(channel)
-        relay.engine.start()
-        try:
+        # Telegram and Slack only send from here: `relay run` is the one receiving their updates.
+        async with delivering(relay, [console, *relay.platform_channels()], receive=False):
             await console.converse(relay.core)
             await relay.engine.drain(CHAT_DRAIN_SECONDS)
-        finally:
-            await relay.engine.stop(SHUTDOWN_GRACE_SECONDS)
 
 
 async def run(settings: Settings) -> None:
@@ -145,7 +142,7 @@ async def post(
             return PostResult(number, recipients, None)
         channels = [*relay.platform_channels(), ConsoleChannel(CONSOLE_USER)]
         total = sum(recipients.values())
-        async with delivering(relay, channels):
+        async with delivering(relay, channels, receive=False):
             while not await relay.engine.drain(1.0, number):
                 if progress is not None:
                     async with relay.db.read() as session:

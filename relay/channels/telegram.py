@@ -114,6 +114,7 @@ class TelegramChannel:
         self._settings = settings
         self._core: Core | None = None
         self._admins: dict[tuple[int, int], tuple[bool, float]] = {}
+        self._connected = False
         self.application: Application[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
             .token(settings.telegram_token.get_secret_value())
@@ -142,9 +143,15 @@ class TelegramChannel:
     def username(self) -> str:
         return self.bot.username
 
+    async def connect(self) -> None:
+        """Reach the Bot API (getMe); enough to send. Receiving needs `start`."""
+        if not self._connected:
+            await self.application.initialize()
+            self._connected = True
+
     async def start(self, core: Core) -> None:
         self._core = core
-        await self.application.initialize()
+        await self.connect()
         await self._publish_command_menus(core)
         await self.application.start()
         assert self.application.updater is not None
@@ -164,7 +171,9 @@ class TelegramChannel:
             await updater.stop()
         if self.application.running:
             await self.application.stop()
-        await self.application.shutdown()
+        if self._connected:
+            await self.application.shutdown()
+            self._connected = False
 
     def render(self, message: Outgoing) -> list[object]:
         return list(render(message))
@@ -172,6 +181,7 @@ class TelegramChannel:
     async def send(self, chat: ChatRef, part: object) -> str:
         assert isinstance(part, TelegramPart)
         try:
+            await self.connect()
             sent = await self._deliver(int(chat.address), part)
         except TelegramError as error:
             raise _classify(error) from error
