@@ -35,6 +35,8 @@ from relay.store.models import Announcement, utcnow
 log = logging.getLogger(__name__)
 
 RECORD_INTERVAL_SECONDS = 0.1
+MAX_SENDS_IN_FLIGHT = 16
+DRAIN_POLL_SECONDS = 0.1
 IDLE_POLL_SECONDS = 0.5
 FORGOTTEN_RECIPIENT = "abonné supprimé ou désactivé avant l'envoi"
 
@@ -67,7 +69,7 @@ def limits_for(platform: Platform, settings: Settings) -> ChannelLimits:
 class RetryPolicy:
     """Exponential backoff with full jitter for transient failures, then give up."""
 
-    base_seconds: float = 2.0
+    base_seconds: float = 1.0
     cap_seconds: float = 600.0
     max_attempts: int = 8
 
@@ -83,7 +85,9 @@ class WorkerOptions:
     concurrency: int | None = None  # sends in flight; by default from the rate
 
     def sends_in_flight(self, rate: float) -> int:
-        return self.concurrency or max(8, min(200, int(rate / 2)))
+        # Enough to cover the platform's latency at full rate, but few: HTTP clients spend more
+        # CPU per request the more connections they juggle (httpcore's pool is linear in them).
+        return self.concurrency or max(8, min(MAX_SENDS_IN_FLIGHT, int(rate / 8)))
 
 
 class DeliveryWorker:
@@ -374,7 +378,7 @@ class DeliveryEngine:
             if left == 0 and not any(w.busy for w in self.workers.values()):
                 return True
             self.wake()
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(DRAIN_POLL_SECONDS)
         return False
 
     async def notify(self, chat: ChatRef, reply: Reply) -> bool:

@@ -5,18 +5,23 @@ one-second window, with sends evenly spaced inside it) and a minimum interval be
 messages to the same chat (Telegram: 1 s in a private chat, 3 s in a group — 20 per minute;
 Slack: 1 s per channel). A 429 from the platform pauses the whole channel for its retry_after.
 
+Senders queue for the global limit in arrival order and one dispatcher lets them go, measuring
+the window with the moment each one really leaves: when the event loop runs late, sends are
+delayed, never bunched.
+
 Written here rather than taken from a library: aiolimiter and friends give a leaky bucket for one
 key, but a fan-out needs thousands of per-chat intervals next to one global window and a pause
-that every waiting sender sees; that is about sixty lines, tested in tests/test_pacing.py.
+that every waiting sender sees; tested in tests/test_pacing.py.
 """
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import Hashable
 
 WINDOW_SECONDS = 1.0
-# Sends leave this much earlier than the platform's window would allow, for network jitter.
+# The window is kept this much longer than the platform's, for network jitter.
 SAFETY_MARGIN_SECONDS = 0.02
 
 
@@ -25,52 +30,64 @@ class Pacer:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
-        self._clock = time.monotonic
         self._spacing = 1.0 / rate
         self._window: deque[float] = deque(maxlen=max(1, int(rate)))
-        self._next_slot = 0.0
+        self._last_release = float("-inf")
         self._paused_until = 0.0
         self._chat_ready: dict[Hashable, float] = {}
-        self._lock = asyncio.Lock()
+        self._waiting: deque[asyncio.Future[None]] = deque()
+        self._wake = asyncio.Event()
+        self._dispatcher: asyncio.Task[None] | None = None
 
     def pause(self, seconds: float) -> None:
         """The platform asked the whole bot to wait (a 429): nobody sends before then."""
-        self._paused_until = max(self._paused_until, self._clock() + seconds)
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
     @property
     def paused_for(self) -> float:
-        return max(0.0, self._paused_until - self._clock())
+        return max(0.0, self._paused_until - time.monotonic())
 
     async def wait_turn(self, chat: Hashable, chat_interval: float) -> None:
         """Return when one message to `chat` may leave without breaking any limit."""
         await self._wait_for_chat(chat, chat_interval)
-        while True:
-            async with self._lock:
-                slot = self._reserve()
-            delay = slot - self._clock()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            if self._paused_until <= self._clock():
-                return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append(turn)
+        self._wake.set()
+        if self._dispatcher is None or self._dispatcher.done():
+            self._dispatcher = asyncio.create_task(self._dispatch(), name="pacer")
+        await turn
 
     async def _wait_for_chat(self, chat: Hashable, interval: float) -> None:
-        now = self._clock()
+        now = time.monotonic()
         ready = max(now, self._chat_ready.get(chat, 0.0))
         self._chat_ready[chat] = ready + interval
         if ready > now:
             await asyncio.sleep(ready - now)
         if len(self._chat_ready) > 50_000:
-            self._forget_idle_chats()
+            self._chat_ready = {c: t for c, t in self._chat_ready.items() if t > now}
 
-    def _reserve(self) -> float:
-        now = self._clock()
-        slot = max(now, self._next_slot, self._paused_until)
+    def _next_release(self, now: float) -> float:
+        ready = max(now, self._last_release + self._spacing, self._paused_until)
         if len(self._window) == self._window.maxlen:
-            slot = max(slot, self._window[0] + WINDOW_SECONDS + SAFETY_MARGIN_SECONDS)
-        self._window.append(slot)
-        self._next_slot = slot + self._spacing
-        return slot
+            ready = max(ready, self._window[0] + WINDOW_SECONDS + SAFETY_MARGIN_SECONDS)
+        return ready
 
-    def _forget_idle_chats(self) -> None:
-        now = self._clock()
-        self._chat_ready = {c: t for c, t in self._chat_ready.items() if t > now}
+    async def _dispatch(self) -> None:
+        while True:
+            while not self._waiting:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=10)
+                if not self._waiting:
+                    return
+            now = time.monotonic()
+            ready = self._next_release(now)
+            if ready > now:
+                await asyncio.sleep(ready - now)
+                continue
+            turn = self._waiting.popleft()
+            if turn.done():  # its sender was cancelled
+                continue
+            self._last_release = now
+            self._window.append(now)
+            turn.set_result(None)

@@ -109,7 +109,7 @@ _CHAT_KINDS: dict[str, ChatKind] = {
 class TelegramChannel:
     platform = Platform.TELEGRAM
 
-    def __init__(self, settings: Settings, send_pool_size: int = 256) -> None:
+    def __init__(self, settings: Settings, send_pool_size: int = 20) -> None:
         assert settings.telegram_token is not None
         self._settings = settings
         self._core: Core | None = None

@@ -355,6 +355,7 @@ class SlackState:
     def stats(self) -> JSON:
         return {
             "delivered": self.delivered_count,
+            "channels_reached": len({message.channel for message in self.messages}),
             "requests": dict(self.requests),
             "rate_limited": self.rate_limited,
             "server_errors": self.server_errors,

@@ -685,6 +685,7 @@ class FakeTelegram:
         """Counters, as served on GET /fake/stats."""
         return {
             "delivered": self.delivered_count,
+            "chats_reached": len({message.chat_id for message in self.messages}),
             "duplicates": self.duplicates,
             "served_429": self.served_429,
             "served_5xx": self.served_5xx,
