@@ -232,9 +232,8 @@ async def relay_worker(args: argparse.Namespace) -> dict[str, Any]:
         await seed(relay.db, args.chats, args.slack_channels if args.slack_url else 0)
         channels: list[Channel] = [TelegramChannel(settings)]
         if args.slack_url:
-            from relay.channels.slack import SlackChannel
-
-            channels.append(SlackChannel(settings))
+            slack = importlib.import_module("relay.channels.slack")
+            channels.append(slack.SlackChannel(settings))
         draft = Draft(TEXT, ("sante-mentale",), (), AnnouncementKind.EVENT, "Forum", None, None)
         started = time.monotonic()
         number, _ = await relay.announcements.create(draft, SOURCE_COORDINATOR, QUEUED, None, None)
