@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 
+from relay.announcements import SOURCE_COORDINATOR, Draft
 from relay.app import Relay, delivering, opened
 from relay.channels.base import ChatMoved, MessageRejected, RecipientGone, RetryLater
 from relay.channels.telegram import TelegramChannel
@@ -12,6 +13,7 @@ from relay.channels.telegram_format import MAX_UNITS, TelegramPart, render, utf1
 from relay.messages import AnnouncementKind, AnnouncementView, ChatKind, ChatRef, Platform
 from relay.settings import load_settings
 from relay.store import subscribers
+from relay.store.announcements import QUEUED
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegram, FakeTelegramServer
 from tests.waiting import eventually
 
@@ -193,3 +195,56 @@ def test_long_text_is_split_at_paragraphs_in_utf16_units() -> None:
         )
         assert utf16_units(visible) <= MAX_UNITS
     assert "".join(p.html for p in parts).count("Santé") == 1800
+
+
+async def test_fault_injection_delivers_everything_once(database_url: str) -> None:
+    """5 % server errors, 2 % hangs past the client's timeout, a burst of 429s, a blocked user and
+    a migrated group: every reachable chat gets the broadcast exactly once."""
+    telegram = FakeTelegram(
+        private_chat_rate=None, error_rate=0.05, hang_rate=0.02, hang_seconds=3, seed=3
+    )
+    telegram.block(3001)
+    telegram.migrate(-3002, -1003002)
+    async with FakeTelegramServer(telegram) as server:
+        settings = load_settings(
+            database_url=database_url,
+            telegram_token=DEFAULT_TOKEN,
+            telegram_api_url=server.base_url,
+            telegram_rate=100,
+        )
+        async with opened(settings) as relay:
+            chats = [ChatRef(Platform.TELEGRAM, str(4000 + n)) for n in range(150)]
+            chats += [
+                ChatRef(Platform.TELEGRAM, "3001"),
+                ChatRef(Platform.TELEGRAM, "-3002", ChatKind.GROUP),
+            ]
+            async with relay.db.write() as session:
+                for chat in chats:
+                    subscriber = await subscribers.ensure(session, chat, chat.address, "")
+                    await subscribers.add_themes(session, subscriber, ["prevention"])
+            channel = TelegramChannel(settings, send_timeout=0.5)
+            async with delivering(relay, [channel], receive=False):
+                telegram.burst_429(5, retry_after=1)
+                draft = Draft(
+                    "Campagne de vaccination",
+                    ("prevention",),
+                    (),
+                    AnnouncementKind.INFORMATION,
+                    "",
+                    None,
+                    None,
+                )
+                number, _ = await relay.announcements.create(
+                    draft, SOURCE_COORDINATOR, QUEUED, None, None
+                )
+                assert await relay.engine.drain(60, number)
+            async with relay.db.read() as session:
+                views = {v.address: v for v in await subscribers.listing(session)}
+    for n in range(150):
+        assert len(telegram.messages_to(4000 + n)) == 1, f"chat {4000 + n}"
+    assert len(telegram.messages_to(-1003002)) == 1
+    assert telegram.messages_to(3001) == []
+    assert telegram.duplicates == 0
+    assert telegram.served_5xx > 0 and telegram.abandoned > 0 and telegram.served_429 >= 5
+    assert not views["3001"].active and "blocked" in (views["3001"].inactive_reason or "").lower()
+    assert "-1003002" in views and "-3002" not in views

@@ -109,7 +109,9 @@ _CHAT_KINDS: dict[str, ChatKind] = {
 class TelegramChannel:
     platform = Platform.TELEGRAM
 
-    def __init__(self, settings: Settings, send_pool_size: int = 20) -> None:
+    def __init__(
+        self, settings: Settings, send_pool_size: int = 20, send_timeout: float = 10.0
+    ) -> None:
         assert settings.telegram_token is not None
         self._settings = settings
         self._core: Core | None = None
@@ -120,7 +122,7 @@ class TelegramChannel:
             .token(settings.telegram_token.get_secret_value())
             .base_url(settings.telegram_api_url)
             .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
-            .request(HTTPXRequest(connection_pool_size=send_pool_size, read_timeout=10))
+            .request(HTTPXRequest(connection_pool_size=send_pool_size, read_timeout=send_timeout))
             .get_updates_request(HTTPXRequest(read_timeout=40))
             .concurrent_updates(256)
             .build()
