@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from relay.announcements import SOURCE_COORDINATOR, Announcements, Draft
 from relay.channels.base import Channel
 from relay.channels.console import ConsoleChannel
+from relay.channels.slack import SlackChannel
 from relay.channels.telegram import TelegramChannel
 from relay.commands import Router, Services, build_router
 from relay.delivery import DeliveryEngine
@@ -57,6 +58,8 @@ class Relay:
         channels: list[Channel] = []
         if self.settings.telegram_token is not None:
             channels.append(TelegramChannel(self.settings))
+        if self.settings.slack_bot_token is not None:
+            channels.append(SlackChannel(self.settings))
         return channels
 
     async def close(self) -> None:
