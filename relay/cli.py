@@ -12,6 +12,7 @@ import typer
 
 from relay import app as relay_app
 from relay.announcements import Draft, recipients_line
+from relay.channels.base import ChannelDown
 from relay.messages import AnnouncementKind, UserRef
 from relay.settings import Settings, SettingsError, load_settings
 from relay.store import schema, subscribers
@@ -190,7 +191,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         cli()
-    except (UserError, ThemeCatalogueError) as exc:
+    except (UserError, ThemeCatalogueError, SettingsError, ChannelDown) as exc:
         print(f"relay : {exc}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:

@@ -1,5 +1,8 @@
 """The Telegram channel end to end: relay's real adapter against the fake Bot API server."""
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 
@@ -248,3 +251,25 @@ async def test_fault_injection_delivers_everything_once(database_url: str) -> No
     assert telegram.served_5xx > 0 and telegram.abandoned > 0 and telegram.served_429 >= 5
     assert not views["3001"].active and "blocked" in (views["3001"].inactive_reason or "").lower()
     assert "-1003002" in views and "-3002" not in views
+
+
+def test_relay_run_with_a_refused_token_says_so_in_one_line(database_url: str) -> None:
+    with FakeTelegramServer(FakeTelegram()).in_thread() as server:
+        result = subprocess.run(
+            [sys.executable, "-m", "relay", "run"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            env={
+                **os.environ,
+                "RELAY_DATABASE_URL": database_url,
+                "RELAY_TELEGRAM_TOKEN": "999:wrong-token",
+                "RELAY_TELEGRAM_API_URL": server.base_url,
+            },
+        )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "refusé le jeton" in result.stderr
+    assert "wrong-token" not in result.stderr, "secrets never appear in errors"

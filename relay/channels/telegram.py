@@ -79,6 +79,8 @@ GREETING = (
     "/abonner@{bot} <thème…> (par exemple /abonner@{bot} santé mentale), "
     "ou voir la liste avec /themes@{bot}."
 )
+TOKEN_REFUSED = "Telegram a refusé le jeton du bot (RELAY_TELEGRAM_TOKEN)."
+UNREACHABLE = "Telegram est injoignable ({kind}) : vérifiez RELAY_TELEGRAM_API_URL et le réseau."
 LEFT_REASON = "bot retiré du groupe"
 BLOCKED_REASON = "bot bloqué par l'utilisateur"
 ADMIN_CACHE_SECONDS = 300
@@ -147,9 +149,16 @@ class TelegramChannel:
 
     async def connect(self) -> None:
         """Reach the Bot API (getMe); enough to send. Receiving needs `start`."""
-        if not self._connected:
+        if self._connected:
+            return
+        try:
             await self.application.initialize()
-            self._connected = True
+        except InvalidToken:
+            # The library's message quotes the token: never pass it on.
+            raise ChannelDown(TOKEN_REFUSED) from None
+        except NetworkError as error:
+            raise ChannelDown(UNREACHABLE.format(kind=type(error).__name__)) from None
+        self._connected = True
 
     async def start(self, core: Core) -> None:
         self._core = core
