@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from relay.app import Relay, delivering, opened
+from relay.channels.base import Channel
 from relay.channels.slack import SlackChannel
 from relay.channels.telegram import TelegramChannel
 from relay.settings import load_settings
@@ -51,7 +52,10 @@ async def both_platforms(database_url: str) -> AsyncIterator[World]:
             coordinators=f"telegram:{TELEGRAM_COORDINATOR},slack:{SLACK_COORDINATOR.id}",
         )
         async with opened(settings) as relay:
-            channels = [TelegramChannel(settings), SlackChannel(settings, http_port=0)]
+            channels: list[Channel] = [
+                TelegramChannel(settings),
+                SlackChannel(settings, http_port=0),
+            ]
             async with delivering(relay, channels):
                 yield World(relay, telegram, slack)
 
