@@ -51,7 +51,7 @@ class Relay:
             settings=settings, db=self.db, themes=self.themes, announcements=self.announcements
         )
         self.router: Router = build_router(self.services)
-        self.core = Gateway(self.router, self.services)
+        self.core = Gateway(self.router, self.services, self.engine)
 
     def platform_channels(self) -> list[Channel]:
         """The Telegram and Slack channels whose tokens are set."""

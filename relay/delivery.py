@@ -381,6 +381,18 @@ class DeliveryEngine:
             await asyncio.sleep(DRAIN_POLL_SECONDS)
         return False
 
+    async def wait_turn(self, chat: ChatRef) -> None:
+        """Wait for this chat's turn within its platform's limits (no wait if not paced here)."""
+        worker = self.workers.get(chat.platform)
+        if worker is not None:
+            limits = limits_for(chat.platform, self._settings)
+            await worker.pacer.wait_turn(chat.address, limits.interval(chat.kind))
+
+    def slow_down(self, platform: Platform, seconds: float) -> None:
+        worker = self.workers.get(platform)
+        if worker is not None:
+            worker.pacer.pause(seconds)
+
     async def notify(self, chat: ChatRef, reply: Reply) -> bool:
         """Send a direct message (not an announcement) now, within the channel's limits.
 
@@ -390,17 +402,17 @@ class DeliveryEngine:
         if worker is None:
             log.info("no %s channel here: notice to %s not sent", chat.platform, chat.address)
             return False
-        limits = limits_for(chat.platform, self._settings)
         for attempt in range(3):
-            await worker.pacer.wait_turn(chat.address, limits.interval(chat.kind))
+            await self.wait_turn(chat)
             try:
                 for part in worker.channel.render(reply):
                     await worker.channel.send(chat, part)
                 return True
             except RetryLater as busy:
                 if busy.retry_after:
-                    worker.pacer.pause(busy.retry_after)
-                await asyncio.sleep(busy.retry_after or 2**attempt)
+                    self.slow_down(chat.platform, busy.retry_after)
+                else:
+                    await asyncio.sleep(2**attempt)
             except Exception as error:
                 log.warning("notice to %s:%s not sent: %s", chat.platform, chat.address, error)
                 return False

@@ -12,16 +12,24 @@ from relay.channels.base import (
 from relay.commands import Router, Services
 from relay.commands.base import Role
 from relay.commands.router import REFUSED
-from relay.messages import ChatRef, Incoming, Outgoing, Reply, UserRef
+from relay.delivery import DeliveryEngine
+from relay.messages import ChatRef, Incoming, Outgoing, Platform, Reply, UserRef
 from relay.store import announcements as announcement_store
 from relay.store import subscribers
 from relay.themes import ALL_THEMES
 
 
 class Gateway:
-    def __init__(self, router: Router, services: Services) -> None:
+    def __init__(self, router: Router, services: Services, engine: DeliveryEngine) -> None:
         self.router = router
         self.services = services
+        self.engine = engine
+
+    async def wait_turn(self, chat: ChatRef) -> None:
+        await self.engine.wait_turn(chat)
+
+    def slow_down(self, platform: Platform, seconds: float) -> None:
+        self.engine.slow_down(platform, seconds)
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         return await self.router.handle(incoming)

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     # How long a claimed delivery stays reserved for its process: after a crash, the time
     # before another process (or the restarted one) sends it.
     delivery_lease_seconds: float = Field(default=60, ge=1, le=3600)
+    # Telegram webhook mode (instead of long polling): the public HTTPS URL Telegram posts
+    # updates to, and the local port relay listens on behind the HTTPS proxy.
+    telegram_webhook_url: str | None = None
+    telegram_webhook_port: int = Field(default=8443, ge=0, le=65535)
 
     @field_validator("database_url")
     @classmethod

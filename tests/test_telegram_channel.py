@@ -1,11 +1,13 @@
 """The Telegram channel end to end: relay's real adapter against the fake Bot API server."""
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 
+import aiohttp
 import pytest
 
 from relay.announcements import SOURCE_COORDINATOR, Draft
@@ -273,3 +275,46 @@ def test_relay_run_with_a_refused_token_says_so_in_one_line(database_url: str) -
     assert "Traceback" not in result.stderr
     assert "refusé le jeton" in result.stderr
     assert "wrong-token" not in result.stderr, "secrets never appear in errors"
+
+
+async def test_webhook_mode_receives_updates_posted_by_telegram(database_url: str) -> None:
+    telegram = FakeTelegram()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with FakeTelegramServer(telegram) as server:
+        settings = load_settings(
+            database_url=database_url,
+            telegram_token=DEFAULT_TOKEN,
+            telegram_api_url=server.base_url,
+            telegram_webhook_url="https://relay.example.org/telegram/updates",
+            telegram_webhook_port=port,
+        )
+        async with opened(settings) as relay:
+            channel = TelegramChannel(settings)
+            async with delivering(relay, [channel]):
+                assert telegram.webhook_url == "https://relay.example.org/telegram/updates"
+                update = telegram.user_message(PARTNER, "/abonner jeunes")
+                async with aiohttp.ClientSession() as http:
+                    url = f"http://127.0.0.1:{port}/telegram/updates"
+                    forged = {"X-Telegram-Bot-Api-Secret-Token": "forged"}
+                    async with http.post(url, json=update, headers=forged) as response:
+                        assert response.status == 403
+                    genuine = {"X-Telegram-Bot-Api-Secret-Token": channel.webhook_secret}
+                    async with http.post(url, json=update, headers=genuine) as response:
+                        assert response.status == 200
+                assert "Santé des jeunes" in await last_text(telegram, PARTNER)
+                assert await themes_of(relay, PARTNER) == {"jeunes"}
+                assert telegram.requests.get("getUpdates", 0) == 0, "no polling in webhook mode"
+
+
+async def test_a_hundred_users_at_once_are_all_answered(database_url: str) -> None:
+    telegram = FakeTelegram(private_chat_rate=None, latency=0.05)
+    async with running(database_url, telegram) as (relay, _):
+        for user in range(5000, 5100):
+            telegram.user_message(user, "/abonner prévention")
+        await telegram.wait_for(
+            lambda: all(telegram.messages_to(u) for u in range(5000, 5100)), timeout=20
+        )
+        async with relay.db.read() as session:
+            assert len(await subscribers.listing(session)) == 100

@@ -127,6 +127,13 @@ class Core(Protocol):
     async def chat_reachable(self, chat: ChatRef, reachable: bool, reason: str) -> None:
         """The bot was removed from / blocked in a chat (or came back)."""
 
+    async def wait_turn(self, chat: ChatRef) -> None:
+        """Wait until one more message may go to this chat: replies share the platform's limits
+        with deliveries, so adapters call this before each reply they send."""
+
+    def slow_down(self, platform: Platform, seconds: float) -> None:
+        """The platform answered 429: nothing more goes out on it for `seconds`."""
+
 
 class Channel(Protocol):
     """A platform adapter. It never touches the database and never paces itself: the delivery

@@ -522,6 +522,7 @@ class SlackChannel:
         elif conversation.response_url is not None:
             await self._respond(conversation.response_url, part, replace_original=False)
         else:
+            await self.core.wait_turn(_chat(conversation.channel))  # deliveries share the limits
             await self.replies.chat_postMessage(
                 channel=conversation.channel,
                 thread_ts=conversation.thread_ts,

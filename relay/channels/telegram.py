@@ -7,12 +7,13 @@ rate limiter is installed here, and python-telegram-bot's errors are mapped once
 errors of relay.channels.base.
 """
 
-import contextlib
+import hashlib
 import logging
 import time
 import warnings
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import (
     Bot,
@@ -58,7 +59,7 @@ from relay.channels.base import (
     RetryLater,
     SendError,
 )
-from relay.channels.telegram_format import TelegramPart, render
+from relay.channels.telegram_format import TelegramPart, escape, render
 from relay.messages import (
     Button,
     ChatKind,
@@ -84,6 +85,8 @@ UNREACHABLE = "Telegram est injoignable ({kind}) : vérifiez RELAY_TELEGRAM_API_
 LEFT_REASON = "bot retiré du groupe"
 BLOCKED_REASON = "bot bloqué par l'utilisateur"
 ADMIN_CACHE_SECONDS = 300
+REPLY_ATTEMPTS = 3
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 # Telegram's error texts for a chat that is gone for good (matched case-insensitively: the
 # library rewrites some of them).
@@ -165,16 +168,30 @@ class TelegramChannel:
         await self.connect()
         await self._publish_command_menus(core)
         await self.application.start()
-        assert self.application.updater is not None
-        await self.application.updater.start_polling(
-            allowed_updates=[
-                Update.MESSAGE,
-                Update.CALLBACK_QUERY,
-                Update.MY_CHAT_MEMBER,
-            ],
-            drop_pending_updates=False,
-        )
-        log.info("telegram channel started as @%s", self.username)
+        updater = self.application.updater
+        assert updater is not None
+        webhook = self._settings.telegram_webhook_url
+        if webhook:
+            await updater.start_webhook(
+                listen="0.0.0.0",
+                port=self._settings.telegram_webhook_port,
+                url_path=urlsplit(webhook).path.lstrip("/"),
+                webhook_url=webhook,
+                secret_token=self.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        mode = "webhook" if webhook else "long polling"
+        log.info("telegram channel started as @%s (%s)", self.username, mode)
+
+    @property
+    def webhook_secret(self) -> str:
+        """The secret Telegram sends back with every webhook call, derived from the token so
+        that several processes agree on it without another setting."""
+        assert self._settings.telegram_token is not None
+        token = self._settings.telegram_token.get_secret_value().encode()
+        return hashlib.sha256(b"relay-webhook:" + token).hexdigest()[:64]
 
     async def stop(self) -> None:
         updater = self.application.updater
@@ -275,11 +292,26 @@ class TelegramChannel:
                 await self._edit(message, reply)
                 continue
             for part in render(reply):
-                try:
-                    await self._deliver(message.chat_id, part)
-                except TelegramError as error:
-                    log.warning("reply to chat %s not sent: %s", message.chat_id, error)
+                if not await self._reply(incoming.chat, part):
                     return
+
+    async def _reply(self, chat: ChatRef, part: TelegramPart) -> bool:
+        """Send one part of an answer within the bot's limits, waiting out a 429 or two."""
+        assert self._core is not None
+        for _ in range(REPLY_ATTEMPTS):
+            await self._core.wait_turn(chat)
+            try:
+                await self._deliver(int(chat.address), part)
+                return True
+            except RetryAfter as busy:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    self._core.slow_down(self.platform, _seconds(busy.retry_after))
+            except TelegramError as error:
+                log.warning("reply to chat %s not sent: %s", chat.address, error)
+                return False
+        log.warning("reply to chat %s not sent: the platform kept asking to wait", chat.address)
+        return False
 
     async def _edit(self, message: Message, reply: Reply) -> None:
         first, *rest = render(reply)
@@ -294,7 +326,7 @@ class TelegramChannel:
             if "not modified" not in str(error).lower():
                 raise
         for part in rest:
-            await self._deliver(message.chat_id, part)
+            await self._reply(_chat_ref(message), part)
 
     async def _on_membership(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         change = update.my_chat_member
@@ -309,9 +341,8 @@ class TelegramChannel:
         if is_in and not was_in:
             await self._core.chat_reachable(chat, True, "")
             if chat.kind is not ChatKind.PRIVATE:
-                with contextlib.suppress(TelegramError):
-                    greeting = GREETING.format(bot=self.username)
-                    await self.application.bot.send_message(change.chat.id, greeting)
+                greeting = escape(GREETING.format(bot=self.username))
+                await self._reply(chat, TelegramPart(greeting))
         elif was_in and not is_in:
             reason = BLOCKED_REASON if chat.kind is ChatKind.PRIVATE else LEFT_REASON
             await self._core.chat_reachable(chat, False, reason)
