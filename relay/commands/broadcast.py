@@ -85,15 +85,24 @@ def _number(text: str) -> int | None:
     return int(digits) if digits.isdigit() and len(digits) < 10 else None
 
 
-async def approve(ctx: Context) -> Sequence[Outgoing]:
-    first, _, rest = ctx.args.partition(" ")
+def _numbered(args: str, usage: str) -> tuple[int, str] | Reply:
+    """`<n> rest…` read from a moderation command, or the reply explaining what is wrong."""
+    first, _, rest = args.partition(" ")
     if not first:
-        return [Reply(APPROVE_USAGE)]
+        return Reply(usage)
     number = _number(first)
     if number is None:
-        return [Reply(BAD_NUMBER.format(text=first[:20]) + "\n" + APPROVE_USAGE)]
+        return Reply(BAD_NUMBER.format(text=first[:20]) + "\n" + usage)
+    return number, rest.strip()
+
+
+async def approve(ctx: Context) -> Sequence[Outgoing]:
+    parsed = _numbered(ctx.args, APPROVE_USAGE)
+    if isinstance(parsed, Reply):
+        return [parsed]
+    number, rest = parsed
     themes: list[str] = []
-    if rest.strip():
+    if rest:
         match = ctx.services.themes.parse(rest)
         if match.unknown:
             tags = ", ".join(word for word, _ in match.unknown)
@@ -103,13 +112,11 @@ async def approve(ctx: Context) -> Sequence[Outgoing]:
 
 
 async def reject(ctx: Context) -> Sequence[Outgoing]:
-    first, _, reason = ctx.args.partition(" ")
-    if not first:
-        return [Reply(REJECT_USAGE)]
-    number = _number(first)
-    if number is None:
-        return [Reply(BAD_NUMBER.format(text=first[:20]) + "\n" + REJECT_USAGE)]
-    return [await _announcements(ctx).reject(number, reason.strip())]
+    parsed = _numbered(ctx.args, REJECT_USAGE)
+    if isinstance(parsed, Reply):
+        return [parsed]
+    number, reason = parsed
+    return [await _announcements(ctx).reject(number, reason)]
 
 
 async def approve_button(ctx: Context) -> Sequence[Outgoing]:
