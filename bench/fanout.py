@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 TEXT = "Forum santé mentale des jeunes le 12/12 à Pornic : inscriptions ouvertes."
 TELEGRAM_TOKEN = "123456789:AAF-fake-telegram-token-for-tests"
 SLACK_TOKEN = "xoxb-fake-bot-token"
+SLACK_APP_TOKEN = "xapp-fake-app-token"
 FIRST_CHAT = 10_000_000
 
 
@@ -224,6 +225,7 @@ async def relay_worker(args: argparse.Namespace) -> dict[str, Any]:
     if args.slack_url:
         overrides |= {
             "slack_bot_token": SLACK_TOKEN,
+            "slack_app_token": SLACK_APP_TOKEN,
             "slack_api_url": f"{args.slack_url}/api/",
             "slack_rate": args.slack_rate,
         }
