@@ -26,6 +26,7 @@ from relay.textnorm import fold
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
 SOURCE_COORDINATOR, SOURCE_PROPOSAL, SOURCE_FEED = "coordinator", "proposal", "feed"
+SOURCE_MEETING = "meeting"  # meeting invitations and reminders: not counted as information
 
 PLATFORM_LABELS = {"telegram": "Telegram", "slack": "Slack", "console": "console"}
 ALL_THEMES_LABEL = "tous les thèmes"

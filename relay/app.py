@@ -16,7 +16,10 @@ from relay.channels.slack import SlackChannel
 from relay.channels.telegram import TelegramChannel
 from relay.commands import Router, Services, build_router
 from relay.delivery import DeliveryEngine
+from relay.directory import DirectoryService
 from relay.gateway import Gateway
+from relay.jobs.scheduler import scheduled
+from relay.meetings import Meetings
 from relay.messages import Platform, UserRef
 from relay.settings import Settings
 from relay.store import outbox, schema
@@ -43,13 +46,17 @@ class Relay:
         self.db = Database(settings.database_url)
         self.themes = ThemeCatalogue.load(settings.themes_file)
         self.announcements = Announcements(self.db, self.themes, settings)
-        self.engine = DeliveryEngine(
-            self.db, settings, self.announcements.views, self.announcements.on_finished
-        )
+        self.meetings = Meetings(self.db, self.themes, settings)
+        views = self.meetings.views(self.announcements.views)  # RSVP buttons and .ics on notices
+        self.engine = DeliveryEngine(self.db, settings, views, self.announcements.on_finished)
         self.announcements.notices = self.engine
+        self.meetings.notices = self.engine
         self.services = Services(
             settings=settings, db=self.db, themes=self.themes, announcements=self.announcements
         )
+        self.services.meetings = self.meetings
+        self.directory = DirectoryService(self.db, settings, self.themes)
+        self.services.directory = self.directory
         self.router: Router = build_router(self.services)
         self.core = Gateway(self.router, self.services, self.engine)
 
@@ -118,7 +125,7 @@ async def run(settings: Settings) -> None:
         if not channels:
             print(NO_TOKEN, flush=True)
             channels = [ConsoleChannel(CONSOLE_USER)]
-        async with delivering(relay, channels):
+        async with delivering(relay, channels), scheduled(relay):
             log.info("relay is running: %s", ", ".join(c.platform for c in channels))
             await stop.wait()
 

@@ -13,6 +13,8 @@ import typer
 from relay import app as relay_app
 from relay.announcements import Draft, recipients_line
 from relay.channels.base import ChannelDown
+from relay.cli_directory import register as register_directory
+from relay.cli_schedule import register as register_scheduled_work
 from relay.messages import AnnouncementKind, UserRef
 from relay.settings import Settings, SettingsError, load_settings
 from relay.store import schema, subscribers
@@ -185,6 +187,10 @@ def subscribers_list(
         name = view.display_name or view.address
         typer.echo(f"{view.platform:9} {view.chat_kind:8} {name} — {themes}{state}")
     typer.echo(f"\n{len(views)} chat(s).")
+
+
+register_scheduled_work(cli)  # relay meeting …, relay feeds …, relay report
+register_directory(cli)  # relay ask, relay directory import|export|stale
 
 
 def main() -> None:

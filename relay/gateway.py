@@ -11,6 +11,7 @@ from relay.channels.base import (
 )
 from relay.commands import Router, Services
 from relay.commands.base import Role
+from relay.commands.meetings import home_agenda
 from relay.commands.router import REFUSED
 from relay.delivery import DeliveryEngine
 from relay.messages import ChatRef, Incoming, Outgoing, Platform, Reply, UserRef
@@ -72,7 +73,10 @@ class Gateway:
             for t in self.services.themes
         )
         return HomeSummary(
-            themes=themes, is_coordinator=coordinator, pending_proposals=tuple(summaries)
+            themes=themes,
+            is_coordinator=coordinator,
+            agenda=await home_agenda(self.services),
+            pending_proposals=tuple(summaries),
         )
 
     async def submit_broadcast(

@@ -14,6 +14,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from relay.jobs.offsets import parse_offsets
 from relay.messages import UserRef
 
 _SECRET_FIELDS = {
@@ -51,6 +52,14 @@ class Settings(BaseSettings):
     # updates to, and the local port relay listens on behind the HTTPS proxy.
     telegram_webhook_url: str | None = None
     telegram_webhook_port: int = Field(default=8443, ge=0, le=65535)
+    # Meeting reminders, before each meeting ("7d", "1d", "2h", "30m").
+    reminders: Annotated[tuple[str, ...], NoDecode] = ("7d", "1d", "2h")
+
+    @field_validator("reminders", mode="before")
+    @classmethod
+    def _reminder_offsets(cls, value: Any) -> tuple[str, ...]:
+        items = value.split(",") if isinstance(value, str) else list(value)
+        return tuple(o.label for o in parse_offsets([str(i) for i in items if str(i).strip()]))
 
     @field_validator("database_url")
     @classmethod

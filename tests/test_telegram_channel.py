@@ -318,3 +318,41 @@ async def test_a_hundred_users_at_once_are_all_answered(database_url: str) -> No
         )
         async with relay.db.read() as session:
             assert len(await subscribers.listing(session)) == 100
+
+
+COMMAND_ANSWERS = [
+    ("/help", "Les commandes"),
+    ("/subscribe jeunes", "Santé des jeunes"),
+    ("/subscriptions", "Santé des jeunes"),
+    ("/desabonner jeunes", "Désabonnement effectué"),
+    ("/unsubscribe tout", "désabonné de tous"),
+    ("/trouver psychologue à Pornic", "Pornic"),
+    ("/ou CSAPA près de Machecoul", "CSAPA"),
+    ("/find dentiste", "dentaire"),
+    ("où trouver un CMP ?", "CMP"),
+    ("/agenda", "Rien de prévu"),
+    ("/proposer Atelier nutrition le 12/12 https://exemple.fr", "proposition n°"),
+    ("/propose Forum des jeunes", "proposition n°"),
+    ("/diffuser #jeunes Test", "réservée aux coordinateurs"),
+    ("/valider 1 #jeunes", "réservée aux coordinateurs"),
+    ("/refuser 1", "réservée aux coordinateurs"),
+    ("/reunion copil 2027-01-14 14:00 Pornic", "réservée aux coordinateurs"),
+    ("/rapport", "réservée aux coordinateurs"),
+    ("/oublier", "définitif"),
+    ("/forget", "définitif"),
+]
+
+
+async def test_every_partner_command_answers_in_french_on_telegram(database_url: str) -> None:
+    telegram = FakeTelegram(private_chat_rate=None)
+    async with running(database_url, telegram) as _:
+        for command, expected in COMMAND_ANSWERS:
+            answer = await await_answer(telegram, PARTNER, command)
+            assert expected in answer, f"{command!r}: {answer}"
+
+
+async def await_answer(telegram: FakeTelegram, user: int, text: str) -> str:
+    seen = len(telegram.messages_to(user))
+    telegram.user_message(user, text)
+    await telegram.wait_for(lambda: len(telegram.messages_to(user)) > seen)
+    return "\n".join(m.plain_text for m in telegram.messages_to(user)[seen:])

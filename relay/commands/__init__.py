@@ -2,7 +2,11 @@
 
 from relay.commands.base import Command, Context, Feature, Role, Services
 from relay.commands.broadcast import FEATURE as BROADCAST
+from relay.commands.directory import FEATURE as DIRECTORY
+from relay.commands.directory import find as find_in_directory
 from relay.commands.help import help_feature
+from relay.commands.meetings import FEATURE as MEETINGS
+from relay.commands.reports import FEATURE as REPORTS
 from relay.commands.router import Router
 from relay.commands.subscriptions import FEATURE as SUBSCRIPTIONS
 
@@ -14,7 +18,9 @@ def build_router(services: Services) -> Router:
     def commands_for(coordinator: bool) -> list[Command]:
         return router_holder[0].commands_for(coordinator)
 
-    router = Router(services, [help_feature(commands_for), SUBSCRIPTIONS, BROADCAST])
+    features = [help_feature(commands_for), SUBSCRIPTIONS, BROADCAST, MEETINGS, REPORTS]
+    features.append(DIRECTORY)
+    router = Router(services, features, free_text=find_in_directory)
     router_holder.append(router)
     return router
 

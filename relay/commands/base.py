@@ -12,6 +12,8 @@ from relay.themes import ThemeCatalogue
 
 if TYPE_CHECKING:
     from relay.announcements import Announcements
+    from relay.directory import DirectoryService
+    from relay.meetings import Meetings
 
 
 class Role(StrEnum):
@@ -27,6 +29,8 @@ class Services:
     db: Database
     themes: ThemeCatalogue
     announcements: "Announcements"
+    meetings: "Meetings | None" = None  # built by the app; commands build one if missing
+    directory: "DirectoryService | None" = None  # built by the app
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from relay.messages import UserRef
-from relay.store import announcements, subscribers
+from relay.store import announcements, meetings, subscribers
 
 
 async def forget_user(session: AsyncSession, user: UserRef, chat_address: str | None) -> None:
@@ -13,3 +13,4 @@ async def forget_user(session: AsyncSession, user: UserRef, chat_address: str | 
     """
     await subscribers.forget(session, user.platform.value, user.user_id, chat_address)
     await announcements.forget_author(session, str(user))
+    await meetings.forget_rsvps(session, user.platform.value, user.user_id)

@@ -1,0 +1,246 @@
+"""`relay ask` and `relay directory import|export|stale`: the directory from the shell."""
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Coroutine
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from relay import app as relay_app
+from relay.directory import Answer, DirectoryService, ImportReport
+from relay.directory.answers import answer_text
+from relay.directory.entries import Entry
+from relay.directory.importing import CSV_SUFFIXES, XLSX_SUFFIXES, DirectoryFileError
+from relay.directory.service import STALE_DAYS
+from relay.settings import SettingsError, load_settings
+from relay.textnorm import clean_input
+
+T = TypeVar("T")
+
+directory_cli = typer.Typer(
+    help="Annuaire des acteurs et services du territoire.", no_args_is_help=True
+)
+
+ASK_PLATFORM = "cli"
+PROGRESS_FROM_ROWS = 1000
+EMPTY_QUESTION = 'la question est vide : relay ask "psychologue à Pornic"'
+BAD_SUFFIX = "{name} : format non reconnu (attendu : .csv ou .xlsx)"
+NO_FILE = "{path} : fichier introuvable"
+MORE_HINT = "({count} autre(s) résultat(s) : relay ask --limit {limit} « {question} »)"
+IMPORTED = (
+    "{rows} ligne(s) lue(s) ({encoding}) : {added} ajoutée(s), {updated} mise(s) à jour, "
+    "{unchanged} inchangée(s), {rejected} rejetée(s)."
+)
+REMOVED = "{count} fiche(s) absente(s) du fichier supprimée(s) (--replace)."
+IGNORED_COLUMNS = "colonne(s) ignorée(s) : {names}"
+EXPORTED = "{count} fiche(s) écrite(s) dans {path}."
+STALE_HEADER = (
+    "{count} fiche(s) non vérifiée(s) depuis plus de {days} jours (la plus ancienne d'abord) :"
+)
+STALE_NONE = "Toutes les fiches ont été vérifiées depuis moins de {days} jours."
+NEVER = "jamais vérifiée"
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command()(ask)
+    cli.add_typer(directory_cli, name="directory")
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    print(f"relay : {message}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def _with_directory(work: Callable[[DirectoryService], Coroutine[Any, Any, T]]) -> T:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        _fail(f"configuration invalide : {exc}")
+
+    async def run() -> T:
+        async with relay_app.opened(settings) as relay:
+            return await work(relay.directory)
+
+    try:
+        return asyncio.run(run())
+    except DirectoryFileError as exc:
+        _fail(str(exc))
+
+
+def ask(
+    question: Annotated[
+        str, typer.Argument(help="la question, par exemple « psychologue à Pornic »")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="sortie JSON")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=30, help="nombre de résultats")] = 3,
+) -> None:
+    """Répond à une question sur l'annuaire (« où trouver … »)."""
+    if not clean_input(question, 10).strip():
+        _fail(EMPTY_QUESTION, 2)
+
+    async def work(directory: DirectoryService) -> Answer:
+        return await directory.ask(question, ASK_PLATFORM, limit=limit, log_query=False)
+
+    answer = _with_directory(work)
+    if answer.notice:
+        print(answer.notice, file=sys.stderr)
+    if as_json:
+        typer.echo(json.dumps(_json(question, answer), ensure_ascii=False, indent=2))
+        return
+    typer.echo(answer_text(replace(answer, notice=None)))
+    if answer.remaining:
+        hint = MORE_HINT.format(count=answer.remaining, limit=answer.total, question=question)
+        typer.echo("\n" + hint)
+
+
+def _json(question: str, answer: Answer) -> dict[str, object]:
+    query = answer.query
+    return {
+        "query": question,
+        "normalised": query.normalised(),
+        "place": query.where,
+        "publics": sorted(query.publics),
+        "total": answer.total,
+        "results": [
+            {
+                "id": r.entry.ref,
+                "name": r.entry.name,
+                "score": round(r.score, 4),
+                "coverage": round(r.coverage, 4),
+                **_entry_json(r.entry),
+            }
+            for r in answer.results
+        ],
+    }
+
+
+def _entry_json(entry: Entry) -> dict[str, object]:
+    return {
+        "category": entry.category,
+        "address": entry.address,
+        "postal_code": entry.postal_code,
+        "commune": entry.commune,
+        "phone": entry.phone,
+        "email": entry.email,
+        "site": entry.website,
+        "hours": entry.hours,
+        "latitude": entry.latitude,
+        "longitude": entry.longitude,
+        "verified_on": entry.verified_on.isoformat() if entry.verified_on else None,
+    }
+
+
+def _check_suffix(path: Path) -> None:
+    if path.suffix.lower() not in CSV_SUFFIXES + XLSX_SUFFIXES:
+        _fail(BAD_SUFFIX.format(name=path.name), 2)
+
+
+@directory_cli.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="fichier .csv ou .xlsx (colonnes du contrat §4)")],
+    replace_all: Annotated[
+        bool, typer.Option("--replace", help="supprimer les fiches absentes du fichier")
+    ] = False,
+) -> None:
+    """Charge un fichier d'annuaire : ajoute ou met à jour les fiches (id, sinon nom+commune)."""
+    _check_suffix(file)
+    if not file.is_file():
+        _fail(NO_FILE.format(path=file), 2)
+    bar = Progress(
+        TextColumn("lecture"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("lecture", total=None)
+    shown: list[bool] = []
+
+    def progress(done: int, total: int) -> None:
+        if total >= PROGRESS_FROM_ROWS:  # a bar only for files that take a while
+            if not shown:
+                bar.start()
+                shown.append(True)
+            bar.update(task, completed=done, total=total)
+
+    async def work(directory: DirectoryService) -> ImportReport:
+        return await directory.import_file(file, progress, replace=replace_all)
+
+    try:
+        report = _with_directory(work)
+    finally:
+        if shown:
+            bar.stop()
+    parsed = report.parsed
+    if parsed.ignored_columns:
+        print(
+            f"relay : {IGNORED_COLUMNS.format(names=', '.join(parsed.ignored_columns))}",
+            file=sys.stderr,
+        )
+    for problem in parsed.problems:
+        print(f"relay : {file.name}, {problem}", file=sys.stderr)
+    typer.echo(
+        IMPORTED.format(
+            rows=parsed.rows,
+            encoding=parsed.encoding,
+            added=report.added,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=report.rejected,
+        )
+    )
+    if replace_all:
+        typer.echo(REMOVED.format(count=report.removed))
+    if parsed.problems:
+        raise typer.Exit(1)
+
+
+@directory_cli.command("export")
+def export_file(
+    file: Annotated[Path, typer.Argument(help="fichier .csv ou .xlsx à écrire")],
+) -> None:
+    """Écrit l'annuaire dans un fichier, au format de l'import."""
+    _check_suffix(file)
+
+    async def work(directory: DirectoryService) -> int:
+        return await directory.export_file(file)
+
+    count = _with_directory(work)
+    typer.echo(EXPORTED.format(count=count, path=file))
+
+
+@directory_cli.command("stale")
+def stale(
+    days: Annotated[
+        int, typer.Option(min=1, help="ancienneté de la vérification, en jours")
+    ] = STALE_DAYS,
+    as_json: Annotated[bool, typer.Option("--json", help="sortie JSON")] = False,
+) -> None:
+    """Les fiches à vérifier : non vérifiées (verifie_le) depuis plus d'un an."""
+
+    async def work(directory: DirectoryService) -> list[Entry]:
+        return await directory.stale(date.today(), days)
+
+    entries = _with_directory(work)
+    if as_json:
+        rows = [
+            {"id": e.ref, "name": e.name, "commune": e.commune, **_entry_json(e)} for e in entries
+        ]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not entries:
+        typer.echo(STALE_NONE.format(days=days))
+        return
+    typer.echo(STALE_HEADER.format(count=len(entries), days=days))
+    for entry in entries:
+        when = entry.verified_on.isoformat() if entry.verified_on else NEVER
+        contact = entry.phone or entry.email or entry.website
+        where = f" ({entry.commune})" if entry.commune else ""
+        typer.echo(f"{when}  {entry.ref}  {entry.name}{where}  {contact}".rstrip())

@@ -1,0 +1,58 @@
+"""/trouver, /ou (/find), free-text questions and the "Plus de résultats" button."""
+
+from collections.abc import Sequence
+
+from relay.commands.base import Action, Command, Context, Feature
+from relay.commands.router import EXPIRED_BUTTON
+from relay.directory import DirectoryService
+from relay.directory.answers import MORE_ACTION, reply
+from relay.messages import Outgoing, Reply
+
+FIND_USAGE = (
+    "Dites-moi ce que vous cherchez, par exemple :\n"
+    "/trouver psychologue à Pornic\n"
+    "/trouver aide aux aidants près de Machecoul\n"
+    "Dans une conversation privée, vous pouvez aussi écrire votre question directement."
+)
+UNAVAILABLE = "L'annuaire n'est pas disponible pour le moment. Réessayez plus tard."
+
+
+def _directory(ctx: Context) -> DirectoryService | None:
+    return ctx.services.directory
+
+
+async def find(ctx: Context) -> Sequence[Outgoing]:
+    """/trouver <question>: the three best entries, and a button for more."""
+    directory = _directory(ctx)
+    if directory is None:
+        return [Reply(UNAVAILABLE)]
+    if not ctx.args.strip():
+        return [Reply(FIND_USAGE)]
+    answer = await directory.ask(ctx.args, ctx.incoming.chat.platform.value)
+    return [reply(answer)]
+
+
+async def more(ctx: Context) -> Sequence[Outgoing]:
+    """The "Plus de résultats" button: `more:<question number>:<offset>`."""
+    directory = _directory(ctx)
+    number, _, offset = ctx.args.partition(":")
+    if directory is None or not number.isdigit() or not offset.isdigit():
+        return [Reply(EXPIRED_BUTTON)]
+    answer = await directory.page(int(number), int(offset))
+    if answer is None:
+        return [Reply(EXPIRED_BUTTON)]
+    return [reply(answer)]
+
+
+FEATURE = Feature(
+    commands=[
+        Command(
+            "trouver",
+            "chercher dans l'annuaire des acteurs de santé du territoire",
+            find,
+            aliases=("ou", "où", "find"),
+            usage="<question>",
+        ),
+    ],
+    actions=[Action(MORE_ACTION, more)],
+)

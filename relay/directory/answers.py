@@ -1,0 +1,133 @@
+"""The answers users read: French text for every case, in one place."""
+
+from relay.directory.results import Answer, Result
+from relay.directory.understanding import Query
+from relay.messages import Button, Reply
+
+FOUND = "Voici ce que j'ai trouvé pour « {what} »{where} :"
+FOUND_NEARBY = "Rien{where} même pour « {what} » ; voici le plus proche :"
+FOUND_ANYWHERE = (
+    "Je ne connais pas « {place} » parmi les communes de l'annuaire ; "
+    "voici ce que j'ai trouvé pour « {what} » sur tout le territoire :"
+)
+MORE_HEADER = "Suite des résultats pour « {what} »{where} :"
+CORRECTED = "(j'ai lu « {fixed} » pour « {typed} »)"
+NOTHING = "Je n'ai rien trouvé pour « {what} »{where} dans l'annuaire du CLS."
+TRY_BROADER = "Essayez une recherche plus large, par exemple « {words} »."
+TRY_OTHER_WORDS = "Essayez d'autres mots. L'annuaire recense par exemple : {examples}."
+EMPTY = "Que cherchez-vous ? Posez votre question en quelques mots, par exemple : {examples}."
+PLACE_ONLY = "Que cherchez-vous{where} ? Par exemple : {examples}."
+NO_MORE = "Il n'y a pas d'autre résultat pour cette question."
+MORE_BUTTON = "Plus de résultats ({count})"
+REMAINING = "{count} autre(s) résultat(s)."
+AT_COMMUNE = " à {label}"
+AT_EPCI = " sur le territoire « {label} »"
+AT_POSTAL_CODE = " dans le {label}"
+ADDRESS = "📍 {address}"
+PHONE = "📞 {phone}"
+HOURS = "🕒 {hours}"
+LINK = "🔗 {link}"
+EMAIL = "✉️ {email}"
+TERRITORY_WIDE = "tout le territoire"
+
+MORE_ACTION = "more:"
+
+
+def where(query: Query) -> str:
+    place = query.place
+    if place is None:
+        return ""
+    label = query.where or place.label
+    if place.kind == "epci":
+        return AT_EPCI.format(label=label)
+    if place.kind == "postal_code":
+        return AT_POSTAL_CODE.format(label=label)
+    return AT_COMMUNE.format(label=label)
+
+
+def what(query: Query) -> str:
+    return query.shown or query.question
+
+
+def answer_text(answer: Answer) -> str:
+    """The answer as plain text: a header, then one block per result."""
+    query = answer.query
+    if not query.concepts:
+        examples = _quoted(answer.examples)
+        if query.place is not None:
+            return PLACE_ONLY.format(where=where(query), examples=examples)
+        return EMPTY.format(examples=examples)
+    if not answer.results:
+        if answer.offset:
+            return NO_MORE
+        return _nothing(answer)
+    blocks = [_header(answer)]
+    for number, result in enumerate(answer.results, start=answer.offset + 1):
+        blocks.append(_block(number, result))
+    if answer.notice:
+        blocks.insert(0, answer.notice)
+    return "\n\n".join(blocks)
+
+
+def _header(answer: Answer) -> str:
+    query = answer.query
+    if answer.offset:
+        header = MORE_HEADER.format(what=what(query), where=where(query))
+    elif query.unknown_place:
+        header = FOUND_ANYWHERE.format(place=query.unknown_place, what=what(query))
+    elif query.place is not None and not answer.in_place:
+        header = FOUND_NEARBY.format(what=what(query), where=where(query))
+    else:
+        header = FOUND.format(what=what(query), where=where(query))
+    corrections = [
+        CORRECTED.format(fixed=c.corrected, typed=c.label or c.text)
+        for c in query.concepts
+        if c.corrected
+    ]
+    return " ".join([header, *corrections])
+
+
+def _nothing(answer: Answer) -> str:
+    query = answer.query
+    lines = [NOTHING.format(what=what(query), where=where(query))]
+    if answer.broader:
+        lines.append(TRY_BROADER.format(words=answer.broader))
+    elif answer.examples:
+        lines.append(TRY_OTHER_WORDS.format(examples=", ".join(answer.examples)))
+    if answer.notice:
+        lines.insert(0, answer.notice)
+    return "\n".join(lines)
+
+
+def _block(number: int, result: Result) -> str:
+    entry = result.entry
+    title = f"{number}. {entry.name}"
+    if entry.category and entry.category.lower() not in entry.name.lower():
+        title += f" — {entry.category}"
+    lines = [title]
+    place = " ".join(p for p in (entry.postal_code, entry.commune) if p)
+    address = ", ".join(p for p in (entry.address, place) if p) or TERRITORY_WIDE
+    lines.append(ADDRESS.format(address=address))
+    if entry.phone:
+        lines.append(PHONE.format(phone=entry.phone))
+    if entry.hours:
+        lines.append(HOURS.format(hours=entry.hours))
+    if entry.website:
+        lines.append(LINK.format(link=entry.website))
+    elif entry.email:
+        lines.append(EMAIL.format(email=entry.email))
+    return "\n   ".join(lines)
+
+
+def _quoted(examples: tuple[str, ...]) -> str:
+    return ", ".join(f"« {e} »" for e in examples)
+
+
+def reply(answer: Answer) -> Reply:
+    """The chat reply, with a "more results" button when there are more."""
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if answer.remaining and answer.query_id is not None:
+        offset = answer.offset + len(answer.results)
+        action = f"{MORE_ACTION}{answer.query_id}:{offset}"
+        buttons = ((Button(MORE_BUTTON.format(count=answer.remaining), action),),)
+    return Reply(answer_text(answer), buttons=buttons)

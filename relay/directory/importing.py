@@ -1,0 +1,338 @@
+"""Reading a directory file (.csv or .xlsx, contract §4) into entries, row by row.
+
+A bad row is reported with its line number and left out; the good rows go on. CSV files may be
+UTF-8 (with or without BOM), UTF-16 with BOM, or the Windows-1252 that French Excel writes, and
+comma-, semicolon- or tab-separated.
+"""
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from relay.directory.entries import COLUMNS, LIST_SEPARATOR, Entry
+from relay.textnorm import fold
+from relay.themes import ThemeCatalogue
+
+CSV_SUFFIXES = (".csv", ".txt")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+MAX_REF = 64
+
+# Column names as spreadsheets write them, folded, -> the contract's column.
+_ALIASES = {
+    "identifiant": "id",
+    "ref": "id",
+    "reference": "id",
+    "name": "nom",
+    "category": "categorie",
+    "type": "categorie",
+    "mots_cle": "mots_cles",
+    "motscles": "mots_cles",
+    "keywords": "mots_cles",
+    "publics": "public",
+    "theme": "themes",
+    "address": "adresse",
+    "cp": "code_postal",
+    "codepostal": "code_postal",
+    "postal_code": "code_postal",
+    "ville": "commune",
+    "tel": "telephone",
+    "phone": "telephone",
+    "mail": "email",
+    "e_mail": "email",
+    "courriel": "email",
+    "site_web": "site",
+    "site_internet": "site",
+    "web": "site",
+    "url": "site",
+    "horaire": "horaires",
+    "hours": "horaires",
+    "lat": "latitude",
+    "lon": "longitude",
+    "lng": "longitude",
+    "long": "longitude",
+    "verifie": "verifie_le",
+    "date_de_verification": "verifie_le",
+    "derniere_verification": "verifie_le",
+}
+_SPACES = re.compile(r"\s+")
+_FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+class DirectoryFileError(ValueError):
+    """The whole file cannot be read: unknown format, unreadable encoding, no `nom` column."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"ligne {self.line} : {self.message}"
+
+
+@dataclass
+class ParsedFile:
+    entries: list[tuple[int, Entry]] = field(default_factory=list)  # line number, entry
+    problems: list[Problem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
+    rows: int = 0
+
+
+Progress = Callable[[int, int], None]  # rows read, rows in the file
+
+
+def read_file(path: Path, themes: ThemeCatalogue, progress: Progress | None = None) -> ParsedFile:
+    """Every row of a directory file, validated; raises DirectoryFileError when the file as a
+    whole cannot be used."""
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        header, rows, encoding = *_xlsx_rows(path), "xlsx"
+    elif suffix in CSV_SUFFIXES:
+        header, rows, encoding = _csv_rows(path)
+    else:
+        raise DirectoryFileError(f"{path.name} : format non reconnu (attendu : .csv ou .xlsx)")
+    columns, ignored = _columns(header)
+    if "nom" not in columns.values():
+        raise DirectoryFileError(
+            f"{path.name} : pas de colonne « nom » dans l'en-tête ({', '.join(header) or 'vide'})"
+        )
+    parsed = ParsedFile(ignored_columns=ignored, encoding=encoding)
+    seen_refs: dict[str, int] = {}
+    seen_identities: dict[str, int] = {}
+    total = len(rows)
+    for n, (line, values) in enumerate(rows, start=1):
+        if progress is not None and (n % 500 == 0 or n == total):
+            progress(n, total)
+        record = {columns[i]: v for i, v in enumerate(values) if i in columns}
+        if not any(v.strip() for v in record.values()):
+            continue
+        parsed.rows += 1
+        entry, messages = _entry(record, themes)
+        duplicate = _duplicate(entry, line, seen_refs, seen_identities) if entry else None
+        if duplicate:
+            messages.append(duplicate)
+        if messages or entry is None:
+            parsed.problems.extend(Problem(line, m) for m in messages)
+            continue
+        parsed.entries.append((line, entry))
+    return parsed
+
+
+# --- reading the two formats ---
+
+
+def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DirectoryFileError(f"{path.name} : lecture impossible ({exc.strerror})") from None
+    content, encoding = _decode(raw, path.name)
+    first_line = content.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader, [])
+        rows: list[tuple[int, list[str]]] = []
+        line = reader.line_num
+        for values in reader:
+            rows.append((line + 1, values))
+            line = reader.line_num
+    except csv.Error as exc:
+        raise DirectoryFileError(
+            f"{path.name}, ligne {reader.line_num} : CSV illisible ({exc})"
+        ) from None
+    return header, rows, encoding
+
+
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16"), "utf-16"
+    if b"\x00" in raw[:4096]:
+        raise DirectoryFileError(
+            f"{name} : encodage non reconnu (enregistrez le fichier en CSV UTF-8)"
+        )
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        raise DirectoryFileError(
+            f"{name} : encodage non reconnu (ni UTF-8 ni Windows-1252 ; "
+            "enregistrez le fichier en CSV UTF-8)"
+        ) from None
+
+
+def _xlsx_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    from openpyxl import load_workbook  # type: ignore[import-untyped]  # slow; .xlsx only
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise DirectoryFileError(f"{path.name} : classeur illisible ({exc})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        header: list[str] = []
+        rows: list[tuple[int, list[str]]] = []
+        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell(v) for v in values]
+            if not header:
+                if any(cells):
+                    header = cells
+                continue
+            rows.append((line, cells))
+        return header, rows
+    finally:
+        workbook.close()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _columns(header: list[str]) -> tuple[dict[int, str], list[str]]:
+    columns: dict[int, str] = {}
+    ignored: list[str] = []
+    for i, name in enumerate(header):
+        key = re.sub(r"[^a-z0-9]+", "_", fold(name)).strip("_")
+        column = key if key in COLUMNS else _ALIASES.get(key) or _ALIASES.get(key.replace("_", ""))
+        if column and column not in columns.values():
+            columns[i] = column
+        elif name.strip():
+            ignored.append(name.strip())
+    return columns, ignored
+
+
+# --- one row ---
+
+
+def _entry(record: dict[str, str], themes: ThemeCatalogue) -> tuple[Entry | None, list[str]]:
+    messages: list[str] = []
+    value = {c: _one_line(record.get(c, "")) for c in COLUMNS}
+    description = record.get("description", "").strip()
+    name = value["nom"]
+    if not name:
+        messages.append("le nom (colonne « nom ») est vide")
+    ref = value["id"]
+    if len(ref) > MAX_REF:
+        messages.append(f"l'id « {ref[:20]}… » dépasse {MAX_REF} caractères")
+    latitude = _coordinate(value["latitude"], "latitude", 90, messages)
+    longitude = _coordinate(value["longitude"], "longitude", 180, messages)
+    if (latitude is None) != (longitude is None) and not messages:
+        messages.append("latitude et longitude vont ensemble : remplissez les deux ou aucune")
+    theme_slugs = _themes(value["themes"], themes, messages)
+    verified = _date(value["verifie_le"], messages)
+    postal_code = value["code_postal"]
+    if postal_code.isdigit() and len(postal_code) == 4:
+        postal_code = "0" + postal_code  # a spreadsheet dropped the leading zero (01000)
+    if messages:
+        return None, messages
+    entry = Entry(
+        name=name,
+        ref=ref,
+        category=value["categorie"],
+        description=description,
+        keywords=_list(value["mots_cles"]),
+        publics=_list(value["public"]),
+        themes=theme_slugs,
+        address=value["adresse"],
+        postal_code=postal_code,
+        commune=value["commune"],
+        phone=value["telephone"],
+        email=value["email"],
+        website=value["site"],
+        hours=value["horaires"],
+        latitude=latitude,
+        longitude=longitude,
+        verified_on=verified,
+    )
+    return entry, messages
+
+
+def _one_line(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def _list(text: str) -> tuple[str, ...]:
+    items: list[str] = []
+    for item in text.split(LIST_SEPARATOR):
+        if item.strip() and item.strip() not in items:
+            items.append(item.strip())
+    return tuple(items)
+
+
+def _coordinate(text: str, name: str, bound: float, messages: list[str]) -> float | None:
+    if not text:
+        return None
+    try:
+        number = float(text.replace(",", ".").replace(" ", ""))
+    except ValueError:
+        messages.append(f"{name} « {text[:30]} » n'est pas un nombre")
+        return None
+    if not -bound <= number <= bound:
+        messages.append(f"{name} {text[:30]} hors des bornes (-{bound:g} à {bound:g})")
+        return None
+    return number
+
+
+def _themes(text: str, catalogue: ThemeCatalogue, messages: list[str]) -> tuple[str, ...]:
+    slugs: list[str] = []
+    for item in _list(text):
+        theme = catalogue.find(item)
+        if theme is None:
+            hint = ", ".join(t.slug for t in catalogue.suggest(item)) or "voir config/themes.yaml"
+            messages.append(f"thème inconnu « {item[:40]} » (essayez : {hint})")
+        elif theme.slug not in slugs:
+            slugs.append(theme.slug)
+    return tuple(slugs)
+
+
+def _date(text: str, messages: list[str]) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    match = _FRENCH_DATE.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            pass
+    messages.append(f"verifie_le « {text[:30]} » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)")
+    return None
+
+
+def _duplicate(
+    entry: Entry, line: int, refs: dict[str, int], identities: dict[str, int]
+) -> str | None:
+    if entry.ref:
+        first = refs.setdefault(entry.ref, line)
+        if first != line:
+            return f"doublon de la ligne {first} (même id « {entry.ref} ») : ligne ignorée"
+        return None
+    first = identities.setdefault(entry.identity, line)
+    if first != line:
+        return f"doublon de la ligne {first} (même nom, même commune) : ligne ignorée"
+    return None

@@ -1,0 +1,245 @@
+"""How well one entry answers one question.
+
+The text score is the share of the question an entry covers: each concept weighs its rarity in
+the directory (BM25's idf), and counts by how well the entry says it — in its name or category,
+its keywords, its description, or its public. A word the directory does not know at all still
+weighs: "chirurgien esthétique" is not answered by a dentist. The place and the public then
+order the entries that answer.
+
+Both the store-backed search and the naive baseline rank with this one scorer.
+"""
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from relay.directory.geography import Proximity
+from relay.directory.understanding import Alternative, Concept, Query
+from relay.directory.vocabulary import Vocabulary
+
+NAME = 1.0  # name and category
+KEYWORDS = 0.9
+TEXT = 0.45  # description
+TEXT_PHRASE = 0.65  # an expression of several words found whole in the description
+PUBLIC = 0.9  # the entry's public is the one asked
+SECOND_FIELD = 0.15  # the concept said a second time, in another field
+# A word the directory does not know weighs as much as the known ones on average, and at least
+# half as much as its rarest word: "coiffeur à domicile" is not answered by home care.
+UNKNOWN_FLOOR = 0.5
+PUBLIC_CONCEPT = 0.7  # a public ("ado") weighs less than what is looked for
+
+PLACE_WEIGHT = 0.35  # an entry in the asked commune, against one far away
+MAX_PRUNED_CONCEPTS = 8  # beyond, the smallest sets of concepts are not looked for
+MAX_SETS = 3  # more sets make a full-text query slower than the entries it spares
+MIN_TEXT = 0.5  # below this, an entry does not answer the question
+RELATIVE = 0.6  # nor when it covers much less than the best one
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """An entry as the scorer reads it: its tokens per field, its publics, where it is."""
+
+    id: int
+    name: frozenset[str]
+    keywords: frozenset[str]
+    text: frozenset[str]
+    publics: frozenset[str]
+    commune: str
+    latitude: float | None = None
+    longitude: float | None = None
+    tokens: frozenset[str] = frozenset()  # every field's, to skip an entry at once
+
+    @classmethod
+    def of(
+        cls,
+        id: int,  # noqa: A002 - the entry's id, as everywhere
+        name: frozenset[str],
+        keywords: frozenset[str],
+        text: frozenset[str],
+        publics: frozenset[str],
+        commune: str,
+        latitude: float | None = None,
+        longitude: float | None = None,
+    ) -> "Doc":
+        tokens = name | keywords | text
+        return cls(id, name, keywords, text, publics, commune, latitude, longitude, tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    id: int
+    text: float
+    proximity: float
+    total: float
+
+
+class _Phrase:
+    """An alternative of several words, with the directory tokens each word matches."""
+
+    __slots__ = ("any", "joined", "keys", "matches", "quality")
+
+    def __init__(self, alternative: Alternative, vocabulary: Vocabulary) -> None:
+        self.quality = alternative.quality
+        self.matches = [vocabulary.expand(w) for w in alternative.words]
+        self.keys = [frozenset(m) for m in self.matches]
+        whole = vocabulary.expand("".join(alternative.words))
+        self.joined = frozenset(w for w, q in whole.items() if q == 1.0)  # "sage-femme"
+        self.any = frozenset().union(*self.keys) | self.joined
+
+    def in_field(self, tokens: frozenset[str]) -> float:
+        if self.any.isdisjoint(tokens):
+            return 0.0
+        if self.joined & tokens:
+            return 1.0
+        total = 0.0
+        for matches, keys in zip(self.matches, self.keys, strict=True):
+            hit = keys & tokens
+            if not hit:
+                return 0.0  # an expression counts whole, or not at all
+            total += max(matches[w] for w in hit)
+        return total / len(self.matches)
+
+
+class _Need:
+    """A concept ready to be matched: the directory tokens its one-word alternatives reach (with
+    how well), its expressions, its publics, its weight."""
+
+    __slots__ = ("any", "phrases", "publics", "weight", "words", "words_keys")
+
+    def __init__(self, concept: Concept, vocabulary: Vocabulary, public_df: dict[str, int]):
+        alternatives = concept.alternatives if concept.known else ()
+        self.words: dict[str, float] = {}
+        for alternative in alternatives:
+            if len(alternative.words) == 1:
+                for word, quality in vocabulary.expand(alternative.words[0]).items():
+                    found = quality * alternative.quality
+                    if found > self.words.get(word, 0.0):
+                        self.words[word] = found
+        self.words_keys = frozenset(self.words)
+        self.phrases = [_Phrase(a, vocabulary) for a in alternatives if len(a.words) > 1]
+        self.any = self.words_keys.union(*(p.any for p in self.phrases))
+        self.publics = concept.publics
+        self.weight = self._weight(concept, vocabulary, public_df) if concept.known else 0.0
+
+    @staticmethod
+    def _weight(concept: Concept, vocabulary: Vocabulary, public_df: dict[str, int]) -> float:
+        """The rarity of the concept as typed, or of its first synonym the directory uses when
+        the typed words are not in it, or of its public."""
+        reaches = [
+            min(vocabulary.df_of(vocabulary.expand(w)) for w in a.words)
+            for a in concept.alternatives
+        ]
+        reached = [df for df in reaches if df]
+        if reached:
+            weight = vocabulary.idf(reached[0])
+        else:
+            publics = concept.publics
+            weight = vocabulary.idf(max((public_df.get(p, 0) for p in publics), default=0))
+        return weight * PUBLIC_CONCEPT if concept.publics else weight
+
+    def match(self, doc: Doc) -> float:
+        """How well the entry says this concept: its best field, plus a little for a second
+        field saying it too."""
+        if self.any.isdisjoint(doc.tokens):
+            return PUBLIC if self.publics and not self.publics.isdisjoint(doc.publics) else 0.0
+        words, keys, phrases = self.words, self.words_keys, self.phrases
+        best = second = 0.0
+        for (weight, phrase_weight), tokens in zip(
+            _FIELDS, (doc.name, doc.keywords, doc.text), strict=True
+        ):
+            hit = keys & tokens
+            found = weight * max(map(words.__getitem__, hit)) if hit else 0.0
+            for phrase in phrases:
+                said = phrase_weight * phrase.quality * phrase.in_field(tokens)
+                if said > found:
+                    found = said
+            if found > best:
+                best, second = found, best
+            elif found > second:
+                second = found
+        if self.publics and not self.publics.isdisjoint(doc.publics):
+            if best < PUBLIC:
+                best, second = PUBLIC, best
+            elif second < PUBLIC:
+                second = PUBLIC
+        return min(1.0, best + SECOND_FIELD * second)
+
+
+# Each field's weight for one word, and for an expression of several.
+_FIELDS = ((NAME, NAME), (KEYWORDS, KEYWORDS), (TEXT, TEXT_PHRASE))
+
+
+class Scorer:
+    """Scores entries for one query."""
+
+    def __init__(
+        self,
+        query: Query,
+        vocabulary: Vocabulary,
+        proximity: Proximity,
+        public_df: dict[str, int] | None = None,
+    ) -> None:
+        self.query = query
+        self.proximity = proximity
+        counts = public_df or {}
+        self.needs = [_Need(c, vocabulary, counts) for c in query.concepts]
+        known = [n.weight for n in self.needs if n.weight > 0]
+        unknown = len(self.needs) - len(known)
+        mean = sum(known) / len(known) if known else 1.0
+        unknown_weight = max(mean, UNKNOWN_FLOOR * vocabulary.idf(1))
+        self.total_weight = sum(known) + unknown * unknown_weight
+        # The best text score any entry can have: every known concept said in its name.
+        self.best_possible = sum(known) / self.total_weight if known else 0.0
+        self.answerable = self.best_possible >= MIN_TEXT
+
+    def sufficient(self) -> list[list[int]]:
+        """Sets of concepts (by index), one of which an entry must say to cover MIN_TEXT of the
+        question: entries saying none cannot answer, so the full-text query asks for these.
+
+        The smallest such sets when they are few; otherwise one set of the weightiest concepts,
+        without which the others cannot reach MIN_TEXT (an entry must say one of them)."""
+        known = sorted(
+            (i for i, n in enumerate(self.needs) if n.weight > 0),
+            key=lambda i: -self.needs[i].weight,
+        )
+        needed = MIN_TEXT * self.total_weight - 1e-9
+        smallest: list[list[int]] = []
+        if len(known) <= MAX_PRUNED_CONCEPTS:
+            for size in range(1, len(known) + 1):
+                for subset in combinations(known, size):
+                    if sum(self.needs[i].weight for i in subset) < needed:
+                        continue
+                    if not any(set(smaller) <= set(subset) for smaller in smallest):
+                        smallest.append(sorted(subset))
+        if smallest and len(smallest) <= MAX_SETS:
+            return smallest
+        weightiest: list[int] = []
+        rest = sum(self.needs[i].weight for i in known)
+        for i in known:
+            if rest < needed:
+                break
+            weightiest.append(i)
+            rest -= self.needs[i].weight
+        return [[i] for i in sorted(weightiest)]
+
+    def text(self, doc: Doc) -> float:
+        if not self.answerable:
+            return 0.0
+        covered = sum(n.weight * n.match(doc) for n in self.needs if n.weight > 0)
+        return covered / self.total_weight
+
+    def score(self, doc: Doc) -> Scored:
+        text = self.text(doc)
+        near = self.proximity.of(doc.commune, doc.latitude, doc.longitude)
+        return Scored(doc.id, text, near, text + PLACE_WEIGHT * near)
+
+
+def select(scored: list[Scored], limit: int) -> list[Scored]:
+    """The entries that answer, best first: enough of the question covered, and not much less
+    than the best one."""
+    if not scored:
+        return []
+    best = max(s.text for s in scored)
+    floor = max(MIN_TEXT, RELATIVE * best)
+    kept = [s for s in scored if s.text >= floor - 1e-9]
+    kept.sort(key=lambda s: (-s.total, -s.text, s.id))
+    return kept[:limit]

@@ -1,0 +1,177 @@
+"""Searching the directory: the full-text index of the store finds candidates, the scorer ranks
+them. The naive baseline (`scan`) scores every entry with the same scorer."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from relay.directory.analysis import stem
+from relay.directory.entries import place_token
+from relay.directory.geography import Commune, EntryPlace, Proximity
+from relay.directory.scoring import MIN_TEXT, Doc, Scored, Scorer, select
+from relay.directory.synonyms import Synonyms
+from relay.directory.understanding import Concept, Query, Understanding
+from relay.directory.vocabulary import MIN_PREFIX, EntrySource, Vocabulary
+from relay.store import directory as store
+
+MAX_RESULTS = 30
+PAGE = 3
+CANDIDATES = 200  # the full-text index's best, scored: enough that its ranking rarely matters
+MAX_TERMS = 48
+
+
+@dataclass
+class Index:
+    """The vocabulary of one state of the directory, and the entries already read for scoring."""
+
+    vocabulary: Vocabulary
+    understanding: Understanding
+    signature: store.Signature
+    docs: dict[int, Doc] = field(default_factory=dict)
+
+    @classmethod
+    async def load(
+        cls, session: AsyncSession, synonyms: Synonyms, reference: Iterable[Commune]
+    ) -> "Index":
+        signature = await store.signature(session)
+        rows = await store.vocabulary_rows(session)
+        vocabulary = Vocabulary.build((_source(row) for row in rows), synonyms, reference)
+        return cls(vocabulary, Understanding(vocabulary), signature)
+
+    def read(self, question: str) -> Query:
+        return self.understanding.read(question)
+
+    async def docs_for(self, session: AsyncSession, ids: Iterable[int]) -> list[Doc]:
+        """These entries as the scorer reads them, from the store the first time only."""
+        wanted = dict.fromkeys(ids)
+        missing = [i for i in wanted if i not in self.docs]
+        for row in await store.rows_by_id(session, missing):
+            self.doc(row)
+        return [self.docs[i] for i in wanted if i in self.docs]
+
+    def doc(self, row: store.SearchRow) -> Doc:
+        doc = self.docs.get(row.id)
+        if doc is None:
+            doc = Doc.of(
+                id=row.id,
+                name=frozenset(row.search_name.split()),
+                keywords=frozenset(row.search_keywords.split()),
+                text=frozenset(row.search_text.split()),
+                publics=self.vocabulary.publics_of(row.publics),
+                commune=row.commune_key,
+                latitude=row.latitude,
+                longitude=row.longitude,
+            )
+            self.docs[row.id] = doc
+        return doc
+
+    def scorer(self, query: Query) -> Scorer:
+        proximity = self.vocabulary.territory.proximity(query.area)
+        return Scorer(query, self.vocabulary, proximity, self.vocabulary.public_df)
+
+
+def _source(row: tuple[object, ...]) -> EntrySource:
+    (pk, name, keywords, body, publics, commune, postal, lat, lon, category, *raw) = row
+    return EntrySource(
+        id=int(str(pk)),
+        search_name=str(name),
+        search_keywords=str(keywords),
+        search_text=str(body),
+        publics=str(publics),
+        place=EntryPlace(str(commune), str(postal), _float(lat), _float(lon)),
+        category=str(category),
+        raw_text=" ".join(str(r) for r in raw),
+    )
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(str(value))
+
+
+def terms(concept: Concept, vocabulary: Vocabulary) -> list[store.Term]:
+    """The full-text terms of a concept. A typed word is a prefix of its root ("vaccin*" finds
+    vaccination and vacciner); synonyms are the directory's own words, matched whole; an
+    expression needs all its words; and the directory's words a typed word matches otherwise
+    come too ("sage-femme" for "sagefemme", "ophtalmo" for "ophtalmologue")."""
+    found: dict[tuple[str, ...], store.Term] = {}
+    for n, alternative in enumerate(concept.alternatives):
+        typed = n == 0
+        roots = tuple(_root(w) if typed else w for w in alternative.words)
+        found.setdefault(roots, store.Term(alternative.words, roots, prefix=typed))
+        if not typed:
+            continue
+        for word, root in zip(alternative.words, roots, strict=True):
+            for other in vocabulary.expand(word):
+                if not any(part.startswith(root) for part in other.split("-")):
+                    found.setdefault((other,), store.Term((other,), (other,), prefix=False))
+    for public in sorted(concept.publics):  # the entry's public says it too
+        for value in vocabulary.public_values.get(public, ()):
+            found.setdefault(value, store.Term(value, value, prefix=False))
+    return list(found.values())[:MAX_TERMS]
+
+
+def formula(query: Query, scorer: Scorer, vocabulary: Vocabulary) -> store.Formula:
+    """What the full-text index is asked: any of the sets of concepts an answer must say."""
+    groups = [terms(c, vocabulary) for c in query.concepts]
+    return store.Formula([[groups[i] for i in subset] for subset in scorer.sufficient()])
+
+
+def _root(word: str) -> str:
+    root = stem(word)
+    return root if len(root) >= MIN_PREFIX else word
+
+
+def near_places(proximity: Proximity, index: Index) -> list[str]:
+    """The places worth a look for a question's place, as full-text tokens: the place itself,
+    nearby communes, and services for the whole territory."""
+    territory = index.vocabulary.territory
+    near = [key for key in territory.communes if proximity.of(key, None, None) > 0]
+    return sorted({place_token(key) for key in {*near, *proximity.area, ""}})
+
+
+async def search(session: AsyncSession, index: Index, query: Query) -> list[Scored]:
+    """The entries answering a question, best first (at most MAX_RESULTS).
+
+    The full-text index gives candidates, best first by its own ranking; the scorer orders
+    them. With a place, the entries in and near it come first; the rest of the territory is
+    looked at only when fewer than a page of them are beyond the reach of any entry farther
+    away (whose score is at most the best text score possible)."""
+    scorer = index.scorer(query)
+    if not scorer.answerable:
+        return []
+    wanted = formula(query, scorer, index.vocabulary)
+    scored: dict[int, Scored] = {}
+    if query.area:
+        places = near_places(scorer.proximity, index)
+        await _score(session, index, scorer, wanted, scored, places)
+        best = scorer.best_possible - 1e-9
+        if sum(s.text >= MIN_TEXT and s.total >= best for s in scored.values()) >= PAGE:
+            return select(list(scored.values()), MAX_RESULTS)
+    await _score(session, index, scorer, wanted, scored)
+    return select(list(scored.values()), MAX_RESULTS)
+
+
+async def _score(
+    session: AsyncSession,
+    index: Index,
+    scorer: Scorer,
+    wanted: store.Formula,
+    scored: dict[int, Scored],
+    places: Sequence[str] = (),
+) -> None:
+    ids = await store.candidates(session, wanted, CANDIDATES, places)
+    for doc in await index.docs_for(session, [i for i in ids if i not in scored]):
+        scored[doc.id] = scorer.score(doc)
+
+
+async def every_doc(session: AsyncSession, index: Index) -> list[Doc]:
+    return [index.doc(row) for row in await store.search_rows(session)]
+
+
+def scan(docs: Sequence[Doc], index: Index, query: Query) -> list[Scored]:
+    """The naive baseline: every entry scored in Python, no full-text index."""
+    scorer = index.scorer(query)
+    if not scorer.answerable:
+        return []
+    return select([scorer.score(doc) for doc in docs], MAX_RESULTS)

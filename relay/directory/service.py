@@ -1,0 +1,262 @@
+"""The directory as the rest of relay uses it: ask, page through results, import, export, list
+what needs checking. One per relay, built by the composition root."""
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from relay.directory.entries import Entry
+from relay.directory.exporting import write_file
+from relay.directory.geography import Commune, load_communes
+from relay.directory.importing import ParsedFile, Progress, read_file
+from relay.directory.results import Answer, Result
+from relay.directory.scoring import Scored
+from relay.directory.search import Index, search
+from relay.directory.synonyms import Synonyms, SynonymsError
+from relay.directory.understanding import Concept, Query
+from relay.directory.upsert import plan
+from relay.settings import Settings
+from relay.store import directory as store
+from relay.store.db import Database
+from relay.store.models_directory import DirectoryEntry
+from relay.themes import ThemeCatalogue
+
+log = logging.getLogger(__name__)
+
+PAGE = 3
+REFRESH_SECONDS = 30.0  # how often another process's import is looked for
+STALE_DAYS = 365
+SAMPLE_LOADED = (
+    "ℹ️ L'annuaire était vide : j'ai chargé l'annuaire d'exemple ({count} fiches de {file})."
+)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    parsed: ParsedFile
+    added: int
+    updated: int
+    unchanged: int
+    removed: int = 0
+
+    @property
+    def rejected(self) -> int:
+        return len({p.line for p in self.parsed.problems})
+
+
+class DirectoryService:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        themes: ThemeCatalogue,
+        communes_file: Path | None = None,
+    ) -> None:
+        """`communes_file` replaces config/communes.csv (another territory's communes)."""
+        self.db = db
+        self.themes = themes
+        try:
+            self.synonyms = Synonyms.load(settings.config_dir / "synonyms.yaml")
+        except SynonymsError as exc:  # the directory still answers, word for word
+            log.error("%s : recherche sans synonymes", exc)
+            self.synonyms = Synonyms()
+        communes = communes_file or settings.config_dir / "communes.csv"
+        self.reference: list[Commune] = load_communes(communes)
+        self.sample = settings.config_dir / "annuaire.csv"
+        self._index: Index | None = None
+        self._checked_at = 0.0
+        self._lock = asyncio.Lock()
+        self._sample_checked = False
+        self._notice: str | None = None
+
+    # --- questions ---
+
+    async def ask(
+        self, question: str, platform: str, limit: int = PAGE, log_query: bool = True
+    ) -> Answer:
+        """Answer a question: its first page of results, logged without who asked."""
+        notice = await self.ensure_loaded()
+        index = await self.index()
+        query = index.read(question)
+        total, results = await self._search(index, query, 0, limit)
+        query_id = None
+        if log_query and query.concepts:
+            best = results[0].entry if results else None
+            async with self.db.write() as session:
+                query_id = await store.log_query(
+                    session,
+                    query.normalised(),
+                    total,
+                    best.ref if best else None,
+                    best.name if best else None,
+                    platform,
+                )
+        return Answer(
+            query=query,
+            results=tuple(results),
+            total=total,
+            query_id=query_id,
+            broader=await self._broader(index, query) if not total else None,
+            examples=self._examples(index, query),
+            notice=notice,
+        )
+
+    async def page(self, query_id: int, offset: int, limit: int = PAGE) -> Answer | None:
+        """More results of a logged question; None when the question is no longer known."""
+        async with self.db.read() as session:
+            question = await store.logged_question(session, query_id)
+        if question is None:
+            return None
+        index = await self.index()
+        query = index.read(question)
+        total, results = await self._search(index, query, offset, limit)
+        return Answer(query, tuple(results), total, offset, query_id)
+
+    async def search(self, question: str, limit: int = 3) -> tuple[Query, list[Result]]:
+        """The best results of a question, without logging it (evaluation, benchmarks)."""
+        index = await self.index()
+        query = index.read(question)
+        return query, (await self._search(index, query, 0, limit))[1]
+
+    async def _search(
+        self, index: Index, query: Query, offset: int, limit: int
+    ) -> tuple[int, list[Result]]:
+        """How many entries answer, and those of one page."""
+        async with self.db.read() as session:
+            scored = await search(session, index, query)
+            page = scored[offset : offset + limit]
+            entries = await store.entries_by_id(session, [s.id for s in page])
+        return len(scored), [_result(entries[s.id], s) for s in page if s.id in entries]
+
+    async def _broader(self, index: Index, query: Query) -> str | None:
+        """Nothing found: the known words of the question alone, if they find something."""
+        known = tuple(c for c in query.concepts if c.known and not c.publics)
+        if not known or len(known) == len(query.concepts):
+            return None
+        broader = replace(query, concepts=known, unknown_place=None, label="")
+        total, _ = await self._search(index, broader, 0, 0)
+        return " ".join(_shown(c) for c in known) if total else None
+
+    def _examples(self, index: Index, query: Query) -> tuple[str, ...]:
+        categories = [c.lower() for c in index.vocabulary.categories[:4]]
+        if query.concepts:
+            return tuple(categories)
+        place = query.where if query.place else index.vocabulary.main_commune
+        suffix = f" à {place}" if place else ""
+        return tuple(f"{c}{suffix}" for c in categories[:2])
+
+    # --- the index of the directory's words ---
+
+    async def index(self) -> Index:
+        """The vocabulary of the directory as it is now (rebuilt after an import, and when
+        another process changed the directory, checked every REFRESH_SECONDS)."""
+        now = time.monotonic()
+        if self._index is not None and now - self._checked_at < REFRESH_SECONDS:
+            return self._index
+        async with self._lock:
+            async with self.db.read() as session:
+                current = await store.signature(session)
+                if self._index is None or self._index.signature != current:
+                    self._index = await Index.load(session, self.synonyms, self.reference)
+            self._checked_at = time.monotonic()
+            return self._index
+
+    def forget_index(self) -> None:
+        self._index = None
+
+    async def ensure_loaded(self) -> str | None:
+        """Load the sample directory (config/annuaire.csv) into an empty directory, once per
+        process; the notice saying so is returned once."""
+        if self._sample_checked:
+            notice, self._notice = self._notice, None
+            return notice
+        async with self._lock:
+            if not self._sample_checked:
+                self._sample_checked = True
+                async with self.db.read() as session:
+                    empty = await store.count(session) == 0
+                if empty and self.sample.is_file():
+                    report = await self.import_file(self.sample)
+                    log.info("directory was empty: loaded %d entries", report.added)
+                    self._notice = SAMPLE_LOADED.format(count=report.added, file=self.sample.name)
+        notice, self._notice = self._notice, None
+        return notice
+
+    # --- the coordinator's file ---
+
+    async def import_file(
+        self, path: Path, progress: Progress | None = None, replace: bool = False
+    ) -> ImportReport:
+        """Read a file and upsert its good rows in one transaction: all of them or none. With
+        `replace`, entries the file does not hold are deleted in the same transaction."""
+        parsed = await asyncio.to_thread(read_file, path, self.themes, progress)
+        counts = await self.import_entries([entry for _, entry in parsed.entries], replace)
+        return ImportReport(parsed, *counts)
+
+    async def import_entries(
+        self, entries: Sequence[Entry], replace: bool = False
+    ) -> tuple[int, int, int, int]:
+        """Upsert entries; returns how many were added, updated, unchanged and removed."""
+        async with self.db.write() as session:
+            stored = await store.existing(session)
+            changes = plan(entries, stored, datetime.now(UTC))
+            await store.insert_entries(session, changes.inserts)
+            await store.update_entries(session, changes.updates)
+            removed = 0
+            if replace:
+                gone = [e.id for e in stored if e.id not in changes.kept]
+                removed = await store.delete_entries(session, gone)
+        self.forget_index()
+        return changes.added, changes.updated, changes.unchanged, removed
+
+    async def export_file(self, path: Path) -> int:
+        entries = await self.entries()
+        await asyncio.to_thread(write_file, path, entries)
+        return len(entries)
+
+    async def entries(self) -> list[Entry]:
+        async with self.db.read() as session:
+            return [to_entry(row) for row in await store.all_entries(session)]
+
+    async def stale(self, today: date, days: int = STALE_DAYS) -> list[Entry]:
+        """Entries not verified since `days` before today (or never), the oldest first."""
+        async with self.db.read() as session:
+            rows = await store.stale(session, today - timedelta(days=days))
+        return [to_entry(row) for row in rows]
+
+
+def _result(row: DirectoryEntry, scored: Scored) -> Result:
+    return Result(to_entry(row), scored.total, scored.text, scored.proximity)
+
+
+def _shown(concept: Concept) -> str:
+    return concept.corrected or concept.label or concept.text
+
+
+def to_entry(row: DirectoryEntry) -> Entry:
+    def items(text: str) -> tuple[str, ...]:
+        return tuple(i for i in text.split(";") if i)
+
+    return Entry(
+        name=row.name,
+        ref=row.ref,
+        category=row.category,
+        description=row.description,
+        keywords=items(row.keywords),
+        publics=items(row.publics),
+        themes=items(row.themes),
+        address=row.address,
+        postal_code=row.postal_code,
+        commune=row.commune,
+        phone=row.phone,
+        email=row.email,
+        website=row.website,
+        hours=row.hours,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        verified_on=row.verified_on,
+    )

@@ -1,0 +1,90 @@
+"""config/synonyms.yaml: the words people type, the words directories use, and who is who."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from relay.directory.analysis import tokens
+from relay.directory.french import STOP_WORDS
+
+Phrase = tuple[str, ...]  # content tokens, stop words left out
+
+
+class SynonymsError(ValueError):
+    """synonyms.yaml is malformed."""
+
+
+def phrase(text: str) -> Phrase:
+    """The content tokens of an expression: 'maison de retraite' -> ('maison', 'retraite')."""
+    found = tokens(text)
+    content = tuple(t for t in found if t not in STOP_WORDS)
+    return content or tuple(found)
+
+
+@dataclass(frozen=True)
+class PublicGroup:
+    """Who a service is for: a name, the words that say it, an age range in years."""
+
+    name: str
+    words: tuple[Phrase, ...]
+    ages: tuple[int, int] | None = None
+
+    @property
+    def key(self) -> Phrase:
+        return phrase(self.name)
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    expansions: dict[Phrase, tuple[Phrase, ...]] = field(default_factory=dict)
+    publics: tuple[PublicGroup, ...] = ()
+
+    @classmethod
+    def load(cls, path: Path) -> "Synonyms":
+        """The synonyms file, or no synonyms at all when it does not exist."""
+        if not path.is_file():
+            return cls()
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            return cls.parse(data)
+        except (OSError, yaml.YAMLError, TypeError, ValueError, AttributeError) as exc:
+            raise SynonymsError(f"{path}: fichier de synonymes illisible ({exc})") from exc
+
+    @classmethod
+    def parse(cls, data: dict[str, object]) -> "Synonyms":
+        expansions: dict[Phrase, list[Phrase]] = {}
+        raw = data.get("synonyms") or {}
+        if not isinstance(raw, dict):
+            raise ValueError("'synonyms' doit être une table « mot: [synonymes] »")
+        for typed, alternatives in raw.items():
+            key = phrase(str(typed))
+            if not key:
+                continue
+            items = alternatives if isinstance(alternatives, list) else [alternatives]
+            known = expansions.setdefault(key, [])
+            for item in items:
+                alternative = phrase(str(item))
+                if alternative and alternative != key and alternative not in known:
+                    known.append(alternative)
+        groups = [_public_group(item) for item in _as_list(data.get("publics"))]
+        return cls({k: tuple(v) for k, v in expansions.items()}, tuple(groups))
+
+
+def _as_list(value: object) -> list[object]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValueError(f"une liste est attendue, pas {value!r}")
+    return value
+
+
+def _public_group(item: object) -> PublicGroup:
+    if not isinstance(item, dict) or "name" not in item:
+        raise ValueError(f"un public a un nom (name:), pas {item!r}")
+    words = tuple(p for p in (phrase(str(w)) for w in _as_list(item.get("words"))) if p)
+    ages = _as_list(item.get("ages"))
+    if ages and len(ages) != 2:
+        raise ValueError(f"ages: [min, max] attendu pour le public {item['name']!r}")
+    age_range = (int(str(ages[0])), int(str(ages[1]))) if ages else None
+    return PublicGroup(str(item["name"]), words, age_range)

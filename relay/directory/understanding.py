@@ -1,0 +1,238 @@
+"""Understanding a French question: what is looked for, where, and for whom.
+
+"où trouver un psycologue gratuit pour ado près de St Brevin ?" becomes the concepts
+psychologue (a typo corrected against the directory's words), gratuit and ado (also the public
+"adolescents"), the place Saint-Brevin-les-Pins, and the phrasing is dropped.
+"""
+
+import re
+from dataclasses import dataclass, field, replace
+
+from relay.directory.analysis import Span, spans
+from relay.directory.french import AGE_WORDS, LOCATION_MARKERS, STOP_WORDS
+from relay.directory.places import Place, PlaceFinder
+from relay.directory.synonyms import Phrase
+from relay.directory.vocabulary import CORRECTED, EXACT, Vocabulary
+from relay.textnorm import clean_input
+
+MAX_QUESTION_CHARS = 300
+MAX_WORDS = 30
+MAX_PHRASE = 5
+SYNONYM = 0.9  # an entry found through a synonym ranks a little below one found as typed
+_PLACE_LINKS = frozenset({"de", "du", "la", "le", "les", "l", "d"})
+_AGE = re.compile(r"^(\d{1,3})(?:-(\d{1,3}))?$")
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One way a concept may be written in the directory, and how faithful it is to the
+    question (1 = as typed)."""
+
+    words: Phrase
+    quality: float
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the question asks for: a word or an expression with its alternatives, or a
+    public ("ado", "15 ans")."""
+
+    text: str  # folded: what the log keeps
+    alternatives: tuple[Alternative, ...] = ()
+    publics: frozenset[str] = frozenset()
+    known: bool = True  # False: the directory has no such word, even corrected
+    corrected: str | None = None
+    label: str = ""  # as typed, accents and all: what the answer quotes
+
+
+@dataclass(frozen=True)
+class Query:
+    question: str  # the question as received, cleaned
+    concepts: tuple[Concept, ...] = ()
+    place: Place | None = None
+    unknown_place: str | None = None  # "à Nantes": a place this directory does not know
+    publics: frozenset[str] = frozenset()
+    extra_places: tuple[Place, ...] = field(default=())
+    label: str = ""  # the looked-for words as typed, for the answer to quote
+
+    @property
+    def area(self) -> frozenset[str]:
+        communes = set(self.place.communes) if self.place else set()
+        for place in self.extra_places:
+            communes |= place.communes
+        return frozenset(communes)
+
+    @property
+    def what(self) -> str:
+        """The looked-for words, folded, phrasing dropped."""
+        return " ".join(c.text for c in self.concepts)
+
+    @property
+    def shown(self) -> str:
+        """The looked-for words as the answer quotes them."""
+        return self.label or " ".join(c.label or c.text for c in self.concepts)
+
+    @property
+    def where(self) -> str | None:
+        if self.place is None:
+            return None
+        return " ou ".join(p.label for p in (self.place, *self.extra_places))
+
+    def normalised(self) -> str:
+        """The question as the anonymous log keeps it, and as "more results" asks it again:
+        folded words, phrasing dropped, the place after "à"."""
+        text = self.what
+        if self.place is not None:
+            text += " à " + " ".join(p.label for p in (self.place, *self.extra_places))
+        elif self.unknown_place:
+            text += " à " + self.unknown_place
+        return text.strip()
+
+
+class Understanding:
+    """Reads questions against one vocabulary (rebuilt when the directory changes)."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.places = PlaceFinder(vocabulary.territory, vocabulary.common_words)
+        synonyms = vocabulary.synonyms.expansions
+        self._phrases: set[Phrase] = set(synonyms) | set(vocabulary.public_phrases)
+        self._longest = max((len(p) for p in self._phrases), default=1)
+
+    def read(self, question: str) -> Query:
+        cleaned = clean_input(question, MAX_QUESTION_CHARS).replace("\n", " ")
+        found = spans(cleaned)[:MAX_WORDS]
+        words = [span.token for span in found]
+        flat = [part for word in words for part in word.split("-") if part]
+        owner = [n for n, word in enumerate(words) for part in word.split("-") if part]
+        places = self.places.find(flat, self._known_words(flat))
+        consumed = {owner[i] for p in places for i in range(p.start, p.end)}
+        rest = [n for n in range(len(words)) if n not in consumed]
+        unknown_place = None
+        if not places:
+            rest, tail = self._unknown_place(words, rest)
+            unknown_place = _label(cleaned, [found[n] for n in tail]) if tail else None
+        publics: set[str] = set()
+        concepts: list[Concept] = []
+        segments = self._segments(words, rest)
+        for segment in segments:
+            concept = self._concept(tuple(words[n] for n in segment))
+            concept = replace(concept, label=_label(cleaned, [found[n] for n in segment]))
+            publics |= concept.publics
+            concepts.append(concept)
+        used = [found[n] for segment in segments for n in segment]
+        return Query(
+            question=cleaned,
+            concepts=tuple(concepts),
+            place=places[0] if places else None,
+            extra_places=tuple(places[1:]),
+            unknown_place=unknown_place,
+            publics=frozenset(publics),
+            label=_span_label(cleaned, used, [found[n] for n in consumed]),
+        )
+
+    def _known_words(self, words: list[str]) -> frozenset[str]:
+        return frozenset(
+            w for w in words if w in STOP_WORDS or w in self.vocabulary.df or (w,) in self._phrases
+        )
+
+    def _unknown_place(self, words: list[str], rest: list[int]) -> tuple[list[int], list[int]]:
+        """ "… à Nantes": trailing words after a place marker that name no commune of the
+        directory, nor anything else it lists; returns the other words and those."""
+        for at in range(max(0, len(rest) - 4), len(rest) - 1):
+            if words[rest[at]] not in LOCATION_MARKERS:
+                continue
+            tail = [n for n in rest[at + 1 :] if words[n] not in _PLACE_LINKS]
+            if tail and all(self._names_a_place(words[n]) for n in tail):
+                return rest[:at], tail
+        return rest, []
+
+    def _names_a_place(self, word: str) -> bool:
+        """Unknown to the directory, or only ever written there as a proper noun and never as
+        what an entry is or does ("Nantes" in "maternités de Nantes")."""
+        vocabulary = self.vocabulary
+        if word in STOP_WORDS or word.isdigit() or (word,) in self._phrases:
+            return False
+        if not vocabulary.knows(word):
+            return vocabulary.correct(word) is None
+        return word not in vocabulary.common_words and word not in vocabulary.strong_words
+
+    def _segments(self, words: list[str], rest: list[int]) -> list[list[int]]:
+        """Content words grouped into the longest known expressions; ages kept together."""
+        content: list[list[int]] = []
+        for n in rest:
+            word = words[n]
+            if word in AGE_WORDS and content and _AGE.match(words[content[-1][-1]]):
+                content[-1].append(n)
+            elif word not in STOP_WORDS and not all(p in STOP_WORDS for p in word.split("-")):
+                content.append([n])
+        segments: list[list[int]] = []
+        i = 0
+        while i < len(content):
+            for length in range(min(self._longest, MAX_PHRASE, len(content) - i), 1, -1):
+                group = content[i : i + length]
+                if (
+                    all(len(g) == 1 for g in group)
+                    and tuple(words[g[0]] for g in group) in self._phrases
+                ):
+                    segments.append([g[0] for g in group])
+                    i += length
+                    break
+            else:
+                segments.append(content[i])
+                i += 1
+        return segments
+
+    def _concept(self, segment: tuple[str, ...]) -> Concept:
+        text = " ".join(segment)
+        if len(segment) == 2 and segment[1] in AGE_WORDS:
+            return self._age(text)
+        vocabulary = self.vocabulary
+        publics = (
+            {vocabulary.public_phrases[segment]} if segment in vocabulary.public_phrases else set()
+        )
+        alternatives = self._alternatives(segment, EXACT)
+        known = any(self._reaches(a.words) for a in alternatives) or bool(publics)
+        corrected = None
+        if not known and len(segment) == 1:
+            corrected = vocabulary.correct(segment[0])
+            if corrected is not None:
+                alternatives = self._alternatives((corrected,), CORRECTED)
+                if (corrected,) in vocabulary.public_phrases:
+                    publics.add(vocabulary.public_phrases[(corrected,)])
+                known = any(self._reaches(a.words) for a in alternatives) or bool(publics)
+        return Concept(text, alternatives, frozenset(publics), known, corrected)
+
+    def _alternatives(self, words: Phrase, quality: float) -> tuple[Alternative, ...]:
+        found = [Alternative(words, quality)]
+        for synonym in self.vocabulary.synonyms.expansions.get(words, ()):
+            found.append(Alternative(synonym, round(quality * SYNONYM, 3)))
+        return tuple(found)
+
+    def _reaches(self, words: Phrase) -> bool:
+        return all(self.vocabulary.knows(w) for w in words)
+
+    def _age(self, text: str) -> Concept:
+        match = _AGE.match(text.split()[0])
+        publics: set[str] = set()
+        if match:
+            low = int(match.group(1))
+            high = int(match.group(2) or low)
+            for age in range(low, min(high, 120) + 1):
+                publics |= self.vocabulary.publics_for_age(age)
+        return Concept(text, (), frozenset(publics), known=bool(publics))
+
+
+def _label(text: str, words: list[Span]) -> str:
+    return " ".join(text[w.start : w.end] for w in words)
+
+
+def _span_label(text: str, used: list[Span], place: list[Span]) -> str:
+    """The question from its first looked-for word to its last, as typed ("aide aux aidants");
+    the words alone when the place sits in between."""
+    if not used:
+        return ""
+    start, end = min(w.start for w in used), max(w.end for w in used)
+    if any(start < w.start < end for w in place):
+        return _label(text, sorted(used, key=lambda w: w.start))
+    return text[start:end]

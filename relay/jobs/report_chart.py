@@ -1,0 +1,149 @@
+"""The report's chart: items relayed by theme and month, drawn to be read on a phone.
+
+A tall 1080 x 1350 picture, large type, at most five themes by name (the others grouped), a
+colour-blind-safe palette (Okabe-Ito), the number of items over each month. Drawn with
+matplotlib's object API and the Agg canvas: no display, no global pyplot state.
+"""
+
+import io
+from collections.abc import Sequence
+from typing import Protocol
+
+from relay.themes import ALL_THEMES, ThemeCatalogue
+
+NAMED_THEMES = 5
+COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+OTHERS_COLOUR = "#BBBBBB"
+SHORT_MONTHS = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+TITLE = "Informations relayées par thème"
+SUBTITLE = "{first} – {last}"
+OTHERS = "Autres thèmes"
+EVERYTHING = "Tous les thèmes"
+EMPTY = "Aucune information relayée sur la période"
+NOTE = (
+    "Une information sur plusieurs thèmes est partagée entre eux\n"
+    "(pour moitié dans chacun, si elle en a deux)."
+)
+Y_LABEL = "informations"
+
+
+class MonthLike(Protocol):
+    @property
+    def year(self) -> int: ...
+
+    @property
+    def month(self) -> int: ...
+
+
+def _month_label(month: MonthLike, first: bool) -> str:
+    name = SHORT_MONTHS[month.month - 1]
+    return f"{name}\n{month.year}" if first or month.month == 1 else name
+
+
+def render(
+    months: Sequence[MonthLike],
+    per_theme: dict[tuple[int, str], float],
+    totals: dict[int, int],
+    catalogue: ThemeCatalogue,
+) -> bytes:
+    """PNG bytes. `per_theme` maps (month index, theme slug) to items (shared between the
+    themes of an item); `totals`, month index to items."""
+    # Imported here: matplotlib takes half a second to load, and most commands never draw.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    by_theme: dict[str, float] = {}
+    for (_, theme), n in per_theme.items():
+        by_theme[theme] = by_theme.get(theme, 0.0) + n
+    ranked = sorted(by_theme, key=lambda theme: (-by_theme[theme], theme))
+    named = ranked[:NAMED_THEMES]
+    has_others = len(by_theme) > len(named)
+
+    figure = Figure(figsize=(7.2, 9.0), dpi=150)
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes((0.11, 0.40, 0.85, 0.47))
+    figure.text(0.5, 0.965, TITLE, ha="center", va="top", fontsize=19, weight="bold")
+    subtitle = SUBTITLE.format(
+        first=f"{SHORT_MONTHS[months[0].month - 1]} {months[0].year}",
+        last=f"{SHORT_MONTHS[months[-1].month - 1]} {months[-1].year}",
+    )
+    figure.text(0.5, 0.925, subtitle, ha="center", va="top", fontsize=14, color="#444444")
+
+    positions = list(range(len(months)))
+    bottoms = [0.0] * len(months)
+    series = [(theme, COLOURS[i % len(COLOURS)]) for i, theme in enumerate(named)]
+    if has_others:
+        series.append(("", OTHERS_COLOUR))
+    for theme, colour in series:
+        if theme:
+            values = [per_theme.get((i, theme), 0.0) for i in positions]
+            label = EVERYTHING if theme == ALL_THEMES else catalogue.label(theme)
+        else:
+            values = [
+                sum(n for (m, t), n in per_theme.items() if m == i and t not in named)
+                for i in positions
+            ]
+            label = OTHERS
+        axes.bar(positions, values, bottom=bottoms, color=colour, width=0.72, label=label)
+        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+
+    top = max(bottoms, default=0)
+    for i in positions:
+        if totals.get(i):
+            axes.text(
+                i, bottoms[i] + top * 0.015, str(totals[i]), ha="center", va="bottom", fontsize=12
+            )
+    axes.set_xticks(positions, [_month_label(m, i == 0) for i, m in enumerate(months)])
+    axes.tick_params(axis="x", labelsize=11, length=0)
+    axes.tick_params(axis="y", labelsize=12)
+    axes.set_ylabel(Y_LABEL, fontsize=13)
+    axes.set_ylim(0, max(1, top) * 1.12)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.grid(axis="y", color="#DDDDDD", linewidth=0.8)
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.set_xlim(-0.6, len(months) - 0.4)
+
+    if not by_theme:
+        axes.text(
+            0.5,
+            0.5,
+            EMPTY,
+            transform=axes.transAxes,
+            ha="center",
+            va="center",
+            fontsize=15,
+            color="#666666",
+        )
+    else:
+        handles, labels = axes.get_legend_handles_labels()
+        figure.legend(
+            handles[::-1],
+            labels[::-1],
+            loc="upper left",
+            bbox_to_anchor=(0.08, 0.30),
+            fontsize=13,
+            frameon=False,
+            handlelength=1.4,
+            handleheight=1.2,
+        )
+        figure.text(0.5, 0.015, NOTE, ha="center", va="bottom", fontsize=10.5, color="#555555")
+
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=150, facecolor="white")
+    return out.getvalue()

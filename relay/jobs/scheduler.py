@@ -1,0 +1,193 @@
+"""APScheduler inside `relay run`: meeting notices, feed polling, the monthly report.
+
+Jobs live in memory and are rebuilt from the database whenever this process becomes the leader
+and every SYNC_SECONDS after (meetings scheduled from another process or from the command line
+get their jobs that way). Every job has a fixed id and is added with `replace_existing`, and an
+explicit `misfire_grace_time` and `coalesce`: APScheduler's default grace of one second would
+silently drop a job missed during a restart. Whatever APScheduler decides, the database decides
+last: a notice is marked sent in the transaction that queues it, and the monthly report is
+recorded before it is sent, so neither goes twice.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from relay.french_dates import as_utc
+from relay.jobs import reports
+from relay.jobs.feeds import FeedPoller
+from relay.jobs.leader import LeaderLock
+from relay.store import meetings as meeting_store
+
+if TYPE_CHECKING:
+    from relay.app import Relay
+
+log = logging.getLogger(__name__)
+
+LEADER_RETRY_SECONDS = 15.0
+SYNC_SECONDS = 60.0
+FEEDS_SECONDS = 60.0
+NOTICE_JOB = "notice:"
+SYNC_JOB, FEEDS_JOB, REPORT_JOB = "meetings-sync", "feeds", "monthly-report"
+
+
+class Scheduler:
+    def __init__(
+        self,
+        relay: "Relay",
+        retry_seconds: float = LEADER_RETRY_SECONDS,
+        sync_seconds: float = SYNC_SECONDS,
+        feeds_seconds: float = FEEDS_SECONDS,
+    ) -> None:
+        self._relay = relay
+        self._retry_seconds = retry_seconds
+        self._sync_seconds = sync_seconds
+        self._feeds_seconds = feeds_seconds
+        self.lock = LeaderLock(relay.db)
+        self.feeds = FeedPoller(relay.db, relay.settings, relay.themes, relay.announcements)
+        self.aps = AsyncIOScheduler(
+            timezone=relay.settings.zone,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
+        )
+        self._leading = False
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def leading(self) -> bool:
+        return self._leading
+
+    async def start(self) -> None:
+        self.aps.start(paused=True)
+        self._relay.meetings.listeners.append(self.sync_meetings)
+        await self._check_leadership()
+        self._task = asyncio.create_task(self._keep_checking(), name="scheduler-leader")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        with contextlib.suppress(ValueError):
+            self._relay.meetings.listeners.remove(self.sync_meetings)
+        if self.aps.running:
+            self.aps.shutdown(wait=False)
+        await self.lock.release()
+        self._leading = False
+
+    async def _keep_checking(self) -> None:
+        while True:
+            await asyncio.sleep(self._retry_seconds)
+            await self._check_leadership()
+
+    async def _check_leadership(self) -> None:
+        leader = await self.lock.check()
+        if leader and not self._leading:
+            log.info("this process runs the scheduler")
+            await self._lead()
+        elif not leader and self._leading:
+            log.warning("scheduler leadership lost; another process will take over")
+            self._leading = False
+            self.aps.pause()
+            self.aps.remove_all_jobs()
+
+    async def _lead(self) -> None:
+        self._leading = True
+        grace = reports.SEND_GRACE.total_seconds()
+        self.aps.add_job(
+            self.sync_meetings,
+            "interval",
+            seconds=self._sync_seconds,
+            id=SYNC_JOB,
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=int(self._sync_seconds),
+        )
+        self.aps.add_job(
+            self.poll_feeds,
+            "interval",
+            seconds=self._feeds_seconds,
+            id=FEEDS_JOB,
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=int(self._feeds_seconds),
+        )
+        self.aps.add_job(
+            self.send_report,
+            "cron",
+            day=1,
+            hour=reports.SEND_HOUR,
+            minute=0,
+            id=REPORT_JOB,
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=int(grace),
+        )
+        self.aps.resume()
+        await self.sync_meetings()  # catch up: notices due while no process led
+        await self.send_report()  # catch up: the 1st of the month passed while down
+
+    async def sync_meetings(self) -> None:
+        """Send what is due, then (re)build one date job per pending notice."""
+        if not self._leading:
+            return
+        meetings = self._relay.meetings
+        try:
+            await meetings.send_due()
+            async with self._relay.db.read() as session:
+                upcoming = await meeting_store.upcoming_notices(session)
+        except Exception:
+            log.exception("meeting notices: synchronisation failed; retrying later")
+            return
+        wanted = set()
+        grace = int(meetings.policy.grace.total_seconds())
+        for notice_id, _label, _meeting_id, due in upcoming:
+            job_id = f"{NOTICE_JOB}{notice_id}"
+            wanted.add(job_id)
+            if self.aps.get_job(job_id) is None:
+                self.aps.add_job(
+                    self.send_notices,
+                    "date",
+                    run_date=as_utc(due),
+                    id=job_id,
+                    replace_existing=True,
+                    coalesce=True,
+                    misfire_grace_time=grace,
+                )
+        for job in self.aps.get_jobs():
+            if job.id.startswith(NOTICE_JOB) and job.id not in wanted:
+                job.remove()
+
+    async def send_notices(self) -> None:
+        try:
+            await self._relay.meetings.send_due()
+        except Exception:
+            log.exception("sending meeting notices failed; the next synchronisation retries")
+
+    async def poll_feeds(self) -> None:
+        try:
+            await self.feeds.poll(due_only=True)
+        except Exception:
+            log.exception("feed polling round failed")
+
+    async def send_report(self) -> None:
+        relay = self._relay
+        try:
+            await reports.send_monthly(
+                relay.db, relay.settings, relay.themes, relay.engine, relay.meetings.clock
+            )
+        except Exception:
+            log.exception("monthly report failed")
+
+
+@contextlib.asynccontextmanager
+async def scheduled(relay: "Relay") -> AsyncIterator[Scheduler]:
+    """The scheduler running (or waiting for leadership) until the block ends."""
+    scheduler = Scheduler(relay)
+    await scheduler.start()
+    try:
+        yield scheduler
+    finally:
+        await scheduler.stop()

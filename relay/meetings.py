@@ -1,0 +1,415 @@
+"""Meetings of the CLS: scheduling, changing, cancelling, RSVPs, attendance, the agenda.
+
+Every change to a meeting writes its notices (invitation, change, cancellation, reminders) and
+sends those already due through `relay.jobs.reminders.send_due`, the one path by which meeting
+messages reach the delivery outbox.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from relay.announcements import SOURCE_COORDINATOR, SOURCE_FEED, SOURCE_PROPOSAL
+from relay.delivery import ViewSource
+from relay.french_dates import as_utc, long_datetime
+from relay.jobs import reminders
+from relay.jobs.reminders import ReminderPolicy
+from relay.messages import UserRef
+from relay.settings import Settings
+from relay.store import meetings as store
+from relay.store import outbox
+from relay.store.db import Database
+from relay.store.models import Announcement, utcnow
+from relay.store.models_schedule import (
+    CANCEL,
+    CANCELLED,
+    CHANGE,
+    DISCARDED,
+    DRAFT,
+    INVITE,
+    PENDING,
+    SCHEDULED,
+    Meeting,
+)
+from relay.textnorm import fold
+from relay.themes import ALL_THEMES, ThemeCatalogue
+
+COPIL, WORKING_GROUP, PROJECT_TEAM = "copil", "gt", "equipe-projet"
+KINDS = (COPIL, WORKING_GROUP, PROJECT_TEAM)
+KIND_LABELS = {COPIL: "COPIL", WORKING_GROUP: "Groupe de travail", PROJECT_TEAM: "Équipe projet"}
+DEFAULT_TITLES = {
+    COPIL: "COPIL du Contrat Local de Santé",
+    WORKING_GROUP: "Groupe de travail {themes}",
+    PROJECT_TEAM: "Équipe projet du CLS",
+}
+COPIL_THEME = "vie-du-cls"
+_KIND_WORDS = {
+    "copil": COPIL,
+    "comite de pilotage": COPIL,
+    "comite": COPIL,
+    "gt": WORKING_GROUP,
+    "groupe": WORKING_GROUP,
+    "groupe de travail": WORKING_GROUP,
+    "equipe": PROJECT_TEAM,
+    "equipe projet": PROJECT_TEAM,
+    "ep": PROJECT_TEAM,
+}
+MAX_PARTICIPANTS = 10_000
+MAX_AHEAD = timedelta(days=3 * 365)
+
+PAST = "Cette date est déjà passée : choisissez une date à venir."
+TOO_FAR = "Cette date est à plus de trois ans : vérifiez l'année."
+NOT_FOUND = "Je ne trouve pas de réunion n°{id}."
+IS_CANCELLED = "La réunion n°{id} est annulée."
+ALREADY_HELD = "La réunion n°{id} a déjà eu lieu."
+NOT_HELD_YET = "La réunion n°{id} n'a pas encore eu lieu : le nombre de participants se note après."
+BAD_PARTICIPANTS = "Le nombre de participants doit être un nombre entier entre 0 et 10 000."
+NOT_A_DRAFT = "La réunion n°{id} n'est plus en attente de confirmation."
+NOTHING_CHANGED = "Indiquez une nouvelle date, une nouvelle heure ou un nouveau lieu."
+
+
+class MeetingError(ValueError):
+    """A request that cannot be done as asked; the message (French) says why."""
+
+
+class Wakeable(Protocol):
+    def wake(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class MeetingInfo:
+    """A meeting as listings show it."""
+
+    id: int
+    kind: str
+    title: str
+    starts_at: datetime  # UTC
+    place: str
+    themes: tuple[str, ...]
+    status: str
+    participants: int | None
+    rsvps: Counter[str] = field(default_factory=Counter)
+    notices: tuple[tuple[str, datetime, str], ...] = ()  # (label, due time, state)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    def when(self, zone: tzinfo) -> str:
+        return long_datetime(self.starts_at, zone)
+
+
+def parse_kind(text: str) -> str | None:
+    return _KIND_WORDS.get(" ".join(fold(text).replace("-", " ").split()))
+
+
+_DAY_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DAY_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_TIME = re.compile(r"^(\d{1,2})(?:[:h](\d{2})?)?$", re.IGNORECASE)
+
+
+def parse_day(text: str) -> date | None:
+    """'2027-01-14' or '14/01/2027'."""
+    match = _DAY_ISO.match(text)
+    parts = (match[1], match[2], match[3]) if match else None
+    if parts is None and (match := _DAY_FR.match(text)):
+        parts = (match[3], match[2], match[1])
+    if parts is None:
+        return None
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        return None
+
+
+def parse_time(text: str) -> time | None:
+    """'14:00', '14h', '14h30', '9:15'."""
+    match = _TIME.match(text.strip())
+    if not match or (":" not in text and "h" not in text.lower()):
+        return None
+    hour, minute = int(match[1]), int(match[2] or 0)
+    return time(hour, minute) if hour < 24 and minute < 60 else None
+
+
+def local_moment(day: date, at: time, zone: tzinfo) -> datetime:
+    """A local date and time as an aware datetime (UTC)."""
+    return as_utc(datetime.combine(day, at, tzinfo=zone))
+
+
+def default_title(kind: str, themes: Sequence[str], catalogue: ThemeCatalogue) -> str:
+    labels = ", ".join(catalogue.label(t) for t in themes if t != COPIL_THEME)
+    return DEFAULT_TITLES[kind].format(themes=labels or "du CLS").strip()
+
+
+def meeting_themes(kind: str, themes: Sequence[str]) -> tuple[str, ...]:
+    """Invitees: a COPIL invites the `vie-du-cls` subscribers (and those of its themes); a
+    working group or project team, the subscribers of its themes (`vie-du-cls` without any)."""
+    chosen = [t for t in themes if t != ALL_THEMES]
+    if kind == COPIL or not chosen:
+        chosen.insert(0, COPIL_THEME)
+    return tuple(dict.fromkeys(chosen))
+
+
+def _info(
+    meeting: Meeting, rsvps: Counter[str] | None = None, notices: Sequence[object] = ()
+) -> MeetingInfo:
+    assert meeting.id is not None
+    return MeetingInfo(
+        id=meeting.id,
+        kind=meeting.kind,
+        title=meeting.title,
+        starts_at=as_utc(meeting.starts_at),
+        place=meeting.place,
+        themes=meeting.theme_slugs,
+        status=meeting.status,
+        participants=meeting.participants,
+        rsvps=rsvps or Counter(),
+        notices=tuple(notices),  # type: ignore[arg-type]
+    )
+
+
+Listener = Callable[[], Awaitable[None]]
+
+
+class Meetings:
+    """The meetings service, used by chat commands, the command line and the scheduler."""
+
+    def __init__(
+        self,
+        db: Database,
+        catalogue: ThemeCatalogue,
+        settings: Settings,
+        clock: Callable[[], datetime] = utcnow,
+        policy: ReminderPolicy | None = None,
+    ) -> None:
+        self.db = db
+        self.catalogue = catalogue
+        self.settings = settings
+        self.clock = clock
+        self.policy = policy or ReminderPolicy.from_settings(settings)
+        self.notices: Wakeable | None = None  # the delivery engine, attached by the app
+        self.listeners: list[Listener] = []  # the scheduler: meetings changed
+
+    def views(self, base: ViewSource) -> reminders.NoticeViews:
+        return reminders.NoticeViews(self.db, base)
+
+    async def schedule(
+        self,
+        kind: str,
+        starts_at: datetime,
+        place: str = "",
+        themes: Sequence[str] = (),
+        title: str = "",
+        invite: bool = True,
+    ) -> MeetingInfo:
+        """Schedule a meeting: its invitation goes now (unless `invite` is False), its
+        reminders at their time."""
+        meeting = self._new(kind, starts_at, place, themes, title, SCHEDULED)
+        async with self.db.write() as session:
+            await store.add(session, meeting)
+            await self._plan(session, meeting, INVITE if invite else None)
+        await self._changed()
+        return _info(meeting)
+
+    async def draft(
+        self, kind: str, starts_at: datetime, place: str, themes: Sequence[str], title: str = ""
+    ) -> MeetingInfo:
+        """A meeting shown to its coordinator before anyone is invited (`confirm`)."""
+        meeting = self._new(kind, starts_at, place, themes, title, DRAFT)
+        async with self.db.write() as session:
+            await store.add(session, meeting)
+        return _info(meeting)
+
+    async def confirm(self, meeting_id: int) -> MeetingInfo:
+        now = self.clock()
+        async with self.db.write() as session:
+            meeting = await store.get(session, meeting_id, for_update=True)
+            if meeting is None or meeting.status != DRAFT:
+                raise MeetingError(NOT_A_DRAFT.format(id=meeting_id))
+            self._check_future(meeting.starts_at, now)
+            meeting.status, meeting.updated_at = SCHEDULED, now
+            await self._plan(session, meeting, INVITE)
+        await self._changed()
+        return _info(meeting)
+
+    async def discard(self, meeting_id: int) -> None:
+        async with self.db.write() as session:
+            meeting = await store.get(session, meeting_id, for_update=True)
+            if meeting is None or meeting.status != DRAFT:
+                raise MeetingError(NOT_A_DRAFT.format(id=meeting_id))
+            meeting.status = DISCARDED
+
+    def _new(
+        self,
+        kind: str,
+        starts_at: datetime,
+        place: str,
+        themes: Sequence[str],
+        title: str,
+        status: str,
+    ) -> Meeting:
+        now = self.clock()
+        self._check_future(starts_at, now)
+        invited = meeting_themes(kind, themes)
+        return Meeting(
+            kind=kind,
+            title=(title.strip() or default_title(kind, invited, self.catalogue))[:300],
+            starts_at=as_utc(starts_at),
+            place=place.strip()[:300],
+            themes=",".join(invited),
+            status=status,
+            created_at=now,
+            updated_at=now,
+        )
+
+    async def _plan(self, session: AsyncSession, meeting: Meeting, opening: str | None) -> None:
+        plan = reminders.plan_notices(as_utc(meeting.starts_at), self.policy, self.clock(), opening)
+        await store.add_notices(session, meeting, plan)
+
+    async def reschedule(
+        self, meeting_id: int, starts_at: datetime | None, place: str | None
+    ) -> MeetingInfo:
+        if starts_at is None and place is None:
+            raise MeetingError(NOTHING_CHANGED)
+        now = self.clock()
+        if starts_at is not None:
+            self._check_future(starts_at, now)
+        async with self.db.write() as session:
+            meeting = await self._open_meeting(session, meeting_id, now)
+            if starts_at is not None:
+                meeting.starts_at = as_utc(starts_at)
+            if place is not None:
+                meeting.place = place.strip()[:300]
+            meeting.sequence += 1
+            meeting.updated_at = now
+            await store.withdraw_pending(session, meeting_id)
+            await self._plan(session, meeting, CHANGE)
+        await self._changed()
+        return _info(meeting)
+
+    async def cancel(self, meeting_id: int) -> MeetingInfo:
+        now = self.clock()
+        async with self.db.write() as session:
+            meeting = await self._open_meeting(session, meeting_id, now)
+            meeting.status = CANCELLED
+            meeting.sequence += 1
+            meeting.updated_at = now
+            await store.withdraw_pending(session, meeting_id)
+            await store.add_notices(session, meeting, [(CANCEL, now, PENDING)])
+        await self._changed()
+        return _info(meeting)
+
+    async def record_participants(self, meeting_id: int, count: int) -> MeetingInfo:
+        if not 0 <= count <= MAX_PARTICIPANTS:
+            raise MeetingError(BAD_PARTICIPANTS)
+        async with self.db.write() as session:
+            meeting = await store.get(session, meeting_id, for_update=True)
+            if meeting is None:
+                raise MeetingError(NOT_FOUND.format(id=meeting_id))
+            if meeting.status == CANCELLED:
+                raise MeetingError(IS_CANCELLED.format(id=meeting_id))
+            if as_utc(meeting.starts_at) > self.clock():
+                raise MeetingError(NOT_HELD_YET.format(id=meeting_id))
+            meeting.participants = count
+            meeting.updated_at = self.clock()
+        return _info(meeting)
+
+    async def answer(self, meeting_id: int, user: UserRef, answer: str) -> tuple[MeetingInfo, bool]:
+        """Record a partner's answer; returns the meeting and whether it changed an answer."""
+        now = self.clock()
+        async with self.db.write() as session:
+            meeting = await self._open_meeting(session, meeting_id, now, lock=False)
+            previous = await store.set_rsvp(
+                session, meeting_id, user.platform.value, user.user_id, answer, now
+            )
+        return _info(meeting), previous is not None and previous != answer
+
+    async def info(self, meeting_id: int) -> MeetingInfo | None:
+        async with self.db.read() as session:
+            meeting = await store.get(session, meeting_id)
+            if meeting is None:
+                return None
+            counts = await store.rsvp_counts(session, [meeting_id])
+            notices = [
+                (n.label, as_utc(n.due_at), n.state)
+                for n in await store.notice_states(session, meeting_id)
+                if n.sequence == meeting.sequence
+            ]
+        return _info(meeting, counts[meeting_id], notices)
+
+    async def coming(self, limit: int = 10) -> list[MeetingInfo]:
+        async with self.db.read() as session:
+            found = await store.coming(session, self.clock(), limit)
+            counts = await store.rsvp_counts(session, [m.id for m in found if m.id is not None])
+        return [_info(m, counts[m.id]) for m in found if m.id is not None]
+
+    async def listing(self, include_past: bool) -> list[MeetingInfo]:
+        since = None if include_past else self.clock() - timedelta(days=31)
+        async with self.db.read() as session:
+            found = await store.listing(session, since)
+            ids = [m.id for m in found if m.id is not None]
+            counts = await store.rsvp_counts(session, ids)
+            result = []
+            for meeting in found:
+                assert meeting.id is not None
+                notices = [
+                    (n.label, as_utc(n.due_at), n.state)
+                    for n in await store.notice_states(session, meeting.id)
+                    if n.sequence == meeting.sequence
+                ]
+                result.append(_info(meeting, counts[meeting.id], notices))
+        return result
+
+    async def coming_events(self, limit: int = 10) -> list[Announcement]:
+        today = self.clock().astimezone(self.settings.zone).date()
+        sources = (SOURCE_COORDINATOR, SOURCE_PROPOSAL, SOURCE_FEED)
+        async with self.db.read() as session:
+            return await store.coming_events(session, today, sources, limit)
+
+    async def invitee_counts(self, themes: Sequence[str]) -> Counter[str]:
+        """How many chats a meeting on these themes invites, per platform."""
+        async with self.db.read() as session:
+            return await outbox.count_recipients(session, themes)
+
+    async def recent_places(self, limit: int = 3) -> list[tuple[int, str]]:
+        async with self.db.read() as session:
+            return await store.recent_places(session, limit)
+
+    async def send_due(self) -> list[int]:
+        """Queue the notices whose time has come; the scheduler calls this at each due time."""
+        queued = await reminders.send_due(self.db, self.settings, self.policy, self.clock)
+        if queued and self.notices is not None:
+            self.notices.wake()
+        return queued
+
+    async def _open_meeting(
+        self, session: AsyncSession, meeting_id: int, now: datetime, lock: bool = True
+    ) -> Meeting:
+        meeting = await store.get(session, meeting_id, for_update=lock)
+        if meeting is None:
+            raise MeetingError(NOT_FOUND.format(id=meeting_id))
+        if meeting.status != SCHEDULED:
+            raise MeetingError(IS_CANCELLED.format(id=meeting_id))
+        if as_utc(meeting.starts_at) <= now:
+            raise MeetingError(ALREADY_HELD.format(id=meeting_id))
+        return meeting
+
+    def _check_future(self, starts_at: datetime, now: datetime) -> None:
+        if as_utc(starts_at) <= now:
+            raise MeetingError(PAST)
+        if as_utc(starts_at) - now > MAX_AHEAD:
+            raise MeetingError(TOO_FAR)
+
+    async def _changed(self) -> None:
+        queued = await reminders.send_due(self.db, self.settings, self.policy, self.clock)
+        for listener in self.listeners:
+            await listener()
+        # Woken last, so that the caller's own answer ("C'est fait…") is shown before the
+        # invitation it announces.
+        if queued and self.notices is not None:
+            self.notices.wake()

@@ -1,0 +1,59 @@
+"""The store-backed search ranks exactly as the naive baseline (every entry scored in Python),
+on every backend: the full-text index only narrows the candidates."""
+
+from relay.app import Relay
+from relay.directory.search import every_doc, scan, search, terms
+from relay.store import directory as store
+from tests.directory_eval import SAMPLE_QUESTIONS, questions
+from tests.directory_fixtures import understanding
+
+EXTRA = [
+    "pharmacie",
+    "médecin près de Touvois",
+    "aide à domicile 44320",
+    "sage-femme",
+    "sagefemme",
+    "ophtalmologue",
+    "kiné",
+    "soins",
+]
+
+
+async def test_search_matches_the_baseline(relay: Relay) -> None:
+    await relay.directory.ensure_loaded()
+    index = await relay.directory.index()
+    async with relay.db.read() as session:
+        docs = await every_doc(session, index)
+        assert len(docs) == 325
+        for question in [item["q"] for item in questions(SAMPLE_QUESTIONS)] + EXTRA:
+            query = index.read(question)
+            found = await search(session, index, query)
+            baseline = scan(docs, index, query)
+            if query.area:  # far entries may be left out, below entries of the place
+                assert found[:3] == baseline[:3], question
+                assert all(s.proximity > 0 or s in baseline for s in found), question
+            else:
+                assert found == baseline, question
+
+
+async def test_full_text_terms_are_checked_again(relay: Relay) -> None:
+    await relay.directory.ensure_loaded()
+    async with relay.db.read() as session:
+        for token in ('psy" OR "a', "a*", "x NEAR y", "(", "é", ""):
+            unsafe = store.Term((token,), (token,))
+            assert await store.candidates(session, store.Formula([[[unsafe]]]), 10) == []
+        term = store.Term(("psychologue",), ("psycholog",))
+        assert len(await store.candidates(session, store.Formula([[[term]]]), 5)) == 5
+        both = store.Term(("sante", "mentale"), ("sante", "mentale"), prefix=False)
+        assert 0 < len(await store.candidates(session, store.Formula([[[both]]]), 100)) < 100
+        cmp = store.Term(("cmp",), ("cmp",), prefix=False)
+        pornic = store.Term(("pornic",), ("pornic",), prefix=False)
+        assert len(await store.candidates(session, store.Formula([[[cmp], [pornic]]]), 100)) == 3
+
+
+def test_terms_are_plain_tokens() -> None:
+    reader = understanding()
+    for question in ['psy" OR 1=1 --', "NEAR(a b)", "vaccin*", "café-théâtre à l'Œil"]:
+        for concept in reader.read(question).concepts:
+            for term in terms(concept, reader.vocabulary):
+                assert term.safe

@@ -1,0 +1,140 @@
+"""Reading French questions against a directory's own words (the invented territory of
+tests/data/other_territory, so nothing here leans on the sample directory)."""
+
+import pytest
+
+from relay.directory.understanding import Query
+from tests.directory_fixtures import understanding
+
+
+def read(question: str) -> Query:
+    return understanding().read(question)
+
+
+def words(query: Query) -> list[str]:
+    return [c.text for c in query.concepts]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("où trouver un psychologue à Valbrume ?", ["psychologue"]),
+        ("je cherche une épicerie sociale", ["epicerie sociale"]),
+        ("y a-t-il un CCAS près de Montfroid ?", ["cca"]),
+        ("Est-ce qu'il y a un dentiste ?", ["dentiste"]),
+        ("mon fils boit trop, qui peut nous aider ?", ["boit", "aider"]),
+    ],
+)
+def test_phrasing_is_dropped(question: str, expected: list[str]) -> None:
+    assert words(read(question)) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "commune"),
+    [
+        ("psychologue à Valbrume", "Valbrume"),
+        ("psychologue a valbrume", "Valbrume"),
+        ("CCAS le pontet sur lys", "Le Pontet-sur-Lys"),
+        ("CLIC au Pontet", "Le Pontet-sur-Lys"),
+        ("pharmacie st aubin", "Saint-Aubin-des-Combes"),
+        ("ehpad SAINTE-COLOMBE-DU-BOIS", "Sainte-Colombe-du-Bois"),
+        ("médecin vers montfroi", "Montfroid"),  # one typo forgiven
+        ("médecin 99142", "99142"),  # a postal code shared by two communes
+        ("médecin 99141", "Saint-Aubin-des-Combes"),
+        ("généraliste à Repos", "Repos"),
+    ],
+)
+def test_communes_are_found(question: str, commune: str) -> None:
+    query = read(question)
+    assert query.where == commune
+    assert "repo" not in words(query) and "valbrume" not in words(query)
+
+
+def test_a_commune_named_like_a_common_word_needs_a_preposition() -> None:
+    """'Repos' is a commune, and 'maison de repos' a rest home: the directory writes 'repos' in
+    lower case as a word, so only "à Repos", "près de Repos"… name the commune."""
+    assert read("maison de repos").place is None
+    assert words(read("maison de repos")) == ["maison", "repo"]
+    assert read("médecin près de Repos").where == "Repos"
+
+
+def test_an_intercommunality_is_a_place() -> None:
+    query = read("aide à domicile dans les hautes combes")
+    assert query.place is not None and query.place.kind == "epci"
+    assert len(query.area) == 7
+
+
+def test_an_unknown_place_is_said_so() -> None:
+    query = read("psychologue à Grenoble")
+    assert query.place is None
+    assert query.unknown_place == "Grenoble"
+    assert words(query) == ["psychologue"]
+
+
+def test_publics_from_words_and_ages() -> None:
+    assert read("psychologue pour ado").publics == {"adolescents"}
+    assert read("mon fils de 15 ans").publics == {"adolescents"}
+    assert "jeunes" in read("bilan de santé 16-25 ans").publics
+    assert read("accueil pour seniors").publics == {"personnes âgées"}
+
+
+def test_synonyms_and_abbreviations() -> None:
+    psy = read("psy").concepts[0]
+    alternatives = {" ".join(a.words) for a in psy.alternatives}
+    assert {"psy", "psychologue", "psychiatre", "cmp"} <= alternatives
+    planning = read("planning familial").concepts[0]
+    assert ("centre", "sante", "sexuelle") in [a.words for a in planning.alternatives]
+
+
+def test_typos_are_corrected_against_the_directory() -> None:
+    concept = read("mision locale").concepts[0]
+    assert concept.corrected == "mission" and concept.known
+    assert read("orthophonsite").concepts[0].corrected == "orthophoniste"
+    # A word the directory does not use stays unknown instead of being "corrected".
+    vet = read("vétérinaire").concepts[0]
+    assert not vet.known and vet.corrected is None
+
+
+def test_accents_ligatures_and_case_are_folded() -> None:
+    assert words(read("ŒDÈME")) == ["oedeme"]
+    assert words(read("Épicerie SOCIALE")) == ["epicerie sociale"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "",
+        "   ",
+        "où trouver ?",
+        "je cherche",
+        "😀🙏🏽",
+        '" * NEAR ( ) - : ^',
+        "'; DROP TABLE directory_entries; --",
+        "psychologue " * 2500,
+    ],
+)
+def test_any_text_is_read_without_error(question: str) -> None:
+    query = read(question)
+    assert len(query.concepts) <= 30
+    assert query.normalised() == read(query.normalised()).normalised()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "où trouver un psycologue gratuit pour ado près de St Aubin ?",
+        "maison de retraite vers Vernoux-le-Lac",
+        "médecin à Grenoble",
+        "mon fils de 15 ans va mal",
+        "aide à domicile dans les Hautes Combes",
+        "médecin 99142",
+    ],
+)
+def test_the_normalised_question_reads_the_same(question: str) -> None:
+    """The log keeps the normalised question; "more results" reads it again."""
+    query = read(question)
+    again = read(query.normalised())
+    assert words(again) == words(query)
+    assert again.area == query.area
+    assert again.publics == query.publics
+    assert again.unknown_place == query.unknown_place

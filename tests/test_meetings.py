@@ -1,0 +1,339 @@
+"""Meetings in chat and from the shell: scheduling (typed or guided), invitations with RSVP
+buttons and an .ics file, answers, changes, cancellations, attendance, /agenda, /oublier."""
+
+import io
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from relay.announcements import SOURCE_COORDINATOR, Draft
+from relay.app import Relay, delivering
+from relay.channels.console import ConsoleChannel
+from relay.commands.meetings import home_agenda
+from relay.jobs.reminders import RSVP_ACTION
+from relay.messages import (
+    AnnouncementKind,
+    AnnouncementView,
+    Button,
+    ChatKind,
+    ChatRef,
+    Outgoing,
+    Platform,
+    Reply,
+    UserRef,
+)
+from relay.store import announcements as announcement_store
+from relay.store import subscribers
+from relay.store.models import Announcement
+from relay.store.models_schedule import MeetingRsvp
+from tests.chat import ChatUser
+from tests.scheduled_support import Clock, RecordingChannel, sending, wait_until
+from tests.test_delivery import subscribe
+
+MONDAY = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)  # 10:00 in Paris
+
+
+def rsvp_keyboard(view: AnnouncementView) -> list[str]:
+    return [b.label for row in view.buttons for b in row]
+
+
+async def test_a_copil_typed_in_chat_invites_vie_du_cls_with_buttons_and_ics(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    await subscribe(relay, "11", ["vie-du-cls"])
+    await subscribe(relay, "12", ["tout"])
+    await subscribe(relay, "13", ["jeunes"])
+    coordinator = ChatUser.private(relay, "1000")
+    channel = RecordingChannel()
+    async with sending(relay, channel):
+        text = await coordinator.say("/reunion copil 2027-01-14 14:00 Salle du conseil, Pornic")
+        assert "jeudi 14 janvier 2027 à 14 h" in text
+        assert "Salle du conseil, Pornic" in text
+        assert "2 chat(s)" in text
+        assert not channel.received, "nobody is invited before the coordinator confirms"
+        assert "programmée" in await coordinator.press("Programmer")
+        await relay.engine.drain(10)
+    assert set(channel.received) == {"11", "12"}
+    (invitation,) = channel.announcements_to("11")
+    assert invitation.title == "Invitation : COPIL du Contrat Local de Santé"
+    assert "📅 jeudi 14 janvier 2027 à 14 h" in invitation.text
+    assert rsvp_keyboard(invitation) == ["Je viens", "Peut-être", "Je ne viens pas"]
+    assert invitation.attachment is not None
+    assert invitation.attachment.filename == "reunion-1.ics"
+    event = Calendar.from_ical(invitation.attachment.content).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == datetime(2027, 1, 14, 13, 0, tzinfo=UTC)
+    assert str(event.get("location")) == "Salle du conseil, Pornic"
+    assert event.get("uid") == "reunion-1@relay.cls"
+
+
+async def test_guided_scheduling_with_buttons_for_a_working_group(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    await subscribe(relay, "21", ["sante-mentale"])
+    coordinator = ChatUser.private(relay, "1000")
+    assert "Quel type" in await coordinator.say("/reunion")
+    assert "Sur quel thème" in await coordinator.press("Groupe de travail")
+    assert "Quel jour" in await coordinator.press("Santé mentale")
+    assert all(len(b.action.encode()) <= 64 for b in coordinator.buttons())
+    assert "À quelle heure, le mar. 05/01" in await coordinator.press("mar. 05/01")
+    assert "Où ?" in await coordinator.press("14 h")
+    preview = await coordinator.press("Visioconférence")
+    assert "Groupe de travail Santé mentale" in preview
+    assert "mardi 5 janvier 2027 à 14 h" in preview and "Visioconférence" in preview
+    channel = RecordingChannel()
+    async with sending(relay, channel):
+        await coordinator.press("Programmer")
+        await relay.engine.drain(10)
+    (invitation,) = channel.announcements_to("21")
+    assert "Visioconférence" in invitation.text
+
+
+async def test_missing_pieces_and_mistakes_are_explained(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    coordinator = ChatUser.private(relay, "1000")
+    assert "Quel jour" in await coordinator.say("/reunion copil")
+    assert "À quelle heure" in await coordinator.say("/reunion copil 2027-01-14")
+    assert "Où ?" in await coordinator.say("/reunion copil 14/01/2027 14h30")
+    assert "Il manque la date" in await coordinator.say("/reunion copil Salle du conseil")
+    assert "déjà passée" in await coordinator.say("/reunion copil 2026-12-01 10:00 Mairie")
+    assert "Thème inconnu : ornithologie" in await coordinator.say("/reunion gt #ornithologie")
+    assert "type de réunion" in await coordinator.say("/reunion pique-nique 2027-01-14 12:00 x")
+    assert "Usage" in await coordinator.say("/reunion annuler")
+    assert "Usage" in await coordinator.say("/reunion participants 1")
+    assert "n'est pas un numéro" in await coordinator.say("/reunion 99")
+
+
+async def test_partners_answer_change_their_mind_and_the_coordinator_sees_counts(
+    relay: Relay,
+) -> None:
+    clock = Clock(MONDAY)
+    relay.meetings.clock = clock
+    info = await relay.meetings.schedule(
+        "copil", MONDAY + timedelta(days=10), "Mairie de Pornic", invite=False
+    )
+    press: list[Outgoing] = [
+        Reply("", buttons=((Button("Je viens", f"{RSVP_ACTION}{info.id}:yes"),),))
+    ]
+    partners = [ChatUser.private(relay, str(n)) for n in (31, 32, 33)]
+    for partner, answer in zip(partners, ("yes", "maybe", "no"), strict=True):
+        partner.last = [Reply("", buttons=((Button("x", f"{RSVP_ACTION}{info.id}:{answer}"),),))]
+        assert "C'est noté" in await partner.press("x")
+    partners[2].last = press
+    assert "Réponse modifiée" in await partners[2].press("Je viens")
+
+    coordinator = ChatUser.private(relay, "1000")
+    detail = await coordinator.say(f"/reunion {info.id}")
+    assert "Réponses : 2 oui, 1 peut-être, 0 non" in detail
+    assert "J-7 le 07/01/2027 10:00" in detail
+    agenda = await coordinator.say("/agenda")
+    assert "Mairie de Pornic" in agenda and "réponses : 2 oui, 1 peut-être, 0 non" in agenda
+    partner_agenda = await partners[0].say("/agenda")
+    assert "Mairie de Pornic" in partner_agenda and "réponses" not in partner_agenda
+    async with relay.db.read() as session:
+        rows = (await session.execute(select(MeetingRsvp))).scalars().all()
+    assert sorted((r.user_id, r.answer) for r in rows) == [
+        ("31", "yes"),
+        ("32", "maybe"),
+        ("33", "yes"),
+    ]
+
+
+async def test_answers_in_a_group_are_per_person(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    info = await relay.meetings.schedule("copil", MONDAY + timedelta(days=3), invite=False)
+    for user in ("41", "42"):
+        member = ChatUser.in_group(relay, user, "-500")
+        member.last = [Reply("", buttons=((Button("x", f"{RSVP_ACTION}{info.id}:yes"),),))]
+        assert (await member.press("x")).startswith("Camille : C'est noté")
+    assert (await relay.meetings.info(info.id) or info).rsvps["yes"] == 2
+
+
+async def test_agenda_lists_coming_meetings_and_events(relay: Relay) -> None:
+    clock = Clock(MONDAY)
+    relay.meetings.clock = clock
+    partner = ChatUser.private(relay, "51")
+    assert "Rien de prévu" in await partner.say("/agenda")
+    await relay.meetings.schedule("copil", MONDAY + timedelta(days=2), "Pornic", invite=False)
+    past = Draft("Forum passé", ("jeunes",), (), AnnouncementKind.EVENT, "", None, date(2027, 1, 2))
+    coming = Draft(
+        "Forum santé mentale", ("jeunes",), (), AnnouncementKind.EVENT, "", None, date(2027, 2, 3)
+    )
+    for draft in (past, coming):
+        await relay.announcements.create(
+            draft, SOURCE_COORDINATOR, announcement_store.QUEUED, None, None
+        )
+    agenda = await partner.say("/agenda")
+    assert "Prochaines réunions" in agenda and "mercredi 6 janvier 2027 à 10 h" in agenda
+    assert "03/02/2027 — Forum santé mentale" in agenda
+    assert "Forum passé" not in agenda
+
+
+async def test_change_and_cancel_notify_invitees(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    await subscribe(relay, "61", ["addictions"])
+    coordinator = ChatUser.private(relay, "1000")
+    channel = RecordingChannel()
+    async with sending(relay, channel):
+        await coordinator.say("/reunion gt #addictions 2027-01-20 09:30 CSAPA Pornic")
+        await coordinator.press("Programmer")
+        changed = await coordinator.say("/reunion modifier 1 2027-01-21 Mairie de Machecoul")
+        assert "jeudi 21 janvier 2027 à 9 h 30" in changed and "Mairie de Machecoul" in changed
+        assert "Annuler la réunion n°1" in await coordinator.say("/reunion annuler 1")
+        assert "annulée" in await coordinator.press("Oui, annuler")
+        await relay.engine.drain(10)
+    invitation, change, cancel = channel.announcements_to("61")
+    assert invitation.title.startswith("Invitation")
+    assert change.title.startswith("Réunion modifiée") and "Mairie de Machecoul" in change.text
+    assert cancel.title.startswith("Réunion annulée") and not cancel.buttons
+    assert cancel.attachment is not None
+    calendar = Calendar.from_ical(cancel.attachment.content)
+    assert calendar.get("method") == "CANCEL"
+    assert calendar.walk("VEVENT")[0].get("sequence") == 2
+    partner = ChatUser.private(relay, "61")
+    partner.last = [Reply("", buttons=((Button("x", f"{RSVP_ACTION}1:yes"),),))]
+    assert "annulée" in await partner.press("x")
+    assert "Rien de prévu" in await partner.say("/agenda")
+
+
+async def test_participants_are_recorded_after_the_meeting(relay: Relay) -> None:
+    clock = Clock(MONDAY)
+    relay.meetings.clock = clock
+    info = await relay.meetings.schedule("equipe-projet", MONDAY + timedelta(hours=3), invite=False)
+    coordinator = ChatUser.private(relay, "1000")
+    assert "pas encore eu lieu" in await coordinator.say(f"/reunion participants {info.id} 12")
+    clock.advance(hours=4)
+    assert "12 participant(s)" in await coordinator.say(f"/reunion participants {info.id} 12")
+    assert "Participants : 12" in await coordinator.say(f"/reunion {info.id}")
+
+
+async def test_only_coordinators_schedule_but_everyone_answers(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    partner = ChatUser.private(relay, "77")
+    for attempt in ("/reunion copil 2027-01-14 14:00 x", "/meeting", "/rapport"):
+        assert "réservée aux coordinateurs" in await partner.say(attempt)
+    for action in ("mtg:c||||", "mtgok:1", "mtgstop:1"):
+        partner.last = [Reply("", buttons=((Button("x", action),),))]
+        assert "réservée aux coordinateurs" in await partner.press("x")
+    assert "/agenda" in await partner.say("/aide")
+    assert "/reunion" not in await partner.say("/aide")
+
+
+async def test_forgetting_a_user_deletes_their_answers(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    info = await relay.meetings.schedule("copil", MONDAY + timedelta(days=3), invite=False)
+    partner = ChatUser.private(relay, "81")
+    await partner.say("/abonner vie du cls")
+    partner.last = [Reply("", buttons=((Button("x", f"{RSVP_ACTION}{info.id}:yes"),),))]
+    await partner.press("x")
+    await partner.say("/oublier")
+    await partner.press("Oui")
+    async with relay.db.read() as session:
+        count = await session.execute(select(func.count()).select_from(MeetingRsvp))
+        assert count.scalar_one() == 0
+
+
+async def test_the_console_shows_the_invitation_buttons_and_answers_with_a_number(
+    relay: Relay,
+) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    out = io.StringIO()
+    console = ConsoleChannel(UserRef(Platform.CONSOLE, "local"), stdin=io.StringIO(), stdout=out)
+    async with relay.db.write() as session:
+        chat = ChatRef(Platform.CONSOLE, "local", ChatKind.PRIVATE)
+        subscriber = await subscribers.ensure(session, chat, "local", "")
+        await subscribers.add_themes(session, subscriber, ["vie-du-cls"])
+    async with delivering(relay, [console], receive=False):
+        await relay.meetings.schedule("copil", MONDAY + timedelta(days=9), "Pornic")
+        await wait_until(lambda: "Je viens" in out.getvalue())
+    shown = out.getvalue()
+    assert "Invitation : COPIL du Contrat Local de Santé" in shown
+    assert "1. Je viens" in shown and "3. Je ne viens pas" in shown
+    assert "📎 reunion-1.ics" in shown
+    replies = await relay.core.handle(console._incoming("1"))
+    assert "C'est noté : vous venez" in replies[0].text
+
+
+def relay_command(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "relay", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "RELAY_DATABASE_URL": database_url},
+    )
+
+
+async def test_meeting_commands_in_the_shell(database_url: str) -> None:
+    at = (datetime.now(UTC) + timedelta(days=20)).strftime("%Y-%m-%d") + " 14:00"
+    added = relay_command(
+        "meeting",
+        "add",
+        "--kind",
+        "gt",
+        "--title",
+        "GT santé mentale",
+        "--at",
+        at,
+        "--themes",
+        "santé mentale",
+        "--where",
+        "Pornic",
+        database_url=database_url,
+    )
+    assert added.returncode == 0, added.stderr
+    assert "Réunion n°1 programmée" in added.stdout and "J-7 prévu" in added.stdout
+    listing = relay_command("meeting", "list", database_url=database_url)
+    assert "GT santé mentale — Pornic" in listing.stdout and "0 oui" in listing.stdout
+    as_json = relay_command("meeting", "list", "--json", database_url=database_url)
+    assert '"themes": [\n      "sante-mentale"\n    ]' in as_json.stdout
+    bad_date = relay_command(
+        "meeting",
+        "add",
+        "--kind",
+        "copil",
+        "--title",
+        "x",
+        "--at",
+        "demain",
+        database_url=database_url,
+    )
+    assert bad_date.returncode == 2 and "Traceback" not in bad_date.stderr
+    past = relay_command(
+        "meeting",
+        "add",
+        "--kind",
+        "copil",
+        "--title",
+        "x",
+        "--at",
+        "2020-01-01 10:00",
+        database_url=database_url,
+    )
+    assert past.returncode == 1
+    assert (
+        past.stderr.strip() == "relay : Cette date est déjà passée : choisissez une date à venir."
+    )
+    cancelled = relay_command("meeting", "cancel", "1", database_url=database_url)
+    assert cancelled.returncode == 0 and "annulée" in cancelled.stdout
+    again = relay_command("meeting", "cancel", "1", database_url=database_url)
+    assert again.returncode == 1 and again.stderr.count("\n") == 1
+
+
+async def test_invitations_are_not_counted_as_information(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    await relay.meetings.schedule("copil", MONDAY + timedelta(days=3))
+    async with relay.db.read() as session:
+        sources = (await session.execute(select(col(Announcement.source)))).scalars().all()
+    assert sources == ["meeting"]
+
+
+async def test_the_home_screen_agenda(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    await relay.meetings.schedule("copil", MONDAY + timedelta(days=2), "Pornic", invite=False)
+    assert await home_agenda(relay.services) == (
+        "mercredi 6 janvier 2027 à 10 h — COPIL du Contrat Local de Santé — Pornic",
+    )

@@ -1,0 +1,68 @@
+"""A meeting scheduled in Telegram: invitation with RSVP buttons and the .ics document, an
+answer by button, the count for the coordinator, the monthly report with its chart."""
+
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar
+from sqlalchemy import select
+
+from relay.store.models_schedule import MeetingRsvp
+from tests.fakes.telegram_api import FakeTelegram
+from tests.test_telegram_channel import COORDINATOR, PARTNER, last_text, running, texts_to
+
+
+def buttons_of(message: object) -> list[dict[str, str]]:
+    markup = getattr(message, "reply_markup", None) or {}
+    return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+
+async def test_a_meeting_scheduled_in_telegram_invites_and_records_answers(
+    database_url: str,
+) -> None:
+    telegram = FakeTelegram(private_chat_rate=None)
+    day = (datetime.now(UTC) + timedelta(days=12)).strftime("%Y-%m-%d")
+    async with running(database_url, telegram) as (relay, _):
+        telegram.user_message(PARTNER, "/abonner vie du cls")
+        await last_text(telegram, PARTNER)
+        telegram.user_message(COORDINATOR, f"/reunion copil {day} 14:00 Salle du conseil, Pornic")
+        preview_text = await last_text(telegram, COORDINATOR)
+        assert "1 chat(s)" in preview_text
+        preview = telegram.messages_to(COORDINATOR)[-1]
+        confirm = next(b for b in buttons_of(preview) if b["text"] == "Programmer et inviter")
+        telegram.callback_query(
+            COORDINATOR, COORDINATOR, preview.message_id, confirm["callback_data"]
+        )
+        await telegram.wait_for(
+            lambda: any(d.chat_id == PARTNER for d in telegram.documents), timeout=10
+        )
+        invitation = next(m for m in telegram.messages_to(PARTNER) if "Invitation" in m.plain_text)
+        assert "Salle du conseil, Pornic" in invitation.plain_text
+        labels = [b["text"] for b in buttons_of(invitation)]
+        assert labels == ["Je viens", "Peut-être", "Je ne viens pas"]
+        (document,) = [d for d in telegram.documents if d.chat_id == PARTNER]
+        assert document.filename == "reunion-1.ics" and document.mime_type == "text/calendar"
+        assert Calendar.from_ical(document.content).walk("VEVENT")[0].get("location")
+
+        yes = buttons_of(invitation)[0]
+        telegram.callback_query(PARTNER, PARTNER, invitation.message_id, yes["callback_data"])
+        await telegram.wait_for(
+            lambda: any("noté : vous venez" in t for t in texts_to(telegram, PARTNER)), timeout=10
+        )
+        telegram.user_message(COORDINATOR, "/reunion 1")
+        await telegram.wait_for(
+            lambda: any("Réponses : 1 oui" in t for t in texts_to(telegram, COORDINATOR)),
+            timeout=10,
+        )
+        async with relay.db.read() as session:
+            (rsvp,) = (await session.execute(select(MeetingRsvp))).scalars().all()
+        assert (rsvp.platform, rsvp.user_id, rsvp.answer) == ("telegram", str(PARTNER), "yes")
+
+        telegram.user_message(COORDINATOR, "/rapport")
+        await telegram.wait_for(
+            lambda: any(d.chat_id == COORDINATOR for d in telegram.documents), timeout=15
+        )
+        (chart,) = [d for d in telegram.documents if d.chat_id == COORDINATOR]
+        assert chart.content.startswith(b"\x89PNG") and (chart.filename or "").startswith(
+            "rapport-"
+        )
+        assert telegram.duplicates == 0

@@ -1,0 +1,371 @@
+"""The monthly report against a hand-built month: every count checked, in every format."""
+
+import csv
+import io
+import json
+import os
+import struct
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from relay.app import Relay
+from relay.jobs import report_formats, reports
+from relay.jobs.reports import Month
+from relay.store import reports as store
+from relay.store.db import Database
+from relay.store.models import (
+    Announcement,
+    AnnouncementTheme,
+    Delivery,
+    DirectoryQuery,
+    Subscriber,
+    Subscription,
+)
+from relay.store.models_schedule import (
+    Feed,
+    Meeting,
+    MeetingRsvp,
+    SubscriptionDeparture,
+)
+from tests.chat import ChatUser
+
+OCTOBER = Month(2026, 10)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+# 00:30 on 1 November in Paris (UTC+1) is November's; 00:30 on 1 October (UTC+2) is October's.
+NOV_1 = datetime(2026, 10, 31, 23, 30, tzinfo=UTC)
+OCT_1 = datetime(2026, 9, 30, 22, 30, tzinfo=UTC)
+TG, SL, MH = "telegram", "slack", "sante-mentale"
+CO, PR = "coordinator", "proposal"
+EV, CALL, INFO = "evenement", "appel_a_projets", "information"
+
+
+def at(month: int, day: int, hour: int = 10) -> datetime:
+    return datetime(2026, month, day, hour, 0, tzinfo=UTC)
+
+
+# (platform, kind, created, active, [(theme, subscribed at)])
+CHATS = [
+    (TG, "private", at(9, 10), True, [(MH, at(9, 10)), ("jeunes", at(10, 5))]),
+    (TG, "group", at(10, 3), True, [("tout", at(10, 3))]),
+    (SL, "channel", at(10, 20), True, [(MH, at(10, 20)), ("addictions", at(10, 20))]),
+    (SL, "channel", at(8, 1), False, [("jeunes", at(8, 1))]),
+    (TG, "private", at(11, 5), True, [(MH, at(11, 5))]),
+]
+DEPARTURES = [
+    (MH, TG, "unsubscribed", at(10, 15)),
+    ("jeunes", SL, "forgotten", at(10, 16)),
+    (None, SL, "forgotten", at(10, 16)),
+    (None, TG, "unreachable", at(10, 25)),
+    ("addictions", SL, "unsubscribed", at(11, 2)),
+]
+# name: (source, kind, status, created, queued, themes)
+ANNOUNCEMENTS = {
+    "a1": (CO, EV, "queued", at(10, 2), at(10, 2), [MH, "jeunes"]),
+    "a2": (PR, CALL, "queued", at(10, 3), at(10, 4), ["jeunes"]),
+    "a3": ("feed", INFO, "queued", at(10, 10), at(10, 10), ["addictions"]),
+    "a4": (CO, INFO, "queued", NOV_1, NOV_1, ["tout"]),
+    "a5": (CO, INFO, "queued", OCT_1, OCT_1, ["jeunes"]),
+    "a6": ("meeting", EV, "queued", at(10, 6), at(10, 6), ["vie-du-cls"]),
+    "a7": (PR, INFO, "rejected", at(10, 12), None, ["jeunes"]),
+    "a8": (PR, INFO, "proposed", at(10, 28), None, []),
+    "a9": (PR, INFO, "queued", at(9, 20), at(10, 1), ["prevention"]),
+    "a10": (CO, INFO, "draft", at(10, 11), None, ["jeunes"]),
+}
+# (announcement, platform, chat number (None: forgotten since), status)
+DELIVERIES = [
+    ("a1", TG, 1, "sent"),
+    ("a1", TG, 2, "sent"),
+    ("a1", SL, 3, "failed"),
+    ("a2", TG, 1, "sent"),
+    ("a2", SL, 4, "gone"),
+    ("a3", SL, 3, "sent"),
+    ("a3", TG, None, "sent"),
+    ("a5", TG, 1, "pending"),
+    ("a9", TG, 2, "sent"),
+    ("a6", TG, 1, "sent"),
+    ("a6", TG, 2, "sent"),
+    ("a4", TG, 1, "sent"),
+]
+# (question, results, times asked, when)
+QUESTIONS = [
+    ("psychologue pornic", 4, 3, at(10, 3)),
+    ("csapa machecoul", 2, 2, at(10, 9)),
+    ("ludotheque", 0, 2, at(10, 14)),
+    ("orthophoniste paimboeuf", 0, 1, at(10, 30)),
+    ("psychologue pornic", 4, 1, at(11, 2)),
+]
+# (kind, starts, status, participants, answers)
+MEETINGS = [
+    ("copil", at(10, 8, 12), "scheduled", 18, ["yes", "yes", "maybe"]),
+    ("gt", at(10, 20, 7), "scheduled", None, ["no"]),
+    ("gt", at(10, 22, 7), "cancelled", None, ["yes"]),
+    ("copil", at(11, 10, 13), "scheduled", None, ["yes"]),
+    ("equipe-projet", at(10, 30, 8), "scheduled", 5, []),
+]
+
+
+async def build_october(db: Database) -> None:
+    """October 2026 in Europe/Paris: 2026-09-30 22:00 UTC to 2026-10-31 23:00 UTC."""
+    async with db.write() as session:
+        chat_ids: dict[int | None, int | None] = {None: None}
+        for n, (platform, kind, created, active, subscribed) in enumerate(CHATS, start=1):
+            chat = Subscriber(platform=platform, address=str(n), chat_kind=kind, active=active)
+            chat.created_at = chat.updated_at = created
+            session.add(chat)
+            await session.flush()
+            assert chat.id is not None
+            chat_ids[n] = chat.id
+            for slug, when in subscribed:
+                session.add(Subscription(subscriber_id=chat.id, theme=slug, created_at=when))
+        for gone, platform, reason, when in DEPARTURES:
+            departure = SubscriptionDeparture(theme=gone, platform=platform, reason=reason)
+            departure.left_at = when
+            session.add(departure)
+        numbers: dict[str, int] = {}
+        for name, (source, kind, status, created, queued, themes) in ANNOUNCEMENTS.items():
+            row = Announcement(kind=kind, text=name, source=source, status=status)
+            row.created_at, row.queued_at = created, queued
+            session.add(row)
+            await session.flush()
+            assert row.id is not None
+            numbers[name] = row.id
+            session.add_all(AnnouncementTheme(announcement_id=row.id, theme=t) for t in themes)
+        for name, platform, chat_number, status in DELIVERIES:
+            subscriber = chat_ids[chat_number]
+            session.add(
+                Delivery(
+                    announcement_id=numbers[name],
+                    subscriber_id=subscriber,
+                    platform=platform,
+                    status=status,
+                )
+            )
+        for question, results, count, when in QUESTIONS:
+            for _ in range(count):
+                query = DirectoryQuery(question=question, result_count=results, platform=TG)
+                query.asked_at = when
+                session.add(query)
+        for kind, starts, status, participants, answers in MEETINGS:
+            meeting = Meeting(kind=kind, title=kind, starts_at=starts, status=status)
+            meeting.participants = participants
+            session.add(meeting)
+            await session.flush()
+            assert meeting.id is not None
+            for user, answer in enumerate(answers):
+                rsvp = MeetingRsvp(
+                    meeting_id=meeting.id, platform=TG, user_id=str(user), answer=answer
+                )
+                session.add(rsvp)
+        ars = Feed(name="ARS", url="https://ars.example.org/rss", failures=2)
+        ars.last_error = "erreur HTTP 404"
+        session.add(ars)
+        session.add(Feed(name="Ancien", url="https://old.example.org/", failures=9, enabled=False))
+
+
+def zero_themes(relay: Relay, **values: int) -> dict[str, int]:
+    themes = {t.slug: 0 for t in relay.themes}
+    themes["tout"] = 0
+    themes.update(values)
+    return themes
+
+
+def subscriber_themes(relay: Relay, **values: tuple[int, int, int]) -> dict[str, dict[str, int]]:
+    result = {slug: {"total": 0, "new": 0, "left": 0} for slug in zero_themes(relay)}
+    for slug, (total, new, left) in values.items():
+        result[slug.replace("_", "-")] = {"total": total, "new": new, "left": left}
+    return result
+
+
+async def test_the_report_counts_a_hand_built_month(relay: Relay) -> None:
+    await build_october(relay.db)
+    report = await reports.build_report(relay.db, relay.settings, relay.themes, OCTOBER, NOW)
+    assert report == {
+        "month": "2026-10",
+        "period": {
+            "start": "2026-10-01T00:00:00+02:00",
+            "end": "2026-11-01T00:00:00+01:00",
+            "timezone": "Europe/Paris",
+        },
+        "information": {
+            "total": 5,
+            "by_source": {"coordinator": 2, "proposal": 2, "feed": 1},
+            "by_kind": {"evenement": 1, "appel_a_projets": 1, "information": 3},
+            "by_theme": zero_themes(
+                relay, **{"sante-mentale": 1, "jeunes": 3, "addictions": 1, "prevention": 1}
+            ),
+        },
+        "deliveries": {
+            "total": {"delivered": 6, "failed": 1, "unreachable": 1},
+            "by_platform": {
+                "console": {"delivered": 0, "failed": 0, "unreachable": 0},
+                "slack": {"delivered": 1, "failed": 1, "unreachable": 1},
+                "telegram": {"delivered": 5, "failed": 0, "unreachable": 0},
+            },
+            "chats_reached": 3,
+            "chats_reached_by_platform": {"console": 0, "slack": 1, "telegram": 2},
+            "meeting_notices_delivered": 2,
+        },
+        "relay_requests": {"received": 3, "accepted": 1, "refused": 1, "pending": 1},
+        "subscribers": {
+            "by_theme": subscriber_themes(
+                relay,
+                sante_mentale=(2, 1, 1),
+                jeunes=(1, 1, 1),
+                tout=(1, 1, 0),
+                addictions=(1, 1, 0),
+            ),
+            "by_platform": {
+                "console": {"total": 0, "new": 0, "left": 0},
+                "slack": {"total": 1, "new": 1, "left": 1},
+                "telegram": {"total": 2, "new": 1, "left": 1},
+            },
+        },
+        "directory": {
+            "questions": 8,
+            "unanswered": 3,
+            "top_questions": [
+                {"question": "psychologue pornic", "count": 3},
+                {"question": "csapa machecoul", "count": 2},
+                {"question": "ludotheque", "count": 2},
+                {"question": "orthophoniste paimboeuf", "count": 1},
+            ],
+            "top_unanswered": [
+                {"question": "ludotheque", "count": 2},
+                {"question": "orthophoniste paimboeuf", "count": 1},
+            ],
+        },
+        "meetings": {
+            "held": 3,
+            "held_by_kind": {"copil": 1, "gt": 1, "equipe-projet": 1},
+            "cancelled": 1,
+            "rsvps": {"yes": 2, "maybe": 1, "no": 1},
+            "participants": 23,
+            "meetings_with_participants": 2,
+        },
+        "feeds_in_error": [
+            {
+                "name": "ARS",
+                "url": "https://ars.example.org/rss",
+                "failures": 2,
+                "last_error": "erreur HTTP 404",
+            }
+        ],
+    }
+
+
+async def test_text_csv_and_chart(relay: Relay) -> None:
+    await build_october(relay.db)
+    report = await reports.build_report(relay.db, relay.settings, relay.themes, OCTOBER, NOW)
+    text = report_formats.text(report, relay.themes)
+    for line in (
+        "Rapport du relais d'information du CLS — octobre 2026",
+        "Informations relayées : 5",
+        "• par origine : coordination 2, propositions de partenaires 2, flux RSS 1",
+        "• par nature : événements 1, appels à projets 1, informations 3",
+        "• par thème : Santé des jeunes 3, ",
+        "Messages remis : 6 (1 en échec, 1 injoignable(s)) ; 3 chat(s) atteint(s)",
+        "• Slack : 1 remis, 1 en échec, 1 injoignable(s), 1 chat(s)",
+        "Invitations et rappels de réunion remis : 2",
+        "Demandes de relais des partenaires : 3 reçue(s), 1 acceptée(s), 1 refusée(s), 1 en",
+        "Abonnés (chats) : 3 (2 nouveaux, 2 départs)",
+        "Questions à l'annuaire : 8, dont 3 sans réponse",
+        "• sans réponse : « ludotheque » (2), « orthophoniste paimboeuf » (1)",
+        "Réunions tenues : 3 (COPIL 1, groupes de travail 1, équipes projet 1) ; participants",
+        "• réponses aux invitations : 2 oui, 1 peut-être, 1 non",
+        "Flux en échec : ARS (2 essai(s) : erreur HTTP 404)",
+    ):
+        assert line in text, line
+    rows = list(csv.reader(io.StringIO(report_formats.to_csv(report))))
+    assert rows[0] == ["section", "indicator", "key", "value"]
+    assert ["information", "by_theme", "jeunes", "3"] in rows
+    assert ["deliveries", "by_platform.delivered", "telegram", "5"] in rows
+    assert ["subscribers", "by_theme.left", "sante-mentale", "1"] in rows
+    assert ["directory", "top_unanswered", "ludotheque", "2"] in rows
+    assert ["feeds_in_error", "failures", "ARS", "2"] in rows
+
+    chart = await reports.build_chart(relay.db, relay.settings, relay.themes, OCTOBER)
+    assert chart[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", chart[16:24])
+    assert (width, height) == (1080, 1350)
+
+
+async def test_the_chart_counts_by_theme_and_month_in_the_local_zone(relay: Relay) -> None:
+    await build_october(relay.db)
+    months = [OCTOBER.shift(i - 11) for i in range(12)]
+    zone = relay.settings.zone
+    bounds = [m.start(zone) for m in months] + [OCTOBER.shift(1).start(zone)]
+    async with relay.db.read() as session:
+        per_theme, totals = await store.relayed_by_month_and_theme(
+            session, reports.INFORMATION_SOURCES, bounds
+        )
+    assert totals == {11: 5}  # a5 (00:30 on 1 October in Paris) is October's; a4 is not
+    # a1 is on two themes: half in each, so that the month's themes add up to its 5 items.
+    assert per_theme == {
+        (11, "sante-mentale"): 0.5,
+        (11, "jeunes"): 2.5,
+        (11, "addictions"): 1,
+        (11, "prevention"): 1,
+    }
+
+
+async def test_departures_are_logged_however_a_subscription_ends(relay: Relay) -> None:
+    partner = ChatUser.private(relay, "91")
+    await partner.say("/abonner santé mentale, jeunes, addictions")
+    await partner.say("/desabonner addictions")
+    other = ChatUser.private(relay, "92")
+    await other.say("/abonner jeunes")
+    await other.say("/oublier")
+    await other.press("Oui")
+    month = Month.of(datetime.now(relay.settings.zone).date())
+    now = datetime.now(UTC)
+    report = await reports.build_report(relay.db, relay.settings, relay.themes, month, now)
+    themes = report["subscribers"]["by_theme"]
+    left = {theme: counts["left"] for theme, counts in themes.items() if counts["left"]}
+    assert left == {"addictions": 1, "jeunes": 1}
+    # "new" counts the subscriptions still there: the forgotten user's went with them.
+    assert themes[MH] == {"total": 1, "new": 1, "left": 0}
+    assert report["subscribers"]["by_platform"]["telegram"] == {"total": 1, "new": 1, "left": 1}
+
+
+async def test_report_in_chat_for_coordinators(relay: Relay) -> None:
+    await build_october(relay.db)
+    coordinator = ChatUser.private(relay, "1000")
+    text = await coordinator.say("/rapport 2026-10")
+    assert text.startswith("Rapport du relais d'information du CLS — octobre 2026")
+    (reply,) = coordinator.last
+    assert reply.attachment is not None and reply.attachment.filename == "rapport-2026-10.png"
+    assert "n'est pas un mois" in await coordinator.say("/rapport octobre")
+    assert "pas encore commencé" in await coordinator.say("/rapport 2099-01")
+
+
+def test_report_command_line(database_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "RELAY_DATABASE_URL": database_url}
+
+    def relay_command(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "relay", "report", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env=env,
+        )
+
+    as_json = relay_command("--month", "2026-10", "--format", "json")
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout)["month"] == "2026-10"
+    out, chart = tmp_path / "rapport.csv", tmp_path / "rapport.png"
+    written = relay_command(
+        "--month", "2026-10", "--format", "csv", "--output", str(out), "--chart", str(chart)
+    )
+    assert written.returncode == 0, written.stderr
+    assert out.read_text(encoding="utf-8").startswith("section,indicator,key,value\n")
+    assert chart.read_bytes()[:4] == b"\x89PNG"
+    bad = relay_command("--month", "octobre")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    unwritable = relay_command("--month", "2026-10", "--output", str(tmp_path / "absent" / "r.txt"))
+    assert unwritable.returncode == 1 and unwritable.stderr.startswith(
+        "relay : écriture impossible"
+    )
