@@ -51,7 +51,7 @@ class Doc:
     @classmethod
     def of(
         cls,
-        id: int,  # noqa: A002 - the entry's id, as everywhere
+        id: int,
         name: frozenset[str],
         keywords: frozenset[str],
         text: frozenset[str],
