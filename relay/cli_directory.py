@@ -153,22 +153,24 @@ def import_file(
     _check_suffix(file)
     if not file.is_file():
         _fail(NO_FILE.format(path=file), 2)
+    console = Console(stderr=True)
     bar = Progress(
-        TextColumn("lecture"),
+        TextColumn("{task.description:15}"),
         BarColumn(),
         MofNCompleteColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
     )
-    task = bar.add_task("lecture", total=None)
+    task = bar.add_task("", total=None)
     shown: list[bool] = []
 
-    def progress(done: int, total: int) -> None:
-        if total >= PROGRESS_FROM_ROWS:  # a bar only for files that take a while
+    def progress(step: str, done: int, total: int) -> None:
+        # A bar in a terminal, for files that take a while.
+        if console.is_terminal and total >= PROGRESS_FROM_ROWS:
             if not shown:
                 bar.start()
                 shown.append(True)
-            bar.update(task, completed=done, total=total)
+            bar.update(task, description=step, completed=done, total=total)
 
     async def work(directory: DirectoryService) -> ImportReport:
         return await directory.import_file(file, progress, replace=replace_all)

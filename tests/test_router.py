@@ -197,6 +197,13 @@ async def test_coordinator_may_manage_any_group(relay: Relay) -> None:
     assert "noté" in await coordinator.say("/abonner addictions")
 
 
+async def test_a_plain_question_starting_with_a_command_word_is_a_question(relay: Relay) -> None:
+    user = ChatUser.private(relay)
+    assert "Les commandes" in await user.say("aide")
+    answer = await user.say("aide aux aidants près de Machecoul")
+    assert "Les commandes" not in answer
+
+
 async def test_group_chatter_is_ignored_unless_addressed(relay: Relay) -> None:
     member = ChatUser.in_group(relay, "8", "-100200")
     member.addressed = False

@@ -79,6 +79,8 @@ class Router:
         if not (private or incoming.addressed_to_bot):
             return []
         command = self._by_word.get(fold(word))
+        if command is not None and args.strip() and not command.usage:
+            command = None  # "aide aux aidants près de Machecoul" is a question, not /aide
         context = Context(incoming, args.strip() if command else text, self.services, coordinator)
         if command is not None:
             return await self._run(command, context)

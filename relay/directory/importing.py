@@ -86,7 +86,8 @@ class ParsedFile:
     rows: int = 0
 
 
-Progress = Callable[[int, int], None]  # rows read, rows in the file
+Progress = Callable[[str, int, int], None]  # step, rows done, rows in all
+READING, ANALYSING, WRITING = "lecture", "analyse", "enregistrement"  # steps, as shown
 
 
 def read_file(path: Path, themes: ThemeCatalogue, progress: Progress | None = None) -> ParsedFile:
@@ -110,7 +111,7 @@ def read_file(path: Path, themes: ThemeCatalogue, progress: Progress | None = No
     total = len(rows)
     for n, (line, values) in enumerate(rows, start=1):
         if progress is not None and (n % 500 == 0 or n == total):
-            progress(n, total)
+            progress(READING, n, total)
         record = {columns[i]: v for i, v in enumerate(values) if i in columns}
         if not any(v.strip() for v in record.values()):
             continue

@@ -1,6 +1,7 @@
 """Searching the directory: the full-text index of the store finds candidates, the scorer ranks
 them. The naive baseline (`scan`) scores every entry with the same scorer."""
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -36,8 +37,12 @@ class Index:
     ) -> "Index":
         signature = await store.signature(session)
         rows = await store.vocabulary_rows(session)
-        vocabulary = Vocabulary.build((_source(row) for row in rows), synonyms, reference)
-        return cls(vocabulary, Understanding(vocabulary), signature)
+
+        def build() -> "Index":  # a second or so for 20,000 entries: not on the event loop
+            vocabulary = Vocabulary.build((_source(row) for row in rows), synonyms, reference)
+            return cls(vocabulary, Understanding(vocabulary), signature)
+
+        return await asyncio.to_thread(build)
 
     def read(self, question: str) -> Query:
         return self.understanding.read(question)

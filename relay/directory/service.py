@@ -4,7 +4,7 @@ what needs checking. One per relay, built by the composition root."""
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -12,7 +12,7 @@ from pathlib import Path
 from relay.directory.entries import Entry
 from relay.directory.exporting import write_file
 from relay.directory.geography import Commune, load_communes
-from relay.directory.importing import ParsedFile, Progress, read_file
+from relay.directory.importing import WRITING, ParsedFile, Progress, read_file
 from relay.directory.results import Answer, Result
 from relay.directory.scoring import Scored
 from relay.directory.search import Index, search
@@ -194,18 +194,29 @@ class DirectoryService:
         """Read a file and upsert its good rows in one transaction: all of them or none. With
         `replace`, entries the file does not hold are deleted in the same transaction."""
         parsed = await asyncio.to_thread(read_file, path, self.themes, progress)
-        counts = await self.import_entries([entry for _, entry in parsed.entries], replace)
+        entries = [entry for _, entry in parsed.entries]
+        counts = await self.import_entries(entries, replace, progress)
         return ImportReport(parsed, *counts)
 
     async def import_entries(
-        self, entries: Sequence[Entry], replace: bool = False
+        self, entries: Sequence[Entry], replace: bool = False, progress: Progress | None = None
     ) -> tuple[int, int, int, int]:
         """Upsert entries; returns how many were added, updated, unchanged and removed."""
         async with self.db.write() as session:
             stored = await store.existing(session)
-            changes = plan(entries, stored, datetime.now(UTC))
-            await store.insert_entries(session, changes.inserts)
-            await store.update_entries(session, changes.updates)
+            now = datetime.now(UTC)
+            changes = await asyncio.to_thread(plan, entries, stored, now, progress)
+            total = changes.added + changes.updated
+
+            def written(offset: int) -> Callable[[int], None]:
+                def tell(done: int) -> None:
+                    if progress is not None:
+                        progress(WRITING, offset + done, total)
+
+                return tell
+
+            await store.insert_entries(session, changes.inserts, written(0))
+            await store.update_entries(session, changes.updates, written(changes.added))
             removed = 0
             if replace:
                 gone = [e.id for e in stored if e.id not in changes.kept]

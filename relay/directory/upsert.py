@@ -4,11 +4,12 @@ one, else by name and commune."""
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from relay.directory.entries import Entry
+from relay.directory.importing import ANALYSING, Progress
 from relay.store.directory import Existing
 from relay.textnorm import fold
 
@@ -31,14 +32,21 @@ class Plan:
         return len(self.updates)
 
 
-def plan(entries: Iterable[Entry], stored: Iterable[Existing], now: datetime) -> Plan:
+def plan(
+    entries: Sequence[Entry],
+    stored: Iterable[Existing],
+    now: datetime,
+    progress: Progress | None = None,
+) -> Plan:
     by_ref = {e.ref: e for e in stored}
     by_identity: dict[str, Existing] = {}
     for existing in by_ref.values():
         by_identity.setdefault(existing.identity, existing)
     taken = set(by_ref)
     result = Plan()
-    for entry in entries:
+    for n, entry in enumerate(entries, start=1):
+        if progress is not None and (n % 500 == 0 or n == len(entries)):
+            progress(ANALYSING, n, len(entries))
         target = by_ref.get(entry.ref) if entry.ref else None
         if target is None:
             target = by_identity.get(entry.identity)

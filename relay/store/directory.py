@@ -5,7 +5,7 @@ they are checked again here and always passed as bound parameters.
 """
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -96,13 +96,22 @@ async def existing(session: AsyncSession) -> list[Existing]:
     return [Existing(int(pk or 0), ref, identity, checksum) for pk, ref, identity, checksum in rows]
 
 
-async def insert_entries(session: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
+Written = Callable[[int], None]  # told how many rows were written so far
+
+
+async def insert_entries(
+    session: AsyncSession, rows: Sequence[dict[str, object]], written: Written | None = None
+) -> None:
     table = DirectoryEntry.metadata.tables[TABLE]
     for start in range(0, len(rows), BATCH):
         await session.execute(insert(table), list(rows[start : start + BATCH]))
+        if written is not None:
+            written(min(start + BATCH, len(rows)))
 
 
-async def update_entries(session: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
+async def update_entries(
+    session: AsyncSession, rows: Sequence[dict[str, object]], written: Written | None = None
+) -> None:
     """Update entries by id; each row holds `entry_id` and the columns to set."""
     if not rows:
         return
@@ -115,6 +124,8 @@ async def update_entries(session: AsyncSession, rows: Sequence[dict[str, object]
     )
     for start in range(0, len(rows), BATCH):
         await session.execute(statement, list(rows[start : start + BATCH]))
+        if written is not None:
+            written(min(start + BATCH, len(rows)))
 
 
 async def delete_entries(session: AsyncSession, ids: Sequence[int]) -> int:
