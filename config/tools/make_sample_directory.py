@@ -27,30 +27,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from relay.directory.entries import COLUMNS
+
 CONFIG_DIR = Path(__file__).resolve().parent.parent
 COMMUNES_CSV = CONFIG_DIR / "communes.csv"
 ANNUAIRE_CSV = CONFIG_DIR / "annuaire.csv"
 
 SEED = "relay-cls-pays-de-retz-2026"
-FIELDS = [
-    "id",
-    "nom",
-    "categorie",
-    "description",
-    "mots_cles",
-    "public",
-    "themes",
-    "adresse",
-    "code_postal",
-    "commune",
-    "telephone",
-    "email",
-    "site",
-    "horaires",
-    "latitude",
-    "longitude",
-    "verifie_le",
-]
+FIELDS = list(COLUMNS)  # the directory file format (contract §4), declared once
 
 THEMES = frozenset(
     {
