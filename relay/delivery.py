@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 RECORD_INTERVAL_SECONDS = 0.1
 MAX_SENDS_IN_FLIGHT = 16
-DRAIN_POLL_SECONDS = 0.1
+DRAIN_POLL_SECONDS = 0.02
 IDLE_POLL_SECONDS = 0.5
 FORGOTTEN_RECIPIENT = "abonné supprimé ou désactivé avant l'envoi"
 
@@ -67,11 +67,14 @@ def limits_for(platform: Platform, settings: Settings) -> ChannelLimits:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff with full jitter for transient failures, then give up."""
+    """Exponential backoff with full jitter for transient failures, then give up.
 
-    base_seconds: float = 1.0
+    An isolated server error is retried within a quarter of a second; an outage is waited out
+    for about two minutes (the bounds of the nine delays add up to 128 s) before it fails."""
+
+    base_seconds: float = 0.25
     cap_seconds: float = 600.0
-    max_attempts: int = 8
+    max_attempts: int = 10
 
     def delay(self, attempts: int) -> float:
         return random.uniform(0, min(self.cap_seconds, self.base_seconds * 2**attempts))
@@ -115,6 +118,7 @@ class DeliveryWorker:
         self._outcomes: list[outbox.Outcome] = []
         self._rendered: dict[int, Sequence[object]] = {}
         self._wake = asyncio.Event()
+        self._record_now = asyncio.Event()
         self._stopping = False
         self._flushing = False
         self._loop_task: asyncio.Task[None] | None = None
@@ -183,6 +187,8 @@ class DeliveryWorker:
     def _forget_task(self, delivery_id: int) -> Callable[[asyncio.Task[None]], None]:
         def forget(_: asyncio.Task[None]) -> None:
             self._outstanding.pop(delivery_id, None)
+            if not self._outstanding:
+                self._record_now.set()  # the last send of a run: no reason to wait
 
         return forget
 
@@ -215,13 +221,12 @@ class DeliveryWorker:
         moved = False
         index = 0
         while index < len(parts):
-            await self.pacer.wait_turn(chat.address, self._limits.interval(chat.kind))
+            await self.pacer.wait_for_chat(chat.address, self._limits.interval(chat.kind))
             if index == 0 and utcnow() >= delivery.lease_until:
                 # Waited so long that the claim lapsed: someone may hold it now. Leave it to them.
                 return None
             try:
-                async with self._in_flight:
-                    message_ids.append(await self.channel.send(chat, parts[index]))
+                message_ids.append(await self._send_within_rate(chat, parts[index]))
                 index += 1
             except ChatMoved as moved_error:
                 if moved or delivery.subscriber_id is None:
@@ -256,6 +261,18 @@ class DeliveryWorker:
                 return self._retry(delivery, RetryLater(type(unexpected).__name__))
         return outbox.Outcome(delivery.delivery_id, outbox.SENT, message_id=",".join(message_ids))
 
+    async def _send_within_rate(self, chat: ChatRef, part: object) -> str:
+        # The window's turn is taken holding a connection, so the send leaves at once: a turn
+        # followed by a wait for a connection would let sends bunch up past the platform's limit.
+        async with self._in_flight:
+            ticket = await self.pacer.wait_for_window()
+            try:
+                return await self.channel.send(chat, part)
+            except RetryLater as busy:
+                if busy.nothing_sent:
+                    self.pacer.give_back(ticket)
+                raise
+
     def _retry(self, delivery: outbox.Claimed, busy: RetryLater) -> outbox.Outcome:
         if busy.retry_after is not None:
             # The platform said how long to wait: the whole channel waits, and this is no failure.
@@ -284,7 +301,9 @@ class DeliveryWorker:
 
     async def _record_loop(self) -> None:
         while True:
-            await asyncio.sleep(RECORD_INTERVAL_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._record_now.wait(), RECORD_INTERVAL_SECONDS)
+            self._record_now.clear()
             try:
                 await self._flush()
             except Exception:
@@ -311,8 +330,12 @@ class DeliveryWorker:
             raise
         if any(o.status in outbox.FINAL_STATES for o in outcomes):
             await self._summarise()
-        if any(o.status == outbox.PENDING for o in outcomes):
-            self._wake.set()
+        loop = asyncio.get_running_loop()
+        for outcome in outcomes:
+            if outcome.status == outbox.PENDING and outcome.retry_at is not None:
+                # Claim the retry when it is due, not at the next idle poll.
+                due_in = (outcome.retry_at - utcnow()).total_seconds()
+                loop.call_later(max(0.0, due_in), self._wake.set)
 
     async def _summarise(self) -> None:
         async with self._db.write() as session:
@@ -373,11 +396,12 @@ class DeliveryEngine:
         platforms = [p.value for p in self.workers]
         deadline = asyncio.get_running_loop().time() + within_seconds
         while asyncio.get_running_loop().time() < deadline:
-            async with self._db.read() as session:
-                left = await outbox.unfinished(session, platforms, announcement_id)
-            if left == 0 and not any(w.busy for w in self.workers.values()):
-                return True
-            self.wake()
+            if not any(w.busy for w in self.workers.values()):
+                async with self._db.read() as session:
+                    left = await outbox.unfinished(session, platforms, announcement_id)
+                if left == 0 and not any(w.busy for w in self.workers.values()):
+                    return True
+                self.wake()
             await asyncio.sleep(DRAIN_POLL_SECONDS)
         return False
 

@@ -6,8 +6,9 @@ messages to the same chat (Telegram: 1 s in a private chat, 3 s in a group — 2
 Slack: 1 s per channel). A 429 from the platform pauses the whole channel for its retry_after.
 
 Senders queue for the global limit in arrival order and one dispatcher lets them go, measuring
-the window with the moment each one really leaves: when the event loop runs late, sends are
-delayed, never bunched.
+the window with the moment each one really leaves. Sends are spaced evenly on a timeline; when the
+event loop runs late, the senders who missed their slot may leave together to catch up, but never
+more than CATCH_UP_SECONDS' worth of them, and never beyond the window.
 
 Written here rather than taken from a library: aiolimiter and friends give a leaky bucket for one
 key, but a fan-out needs thousands of per-chat intervals next to one global window and a pause
@@ -21,8 +22,18 @@ from collections import deque
 from collections.abc import Hashable
 
 WINDOW_SECONDS = 1.0
-# The window is kept this much longer than the platform's, for network jitter.
+# A send counts this much longer than the platform's window: it reaches the platform a little
+# after it leaves, and not always equally late.
 SAFETY_MARGIN_SECONDS = 0.02
+# Sends in the first second after a quiet spell count longer still: they open new connections
+# and reach the platform tens of milliseconds late, so the sends one window later, on warm
+# connections, would otherwise catch up with them.
+COLD_START_MARGIN_SECONDS = 0.1
+# How far behind its timeline the dispatcher may fall before missed slots are forgotten.
+CATCH_UP_SECONDS = 0.015
+# The timeline runs this much faster than the rate, so that the window is the limit and a send
+# given back is replaced at once.
+TIMELINE_HEADROOM = 1.05
 
 
 class Pacer:
@@ -30,12 +41,14 @@ class Pacer:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
-        self._spacing = 1.0 / rate
+        self._spacing = 1.0 / (rate * TIMELINE_HEADROOM)
+        # When each of the last `rate` sends stops counting, in the order they left.
         self._window: deque[float] = deque(maxlen=max(1, int(rate)))
-        self._last_release = float("-inf")
+        self._next_slot = float("-inf")
+        self._warm_from = float("-inf")
         self._paused_until = 0.0
         self._chat_ready: dict[Hashable, float] = {}
-        self._waiting: deque[asyncio.Future[None]] = deque()
+        self._waiting: deque[asyncio.Future[float]] = deque()
         self._wake = asyncio.Event()
         self._dispatcher: asyncio.Task[None] | None = None
 
@@ -49,15 +62,27 @@ class Pacer:
 
     async def wait_turn(self, chat: Hashable, chat_interval: float) -> None:
         """Return when one message to `chat` may leave without breaking any limit."""
-        await self._wait_for_chat(chat, chat_interval)
-        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        await self.wait_for_chat(chat, chat_interval)
+        await self.wait_for_window()
+
+    async def wait_for_window(self) -> float:
+        """Return when the bot's rate allows one more message (call it just before sending).
+
+        The returned ticket gives the send back to the window if the platform refused it."""
+        turn: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self._waiting.append(turn)
         self._wake.set()
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = asyncio.create_task(self._dispatch(), name="pacer")
-        await turn
+        return await turn
 
-    async def _wait_for_chat(self, chat: Hashable, interval: float) -> None:
+    def give_back(self, ticket: float) -> None:
+        """The platform answered this send with an error: no message left, so it does not count."""
+        with contextlib.suppress(ValueError):  # already out of the window
+            self._window.remove(ticket)
+
+    async def wait_for_chat(self, chat: Hashable, interval: float) -> None:
+        """Return when `interval` has passed since the previous message to `chat`."""
         now = time.monotonic()
         ready = max(now, self._chat_ready.get(chat, 0.0))
         self._chat_ready[chat] = ready + interval
@@ -67,10 +92,19 @@ class Pacer:
             self._chat_ready = {c: t for c, t in self._chat_ready.items() if t > now}
 
     def _next_release(self, now: float) -> float:
-        ready = max(now, self._last_release + self._spacing, self._paused_until)
+        ready = max(now, self._next_slot, self._paused_until)
         if len(self._window) == self._window.maxlen:
-            ready = max(ready, self._window[0] + WINDOW_SECONDS + SAFETY_MARGIN_SECONDS)
+            ready = max(ready, self._window[0])
         return ready
+
+    def _count(self, now: float) -> float:
+        if not self._window or self._window[-1] <= now:
+            self._warm_from = now + WINDOW_SECONDS
+        margin = SAFETY_MARGIN_SECONDS if now >= self._warm_from else COLD_START_MARGIN_SECONDS
+        counted_until = now + WINDOW_SECONDS + margin
+        self._window.append(counted_until)
+        self._next_slot = max(self._next_slot, now - CATCH_UP_SECONDS) + self._spacing
+        return counted_until
 
     async def _dispatch(self) -> None:
         while True:
@@ -88,6 +122,4 @@ class Pacer:
             turn = self._waiting.popleft()
             if turn.done():  # its sender was cancelled
                 continue
-            self._last_release = now
-            self._window.append(now)
-            turn.set_result(None)
+            turn.set_result(self._count(now))

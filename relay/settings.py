@@ -14,7 +14,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from relay.jobs.offsets import parse_offsets
+from relay.jobs.offsets import parse_offset, parse_offsets
 from relay.messages import UserRef
 
 _SECRET_FIELDS = {
@@ -54,12 +54,19 @@ class Settings(BaseSettings):
     telegram_webhook_port: int = Field(default=8443, ge=0, le=65535)
     # Meeting reminders, before each meeting ("7d", "1d", "2h", "30m").
     reminders: Annotated[tuple[str, ...], NoDecode] = ("7d", "1d", "2h")
+    # How late a reminder missed while relay was down may still go ("1h", "30m").
+    reminder_grace: str = "1h"
 
     @field_validator("reminders", mode="before")
     @classmethod
     def _reminder_offsets(cls, value: Any) -> tuple[str, ...]:
         items = value.split(",") if isinstance(value, str) else list(value)
         return tuple(o.label for o in parse_offsets([str(i) for i in items if str(i).strip()]))
+
+    @field_validator("reminder_grace")
+    @classmethod
+    def _grace(cls, value: str) -> str:
+        return parse_offset(value).label
 
     @field_validator("database_url")
     @classmethod

@@ -4,7 +4,7 @@ import asyncio
 import itertools
 import time
 
-from relay.pacing import SAFETY_MARGIN_SECONDS, WINDOW_SECONDS, Pacer
+from relay.pacing import COLD_START_MARGIN_SECONDS, SAFETY_MARGIN_SECONDS, WINDOW_SECONDS, Pacer
 
 
 def max_in_any_window(times: list[float], window: float) -> int:
@@ -59,3 +59,56 @@ async def test_a_pause_holds_everyone() -> None:
     await asyncio.gather(*(pacer.wait_turn(n, 0) for n in range(5)))
     assert time.monotonic() - started >= 0.29
     assert pacer.paused_for == 0
+
+
+async def test_a_late_event_loop_still_reaches_the_rate() -> None:
+    """Senders who missed their slot because the loop was busy catch up, within the window."""
+    pacer = Pacer(rate=200)
+    sent: list[float] = []
+    done = asyncio.Event()
+
+    async def busy_loop() -> None:
+        while not done.is_set():
+            time.sleep(0.003)  # noqa: ASYNC251 - stands for other work holding the event loop
+            await asyncio.sleep(0)
+
+    async def one(n: int) -> None:
+        await pacer.wait_turn(n, chat_interval=1.0)
+        sent.append(time.monotonic())
+
+    hog = asyncio.create_task(busy_loop())
+    await asyncio.gather(*(one(n) for n in range(200)))
+    done.set()
+    await hog
+    assert max_in_any_window(sent, WINDOW_SECONDS) <= 200
+    # Evenly spaced sends each delayed by the busy loop would take 200 × 8 ms = 1.6 s.
+    assert sent[-1] - sent[0] < 1.1
+
+
+async def test_the_first_window_after_a_quiet_spell_counts_longer() -> None:
+    pacer = Pacer(rate=5)
+    sent: list[float] = []
+    for n in range(6):
+        await pacer.wait_turn(n, chat_interval=0)
+        sent.append(time.monotonic())
+    assert sent[5] - sent[0] >= WINDOW_SECONDS + COLD_START_MARGIN_SECONDS - 0.005
+
+
+async def test_a_send_the_platform_refused_gives_its_place_back() -> None:
+    async def sixth_send_after(give_back: bool) -> float:
+        pacer = Pacer(rate=5)
+        first = time.monotonic()
+        for _ in range(5):
+            ticket = await pacer.wait_for_window()
+            if give_back:
+                pacer.give_back(ticket)
+        await pacer.wait_for_window()
+        return time.monotonic() - first
+
+    # Counted, the five sends hold the window until they expire; given back, only the even
+    # spacing of one send every 1/5 s applies.
+    assert (
+        await sixth_send_after(give_back=False)
+        >= WINDOW_SECONDS + COLD_START_MARGIN_SECONDS - 0.005
+    )
+    assert await sixth_send_after(give_back=True) < WINDOW_SECONDS + COLD_START_MARGIN_SECONDS / 2

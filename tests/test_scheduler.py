@@ -14,7 +14,6 @@ from sqlmodel import col
 from relay.app import Relay, opened
 from relay.jobs import reports
 from relay.jobs.leader import LeaderLock
-from relay.jobs.reminders import ReminderPolicy
 from relay.jobs.scheduler import Scheduler
 from relay.messages import ChatRef, Reply
 from relay.settings import Settings, SettingsError, load_settings
@@ -136,6 +135,18 @@ async def test_a_reminder_missed_during_downtime_goes_within_the_grace_only(
     assert await reminder_titles(relay.db) == ["Rappel : COPIL du Contrat Local de Santé, demain"]
 
 
+async def test_the_grace_is_a_setting(database_url: str) -> None:
+    settings = load_settings(database_url=database_url, reminder_grace="2h")
+    clock = Clock(START - timedelta(days=3))
+    async with opened(settings) as relay:
+        relay.meetings.clock = clock
+        await relay.meetings.schedule("copil", START, invite=False)
+        clock.set(START - timedelta(minutes=30))  # H-2 is 90 min old: within a 2-hour grace
+        async with running_scheduler(relay):
+            pass
+        assert (await notice_states(relay.db))["2h"] == "sent"
+
+
 async def test_an_h2_reminder_missed_by_more_than_the_grace_is_dropped(settings: Settings) -> None:
     clock = Clock(START - timedelta(days=3))
     async with opened(settings) as relay:
@@ -152,10 +163,9 @@ async def test_an_h2_reminder_missed_by_more_than_the_grace_is_dropped(settings:
 async def test_apscheduler_fires_near_future_reminders_once_across_a_restart(
     database_url: str,
 ) -> None:
-    settings = load_settings(database_url=database_url, reminders="3s,1s")
+    settings = load_settings(database_url=database_url, reminders="3s,1s", reminder_grace="30s")
     channel = RecordingChannel()
     async with opened(settings) as relay:
-        relay.meetings.policy = ReminderPolicy.from_settings(settings, grace=timedelta(seconds=30))
         await subscribe(relay, "11", ["vie-du-cls"])
         starts = datetime.now(UTC) + timedelta(seconds=4.5)
         await relay.meetings.schedule("copil", starts, invite=False)
@@ -284,3 +294,8 @@ def test_reminder_offsets_are_configurable_and_validated(
         load_settings(reminders="demain")
     with pytest.raises(SettingsError, match="RELAY_REMINDERS"):
         load_settings(reminders="400d")
+    assert load_settings().reminder_grace == "1h"
+    monkeypatch.setenv("RELAY_REMINDER_GRACE", "45M")
+    assert load_settings().reminder_grace == "45m"
+    with pytest.raises(SettingsError, match="RELAY_REMINDER_GRACE"):
+        load_settings(reminder_grace="une heure")

@@ -83,7 +83,7 @@ async def test_ratelimited_carries_retry_after_and_is_not_retried(slack: FakeSla
         await send(channel_for(slack))
 
     assert (raised.value.reason, raised.value.retry_after) == ("ratelimited", 7.0)
-    assert raised.value.whole_channel
+    assert raised.value.whole_channel and raised.value.nothing_sent
     assert slack.state.requests["chat.postMessage"] == 1
 
 
@@ -95,6 +95,7 @@ async def test_server_errors_are_retried_later_by_the_engine(slack: FakeSlackSer
 
     assert raised.value.reason in ("HTTP 500", "HTTP 503")
     assert raised.value.retry_after is None and not raised.value.whole_channel
+    assert raised.value.nothing_sent  # Slack answered: no message left, the rate is not spent
     assert slack.state.requests["chat.postMessage"] == 1
 
 
@@ -106,6 +107,7 @@ async def test_a_timeout_is_retried_later(slack: FakeSlackServer) -> None:
     await slack.state.wait_for(lambda: slack.state.abandoned)
 
     assert "Timeout" in raised.value.reason
+    assert not raised.value.nothing_sent  # the message may have been posted
     assert slack.state.delivered_count == 0
 
 

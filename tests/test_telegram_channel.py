@@ -183,8 +183,28 @@ async def test_errors_are_classified_once(database_url: str) -> None:
         with pytest.raises(RetryLater) as busy:
             await channel.send(ChatRef(Platform.TELEGRAM, "24"), part)
         assert busy.value.retry_after == 3 and busy.value.whole_channel
+        assert busy.value.nothing_sent
         with pytest.raises(MessageRejected, match=r"(?i)parse entities"):
             await channel.send(ChatRef(Platform.TELEGRAM, "24"), TelegramPart("<b>oops"))
+
+
+async def test_a_server_error_sent_nothing_but_a_timeout_may_have_sent() -> None:
+    """The difference decides whether the attempt still counts against the bot's rate."""
+    telegram = FakeTelegram(private_chat_rate=None, hang_seconds=3)
+    async with FakeTelegramServer(telegram) as server:
+        settings = load_settings(telegram_token=DEFAULT_TOKEN, telegram_api_url=server.base_url)
+        channel = TelegramChannel(settings, send_timeout=0.5)
+        await channel.connect()
+        part = channel.render(AnnouncementView(AnnouncementKind.INFORMATION, "Bonjour"))[0]
+        telegram.error_rate = 1.0
+        with pytest.raises(RetryLater) as server_error:
+            await channel.send(ChatRef(Platform.TELEGRAM, "31"), part)
+        assert server_error.value.nothing_sent and server_error.value.retry_after is None
+        telegram.error_rate, telegram.hang_rate = 0.0, 1.0
+        with pytest.raises(RetryLater) as timeout:
+            await channel.send(ChatRef(Platform.TELEGRAM, "31"), part)
+        assert not timeout.value.nothing_sent
+        await channel.stop()
 
 
 def test_long_text_is_split_at_paragraphs_in_utf16_units() -> None:

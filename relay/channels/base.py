@@ -27,14 +27,22 @@ class SendError(Exception):
 
 class RetryLater(SendError):
     """Try again later. `retry_after` (seconds) is the platform's instruction when it gave one;
-    `whole_channel` means the platform asked the whole bot to slow down, not just this chat."""
+    `whole_channel` means the platform asked the whole bot to slow down, not just this chat;
+    `nothing_sent` means the platform answered with an error (a 5xx, a 429), so no message left
+    and the attempt does not count against the rate. A timeout or a broken connection may have
+    delivered the message: it counts."""
 
     def __init__(
-        self, reason: str, retry_after: float | None = None, whole_channel: bool = False
+        self,
+        reason: str,
+        retry_after: float | None = None,
+        whole_channel: bool = False,
+        nothing_sent: bool = False,
     ) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
         self.whole_channel = whole_channel
+        self.nothing_sent = nothing_sent
 
 
 class RecipientGone(SendError):

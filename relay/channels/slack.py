@@ -628,9 +628,12 @@ class SlackChannel:
         status = error.response.status_code
         code = _code(error)
         if status == 429 or code == "ratelimited":
-            return RetryLater("ratelimited", _retry_after(error), whole_channel=True)
+            return RetryLater(
+                "ratelimited", _retry_after(error), whole_channel=True, nothing_sent=True
+            )
         if status != 200 or code in TRANSIENT_ERRORS:
-            return RetryLater(f"HTTP {status} {code}".strip())
+            # Slack warns that part of a fatal_error's operation may have succeeded.
+            return RetryLater(f"HTTP {status} {code}".strip(), nothing_sent=code != "fatal_error")
         if code in TOKEN_ERRORS or (code == "account_inactive" and not await self._token_works()):
             return self._down(code)
         if code in GONE_ERRORS:

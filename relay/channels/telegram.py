@@ -416,7 +416,7 @@ def _classify(error: TelegramError) -> SendError:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             retry_after = _seconds(error.retry_after)
-        return RetryLater(text, retry_after=retry_after, whole_channel=True)
+        return RetryLater(text, retry_after=retry_after, whole_channel=True, nothing_sent=True)
     if isinstance(error, ChatMigrated):
         return ChatMoved(text, new_address=str(error.new_chat_id))
     if isinstance(error, InvalidToken):
@@ -427,6 +427,10 @@ def _classify(error: TelegramError) -> SendError:
         if any(marker in lowered for marker in _GONE):
             return RecipientGone(text)
         return MessageRejected(text)
-    if isinstance(error, NetworkError):  # includes TimedOut
-        return RetryLater(text)
-    return RetryLater(text)
+    return RetryLater(text, nothing_sent=_answered(error))
+
+
+def _answered(error: TelegramError) -> bool:
+    """Whether the Bot API answered with an error status (a 5xx), rather than the connection
+    failing or timing out: python-telegram-bot chains the transport's exception to the latter."""
+    return error.__cause__ is None or isinstance(error.__cause__, TelegramError)

@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
-DEFAULT_GRACE = timedelta(hours=1)
 RSVP_ACTION = "rsvp:"
 YES, MAYBE, NO = "yes", "maybe", "no"
 
@@ -64,13 +63,11 @@ class ReminderPolicy:
     """When reminders go (before the meeting), and how late a missed one may still go."""
 
     offsets: tuple[Offset, ...]
-    grace: timedelta = DEFAULT_GRACE
+    grace: timedelta = timedelta(hours=1)
 
     @classmethod
-    def from_settings(
-        cls, settings: Settings, grace: timedelta = DEFAULT_GRACE
-    ) -> "ReminderPolicy":
-        return cls(parse_offsets(settings.reminders), grace)
+    def from_settings(cls, settings: Settings) -> "ReminderPolicy":
+        return cls(parse_offsets(settings.reminders), parse_offset(settings.reminder_grace).delta)
 
 
 def is_reminder(label: str) -> bool:
