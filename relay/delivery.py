@@ -157,7 +157,9 @@ class DeliveryWorker:
             task.cancel()
         await asyncio.gather(*self._outstanding.values(), return_exceptions=True)
         if self._recorder_task:
-            self._recorder_task.cancel()
+            # Not cancelled: wait_for() swallows a cancellation that coincides with the event
+            # it waits for, and the last sends set that event as they end.
+            self._record_now.set()
             await asyncio.gather(self._recorder_task, return_exceptions=True)
         await self._flush()
         async with self._db.write() as session:
@@ -300,7 +302,7 @@ class DeliveryWorker:
         return outbox.Outcome(delivery.delivery_id, outbox.FAILED, error=reason)
 
     async def _record_loop(self) -> None:
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._record_now.wait(), RECORD_INTERVAL_SECONDS)
             self._record_now.clear()
