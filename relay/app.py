@@ -93,9 +93,7 @@ async def delivering(
     receiving messages too unless `receive` is False (only one process should receive)."""
     for channel in channels:
         relay.engine.add_channel(channel)
-    # What is loaded by now lives as long as the process: the collector's full passes, which
-    # stall the event loop (and so the sends in flight) for tens of milliseconds, skip it.
-    gc.freeze()
+    _freeze_long_lived()
     relay.engine.start()
     try:
         if receive:
@@ -106,6 +104,15 @@ async def delivering(
         await relay.engine.stop(SHUTDOWN_GRACE_SECONDS)
         for channel in reversed(channels):
             await channel.stop()
+
+
+def _freeze_long_lived() -> None:
+    """Once per process, before the first delivery: what is loaded by now lives as long as the
+    process, so the collector's full passes, which stall the event loop (and the sends in
+    flight) for tens of milliseconds, may skip it. Garbage is collected first, not frozen."""
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
 
 
 async def chat(settings: Settings, user: UserRef) -> None:

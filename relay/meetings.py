@@ -61,6 +61,8 @@ _KIND_WORDS = {
 }
 MAX_PARTICIPANTS = 10_000
 MAX_AHEAD = timedelta(days=3 * 365)
+# A meeting shown to its coordinator but never confirmed is forgotten after this long.
+DRAFT_LIFETIME = timedelta(days=1)
 
 PAST = "Cette date est déjà passée : choisissez une date à venir."
 TOO_FAR = "Cette date est à plus de trois ans : vérifiez l'année."
@@ -70,6 +72,10 @@ ALREADY_HELD = "La réunion n°{id} a déjà eu lieu."
 NOT_HELD_YET = "La réunion n°{id} n'a pas encore eu lieu : le nombre de participants se note après."
 BAD_PARTICIPANTS = "Le nombre de participants doit être un nombre entier entre 0 et 10 000."
 NOT_A_DRAFT = "La réunion n°{id} n'est plus en attente de confirmation."
+DRAFT_GONE = (
+    "Cette réunion n'a pas été confirmée à temps (un brouillon est effacé au bout de 24 h) : "
+    "recommencez avec /reunion."
+)
 NOTHING_CHANGED = "Indiquez une nouvelle date, une nouvelle heure ou un nouveau lieu."
 
 
@@ -229,7 +235,9 @@ class Meetings:
         now = self.clock()
         async with self.db.write() as session:
             meeting = await store.get(session, meeting_id, for_update=True)
-            if meeting is None or meeting.status != DRAFT:
+            if meeting is None:
+                raise MeetingError(DRAFT_GONE)
+            if meeting.status != DRAFT:
                 raise MeetingError(NOT_A_DRAFT.format(id=meeting_id))
             self._check_future(meeting.starts_at, now)
             meeting.status, meeting.updated_at = SCHEDULED, now
@@ -243,6 +251,11 @@ class Meetings:
             if meeting is None or meeting.status != DRAFT:
                 raise MeetingError(NOT_A_DRAFT.format(id=meeting_id))
             meeting.status = DISCARDED
+
+    async def forget_stale_drafts(self) -> int:
+        """Delete the drafts nobody confirmed (and those discarded) after DRAFT_LIFETIME."""
+        async with self.db.write() as session:
+            return await store.delete_drafts(session, self.clock() - DRAFT_LIFETIME)
 
     def _new(
         self,

@@ -16,6 +16,7 @@ from relay.app import Relay, delivering
 from relay.channels.console import ConsoleChannel
 from relay.commands.meetings import home_agenda
 from relay.jobs.reminders import RSVP_ACTION
+from relay.jobs.scheduler import Scheduler
 from relay.messages import (
     AnnouncementKind,
     AnnouncementView,
@@ -30,7 +31,7 @@ from relay.messages import (
 from relay.store import announcements as announcement_store
 from relay.store import subscribers
 from relay.store.models import Announcement
-from relay.store.models_schedule import MeetingRsvp
+from relay.store.models_schedule import Meeting, MeetingRsvp
 from tests.chat import ChatUser
 from tests.scheduled_support import Clock, RecordingChannel, sending, wait_until
 from tests.test_delivery import subscribe
@@ -89,6 +90,28 @@ async def test_guided_scheduling_with_buttons_for_a_working_group(relay: Relay) 
         await relay.engine.drain(10)
     (invitation,) = channel.announcements_to("21")
     assert "Visioconférence" in invitation.text
+
+
+async def test_a_draft_never_confirmed_is_forgotten_after_a_day(relay: Relay) -> None:
+    clock = Clock(MONDAY)
+    relay.meetings.clock = clock
+    coordinator = ChatUser.private(relay, "1000")
+    await coordinator.say("/reunion copil 2027-01-14 14:00 Mairie de Pornic")
+    first_preview = coordinator.last
+    clock.advance(hours=20)
+    await coordinator.say("/reunion copil 2027-01-21 14:00 Mairie de Pornic")
+    clock.advance(hours=5)  # the first draft is 25 hours old, the second 5
+    scheduler = Scheduler(relay)
+    await scheduler.start()
+    try:
+        await scheduler.sync_meetings()
+    finally:
+        await scheduler.stop()
+    async with relay.db.read() as session:
+        left = (await session.execute(select(col(Meeting.id), col(Meeting.status)))).all()
+    assert left == [(2, "draft")]
+    coordinator.last = first_preview  # the coordinator comes back to the first preview
+    assert "n'a pas été confirmée à temps" in await coordinator.press("Programmer")
 
 
 async def test_missing_pieces_and_mistakes_are_explained(relay: Relay) -> None:

@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar
 from sqlalchemy import select
 
-from relay.store.models_schedule import MeetingRsvp
+from relay.french_dates import as_utc
+from relay.store.models_schedule import Meeting, MeetingRsvp
 from tests.fakes.telegram_api import FakeTelegram
+from tests.scheduled_support import Clock
 from tests.test_telegram_channel import COORDINATOR, PARTNER, last_text, running, texts_to
 
 
@@ -55,7 +57,30 @@ async def test_a_meeting_scheduled_in_telegram_invites_and_records_answers(
         )
         async with relay.db.read() as session:
             (rsvp,) = (await session.execute(select(MeetingRsvp))).scalars().all()
+            (meeting,) = (await session.execute(select(Meeting))).scalars().all()
         assert (rsvp.platform, rsvp.user_id, rsvp.answer) == ("telegram", str(PARTNER), "yes")
+
+        # The day before, the reminder comes with the same buttons; the partner changes their mind.
+        relay.meetings.clock = Clock(as_utc(meeting.starts_at) - timedelta(days=1, seconds=-30))
+        await relay.meetings.send_due()
+        await telegram.wait_for(
+            lambda: any("Rappel" in t for t in texts_to(telegram, PARTNER)), timeout=10
+        )
+        reminder = next(m for m in telegram.messages_to(PARTNER) if "Rappel" in m.plain_text)
+        assert "COPIL du Contrat Local de Santé, demain" in reminder.plain_text
+        no = next(b for b in buttons_of(reminder) if b["text"] == "Je ne viens pas")
+        telegram.callback_query(PARTNER, PARTNER, reminder.message_id, no["callback_data"])
+        await telegram.wait_for(
+            lambda: any("vous ne venez pas" in t for t in texts_to(telegram, PARTNER)), timeout=10
+        )
+        telegram.user_message(COORDINATOR, "/reunion 1")
+        await telegram.wait_for(
+            lambda: any(
+                "Réponses : 0 oui, 0 peut-être, 1 non" in t for t in texts_to(telegram, COORDINATOR)
+            ),
+            timeout=10,
+        )
+        assert len([d for d in telegram.documents if d.chat_id == PARTNER]) == 2
 
         telegram.user_message(COORDINATOR, "/rapport")
         await telegram.wait_for(

@@ -136,6 +136,7 @@ class Scheduler:
         meetings = self._relay.meetings
         try:
             await meetings.send_due()
+            await meetings.forget_stale_drafts()
             async with self._relay.db.read() as session:
                 upcoming = await meeting_store.upcoming_notices(session)
         except Exception:

@@ -15,6 +15,8 @@ from relay.store.dialect import is_postgresql
 from relay.store.models import Announcement
 from relay.store.models_schedule import (
     CANCELLED,
+    DISCARDED,
+    DRAFT,
     PENDING,
     SCHEDULED,
     WITHDRAWN,
@@ -52,6 +54,16 @@ async def add_notices(
         for label, due, state in notices
     )
     await session.flush()
+
+
+async def delete_drafts(session: AsyncSession, created_before: datetime) -> int:
+    """Delete unconfirmed and discarded drafts created before that time; returns how many."""
+    result = await session.execute(
+        delete(Meeting).where(
+            col(Meeting.status).in_([DRAFT, DISCARDED]), col(Meeting.created_at) < created_before
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def withdraw_pending(session: AsyncSession, meeting_id: int) -> None:
