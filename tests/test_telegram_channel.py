@@ -188,6 +188,23 @@ async def test_errors_are_classified_once(database_url: str) -> None:
             await channel.send(ChatRef(Platform.TELEGRAM, "24"), TelegramPart("<b>oops"))
 
 
+async def test_an_html_bad_gateway_is_one_line_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    telegram = FakeTelegram(private_chat_rate=None, error_rate=1.0)
+    async with FakeTelegramServer(telegram) as server:
+        settings = load_settings(telegram_token=DEFAULT_TOKEN, telegram_api_url=server.base_url)
+        channel = TelegramChannel(settings)
+        await channel.connect()
+        part = channel.render(AnnouncementView(AnnouncementKind.INFORMATION, "Bonjour"))[0]
+        for _ in range(20):  # the fake answers 500 (JSON) or 502 (an HTML page) at random
+            with pytest.raises(RetryLater):
+                await channel.send(ChatRef(Platform.TELEGRAM, "31"), part)
+        await channel.stop()
+    pages = [r for r in caplog.records if "not JSON" in r.getMessage()]
+    assert pages and telegram.served_5xx == 20
+    assert all(r.levelname == "WARNING" and r.exc_info is None for r in pages)
+    assert not any("<html>" in r.getMessage() or r.exc_info for r in caplog.records)
+
+
 async def test_a_server_error_sent_nothing_but_a_timeout_may_have_sent() -> None:
     """The difference decides whether the attempt still counts against the bot's rate."""
     telegram = FakeTelegram(private_chat_rate=None, hang_seconds=3)

@@ -103,6 +103,22 @@ _GONE = (
     "chat_write_forbidden",
 )
 
+
+class _NotJsonAnswer(logging.Filter):
+    """python-telegram-bot logs every answer it cannot parse (the HTML page of a 502 from
+    Telegram's front servers) as an error with a traceback and the page. The send is retried
+    like any 5xx: one line says so."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Can not load invalid JSON data"):
+            record.msg, record.args = "Telegram answered a page that is not JSON; retried", ()
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+logging.getLogger("telegram.request.BaseRequest").addFilter(_NotJsonAnswer())
+
 _CHAT_KINDS: dict[str, ChatKind] = {
     ChatType.PRIVATE: ChatKind.PRIVATE,
     ChatType.GROUP: ChatKind.GROUP,
