@@ -59,6 +59,9 @@ class Incoming:
     is_coordinator: bool = False
     is_chat_admin: bool = False
     addressed_to_bot: bool = True
+    # Where the bot may write to this user alone, when the platform lets a bot write first
+    # (Slack: their direct message); None means only `chat`.
+    private_chat: ChatRef | None = None
 
 
 @dataclass(frozen=True)

@@ -423,8 +423,9 @@ async def test_a_proposal_reaches_the_coordinator_and_approval_delivers_it(
         "Thèmes : Santé mentale",
         "Proposé par un partenaire du CLS",
     ]
-    [good_news] = await world.said_in("C0PART")
+    [good_news] = await world.said_in(world.dm(BOB.id))  # not in the channel, for all to see
     assert good_news.text.startswith("Bonne nouvelle : votre proposition n°1 a été validée")
+    assert world.state.messages_in("C0PART") == []
 
 
 async def test_the_coordinator_moderates_from_the_app_home(world: SlackWorld) -> None:

@@ -452,6 +452,8 @@ class SlackChannel:
             is_coordinator=self.core.is_coordinator(user),
             is_chat_admin=person.is_admin,
             addressed_to_bot=True,
+            # A user id as address is that user's direct message with the bot.
+            private_chat=ChatRef(Platform.SLACK, conversation.user_id, ChatKind.PRIVATE),
         )
 
     async def _person(self, user_id: str) -> Person:

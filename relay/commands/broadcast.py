@@ -14,7 +14,7 @@ from relay.announcements import (
 )
 from relay.commands.base import Action, Command, Context, Feature, Role
 from relay.commands.router import EXPIRED_BUTTON
-from relay.messages import Outgoing, Reply
+from relay.messages import ChatRef, Outgoing, Reply
 from relay.store import announcements as store
 from relay.themes import ALL_THEMES
 
@@ -57,7 +57,7 @@ async def broadcast(ctx: Context) -> Sequence[Outgoing]:
         return [Reply(BROADCAST_NO_TEXT)]
     service = _announcements(ctx)
     announcement_id, _ = await service.create(
-        draft, SOURCE_COORDINATOR, store.DRAFT, ctx.incoming.user, ctx.incoming.chat
+        draft, SOURCE_COORDINATOR, store.DRAFT, ctx.incoming.user, _privately(ctx)
     )
     return await service.preview(announcement_id)
 
@@ -77,7 +77,12 @@ async def propose(ctx: Context) -> Sequence[Outgoing]:
         return [Reply(PROPOSE_USAGE)]
     draft = understand(ctx.args, ctx.services.themes, _today(ctx).date())
     who = ctx.incoming.display_name or str(ctx.incoming.user)
-    return [await _announcements(ctx).propose(draft, ctx.incoming.user, ctx.incoming.chat, who)]
+    return [await _announcements(ctx).propose(draft, ctx.incoming.user, _privately(ctx), who)]
+
+
+def _privately(ctx: Context) -> ChatRef:
+    """Where the author hears back (the summary, the outcome): alone if the platform allows."""
+    return ctx.incoming.private_chat or ctx.incoming.chat
 
 
 def _number(text: str) -> int | None:
