@@ -123,9 +123,9 @@ async def test_a_telegram_broadcast_reaches_slack_and_a_slack_one_reaches_telegr
         await world.slack.state.wait_for(lambda: len(world.slack.state.messages_in("C0SANTE")) == 2)
         # The summary goes to the coordinator alone, not to the channel where they typed.
         coordinator_dm = world.slack.state.conversation_with(SLACK_COORDINATOR.id)[0]
-        [summary] = await world.slack.state.wait_for(
+        [slack_summary] = await world.slack.state.wait_for(
             lambda: [m for m in world.slack.state.messages_in(coordinator_dm) if "Bilan" in m.text]
         )
-        assert "Telegram : 1 remis" in summary.text
+        assert "Telegram : 1 remis" in slack_summary.text
         assert world.slack.state.messages_in("C0COORD") == []
         assert world.telegram.duplicates == 0 and world.slack.state.duplicates == 0
