@@ -148,25 +148,24 @@ def server(module: str, arguments: list[str]) -> Iterator[str]:
         process.wait(timeout=10)
 
 
+def trouble(args: argparse.Namespace) -> list[str]:
+    """The latency, jitter and errors both fake servers inject."""
+    return [
+        "--latency",
+        str(args.latency),
+        "--jitter",
+        str(args.jitter),
+        "--error-rate",
+        str(args.error_rate),
+        "--seed",
+        "1",
+    ]
+
+
 @contextmanager
 def fake_telegram(args: argparse.Namespace) -> Iterator[str]:
-    with server(
-        "tests.fakes.telegram_api",
-        [
-            "--global-rate",
-            str(args.rate),
-            "--private-chat-rate",
-            "1",
-            "--latency",
-            str(args.latency),
-            "--jitter",
-            str(args.jitter),
-            "--error-rate",
-            str(args.error_rate),
-            "--seed",
-            "1",
-        ],
-    ) as url:
+    limits = ["--global-rate", str(args.rate), "--private-chat-rate", "1"]
+    with server("tests.fakes.telegram_api", limits + trouble(args)) as url:
         yield url
 
 
@@ -175,23 +174,8 @@ def fake_slack(args: argparse.Namespace, wanted: bool) -> Iterator[str | None]:
     if not wanted:
         yield None
         return
-    with server(
-        "tests.fakes.slack_api",
-        [
-            "--channel-rate",
-            "1",
-            "--workspace-rate",
-            str(args.slack_rate),
-            "--latency",
-            str(args.latency),
-            "--jitter",
-            str(args.jitter),
-            "--error-rate",
-            str(args.error_rate),
-            "--seed",
-            "1",
-        ],
-    ) as url:
+    limits = ["--channel-rate", "1", "--workspace-rate", str(args.slack_rate)]
+    with server("tests.fakes.slack_api", limits + trouble(args)) as url:
         yield url
 
 

@@ -188,17 +188,27 @@ async def test_errors_are_classified_once(database_url: str) -> None:
             await channel.send(ChatRef(Platform.TELEGRAM, "24"), TelegramPart("<b>oops"))
 
 
-async def test_an_html_bad_gateway_is_one_line_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
-    telegram = FakeTelegram(private_chat_rate=None, error_rate=1.0)
+@asynccontextmanager
+async def sending_only(
+    telegram: FakeTelegram, send_timeout: float = 10.0
+) -> AsyncIterator[tuple[TelegramChannel, TelegramPart]]:
+    """A Telegram channel connected to the fake for sending, and a message part to send."""
     async with FakeTelegramServer(telegram) as server:
         settings = load_settings(telegram_token=DEFAULT_TOKEN, telegram_api_url=server.base_url)
-        channel = TelegramChannel(settings)
+        channel = TelegramChannel(settings, send_timeout=send_timeout)
         await channel.connect()
-        part = channel.render(AnnouncementView(AnnouncementKind.INFORMATION, "Bonjour"))[0]
+        try:
+            yield channel, render(AnnouncementView(AnnouncementKind.INFORMATION, "Bonjour"))[0]
+        finally:
+            await channel.stop()
+
+
+async def test_an_html_bad_gateway_is_one_line_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    telegram = FakeTelegram(private_chat_rate=None, error_rate=1.0)
+    async with sending_only(telegram) as (channel, part):
         for _ in range(20):  # the fake answers 500 (JSON) or 502 (an HTML page) at random
             with pytest.raises(RetryLater):
                 await channel.send(ChatRef(Platform.TELEGRAM, "31"), part)
-        await channel.stop()
     pages = [r for r in caplog.records if "not JSON" in r.getMessage()]
     assert pages and telegram.served_5xx == 20
     assert all(r.levelname == "WARNING" and r.exc_info is None for r in pages)
@@ -208,11 +218,7 @@ async def test_an_html_bad_gateway_is_one_line_in_the_log(caplog: pytest.LogCapt
 async def test_a_server_error_sent_nothing_but_a_timeout_may_have_sent() -> None:
     """The difference decides whether the attempt still counts against the bot's rate."""
     telegram = FakeTelegram(private_chat_rate=None, hang_seconds=3)
-    async with FakeTelegramServer(telegram) as server:
-        settings = load_settings(telegram_token=DEFAULT_TOKEN, telegram_api_url=server.base_url)
-        channel = TelegramChannel(settings, send_timeout=0.5)
-        await channel.connect()
-        part = channel.render(AnnouncementView(AnnouncementKind.INFORMATION, "Bonjour"))[0]
+    async with sending_only(telegram, send_timeout=0.5) as (channel, part):
         telegram.error_rate = 1.0
         with pytest.raises(RetryLater) as server_error:
             await channel.send(ChatRef(Platform.TELEGRAM, "31"), part)
@@ -221,7 +227,6 @@ async def test_a_server_error_sent_nothing_but_a_timeout_may_have_sent() -> None
         with pytest.raises(RetryLater) as timeout:
             await channel.send(ChatRef(Platform.TELEGRAM, "31"), part)
         assert not timeout.value.nothing_sent
-        await channel.stop()
 
 
 def test_long_text_is_split_at_paragraphs_in_utf16_units() -> None:

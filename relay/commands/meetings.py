@@ -1,7 +1,7 @@
 """Meetings in chat: /reunion (coordinators, guided with buttons), /agenda, RSVP buttons."""
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta
 
 from relay.announcements import recipients_line
@@ -31,7 +31,7 @@ from relay.meetings import (
     parse_time,
 )
 from relay.messages import Button, ChatKind, Outgoing, Reply
-from relay.store.models_schedule import CANCELLED, PENDING, SENT
+from relay.store.models_schedule import CANCELLED, PENDING, SCHEDULED, SENT
 from relay.textnorm import fold
 
 USAGE = (
@@ -312,31 +312,37 @@ async def _preview(ctx: Context, form: MeetingForm) -> Sequence[Outgoing]:
     return [Reply(text, buttons=buttons)]
 
 
-async def confirm_button(ctx: Context) -> Sequence[Outgoing]:
+async def _meeting_button(
+    ctx: Context, act: Callable[[int], Awaitable[object]], done: str
+) -> Sequence[Outgoing]:
+    """A button acting on the meeting its action names; the question is replaced by the outcome."""
     number = _number(ctx.args)
     if number is None:
         return [Reply(EXPIRED_BUTTON)]
     try:
-        await _meetings(ctx).confirm(number)
+        await act(number)
     except MeetingError as error:
         return [Reply(str(error), edit_origin=True)]
-    return [Reply(SCHEDULED_TEXT.format(id=number), edit_origin=True)]
+    return [Reply(done.format(id=number), edit_origin=True)]
+
+
+async def confirm_button(ctx: Context) -> Sequence[Outgoing]:
+    return await _meeting_button(ctx, _meetings(ctx).confirm, SCHEDULED_TEXT)
 
 
 async def discard_button(ctx: Context) -> Sequence[Outgoing]:
-    number = _number(ctx.args)
-    if number is None:
-        return [Reply(EXPIRED_BUTTON)]
-    try:
-        await _meetings(ctx).discard(number)
-    except MeetingError as error:
-        return [Reply(str(error), edit_origin=True)]
-    return [Reply(DISCARDED_TEXT, edit_origin=True)]
+    return await _meeting_button(ctx, _meetings(ctx).discard, DISCARDED_TEXT)
+
+
+async def _shown(ctx: Context, number: int) -> MeetingInfo | None:
+    """A meeting people may see: scheduled or cancelled, not a draft."""
+    info = await _meetings(ctx).info(number)
+    return info if info is not None and info.status in (CANCELLED, SCHEDULED) else None
 
 
 async def _show(ctx: Context, number: int) -> Sequence[Outgoing]:
-    info = await _meetings(ctx).info(number)
-    if info is None or info.status not in (CANCELLED, "scheduled"):
+    info = await _shown(ctx, number)
+    if info is None:
         return [Reply(BAD_NUMBER.format(text=number))]
     buttons: tuple[tuple[Button, ...], ...] = ()
     if info.status != CANCELLED and info.starts_at > _meetings(ctx).clock():
@@ -357,8 +363,8 @@ async def ask_cancel_button(ctx: Context) -> Sequence[Outgoing]:
 
 
 async def _cancel_question(ctx: Context, number: int) -> Sequence[Outgoing]:
-    info = await _meetings(ctx).info(number)
-    if info is None or info.status not in (CANCELLED, "scheduled"):
+    info = await _shown(ctx, number)
+    if info is None:
         return [Reply(BAD_NUMBER.format(text=number))]
     buttons = (
         (
@@ -370,14 +376,7 @@ async def _cancel_question(ctx: Context, number: int) -> Sequence[Outgoing]:
 
 
 async def cancel_button(ctx: Context) -> Sequence[Outgoing]:
-    number = _number(ctx.args)
-    if number is None:
-        return [Reply(EXPIRED_BUTTON)]
-    try:
-        await _meetings(ctx).cancel(number)
-    except MeetingError as error:
-        return [Reply(str(error), edit_origin=True)]
-    return [Reply(CANCELLED_TEXT.format(id=number), edit_origin=True)]
+    return await _meeting_button(ctx, _meetings(ctx).cancel, CANCELLED_TEXT)
 
 
 async def keep_button(ctx: Context) -> Sequence[Outgoing]:

@@ -12,7 +12,7 @@ recorded before it is sent, so neither goes twice.
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -96,24 +96,8 @@ class Scheduler:
     async def _lead(self) -> None:
         self._leading = True
         grace = reports.SEND_GRACE.total_seconds()
-        self.aps.add_job(
-            self.sync_meetings,
-            "interval",
-            seconds=self._sync_seconds,
-            id=SYNC_JOB,
-            replace_existing=True,
-            coalesce=True,
-            misfire_grace_time=int(self._sync_seconds),
-        )
-        self.aps.add_job(
-            self.poll_feeds,
-            "interval",
-            seconds=self._feeds_seconds,
-            id=FEEDS_JOB,
-            replace_existing=True,
-            coalesce=True,
-            misfire_grace_time=int(self._feeds_seconds),
-        )
+        self._every(self._sync_seconds, self.sync_meetings, SYNC_JOB)
+        self._every(self._feeds_seconds, self.poll_feeds, FEEDS_JOB)
         self.aps.add_job(
             self.send_report,
             "cron",
@@ -128,6 +112,18 @@ class Scheduler:
         self.aps.resume()
         await self.sync_meetings()  # catch up: notices due while no process led
         await self.send_report()  # catch up: the 1st of the month passed while down
+
+    def _every(self, seconds: float, work: Callable[[], Awaitable[None]], job_id: str) -> None:
+        """A repeating job; a run missed by less than its period still happens, once."""
+        self.aps.add_job(
+            work,
+            "interval",
+            seconds=seconds,
+            id=job_id,
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=int(seconds),
+        )
 
     async def sync_meetings(self) -> None:
         """Send what is due, then (re)build one date job per pending notice."""

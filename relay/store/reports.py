@@ -55,6 +55,15 @@ def _relayed(sources: Sequence[str], period: Period) -> Select[Any]:
     )
 
 
+async def _by_key(session: AsyncSession, **counts: Executable) -> dict[str, Counter[str]]:
+    """key -> {count name: n}, from queries each giving (key, n) rows."""
+    result: dict[str, Counter[str]] = {}
+    for name, query in counts.items():
+        for key, n in (await session.execute(query)).all():
+            result.setdefault(key, Counter())[name] = n
+    return result
+
+
 async def _pairs(session: AsyncSession, query: Executable) -> Counter[str]:
     return Counter({str(key): int(n) for key, n in (await session.execute(query)).all()})
 
@@ -157,11 +166,7 @@ async def subscriptions_by_theme(session: AsyncSession, period: Period) -> dict[
         )
         .group_by(col(SubscriptionDeparture.theme))
     )
-    result: dict[str, Counter[str]] = {}
-    for name, query in (("total", total), ("new", new), ("left", left)):
-        for theme, n in (await session.execute(query)).all():
-            result.setdefault(theme, Counter())[name] = n
-    return result
+    return await _by_key(session, total=total, new=new, left=left)
 
 
 async def chats_by_platform(session: AsyncSession, period: Period) -> dict[str, Counter[str]]:
@@ -191,11 +196,7 @@ async def chats_by_platform(session: AsyncSession, period: Period) -> dict[str, 
         )
         .group_by(col(SubscriptionDeparture.platform))
     )
-    result: dict[str, Counter[str]] = {}
-    for name, query in (("total", total), ("new", new), ("left", left)):
-        for platform, n in (await session.execute(query)).all():
-            result.setdefault(platform, Counter())[name] = n
-    return result
+    return await _by_key(session, total=total, new=new, left=left)
 
 
 def _asked(period: Period) -> list[ColumnElement[bool]]:
