@@ -192,8 +192,8 @@ def peak_rss_mb() -> float:
 async def relay_worker(args: argparse.Namespace) -> dict[str, Any]:
     from relay.announcements import SOURCE_COORDINATOR, Draft
     from relay.app import delivering, opened
-    from relay.channels.base import Channel
     from relay.channels.telegram import TelegramChannel
+    from relay.contract import Channel
     from relay.messages import AnnouncementKind
     from relay.settings import load_settings
     from relay.store.announcements import QUEUED

@@ -131,25 +131,23 @@ def serving(feeds: int) -> Iterator[str]:
 
 
 async def worker(base: str, feeds: int, concurrency: int, idle: bool) -> dict[str, Any]:
-    from relay.announcements import Announcements
-    from relay.jobs.feeds import FAILED, FeedPoller
+    from relay.app import Relay
+    from relay.feeds.poller import FAILED
     from relay.settings import load_settings
     from relay.store import schema
-    from relay.store.db import Database
     from relay.store.models_schedule import Feed
-    from relay.themes import ThemeCatalogue
 
     with tempfile.TemporaryDirectory() as folder:
         settings = load_settings(database_url=f"sqlite+aiosqlite:///{folder}/bench.db")
-        catalogue = ThemeCatalogue.load(settings.themes_file)
-        db = Database(settings.database_url)
+        relay = Relay(settings)
+        db = relay.db
         await schema.upgrade(db)
         async with db.write() as session:
             session.add_all(
                 Feed(name=f"flux {n}", url=f"{base}/feed/{n}", themes="prevention")
                 for n in range(feeds)
             )
-        poller = FeedPoller(db, settings, catalogue, Announcements(db, catalogue, settings))
+        poller = relay.work.feeds
         poller.concurrency = concurrency
         result: dict[str, Any] = {"wall": 0.0, "second_round": 0.0, "new": 0, "failed": 0}
         if not idle:

@@ -28,8 +28,8 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from relay.jobs import reports
-from relay.jobs.reports import INFORMATION_SOURCES, Month
+from relay.reports import monthly as reports
+from relay.reports.monthly import INFORMATION_SOURCES, Month
 from relay.settings import Settings, load_settings
 from relay.store import schema
 from relay.store.db import Database

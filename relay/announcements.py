@@ -5,8 +5,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
 
+from relay.delivery.notices import Notices
 from relay.messages import (
     AnnouncementKind,
     AnnouncementView,
@@ -90,12 +90,6 @@ class Draft:
     title: str
     link: str | None
     event_date: date | None
-
-
-class Notices(Protocol):
-    async def notify(self, chat: ChatRef, reply: Reply) -> bool: ...
-
-    def wake(self) -> None: ...
 
 
 def understand(
@@ -184,14 +178,12 @@ def _theme_labels(themes: Sequence[str], catalogue: ThemeCatalogue) -> tuple[str
     return tuple(catalogue.label(t) for t in ordered)
 
 
-class Announcements:
-    """The announcement service; `notices` (the delivery engine) is attached by the app."""
+class AnnouncementViews:
+    """Announcements as partners read them: the delivery engine's view source, and previews."""
 
-    def __init__(self, db: Database, catalogue: ThemeCatalogue, settings: Settings) -> None:
-        self.db = db
-        self.catalogue = catalogue
-        self.settings = settings
-        self.notices: Notices | None = None
+    def __init__(self, db: Database, catalogue: ThemeCatalogue) -> None:
+        self._db = db
+        self._catalogue = catalogue
 
     def view(self, announcement: Announcement, themes: Sequence[str]) -> AnnouncementView:
         kind = AnnouncementKind(announcement.kind)
@@ -208,15 +200,32 @@ class Announcements:
             title=announcement.title,
             link=announcement.link,
             date_label=date_label,
-            theme_labels=_theme_labels(themes, self.catalogue),
+            theme_labels=_theme_labels(themes, self._catalogue),
             source_label=source_label,
         )
 
-    async def views(self, ids: Sequence[int]) -> dict[int, AnnouncementView]:
-        """The delivery engine's view source."""
-        async with self.db.read() as session:
+    async def __call__(self, ids: Sequence[int]) -> dict[int, AnnouncementView]:
+        async with self._db.read() as session:
             found = await store.get_many(session, ids)
             return {i: self.view(a, await store.themes_of(session, i)) for i, a in found.items()}
+
+
+class Announcements:
+    """The announcement service: drafts, previews, moderation, queueing."""
+
+    def __init__(
+        self,
+        db: Database,
+        catalogue: ThemeCatalogue,
+        settings: Settings,
+        notices: Notices,
+        views: AnnouncementViews,
+    ) -> None:
+        self.db = db
+        self.catalogue = catalogue
+        self.settings = settings
+        self.notices = notices
+        self.views = views
 
     async def create(
         self,
@@ -263,7 +272,7 @@ class Announcements:
             ),
         )
         text = PREVIEW.format(id=announcement_id) + "\n" + recipients_line(counts)
-        return [self.view(announcement, themes), Reply(text, buttons=buttons)]
+        return [self.views.view(announcement, themes), Reply(text, buttons=buttons)]
 
     async def send_draft(self, announcement_id: int) -> Reply:
         async with self.db.write() as session:
@@ -339,22 +348,21 @@ class Announcements:
             await self._notify(origin, Reply(text))
         return Reply(REJECTED.format(id=announcement_id), edit_origin=True)
 
-    async def on_finished(
-        self, announcement: Announcement, progress: dict[str, Counter[str]]
-    ) -> None:
-        """The delivery engine finished an announcement: its author gets the summary."""
-        origin = _origin(announcement)
-        if origin is None or announcement.source == SOURCE_PROPOSAL:
-            return
-        await self._notify(origin, Reply(summary_text(announcement, progress)))
-
     async def _notify(self, chat: ChatRef, reply: Reply) -> None:
-        if self.notices is not None:
-            await self.notices.notify(chat, reply)
+        await self.notices.notify(chat, reply)
 
     def _wake(self) -> None:
-        if self.notices is not None:
-            self.notices.wake()
+        self.notices.wake()
+
+
+def summary_notice(
+    announcement: Announcement, progress: dict[str, Counter[str]]
+) -> tuple[ChatRef, Reply] | None:
+    """What the author hears when the delivery engine has finished an announcement, and where."""
+    origin = _origin(announcement)
+    if origin is None or announcement.source == SOURCE_PROPOSAL:
+        return None
+    return origin, Reply(summary_text(announcement, progress))
 
 
 def summary_text(announcement: Announcement, progress: dict[str, Counter[str]]) -> str:

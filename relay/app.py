@@ -10,17 +10,25 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from relay.announcements import SOURCE_COORDINATOR, Announcements, Draft
-from relay.channels.base import Channel
+from relay.announcements import (
+    SOURCE_COORDINATOR,
+    Announcements,
+    AnnouncementViews,
+    Draft,
+    summary_notice,
+)
 from relay.channels.console import ConsoleChannel
 from relay.channels.slack import SlackChannel
 from relay.channels.telegram import TelegramChannel
 from relay.commands import Router, Services, build_router
+from relay.contract import Channel
 from relay.delivery import DeliveryEngine
 from relay.directory import DirectoryService
+from relay.feeds.poller import FeedPoller
 from relay.gateway import Gateway
-from relay.jobs.scheduler import scheduled
-from relay.meetings import Meetings
+from relay.jobs.scheduler import ScheduledWork, scheduled
+from relay.meetings.reminders import NoticeViews
+from relay.meetings.service import MeetingChanges, Meetings
 from relay.messages import Platform, UserRef
 from relay.settings import Settings
 from relay.store import outbox, schema
@@ -40,26 +48,42 @@ CHAT_DRAIN_SECONDS = 10.0  # at the end of `relay chat` input, broadcasts still 
 
 
 class Relay:
-    """One relay: settings, database, services, router and delivery engine."""
+    """One relay: settings, database, services, router and delivery engine, each given what it
+    needs when it is built."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.db = Database(settings.database_url)
         self.themes = ThemeCatalogue.load(settings.themes_file)
-        self.announcements = Announcements(self.db, self.themes, settings)
-        self.meetings = Meetings(self.db, self.themes, settings)
-        views = self.meetings.views(self.announcements.views)  # RSVP buttons and .ics on notices
-        self.engine = DeliveryEngine(self.db, settings, views, self.announcements.on_finished)
-        self.announcements.notices = self.engine
-        self.meetings.notices = self.engine
-        self.services = Services(
-            settings=settings, db=self.db, themes=self.themes, announcements=self.announcements
+        announcement_views = AnnouncementViews(self.db, self.themes)
+        # Meeting notices are announcements with RSVP buttons and the .ics on top.
+        self.views = NoticeViews(self.db, announcement_views)
+        self.engine = DeliveryEngine(self.db, settings, self.views, summary_notice)
+        self.announcements = Announcements(
+            self.db, self.themes, settings, self.engine, announcement_views
         )
-        self.services.meetings = self.meetings
+        self.meeting_changes = MeetingChanges()
+        self.meetings = Meetings(self.db, self.themes, settings, self.engine, self.meeting_changes)
         self.directory = DirectoryService(self.db, settings, self.themes)
-        self.services.directory = self.directory
+        self.services = Services(
+            settings=settings,
+            db=self.db,
+            themes=self.themes,
+            announcements=self.announcements,
+            meetings=self.meetings,
+            directory=self.directory,
+        )
         self.router: Router = build_router(self.services)
         self.core = Gateway(self.router, self.services, self.engine)
+        self.work = ScheduledWork(
+            db=self.db,
+            settings=settings,
+            themes=self.themes,
+            notices=self.engine,
+            meetings=self.meetings,
+            changes=self.meeting_changes,
+            feeds=FeedPoller(self.db, settings, self.themes, self.announcements),
+        )
 
     def platform_channels(self) -> list[Channel]:
         """The Telegram and Slack channels whose tokens are set."""
@@ -136,7 +160,7 @@ async def run(settings: Settings) -> None:
         if not channels:
             print(NO_TOKEN, flush=True)
             channels = [ConsoleChannel(CONSOLE_USER)]
-        async with delivering(relay, channels), scheduled(relay):
+        async with delivering(relay, channels), scheduled(relay.work):
             log.info("relay is running: %s", ", ".join(c.platform for c in channels))
             await stop.wait()
 

@@ -2,18 +2,18 @@
 that are not chat commands."""
 
 from relay.announcements import SOURCE_COORDINATOR, Draft
-from relay.channels.base import (
+from relay.commands import Router, Services
+from relay.commands.base import Role
+from relay.commands.meetings import home_agenda
+from relay.commands.router import REFUSED
+from relay.contract import (
     BroadcastForm,
     CommandInfo,
     HomeSummary,
     ProposalSummary,
     ThemeChoice,
 )
-from relay.commands import Router, Services
-from relay.commands.base import Role
-from relay.commands.meetings import home_agenda
-from relay.commands.router import REFUSED
-from relay.delivery import DeliveryEngine
+from relay.delivery.engine import DeliveryEngine
 from relay.messages import ChatRef, Incoming, Outgoing, Platform, Reply, UserRef
 from relay.store import announcements as announcement_store
 from relay.store import subscribers

@@ -14,7 +14,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from relay.jobs.offsets import parse_offset, parse_offsets
+from relay.durations import parse_offset, parse_offsets
 from relay.messages import UserRef
 
 _SECRET_FIELDS = {

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import web
 
 from relay.app import Relay, delivering
-from relay.channels.base import Core
+from relay.contract import Core
 from relay.messages import AnnouncementView, ChatRef, Outgoing, Platform, Reply
 
 

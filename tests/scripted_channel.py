@@ -1,7 +1,7 @@
 """A stand-in platform for engine tests: it accepts, delays or refuses sends as scripted.
 
 It implements the channel contract the way a platform adapter does (errors from
-relay.channels.base), so the delivery engine is exercised exactly as in production; the adapters'
+relay.contract), so the delivery engine is exercised exactly as in production; the adapters'
 own mapping of real platform errors is tested against the fake HTTP servers.
 """
 
@@ -10,7 +10,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from relay.channels.base import Core, RetryLater, SendError
+from relay.contract import Core, RetryLater, SendError
 from relay.messages import ChatRef, Outgoing, Platform
 
 

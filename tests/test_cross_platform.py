@@ -5,9 +5,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from relay.app import Relay, delivering, opened
-from relay.channels.base import Channel
 from relay.channels.slack import SlackChannel
 from relay.channels.telegram import TelegramChannel
+from relay.contract import Channel
 from relay.settings import load_settings
 from tests.fakes.slack_api import FakeSlackServer, FakeUser, SlackState
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegram, FakeTelegramServer

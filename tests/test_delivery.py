@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
-from relay.announcements import SOURCE_COORDINATOR, Draft
+from relay.announcements import SOURCE_COORDINATOR, Draft, summary_notice
 from relay.app import Relay
-from relay.channels.base import ChatMoved, MessageRejected, RecipientGone, RetryLater
+from relay.contract import ChatMoved, MessageRejected, RecipientGone, RetryLater
 from relay.delivery import DeliveryEngine, RetryPolicy, WorkerOptions
 from relay.messages import AnnouncementKind, ChatKind, ChatRef, Platform, UserRef
 from relay.store import announcements as store
@@ -45,15 +45,8 @@ async def announce(relay: Relay, themes: tuple[str, ...], text: str = "Forum san
 async def engine_with(
     relay: Relay, channel: ScriptedChannel, options: WorkerOptions = FAST_RETRIES
 ) -> AsyncIterator[DeliveryEngine]:
-    engine = DeliveryEngine(
-        relay.db,
-        relay.settings,
-        relay.announcements.views,
-        relay.announcements.on_finished,
-        options,
-    )
-    relay.announcements.notices = engine
-    engine.add_channel(channel)
+    engine = relay.engine  # the engine the relay's services notify and wake
+    engine.add_channel(channel, options)
     engine.start()
     try:
         yield engine
@@ -180,9 +173,7 @@ async def test_stop_leaves_unsent_deliveries_pending(relay: Relay) -> None:
         await subscribe(relay, str(n), ["jeunes"])
     channel = ScriptedChannel(latency=0.05)
     slow = relay.settings.model_copy(update={"telegram_rate": 10})
-    engine = DeliveryEngine(
-        relay.db, slow, relay.announcements.views, relay.announcements.on_finished
-    )
+    engine = DeliveryEngine(relay.db, slow, relay.views, summary_notice)
     engine.add_channel(channel)
     engine.start()
     await announce(relay, ("jeunes",))
@@ -220,9 +211,7 @@ async def test_two_engines_on_one_database_never_send_twice(relay: Relay) -> Non
     options = WorkerOptions(batch_size=10, retry=FAST_RETRIES.retry)
     engines = []
     for db, channel in ((relay.db, first), (other_db, second)):
-        engine = DeliveryEngine(
-            db, relay.settings, relay.announcements.views, relay.announcements.on_finished, options
-        )
+        engine = DeliveryEngine(db, relay.settings, relay.views, summary_notice, options)
         engine.add_channel(channel)
         engine.start()
         engines.append(engine)

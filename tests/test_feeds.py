@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from relay.app import Relay
-from relay.jobs.feed_config import FeedConfigError, load_feed_specs
-from relay.jobs.feed_parse import html_to_text
-from relay.jobs.feeds import ALERT_AFTER, FAILED, NEW, UNCHANGED, FeedPoller, PollOutcome
+from relay.feeds.config import FeedConfigError, load_feed_specs
+from relay.feeds.parse import html_to_text
+from relay.feeds.poller import ALERT_AFTER, FAILED, NEW, UNCHANGED, FeedPoller, PollOutcome
 from relay.store import announcements as announcement_store
 from relay.store.models import Announcement
 from relay.store.models_schedule import Feed

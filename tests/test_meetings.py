@@ -15,8 +15,8 @@ from relay.announcements import SOURCE_COORDINATOR, Draft
 from relay.app import Relay, delivering
 from relay.channels.console import ConsoleChannel
 from relay.commands.meetings import home_agenda
-from relay.jobs.reminders import RSVP_ACTION
 from relay.jobs.scheduler import Scheduler
+from relay.meetings.reminders import RSVP_ACTION
 from relay.messages import (
     AnnouncementKind,
     AnnouncementView,
@@ -101,7 +101,7 @@ async def test_a_draft_never_confirmed_is_forgotten_after_a_day(relay: Relay) ->
     clock.advance(hours=20)
     await coordinator.say("/reunion copil 2027-01-21 14:00 Mairie de Pornic")
     clock.advance(hours=5)  # the first draft is 25 hours old, the second 5
-    scheduler = Scheduler(relay)
+    scheduler = Scheduler(relay.work)
     await scheduler.start()
     try:
         await scheduler.sync_meetings()

@@ -4,7 +4,12 @@ import asyncio
 import itertools
 import time
 
-from relay.pacing import COLD_START_MARGIN_SECONDS, SAFETY_MARGIN_SECONDS, WINDOW_SECONDS, Pacer
+from relay.delivery.pacing import (
+    COLD_START_MARGIN_SECONDS,
+    SAFETY_MARGIN_SECONDS,
+    WINDOW_SECONDS,
+    Pacer,
+)
 
 
 def max_in_any_window(times: list[float], window: float) -> int:

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from relay.app import Relay
-from relay.jobs import report_formats, reports
-from relay.jobs.reports import Month
+from relay.reports import formats as report_formats
+from relay.reports import monthly as reports
+from relay.reports.monthly import Month
 from relay.store import reports as store
 from relay.store.db import Database
 from relay.store.models import (

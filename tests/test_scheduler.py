@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from relay.app import Relay, opened
-from relay.jobs import reports
 from relay.jobs.leader import LeaderLock
 from relay.jobs.scheduler import Scheduler
 from relay.messages import ChatRef, Reply
+from relay.reports import monthly as reports
 from relay.settings import Settings, SettingsError, load_settings
 from relay.store.db import Database
 from relay.store.models import Announcement, Delivery
@@ -30,7 +30,7 @@ START = datetime(2027, 1, 14, 13, 0, tzinfo=UTC)  # 14:00 in Paris
 
 @asynccontextmanager
 async def running_scheduler(relay: Relay, **options: float) -> AsyncIterator[Scheduler]:
-    scheduler = Scheduler(relay, **options)
+    scheduler = Scheduler(relay.work, **options)
     await scheduler.start()
     try:
         yield scheduler
@@ -192,8 +192,8 @@ async def test_apscheduler_fires_near_future_reminders_once_across_a_restart(
 async def test_one_leader_at_a_time_and_a_new_one_when_it_dies(settings: Settings) -> None:
     async with opened(settings) as first, opened(settings) as second:
         leader, follower = (
-            Scheduler(first, retry_seconds=0.05),
-            Scheduler(second, retry_seconds=0.05),
+            Scheduler(first.work, retry_seconds=0.05),
+            Scheduler(second.work, retry_seconds=0.05),
         )
         try:
             await leader.start()

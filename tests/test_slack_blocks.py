@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 
-from relay.channels.base import HomeSummary, ProposalSummary, ThemeChoice
 from relay.channels.slack_blocks import (
     BAD_LINK,
     BUTTON_ACTION,
@@ -20,6 +19,7 @@ from relay.channels.slack_blocks import (
     unescape,
     units,
 )
+from relay.contract import HomeSummary, ProposalSummary, ThemeChoice
 from relay.messages import (
     AnnouncementKind,
     AnnouncementView,

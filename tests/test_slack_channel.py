@@ -15,9 +15,9 @@ import pytest
 
 from relay.announcements import SOURCE_COORDINATOR, Draft
 from relay.app import Relay, delivering, opened
-from relay.channels.base import Core
 from relay.channels.slack import SlackChannel
 from relay.channels.slack_blocks import BAD_LINK, unescape
+from relay.contract import Core
 from relay.messages import AnnouncementKind, Incoming, Outgoing
 from relay.settings import Settings, load_settings
 from relay.store import subscribers

@@ -1,16 +1,13 @@
 """The Slack app manifest is generated from the command declarations, and committed up to date."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
 
-from relay.channels.slack_manifest import (
-    MAX_USAGE_HINT,
-    declared_commands,
-    main,
-    manifest_yaml,
-    usage_hint,
-)
+from relay.channels.slack_manifest import MAX_USAGE_HINT, manifest_yaml, usage_hint
+from relay.cli.slack import declared_commands
 from tests.conftest import CONFIG_DIR
 
 COMMITTED = CONFIG_DIR / "slack-manifest.yaml"
@@ -18,7 +15,7 @@ COMMITTED = CONFIG_DIR / "slack-manifest.yaml"
 
 def test_the_committed_manifest_is_the_generated_one() -> None:
     assert COMMITTED.read_text(encoding="utf-8") == manifest_yaml(declared_commands()), (
-        "config/slack-manifest.yaml is out of date: run python -m relay.channels.slack_manifest"
+        "config/slack-manifest.yaml is out of date: run relay slack-manifest"
     )
 
 
@@ -65,9 +62,13 @@ def test_the_command_line_writes_and_checks(tmp_path: Path) -> None:
     output = tmp_path / "manifest.yaml"
     output.write_text("stale", encoding="utf-8")
 
-    stale = main(["--check", "--output", str(output)])
-    written = main(["--output", str(output)])
-    current = main(["--check", "--output", str(output)])
+    def manifest_command(*args: str) -> int:
+        command = [sys.executable, "-m", "relay", "slack-manifest", "--output", str(output), *args]
+        return subprocess.run(command, capture_output=True, check=False).returncode
+
+    stale = manifest_command("--check")
+    written = manifest_command()
+    current = manifest_command("--check")
 
     assert (stale, written, current) == (1, 0, 0)
     assert output.read_text(encoding="utf-8") == COMMITTED.read_text(encoding="utf-8")

@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from relay.channels.base import (
+from relay.channels.slack import SlackChannel
+from relay.contract import (
     ChannelDown,
     CommandInfo,
     MessageRejected,
     RecipientGone,
     RetryLater,
 )
-from relay.channels.slack import SlackChannel
 from relay.messages import Attachment, ChatKind, ChatRef, Platform, Reply
 from relay.settings import SettingsError, load_settings
 from tests.fakes.slack_api import FakeSlackServer, FakeUser, SlackState

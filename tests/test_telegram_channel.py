@@ -12,9 +12,9 @@ import pytest
 
 from relay.announcements import SOURCE_COORDINATOR, Draft
 from relay.app import Relay, delivering, opened
-from relay.channels.base import ChatMoved, MessageRejected, RecipientGone, RetryLater
 from relay.channels.telegram import TelegramChannel
 from relay.channels.telegram_format import MAX_UNITS, TelegramPart, render, utf16_units
+from relay.contract import ChatMoved, MessageRejected, RecipientGone, RetryLater
 from relay.messages import AnnouncementKind, AnnouncementView, ChatKind, ChatRef, Platform
 from relay.settings import load_settings
 from relay.store import subscribers

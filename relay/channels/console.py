@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from typing import TextIO
 
-from relay.channels.base import Core
+from relay.contract import Core
 from relay.messages import (
     AnnouncementView,
     Button,

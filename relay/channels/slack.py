@@ -14,7 +14,7 @@ Transport: Socket Mode when RELAY_SLACK_APP_TOKEN is set, else HTTP (`POST /slac
 signed requests only). Slack redelivers an event it thinks was missed; each event id is handled
 once. Deliveries (`send`) go through a Web API client without retry handlers: pacing and
 retries are the delivery engine's, and slack_sdk's errors are mapped once, here, to the channel
-errors of relay.channels.base.
+errors of relay.contract.
 """
 
 import asyncio
@@ -43,16 +43,6 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from relay.channels.base import (
-    BroadcastForm,
-    ChannelDown,
-    CommandInfo,
-    Core,
-    MessageRejected,
-    RecipientGone,
-    RetryLater,
-    SendError,
-)
 from relay.channels.slack_blocks import (
     BROADCAST_FORM,
     BUTTON_ACTION,
@@ -66,6 +56,16 @@ from relay.channels.slack_blocks import (
     offered_themes,
     read_broadcast_form,
     render,
+)
+from relay.contract import (
+    BroadcastForm,
+    ChannelDown,
+    CommandInfo,
+    Core,
+    MessageRejected,
+    RecipientGone,
+    RetryLater,
+    SendError,
 )
 from relay.messages import ChatKind, ChatRef, Incoming, Outgoing, Platform, Reply, UserRef
 from relay.settings import Settings, SettingsError

@@ -16,7 +16,7 @@ from datetime import date
 from itertools import count
 from typing import Any, TypeVar
 
-from relay.channels.base import BroadcastForm, HomeSummary, ProposalSummary, ThemeChoice
+from relay.contract import BroadcastForm, HomeSummary, ProposalSummary, ThemeChoice
 from relay.messages import (
     AnnouncementKind,
     AnnouncementView,

@@ -4,7 +4,7 @@ The Application lives inside relay's own event loop (initialize, start, start_po
 reverse on stop; never run_polling). Updates become Incoming messages for the core; replies and
 deliveries become HTML messages with inline keyboards. Pacing is the delivery engine's job, so no
 rate limiter is installed here, and python-telegram-bot's errors are mapped once to the channel
-errors of relay.channels.base.
+errors of relay.contract.
 """
 
 import hashlib
@@ -50,7 +50,8 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from relay.channels.base import (
+from relay.channels.telegram_format import TelegramPart, escape, render
+from relay.contract import (
     ChannelDown,
     ChatMoved,
     Core,
@@ -59,7 +60,6 @@ from relay.channels.base import (
     RetryLater,
     SendError,
 )
-from relay.channels.telegram_format import TelegramPart, escape, render
 from relay.messages import (
     Button,
     ChatKind,

@@ -13,7 +13,7 @@ from relay.themes import ThemeCatalogue
 if TYPE_CHECKING:
     from relay.announcements import Announcements
     from relay.directory import DirectoryService
-    from relay.meetings import Meetings
+    from relay.meetings.service import Meetings
 
 
 class Role(StrEnum):
@@ -21,7 +21,7 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Services:
     """Everything handlers reach through; built once by the composition root (app.py)."""
 
@@ -29,8 +29,8 @@ class Services:
     db: Database
     themes: ThemeCatalogue
     announcements: "Announcements"
-    meetings: "Meetings | None" = None  # built by the app; commands build one if missing
-    directory: "DirectoryService | None" = None  # built by the app
+    meetings: "Meetings"
+    directory: "DirectoryService"
 
 
 @dataclass(frozen=True)

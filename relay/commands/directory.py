@@ -4,7 +4,6 @@ from collections.abc import Sequence
 
 from relay.commands.base import Action, Command, Context, Feature
 from relay.commands.router import EXPIRED_BUTTON
-from relay.directory import DirectoryService
 from relay.directory.answers import MORE_ACTION, reply
 from relay.messages import Outgoing, Reply
 
@@ -14,18 +13,11 @@ FIND_USAGE = (
     "/trouver aide aux aidants près de Machecoul\n"
     "Dans une conversation privée, vous pouvez aussi écrire votre question directement."
 )
-UNAVAILABLE = "L'annuaire n'est pas disponible pour le moment. Réessayez plus tard."
-
-
-def _directory(ctx: Context) -> DirectoryService | None:
-    return ctx.services.directory
 
 
 async def find(ctx: Context) -> Sequence[Outgoing]:
     """/trouver <question>: the three best entries, and a button for more."""
-    directory = _directory(ctx)
-    if directory is None:
-        return [Reply(UNAVAILABLE)]
+    directory = ctx.services.directory
     if not ctx.args.strip():
         return [Reply(FIND_USAGE)]
     answer = await directory.ask(ctx.args, ctx.incoming.chat.platform.value)
@@ -34,9 +26,9 @@ async def find(ctx: Context) -> Sequence[Outgoing]:
 
 async def more(ctx: Context) -> Sequence[Outgoing]:
     """The "Plus de résultats" button: `more:<question number>:<offset>`."""
-    directory = _directory(ctx)
+    directory = ctx.services.directory
     number, _, offset = ctx.args.partition(":")
-    if directory is None or not number.isdigit() or not offset.isdigit():
+    if not number.isdigit() or not offset.isdigit():
         return [Reply(EXPIRED_BUTTON)]
     answer = await directory.page(int(number), int(offset))
     if answer is None:

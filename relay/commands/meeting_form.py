@@ -4,7 +4,7 @@ actions (at most 64 bytes, Telegram's limit) that carry a half-filled form to th
 from dataclasses import dataclass, replace
 from datetime import date, time
 
-from relay.meetings import (
+from relay.meetings.service import (
     COPIL,
     KINDS,
     PROJECT_TEAM,

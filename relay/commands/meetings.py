@@ -17,8 +17,8 @@ from relay.commands.meeting_form import (
 )
 from relay.commands.router import EXPIRED_BUTTON
 from relay.french_dates import WEEKDAYS, clock_time, offset_label, short_datetime
-from relay.jobs.reminders import MAYBE, NO, RSVP_ACTION, YES, is_reminder
-from relay.meetings import (
+from relay.meetings.reminders import MAYBE, NO, RSVP_ACTION, YES, is_reminder
+from relay.meetings.service import (
     COPIL,
     KIND_LABELS,
     KINDS,
@@ -112,10 +112,7 @@ EXAMPLE_TIME = "14:00"
 
 
 def _meetings(ctx: Context) -> Meetings:
-    services = ctx.services
-    if services.meetings is None:
-        services.meetings = Meetings(services.db, services.themes, services.settings)
-    return services.meetings
+    return ctx.services.meetings
 
 
 def _number(text: str) -> int | None:
@@ -478,8 +475,6 @@ async def agenda(ctx: Context) -> Sequence[Outgoing]:
 async def home_agenda(services: Services, limit: int = 5) -> tuple[str, ...]:
     """Coming meetings and events as short lines, for a home screen (Slack's App Home):
     `HomeSummary(agenda=await home_agenda(services))`."""
-    if services.meetings is None:
-        services.meetings = Meetings(services.db, services.themes, services.settings)
     zone = services.settings.zone
     lines = [
         f"{info.when(zone)} — {info.title}" + (f" — {info.place}" if info.place else "")

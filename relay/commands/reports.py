@@ -3,18 +3,16 @@
 from collections.abc import Sequence
 
 from relay.commands.base import Command, Context, Feature, Role
-from relay.jobs import reports
-from relay.jobs.reports import Month, ReportError
 from relay.messages import Outgoing, Reply
-from relay.store.models import utcnow
+from relay.reports import monthly as reports
+from relay.reports.monthly import Month, ReportError
 
 USAGE = "Usage : /rapport [AAAA-MM], par exemple /rapport 2026-11 (le mois dernier par défaut)."
 
 
 async def report(ctx: Context) -> Sequence[Outgoing]:
     services = ctx.services
-    clock = services.meetings.clock if services.meetings is not None else utcnow
-    now = clock()
+    now = services.meetings.clock()
     try:
         month = (
             Month.parse(ctx.args)

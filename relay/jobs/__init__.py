@@ -1,1 +1,1 @@
-"""Scheduled work: reminders, feeds, reports."""
+"""The scheduler (APScheduler) and its leader lock; jobs call the feature services."""

@@ -13,18 +13,20 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from relay.delivery.notices import Notices
+from relay.feeds.poller import FeedPoller
 from relay.french_dates import as_utc
-from relay.jobs import reports
-from relay.jobs.feeds import FeedPoller
 from relay.jobs.leader import LeaderLock
+from relay.meetings.service import MeetingChanges, Meetings
+from relay.reports import monthly as reports
+from relay.settings import Settings
 from relay.store import meetings as meeting_store
-
-if TYPE_CHECKING:
-    from relay.app import Relay
+from relay.store.db import Database
+from relay.themes import ThemeCatalogue
 
 log = logging.getLogger(__name__)
 
@@ -35,22 +37,34 @@ NOTICE_JOB = "notice:"
 SYNC_JOB, FEEDS_JOB, REPORT_JOB = "meetings-sync", "feeds", "monthly-report"
 
 
+@dataclass(frozen=True)
+class ScheduledWork:
+    """What the scheduler runs, built by the composition root."""
+
+    db: Database
+    settings: Settings
+    themes: ThemeCatalogue
+    notices: Notices  # the monthly report to coordinators
+    meetings: Meetings  # notices due, stale drafts
+    changes: MeetingChanges  # meetings changed: rebuild their jobs
+    feeds: FeedPoller
+
+
 class Scheduler:
     def __init__(
         self,
-        relay: "Relay",
+        work: ScheduledWork,
         retry_seconds: float = LEADER_RETRY_SECONDS,
         sync_seconds: float = SYNC_SECONDS,
         feeds_seconds: float = FEEDS_SECONDS,
     ) -> None:
-        self._relay = relay
+        self._work = work
         self._retry_seconds = retry_seconds
         self._sync_seconds = sync_seconds
         self._feeds_seconds = feeds_seconds
-        self.lock = LeaderLock(relay.db)
-        self.feeds = FeedPoller(relay.db, relay.settings, relay.themes, relay.announcements)
+        self.lock = LeaderLock(work.db)
         self.aps = AsyncIOScheduler(
-            timezone=relay.settings.zone,
+            timezone=work.settings.zone,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
         )
         self._leading = False
@@ -62,7 +76,7 @@ class Scheduler:
 
     async def start(self) -> None:
         self.aps.start(paused=True)
-        self._relay.meetings.listeners.append(self.sync_meetings)
+        self._work.changes.subscribe(self.sync_meetings)
         await self._check_leadership()
         self._task = asyncio.create_task(self._keep_checking(), name="scheduler-leader")
 
@@ -70,8 +84,7 @@ class Scheduler:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
-        with contextlib.suppress(ValueError):
-            self._relay.meetings.listeners.remove(self.sync_meetings)
+        self._work.changes.unsubscribe(self.sync_meetings)
         if self.aps.running:
             self.aps.shutdown(wait=False)
         await self.lock.release()
@@ -129,11 +142,11 @@ class Scheduler:
         """Send what is due, then (re)build one date job per pending notice."""
         if not self._leading:
             return
-        meetings = self._relay.meetings
+        meetings = self._work.meetings
         try:
             await meetings.send_due()
             await meetings.forget_stale_drafts()
-            async with self._relay.db.read() as session:
+            async with self._work.db.read() as session:
                 upcoming = await meeting_store.upcoming_notices(session)
         except Exception:
             log.exception("meeting notices: synchronisation failed; retrying later")
@@ -159,30 +172,30 @@ class Scheduler:
 
     async def send_notices(self) -> None:
         try:
-            await self._relay.meetings.send_due()
+            await self._work.meetings.send_due()
         except Exception:
             log.exception("sending meeting notices failed; the next synchronisation retries")
 
     async def poll_feeds(self) -> None:
         try:
-            await self.feeds.poll(due_only=True)
+            await self._work.feeds.poll(due_only=True)
         except Exception:
             log.exception("feed polling round failed")
 
     async def send_report(self) -> None:
-        relay = self._relay
+        work = self._work
         try:
             await reports.send_monthly(
-                relay.db, relay.settings, relay.themes, relay.engine, relay.meetings.clock
+                work.db, work.settings, work.themes, work.notices, work.meetings.clock
             )
         except Exception:
             log.exception("monthly report failed")
 
 
 @contextlib.asynccontextmanager
-async def scheduled(relay: "Relay") -> AsyncIterator[Scheduler]:
+async def scheduled(work: ScheduledWork) -> AsyncIterator[Scheduler]:
     """The scheduler running (or waiting for leadership) until the block ends."""
-    scheduler = Scheduler(relay)
+    scheduler = Scheduler(work)
     await scheduler.start()
     try:
         yield scheduler

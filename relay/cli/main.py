@@ -1,26 +1,21 @@
 """The `relay` command line: parses arguments, calls the services, prints."""
 
-import asyncio
 import json
 import logging
 import sys
-from collections.abc import Coroutine
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 
 from relay import app as relay_app
 from relay.announcements import Draft, recipients_line
-from relay.channels.base import ChannelDown
-from relay.cli_directory import register as register_directory
-from relay.cli_schedule import register as register_scheduled_work
+from relay.cli import common, directory, feeds, meetings, reports, slack
 from relay.messages import AnnouncementKind, UserRef
-from relay.settings import Settings, SettingsError, load_settings
 from relay.store import schema, subscribers
 from relay.store.db import Database
 from relay.textnorm import clean_input
-from relay.themes import ALL_THEMES, ThemeCatalogue, ThemeCatalogueError
+from relay.themes import ALL_THEMES, ThemeCatalogue
 
 T = TypeVar("T")
 
@@ -37,25 +32,10 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(subscribers_cli, name="subscribers")
 
 
-class UserError(Exception):
-    """A mistake the user can fix; printed as one line, exit status 1."""
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        raise UserError(f"configuration invalide : {exc}") from None
-
-
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
-
-
 @cli.command()
 def run() -> None:
     """Lance le bot : canaux configurés, diffusions, tâches planifiées."""
-    _run(relay_app.run(_settings()))
+    common.run(relay_app.run(common.settings()))
 
 
 @cli.command()
@@ -72,7 +52,7 @@ def chat(
             user = UserRef.parse(as_user)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--as") from None
-    _run(relay_app.chat(_settings(), user))
+    common.run(relay_app.chat(common.settings(), user))
 
 
 @cli.command()
@@ -92,7 +72,7 @@ def post(
     ] = False,
 ) -> None:
     """Publie une annonce du coordinateur : mise en file, diffusée par « relay run »."""
-    settings = _settings()
+    settings = common.settings()
     catalogue = ThemeCatalogue.load(settings.themes_file)
     slugs = _theme_slugs(catalogue, themes)
     event_date = _parse_date(when)
@@ -108,7 +88,7 @@ def post(
     def show_progress(done: int, total: int) -> None:
         typer.echo(f"… {done}/{total} envois terminés", err=True)
 
-    result = _run(relay_app.post(settings, draft, deliver, show_progress))
+    result = common.run(relay_app.post(settings, draft, deliver, show_progress))
     typer.echo(f"Annonce n°{result.number} enregistrée. {recipients_line(result.recipients)}")
     if result.delivered is None:
         typer.echo("Elle sera diffusée par le processus « relay run » en cours.")
@@ -151,13 +131,13 @@ def db_upgrade() -> None:
     """Crée ou met à jour le schéma de la base."""
 
     async def upgrade() -> tuple[str | None, str | None]:
-        database = Database(_settings().database_url)
+        database = Database(common.settings().database_url)
         try:
             return await schema.upgrade(database)
         finally:
             await database.close()
 
-    before, after = _run(upgrade())
+    before, after = common.run(upgrade())
     if before == after:
         typer.echo(f"Schéma déjà à jour (révision {after}).")
     else:
@@ -171,10 +151,10 @@ def subscribers_list(
     """Qui est abonné à quoi."""
 
     async def fetch() -> list[subscribers.SubscriberView]:
-        async with relay_app.opened(_settings()) as relay, relay.db.read() as session:
+        async with relay_app.opened(common.settings()) as relay, relay.db.read() as session:
             return list(await subscribers.listing(session))
 
-    views = _run(fetch())
+    views = common.run(fetch())
     if as_json:
         typer.echo(json.dumps([view.__dict__ for view in views], ensure_ascii=False, indent=2))
         return
@@ -189,16 +169,21 @@ def subscribers_list(
     typer.echo(f"\n{len(views)} chat(s).")
 
 
-register_scheduled_work(cli)  # relay meeting …, relay feeds …, relay report
-register_directory(cli)  # relay ask, relay directory import|export|stale
+for register in (
+    meetings.register,
+    feeds.register,
+    reports.register,
+    directory.register,
+    slack.register,
+):
+    register(cli)
 
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         cli()
-    except (UserError, ThemeCatalogueError, SettingsError, ChannelDown) as exc:
-        print(f"relay : {exc}", file=sys.stderr)
-        sys.exit(1)
+    except common.FAILURES as error:
+        common.report_and_exit(error)
     except KeyboardInterrupt:
         sys.exit(130)

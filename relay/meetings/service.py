@@ -1,7 +1,7 @@
 """Meetings of the CLS: scheduling, changing, cancelling, RSVPs, attendance, the agenda.
 
 Every change to a meeting writes its notices (invitation, change, cancellation, reminders) and
-sends those already due through `relay.jobs.reminders.send_due`, the one path by which meeting
+sends those already due through `relay.meetings.reminders.send_due`, the one path by which meeting
 messages reach the delivery outbox.
 """
 
@@ -10,15 +10,14 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from relay.announcements import SOURCE_COORDINATOR, SOURCE_FEED, SOURCE_PROPOSAL
-from relay.delivery import ViewSource
+from relay.delivery.notices import Notices
 from relay.french_dates import as_utc, long_datetime
-from relay.jobs import reminders
-from relay.jobs.reminders import ReminderPolicy
+from relay.meetings import reminders
+from relay.meetings.reminders import ReminderPolicy
 from relay.messages import UserRef
 from relay.settings import Settings
 from relay.store import meetings as store
@@ -81,10 +80,6 @@ NOTHING_CHANGED = "Indiquez une nouvelle date, une nouvelle heure ou un nouveau 
 
 class MeetingError(ValueError):
     """A request that cannot be done as asked; the message (French) says why."""
-
-
-class Wakeable(Protocol):
-    def wake(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -182,6 +177,24 @@ def _info(
 Listener = Callable[[], Awaitable[None]]
 
 
+class MeetingChanges:
+    """Who hears that meetings were scheduled or changed: the scheduler rebuilds its jobs."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    async def announce(self) -> None:
+        for listener in list(self._listeners):
+            await listener()
+
+
 class Meetings:
     """The meetings service, used by chat commands, the command line and the scheduler."""
 
@@ -190,19 +203,17 @@ class Meetings:
         db: Database,
         catalogue: ThemeCatalogue,
         settings: Settings,
+        notices: Notices,
+        changes: MeetingChanges,
         clock: Callable[[], datetime] = utcnow,
-        policy: ReminderPolicy | None = None,
     ) -> None:
         self.db = db
         self.catalogue = catalogue
         self.settings = settings
+        self.notices = notices
+        self.changes = changes
         self.clock = clock
-        self.policy = policy or ReminderPolicy.from_settings(settings)
-        self.notices: Wakeable | None = None  # the delivery engine, attached by the app
-        self.listeners: list[Listener] = []  # the scheduler: meetings changed
-
-    def views(self, base: ViewSource) -> reminders.NoticeViews:
-        return reminders.NoticeViews(self.db, base)
+        self.policy = ReminderPolicy.from_settings(settings)
 
     async def schedule(
         self,
@@ -396,7 +407,7 @@ class Meetings:
     async def send_due(self) -> list[int]:
         """Queue the notices whose time has come; the scheduler calls this at each due time."""
         queued = await reminders.send_due(self.db, self.settings, self.policy, self.clock)
-        if queued and self.notices is not None:
+        if queued:
             self.notices.wake()
         return queued
 
@@ -420,9 +431,8 @@ class Meetings:
 
     async def _changed(self) -> None:
         queued = await reminders.send_due(self.db, self.settings, self.policy, self.clock)
-        for listener in self.listeners:
-            await listener()
+        await self.changes.announce()
         # Woken last, so that the caller's own answer ("C'est fait…") is shown before the
         # invitation it announces.
-        if queued and self.notices is not None:
+        if queued:
             self.notices.wake()

@@ -7,7 +7,7 @@ from typing import Any
 
 from relay.announcements import PLATFORM_LABELS
 from relay.french_dates import month_label
-from relay.meetings import KIND_LABELS
+from relay.meetings.service import KIND_LABELS
 from relay.messages import AnnouncementKind
 from relay.themes import ALL_THEMES, ThemeCatalogue
 

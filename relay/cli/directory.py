@@ -1,25 +1,24 @@
 """`relay ask` and `relay directory import|export|stale`: the directory from the shell."""
 
-import asyncio
 import json
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from relay import app as relay_app
+from relay.cli import common
 from relay.directory import Answer, DirectoryService, ImportReport
 from relay.directory.answers import answer_text
 from relay.directory.entries import Entry
-from relay.directory.importing import CSV_SUFFIXES, XLSX_SUFFIXES, DirectoryFileError
+from relay.directory.importing import CSV_SUFFIXES, XLSX_SUFFIXES
 from relay.directory.service import STALE_DAYS
-from relay.settings import SettingsError, load_settings
 from relay.textnorm import clean_input
 
 T = TypeVar("T")
@@ -53,25 +52,14 @@ def register(cli: typer.Typer) -> None:
     cli.add_typer(directory_cli, name="directory")
 
 
-def _fail(message: str, code: int = 1) -> NoReturn:
-    print(f"relay : {message}", file=sys.stderr)
-    raise typer.Exit(code)
-
-
 def _with_directory(work: Callable[[DirectoryService], Coroutine[Any, Any, T]]) -> T:
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        _fail(f"configuration invalide : {exc}")
+    settings = common.settings()
 
     async def run() -> T:
         async with relay_app.opened(settings) as relay:
             return await work(relay.directory)
 
-    try:
-        return asyncio.run(run())
-    except DirectoryFileError as exc:
-        _fail(str(exc))
+    return common.run(run())
 
 
 def ask(
@@ -83,7 +71,7 @@ def ask(
 ) -> None:
     """Répond à une question sur l'annuaire (« où trouver … »)."""
     if not clean_input(question, 10).strip():
-        _fail(EMPTY_QUESTION, 2)
+        common.fail(EMPTY_QUESTION, 2)
 
     async def work(directory: DirectoryService) -> Answer:
         return await directory.ask(question, ASK_PLATFORM, limit=limit, log_query=False)
@@ -139,7 +127,7 @@ def _entry_json(entry: Entry) -> dict[str, object]:
 
 def _check_suffix(path: Path) -> None:
     if path.suffix.lower() not in CSV_SUFFIXES + XLSX_SUFFIXES:
-        _fail(BAD_SUFFIX.format(name=path.name), 2)
+        common.fail(BAD_SUFFIX.format(name=path.name), 2)
 
 
 @directory_cli.command("import")
@@ -152,7 +140,7 @@ def import_file(
     """Charge un fichier d'annuaire : ajoute ou met à jour les fiches (id, sinon nom+commune)."""
     _check_suffix(file)
     if not file.is_file():
-        _fail(NO_FILE.format(path=file), 2)
+        common.fail(NO_FILE.format(path=file), 2)
     console = Console(stderr=True)
     bar = Progress(
         TextColumn("{task.description:15}"),

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from relay.jobs.offsets import parse_offset
+from relay.durations import parse_offset
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
 DEFAULT_INTERVAL = timedelta(hours=1)

@@ -1,4 +1,4 @@
-"""The delivery engine: one worker per channel drains the outbox within the platform's limits.
+"""A delivery worker: drains one platform's outbox through its channel within its limits.
 
 Each worker claims due deliveries in small batches (a lease marks them as its own), sends them
 through its channel at the pace the platform allows, and records the outcomes in small batches.
@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from relay.channels.base import (
+from relay.contract import (
     Channel,
     ChannelDown,
     ChatMoved,
@@ -25,8 +25,9 @@ from relay.channels.base import (
     RecipientGone,
     RetryLater,
 )
-from relay.messages import AnnouncementView, ChatKind, ChatRef, Platform, Reply
-from relay.pacing import Pacer
+from relay.delivery.notices import ViewSource
+from relay.delivery.pacing import Pacer
+from relay.messages import ChatKind, ChatRef, Platform
 from relay.settings import Settings
 from relay.store import outbox, subscribers
 from relay.store.db import Database
@@ -36,11 +37,10 @@ log = logging.getLogger(__name__)
 
 RECORD_INTERVAL_SECONDS = 0.1
 MAX_SENDS_IN_FLIGHT = 16
-DRAIN_POLL_SECONDS = 0.02
 IDLE_POLL_SECONDS = 0.5
 FORGOTTEN_RECIPIENT = "abonné supprimé ou désactivé avant l'envoi"
 
-ViewSource = Callable[[Sequence[int]], Awaitable[dict[int, AnnouncementView]]]
+# Called once every delivery of an announcement is final, with its counts per platform.
 FinishedHandler = Callable[[Announcement, dict[str, Counter[str]]], Awaitable[None]]
 
 
@@ -353,93 +353,3 @@ class DeliveryWorker:
                 await self._on_finished(announcement, reports[announcement.id])
             except Exception:
                 log.exception("summary of announcement %s failed", announcement.id)
-
-
-class DeliveryEngine:
-    """Every channel's worker, plus direct notices (summaries, moderation requests)."""
-
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        views: ViewSource,
-        on_finished: FinishedHandler,
-        options: WorkerOptions | None = None,
-    ) -> None:
-        self._db = db
-        self._settings = settings
-        self._views = views
-        self._on_finished = on_finished
-        self._options = options
-        self.workers: dict[Platform, DeliveryWorker] = {}
-
-    def add_channel(self, channel: Channel) -> None:
-        limits = limits_for(channel.platform, self._settings)
-        options = self._options or WorkerOptions(
-            lease=timedelta(seconds=self._settings.delivery_lease_seconds)
-        )
-        self.workers[channel.platform] = DeliveryWorker(
-            channel, self._db, limits, self._views, self._on_finished, options
-        )
-
-    def start(self) -> None:
-        for worker in self.workers.values():
-            worker.start()
-
-    async def stop(self, grace_seconds: float = 5.0) -> None:
-        await asyncio.gather(*(w.stop(grace_seconds) for w in self.workers.values()))
-
-    def wake(self) -> None:
-        for worker in self.workers.values():
-            worker.wake()
-
-    async def drain(self, within_seconds: float, announcement_id: int | None = None) -> bool:
-        """Wait until every delivery these channels can make is final; False if time ran out."""
-        platforms = [p.value for p in self.workers]
-        deadline = asyncio.get_running_loop().time() + within_seconds
-        while asyncio.get_running_loop().time() < deadline:
-            if not any(w.busy for w in self.workers.values()):
-                async with self._db.read() as session:
-                    left = await outbox.unfinished(session, platforms, announcement_id)
-                if left == 0 and not any(w.busy for w in self.workers.values()):
-                    return True
-                self.wake()
-            await asyncio.sleep(DRAIN_POLL_SECONDS)
-        return False
-
-    async def wait_turn(self, chat: ChatRef) -> None:
-        """Wait for this chat's turn within its platform's limits (no wait if not paced here)."""
-        worker = self.workers.get(chat.platform)
-        if worker is not None:
-            limits = limits_for(chat.platform, self._settings)
-            await worker.pacer.wait_turn(chat.address, limits.interval(chat.kind))
-
-    def slow_down(self, platform: Platform, seconds: float) -> None:
-        worker = self.workers.get(platform)
-        if worker is not None:
-            worker.pacer.pause(seconds)
-
-    async def notify(self, chat: ChatRef, reply: Reply) -> bool:
-        """Send a direct message (not an announcement) now, within the channel's limits.
-
-        Best effort: tried a few times, then logged. Returns whether it was delivered.
-        """
-        worker = self.workers.get(chat.platform)
-        if worker is None:
-            log.info("no %s channel here: notice to %s not sent", chat.platform, chat.address)
-            return False
-        for attempt in range(3):
-            await self.wait_turn(chat)
-            try:
-                for part in worker.channel.render(reply):
-                    await worker.channel.send(chat, part)
-                return True
-            except RetryLater as busy:
-                if busy.retry_after:
-                    self.slow_down(chat.platform, busy.retry_after)
-                else:
-                    await asyncio.sleep(2**attempt)
-            except Exception as error:
-                log.warning("notice to %s:%s not sent: %s", chat.platform, chat.address, error)
-                return False
-        return False

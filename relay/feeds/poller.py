@@ -29,11 +29,11 @@ from relay.announcements import (
     guess_kind,
     themes_in_text,
 )
+from relay.feeds import fetch as feed_fetch
+from relay.feeds.config import FeedConfigError, FeedSpec, load_feed_specs
+from relay.feeds.fetch import Fetched, FetchError, fetch, make_client
+from relay.feeds.parse import FeedEntry, FeedParseError, parse_feed
 from relay.french_dates import as_utc
-from relay.jobs import feed_fetch
-from relay.jobs.feed_config import FeedConfigError, FeedSpec, load_feed_specs
-from relay.jobs.feed_fetch import Fetched, FetchError, fetch, make_client
-from relay.jobs.feed_parse import FeedEntry, FeedParseError, parse_feed
 from relay.messages import AnnouncementKind, Button, ChatKind, ChatRef, Reply
 from relay.settings import Settings
 from relay.store import announcements as announcement_store
@@ -264,7 +264,7 @@ class FeedPoller:
             feed.next_poll_at = now + timedelta(minutes=feed.interval_minutes)
             feed.items_relayed += relayed
             name, url = feed.name, feed.url
-        if relayed > len(proposals) and self.announcements.notices is not None:
+        if relayed > len(proposals):
             self.announcements.notices.wake()
         for announcement_id, announcement, themes in proposals:
             await self._propose(name, announcement_id, announcement, themes)
@@ -322,8 +322,6 @@ class FeedPoller:
 
     async def _tell_coordinators(self, reply: Reply) -> None:
         notices = self.announcements.notices
-        if notices is None:
-            return
         for coordinator in sorted(self.settings.coordinators):
             chat = ChatRef(coordinator.platform, coordinator.user_id, ChatKind.PRIVATE)
             try:

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from relay.announcements import SOURCE_MEETING
-from relay.delivery import ViewSource
+from relay.delivery.notices import ViewSource
+from relay.durations import Offset, parse_offset, parse_offsets
 from relay.french_dates import as_utc, delay_label, long_datetime
-from relay.ical import meeting_ics
-from relay.jobs.offsets import Offset, parse_offset, parse_offsets
+from relay.meetings.ical import meeting_ics
 from relay.messages import AnnouncementKind, AnnouncementView, Attachment, Button
 from relay.settings import Settings
 from relay.store import announcements as announcement_store

@@ -2,7 +2,7 @@
 
 `build_report` gathers every number with aggregate queries (relay.store.reports); the result is a
 plain dictionary with stable keys (documented in the README), rendered as French text, JSON or
-CSV by relay.jobs.report_formats, with a chart from relay.jobs.report_chart.
+CSV by relay.reports.formats, with a chart from relay.reports.chart.
 """
 
 import logging
@@ -17,11 +17,12 @@ from relay.announcements import (
     SOURCE_FEED,
     SOURCE_MEETING,
     SOURCE_PROPOSAL,
-    Notices,
 )
-from relay.jobs import report_chart, report_formats
-from relay.meetings import KINDS
+from relay.delivery.notices import Notices
+from relay.meetings.service import KINDS
 from relay.messages import AnnouncementKind, Attachment, ChatKind, ChatRef, Reply
+from relay.reports import chart as report_chart
+from relay.reports import formats as report_formats
 from relay.settings import Settings
 from relay.store import reports as store
 from relay.store.db import Database
@@ -227,7 +228,7 @@ async def send_monthly(
     db: Database,
     settings: Settings,
     catalogue: ThemeCatalogue,
-    notices: Notices | None,
+    notices: Notices,
     clock: Callable[[], datetime] = utcnow,
 ) -> Month | None:
     """Send the previous month's report to every coordinator, once (whichever process runs it,
@@ -247,6 +248,6 @@ async def send_monthly(
     reply = await chat_report(db, settings, catalogue, month, now)
     for coordinator in sorted(settings.coordinators):
         chat = ChatRef(coordinator.platform, coordinator.user_id, ChatKind.PRIVATE)
-        if notices is None or not await notices.notify(chat, reply):
+        if not await notices.notify(chat, reply):
             log.warning("monthly report %s not delivered to %s", month, coordinator)
     return month

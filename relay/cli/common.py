@@ -1,0 +1,71 @@
+"""What every `relay` sub-command shares: the one way to fail, settings loaded in one place, the
+event loop."""
+
+import asyncio
+import sys
+from collections.abc import Coroutine
+from typing import Any, NoReturn, TypeVar
+
+import typer
+
+from relay.contract import ChannelDown
+from relay.directory.importing import DirectoryFileError
+from relay.feeds.config import FeedConfigError
+from relay.meetings.service import MeetingError
+from relay.reports.monthly import ReportError
+from relay.settings import Settings, SettingsError, load_settings
+from relay.themes import ThemeCatalogue, ThemeCatalogueError
+
+T = TypeVar("T")
+
+
+class CliError(Exception):
+    """The root of every command-line failure: one line on stderr, exit status `code`."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# Failures printed as one line, never a traceback: the command line's own, and those the services
+# raise for something the user can act on.
+FAILURES: tuple[type[Exception], ...] = (
+    CliError,
+    ChannelDown,
+    DirectoryFileError,
+    FeedConfigError,
+    MeetingError,
+    ReportError,
+    SettingsError,
+    ThemeCatalogueError,
+)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    raise CliError(message, code)
+
+
+def settings() -> Settings:
+    """The settings from the environment and relay.toml; a bad value fails with one line."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        fail(f"configuration invalide : {exc}")
+
+
+def catalogue(loaded: Settings) -> ThemeCatalogue:
+    return ThemeCatalogue.load(loaded.themes_file)
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+def report_and_exit(error: Exception) -> NoReturn:
+    """Print a failure as `relay : <message>` and exit with its status."""
+    print(f"relay : {error}", file=sys.stderr)
+    raise SystemExit(error.code if isinstance(error, CliError) else 1)
+
+
+def bad_parameter(message: str, hint: str | None = None) -> typer.BadParameter:
+    return typer.BadParameter(message, param_hint=hint)

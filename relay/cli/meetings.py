@@ -1,0 +1,194 @@
+"""`relay meeting …`: COPIL, working groups and project team meetings from the shell."""
+
+import json
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from relay import app as relay_app
+from relay.cli import common
+from relay.cli.themes import theme_option
+from relay.french_dates import offset_label, short_datetime
+from relay.meetings.reminders import is_reminder
+from relay.meetings.service import (
+    KIND_LABELS,
+    MeetingInfo,
+    local_moment,
+    parse_day,
+    parse_time,
+)
+from relay.settings import Settings
+from relay.store.models_schedule import CANCELLED, PENDING, SENT
+
+meeting_cli = typer.Typer(
+    help="Réunions du CLS : COPIL, groupes de travail, équipe projet.", no_args_is_help=True
+)
+
+ANSWERS = "réponses : {yes} oui, {maybe} peut-être, {no} non"
+NOTICE_STATES = {SENT: "envoyé", PENDING: "prévu", "skipped": "sauté", "withdrawn": "retiré"}
+
+
+class Kind(StrEnum):
+    COPIL = "copil"
+    GT = "gt"
+    PROJECT_TEAM = "equipe-projet"
+
+
+def register(cli: typer.Typer) -> None:
+    cli.add_typer(meeting_cli, name="meeting")
+
+
+@meeting_cli.command("add")
+def meeting_add(
+    kind: Annotated[Kind, typer.Option(help="copil, gt (groupe de travail) ou equipe-projet")],
+    title: Annotated[str, typer.Option(help="intitulé de la réunion")],
+    at: Annotated[str, typer.Option("--at", help="date et heure, « AAAA-MM-JJ HH:MM »")],
+    themes: Annotated[str | None, typer.Option(help="thèmes (invités : leurs abonnés)")] = None,
+    where: Annotated[str, typer.Option("--where", help="lieu")] = "",
+    no_invite: Annotated[
+        bool, typer.Option("--sans-invitation", help="ne pas envoyer d'invitation maintenant")
+    ] = False,
+) -> None:
+    """Programme une réunion : invitation aux abonnés de ses thèmes, puis rappels."""
+    settings = common.settings()
+    slugs = theme_option(themes, common.catalogue(settings))
+    starts_at = _moment(at, settings, "--at")
+
+    async def add() -> MeetingInfo:
+        async with relay_app.opened(settings) as relay:
+            info = await relay.meetings.schedule(
+                kind.value, starts_at, where, slugs, title, not no_invite
+            )
+            return await relay.meetings.info(info.id) or info
+
+    info = common.run(add())
+    typer.echo(f"Réunion n°{info.id} programmée : {info.title}, {info.when(settings.zone)}.")
+    if not no_invite:
+        typer.echo("L'invitation est en file : « relay run » la diffuse.")
+    typer.echo(_notices_line(info, settings))
+
+
+def _moment(text: str, settings: Settings, hint: str) -> datetime:
+    day_text, _, time_text = text.strip().partition(" ")
+    day, at = parse_day(day_text), parse_time(time_text)
+    if day is None or at is None:
+        raise typer.BadParameter(
+            f"« {text} » n'est pas de la forme AAAA-MM-JJ HH:MM", param_hint=hint
+        )
+    return local_moment(day, at, settings.zone)
+
+
+def _notices_line(info: MeetingInfo, settings: Settings) -> str:
+    parts = []
+    for label, due, state in info.notices:
+        if is_reminder(label):
+            shown = NOTICE_STATES.get(state, state)
+            when = f" le {short_datetime(due, settings.zone)}" if state == PENDING else ""
+            parts.append(f"{offset_label(label)} {shown}{when}")
+    return "Rappels : " + (", ".join(parts) or "aucun")
+
+
+@meeting_cli.command("list")
+def meeting_list(
+    everything: Annotated[bool, typer.Option("--all", help="aussi les réunions passées")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="sortie JSON")] = False,
+) -> None:
+    """Les réunions (à venir et du mois écoulé), leurs réponses et leurs rappels."""
+    settings = common.settings()
+
+    async def fetch() -> list[MeetingInfo]:
+        async with relay_app.opened(settings) as relay:
+            return await relay.meetings.listing(include_past=everything)
+
+    infos = common.run(fetch())
+    if as_json:
+        typer.echo(json.dumps([_as_json(i, settings) for i in infos], ensure_ascii=False, indent=2))
+        return
+    if not infos:
+        typer.echo("Aucune réunion.")
+        return
+    for info in infos:
+        state = " [annulée]" if info.status == CANCELLED else ""
+        place = f" — {info.place}" if info.place else ""
+        kind = KIND_LABELS.get(info.kind, info.kind)
+        typer.echo(f"n°{info.id:<4} {kind:18} {info.when(settings.zone)}{state}")
+        typer.echo(f"       {info.title}{place}")
+        answers = ANSWERS.format(
+            yes=info.rsvps["yes"], maybe=info.rsvps["maybe"], no=info.rsvps["no"]
+        )
+        if info.participants is not None:
+            answers += f" · participants : {info.participants}"
+        typer.echo(f"       {answers}")
+        typer.echo(f"       {_notices_line(info, settings)}")
+
+
+def _as_json(info: MeetingInfo, settings: Settings) -> dict[str, Any]:
+    return {
+        "id": info.id,
+        "kind": info.kind,
+        "title": info.title,
+        "starts_at": info.starts_at.astimezone(settings.zone).isoformat(),
+        "place": info.place,
+        "themes": list(info.themes),
+        "status": info.status,
+        "participants": info.participants,
+        "rsvps": {"yes": info.rsvps["yes"], "maybe": info.rsvps["maybe"], "no": info.rsvps["no"]},
+        "reminders": [
+            {"label": label, "due_at": due.astimezone(settings.zone).isoformat(), "state": state}
+            for label, due, state in info.notices
+            if is_reminder(label)
+        ],
+    }
+
+
+@meeting_cli.command("change")
+def meeting_change(
+    number: Annotated[int, typer.Argument(help="numéro de la réunion")],
+    at: Annotated[
+        str | None, typer.Option("--at", help="nouvelle date, « AAAA-MM-JJ HH:MM »")
+    ] = None,
+    where: Annotated[str | None, typer.Option("--where", help="nouveau lieu")] = None,
+) -> None:
+    """Change la date ou le lieu d'une réunion ; les invités sont prévenus."""
+    settings = common.settings()
+    starts_at = _moment(at, settings, "--at") if at else None
+
+    async def change() -> MeetingInfo:
+        async with relay_app.opened(settings) as relay:
+            return await relay.meetings.reschedule(number, starts_at, where)
+
+    info = common.run(change())
+    typer.echo(
+        f"Réunion n°{info.id} modifiée : {info.when(settings.zone)}. Les invités sont prévenus."
+    )
+
+
+@meeting_cli.command("cancel")
+def meeting_cancel(number: Annotated[int, typer.Argument(help="numéro de la réunion")]) -> None:
+    """Annule une réunion ; les invités sont prévenus."""
+    settings = common.settings()
+
+    async def cancel() -> MeetingInfo:
+        async with relay_app.opened(settings) as relay:
+            return await relay.meetings.cancel(number)
+
+    info = common.run(cancel())
+    typer.echo(f"Réunion n°{info.id} annulée. Les invités sont prévenus.")
+
+
+@meeting_cli.command("participants")
+def meeting_participants(
+    number: Annotated[int, typer.Argument(help="numéro de la réunion")],
+    count: Annotated[int, typer.Argument(help="nombre de participants")],
+) -> None:
+    """Note le nombre de participants d'une réunion tenue."""
+    settings = common.settings()
+
+    async def record() -> MeetingInfo:
+        async with relay_app.opened(settings) as relay:
+            return await relay.meetings.record_participants(number, count)
+
+    info = common.run(record())
+    typer.echo(f"Réunion n°{info.id} : {count} participant(s) noté(s).")

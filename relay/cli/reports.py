@@ -1,0 +1,77 @@
+"""`relay report`: the monthly report from the shell, as text, JSON or CSV, with its chart."""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from relay import app as relay_app
+from relay.cli import common
+from relay.reports import formats as report_formats
+from relay.reports import monthly as reports
+from relay.store.models import utcnow
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command("report")(report)
+
+
+def report(
+    month: Annotated[
+        str | None, typer.Option(help="mois AAAA-MM (par défaut : le mois dernier)")
+    ] = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", help="text, json ou csv")
+    ] = Format.TEXT,
+    output: Annotated[Path | None, typer.Option(help="écrire le rapport dans ce fichier")] = None,
+    chart: Annotated[
+        Path | None, typer.Option(help="écrire le graphique PNG dans ce fichier")
+    ] = None,
+) -> None:
+    """Le rapport mensuel du relais (indicateurs du CLS)."""
+    settings = common.settings()
+    catalogue = common.catalogue(settings)
+    now = utcnow()
+    try:
+        chosen = reports.Month.parse(month) if month else reports.previous_month(now, settings.zone)
+    except reports.ReportError as error:
+        raise typer.BadParameter(str(error), param_hint="--month") from None
+
+    async def build() -> tuple[dict[str, Any], bytes | None]:
+        async with relay_app.opened(settings) as relay:
+            data = await reports.build_report(relay.db, settings, catalogue, chosen, now)
+            png = (
+                await reports.build_chart(relay.db, settings, catalogue, chosen) if chart else None
+            )
+            return data, png
+
+    data, png = common.run(build())
+    if output_format is Format.JSON:
+        rendered = report_formats.to_json(data) + "\n"
+    elif output_format is Format.CSV:
+        rendered = report_formats.to_csv(data)
+    else:
+        rendered = report_formats.text(data, catalogue) + "\n"
+    try:
+        if output is not None:
+            output.write_text(rendered, encoding="utf-8")
+        if chart is not None and png is not None:
+            chart.write_bytes(png)
+    except OSError as error:
+        common.fail(f"écriture impossible : {error.strerror} ({error.filename})")
+    if output is None:
+        typer.echo(rendered, nl=False)
+    else:
+        typer.echo(f"Rapport de {chosen} écrit dans {output}.", err=True)
+    if chart is not None:
+        typer.echo(f"Graphique écrit dans {chart}.", err=True)
+
+
+__all__ = ["register"]

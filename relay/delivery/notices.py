@@ -1,0 +1,24 @@
+"""What the services ask of the delivery engine, and what it asks of them back."""
+
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
+
+from relay.messages import AnnouncementView, ChatRef, Reply
+from relay.store.models import Announcement
+
+
+class Notices(Protocol):
+    """The delivery engine as services see it."""
+
+    async def notify(self, chat: ChatRef, reply: Reply) -> bool:
+        """Send a direct message (a summary, a moderation request) within the limits."""
+
+    def wake(self) -> None:
+        """Rows were just queued in the outbox: claim them now rather than at the next poll."""
+
+
+# The announcements to deliver, as partners will read them, by announcement id.
+ViewSource = Callable[[Sequence[int]], Awaitable[dict[int, AnnouncementView]]]
+# The notice an announcement's author gets once every delivery of it is final, and where.
+Summariser = Callable[[Announcement, dict[str, Counter[str]]], tuple[ChatRef, Reply] | None]

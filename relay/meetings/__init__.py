@@ -1,0 +1,2 @@
+"""Meetings: scheduling (`service`), invitations, reminders and answers (`reminders`), the
+calendar file (`ical`)."""

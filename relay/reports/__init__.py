@@ -1,0 +1,1 @@
+"""The monthly report: counting (`monthly`), text/JSON/CSV (`formats`), the chart (`chart`)."""
