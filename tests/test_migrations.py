@@ -4,8 +4,11 @@ import os
 import subprocess
 import sys
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 from relay.store import schema
@@ -54,5 +57,33 @@ async def test_db_upgrade_twice_is_a_no_op(database_url: str) -> None:
     database = Database(database_url)
     try:
         assert await schema.current_revision(database) == schema.head_revision()
+    finally:
+        await database.close()
+
+
+def test_the_migrations_form_one_line() -> None:
+    """One head, each revision with one parent after the merge: `alembic revision
+    --autogenerate` works, and a new migration has exactly one revision to follow."""
+    scripts = ScriptDirectory.from_config(schema.alembic_config())
+    assert len(scripts.get_heads()) == 1
+    merges = [r.revision for r in scripts.walk_revisions() if r.is_merge_point]
+    assert merges == ["0004"], "branches after 0004: merge them, or follow the one head"
+
+
+async def test_a_database_on_both_old_branches_upgrades_to_the_one_head(database_url: str) -> None:
+    database = Database(database_url)
+    config = schema.alembic_config()
+
+    def to_old_heads(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "d001")
+        command.upgrade(config, "s001")
+
+    try:
+        async with database.engine.begin() as connection:
+            await connection.run_sync(to_old_heads)
+        before, after = await schema.upgrade(database)
+        assert before == "d001+s001"
+        assert after == schema.head_revision() == "0004"
     finally:
         await database.close()

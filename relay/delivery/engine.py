@@ -41,8 +41,10 @@ class DeliveryEngine:
     def add_channel(self, channel: Channel, options: WorkerOptions | None = None) -> None:
         """Deliver through this channel (with these worker options rather than the engine's)."""
         limits = limits_for(channel.platform, self._settings)
-        options = options or self._options or WorkerOptions(
-            lease=timedelta(seconds=self._settings.delivery_lease_seconds)
+        options = (
+            options
+            or self._options
+            or WorkerOptions(lease=timedelta(seconds=self._settings.delivery_lease_seconds))
         )
         self.workers[channel.platform] = DeliveryWorker(
             channel, self._db, limits, self._views, self._finished, options

@@ -43,16 +43,13 @@ def _revisions(connection: Connection) -> str | None:
 
 
 async def upgrade(database: Database) -> tuple[str | None, str | None]:
-    """Bring the schema to the newest revisions; returns (revisions before, revisions after).
-
-    Features may add migrations on branches of their own; every head is applied.
-    """
+    """Bring the schema to the newest revision; returns (revisions before, revisions after)."""
     config = alembic_config()
 
     def _upgrade(connection: Connection) -> tuple[str | None, str | None]:
         before = _revisions(connection)
         config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+        command.upgrade(config, "head")
         return before, _revisions(connection)
 
     async with database.engine.begin() as connection:
