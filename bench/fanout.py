@@ -190,13 +190,13 @@ def peak_rss_mb() -> float:
 
 
 async def relay_worker(args: argparse.Namespace) -> dict[str, Any]:
-    from relay.announcements import SOURCE_COORDINATOR, Draft
+    from relay.announcements import Draft
     from relay.app import delivering, opened
     from relay.channels.telegram import TelegramChannel
     from relay.contract import Channel
     from relay.messages import AnnouncementKind
     from relay.settings import load_settings
-    from relay.store.announcements import QUEUED
+    from relay.states import AnnouncementSource, AnnouncementState
 
     folder = tempfile.mkdtemp(prefix="relay-bench-")
     overrides: dict[str, Any] = {
@@ -222,7 +222,9 @@ async def relay_worker(args: argparse.Namespace) -> dict[str, Any]:
             channels.append(slack.SlackChannel(settings))
         draft = Draft(TEXT, ("sante-mentale",), (), AnnouncementKind.EVENT, "Forum", None, None)
         started = time.monotonic()
-        number, _ = await relay.announcements.create(draft, SOURCE_COORDINATOR, QUEUED, None, None)
+        number, _ = await relay.announcements.create(
+            draft, AnnouncementSource.COORDINATOR, AnnouncementState.QUEUED, None, None
+        )
         async with delivering(relay, channels, receive=False):
             while not await relay.engine.drain(60, number):
                 pass

@@ -132,8 +132,8 @@ def serving(feeds: int) -> Iterator[str]:
 
 async def worker(base: str, feeds: int, concurrency: int, idle: bool) -> dict[str, Any]:
     from relay.app import Relay
-    from relay.feeds.poller import FAILED
     from relay.settings import load_settings
+    from relay.states import PollStatus
     from relay.store import schema
     from relay.store.models_schedule import Feed
 
@@ -155,7 +155,7 @@ async def worker(base: str, feeds: int, concurrency: int, idle: bool) -> dict[st
             outcomes = await poller.poll(due_only=False)
             result["wall"] = time.perf_counter() - started
             result["new"] = sum(o.new_items for o in outcomes)
-            result["failed"] = sum(o.status == FAILED for o in outcomes)
+            result["failed"] = sum(o.status == PollStatus.FAILED for o in outcomes)
             result["reasons"] = Counter(o.error for o in outcomes if o.error)
             started = time.perf_counter()
             await poller.poll(due_only=False)

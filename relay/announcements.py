@@ -18,6 +18,7 @@ from relay.messages import (
     UserRef,
 )
 from relay.settings import Settings
+from relay.states import AnnouncementSource, AnnouncementState, DeliveryState
 from relay.store import announcements as store
 from relay.store import outbox
 from relay.store.db import Database
@@ -25,49 +26,52 @@ from relay.store.models import Announcement
 from relay.textnorm import fold
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
-SOURCE_COORDINATOR, SOURCE_PROPOSAL, SOURCE_FEED = "coordinator", "proposal", "feed"
-SOURCE_MEETING = "meeting"  # meeting invitations and reminders: not counted as information
-
 PLATFORM_LABELS = {"telegram": "Telegram", "slack": "Slack", "console": "console"}
 ALL_THEMES_LABEL = "tous les thèmes"
-PREVIEW = "Aperçu de la diffusion n°{id}, telle que les partenaires la recevront ci-dessus."
-RECIPIENTS = "Destinataires : {total} chat(s) ({detail})."
-NO_RECIPIENT = "Aucun chat n'est abonné à ces thèmes pour l'instant : personne ne la recevrait."
+PREVIEW_TEXT = "Aperçu de la diffusion n°{id}, telle que les partenaires la recevront ci-dessus."
+RECIPIENTS_TEXT = "Destinataires : {total} chat(s) ({detail})."
+NO_RECIPIENT_TEXT = (
+    "Aucun chat n'est abonné à ces thèmes pour l'instant : personne ne la recevrait."
+)
 SEND, CANCEL = "Envoyer", "Annuler"
-QUEUED = "C'est parti : la diffusion n°{id} part vers {total} chat(s). Je vous enverrai le bilan."
-QUEUED_NOBODY = "Diffusion n°{id} enregistrée, mais aucun chat n'est abonné à ces thèmes."
-CANCELLED = "Diffusion n°{id} annulée : rien n'a été envoyé."
-NOT_A_DRAFT = "La diffusion n°{id} n'est plus en attente d'envoi."
-SUMMARY = (
+QUEUED_TEXT = (
+    "C'est parti : la diffusion n°{id} part vers {total} chat(s). Je vous enverrai le bilan."
+)
+QUEUED_NOBODY_TEXT = "Diffusion n°{id} enregistrée, mais aucun chat n'est abonné à ces thèmes."
+CANCELLED_TEXT = "Diffusion n°{id} annulée : rien n'a été envoyé."
+NOT_A_DRAFT_TEXT = "La diffusion n°{id} n'est plus en attente d'envoi."
+SUMMARY_TEXT = (
     "Bilan de la diffusion n°{id} « {title} » : "
     "{sent} remis, {failed} en échec, {gone} injoignable(s)."
 )
-SUMMARY_LINE = "• {platform} : {sent} remis, {failed} en échec, {gone} injoignable(s)"
-PROPOSED = (
+SUMMARY_LINE_TEXT = "• {platform} : {sent} remis, {failed} en échec, {gone} injoignable(s)"
+PROPOSED_TEXT = (
     "Merci ! Votre proposition n°{id} a été transmise aux coordinateurs du CLS. "
     "Je vous dirai si elle est relayée."
 )
-TO_COORDINATORS = "Proposition n°{id} d'un partenaire ({who}) :\n\n{text}\n\nThèmes : {themes}"
-MODERATION_HELP = "Valider : /valider {id} #thème…   Refuser : /refuser {id} motif"
-NO_THEME_FOUND = "aucun détecté (précisez-les avec /valider {id} #thème)"
+TO_COORDINATORS_TEXT = "Proposition n°{id} d'un partenaire ({who}) :\n\n{text}\n\nThèmes : {themes}"
+MODERATION_HELP_TEXT = "Valider : /valider {id} #thème…   Refuser : /refuser {id} motif"
+NO_THEME_FOUND_TEXT = "aucun détecté (précisez-les avec /valider {id} #thème)"
 APPROVE, REJECT = "Valider", "Refuser"
-APPROVED = "Proposition n°{id} validée : elle part vers {total} chat(s)."
-REJECTED = "Proposition n°{id} refusée. Le partenaire en est informé."
-APPROVED_FOR_PARTNER = (
+APPROVED_TEXT = "Proposition n°{id} validée : elle part vers {total} chat(s)."
+REJECTED_TEXT = "Proposition n°{id} refusée. Le partenaire en est informé."
+APPROVED_FOR_PARTNER_TEXT = (
     "Bonne nouvelle : votre proposition n°{id} a été validée et relayée par le CLS. Merci !"
 )
-REJECTED_FOR_PARTNER = "Votre proposition n°{id} n'a pas été retenue par les coordinateurs du CLS."
-REASON = " Motif : {reason}"
-NOT_PENDING = "Je ne trouve pas de proposition n°{id} en attente de décision."
-NEEDS_THEMES = "Précisez au moins un thème pour la proposition n°{id} : /valider {id} #thème"
+REJECTED_FOR_PARTNER_TEXT = (
+    "Votre proposition n°{id} n'a pas été retenue par les coordinateurs du CLS."
+)
+REASON_TEXT = " Motif : {reason}"
+NOT_PENDING_TEXT = "Je ne trouve pas de proposition n°{id} en attente de décision."
+NEEDS_THEMES_TEXT = "Précisez au moins un thème pour la proposition n°{id} : /valider {id} #thème"
 DATE_LABELS = {
     AnnouncementKind.CALL_FOR_PROJECTS: "Date limite : {date}",
     AnnouncementKind.EVENT: "Date : {date}",
     AnnouncementKind.INFORMATION: "Date : {date}",
 }
-SOURCE_LABELS = {
-    SOURCE_PROPOSAL: "Proposé par un partenaire du CLS",
-    SOURCE_FEED: "Source : {name}",
+SOURCE_LABELS: dict[str, str] = {
+    AnnouncementSource.PROPOSAL: "Proposé par un partenaire du CLS",
+    AnnouncementSource.FEED: "Source : {name}",
 }
 
 SEND_ACTION, CANCEL_ACTION = "send:", "cancel:"
@@ -164,9 +168,9 @@ def themes_in_text(text: str, catalogue: ThemeCatalogue) -> tuple[str, ...]:
 def recipients_line(counts: Counter[str]) -> str:
     total = sum(counts.values())
     if not total:
-        return NO_RECIPIENT
+        return NO_RECIPIENT_TEXT
     detail = ", ".join(f"{PLATFORM_LABELS.get(p, p)} : {n}" for p, n in sorted(counts.items()))
-    return RECIPIENTS.format(total=total, detail=detail)
+    return RECIPIENTS_TEXT.format(total=total, detail=detail)
 
 
 def _theme_labels(themes: Sequence[str], catalogue: ThemeCatalogue) -> tuple[str, ...]:
@@ -252,10 +256,10 @@ class Announcements:
         )
         async with self.db.write() as session:
             announcement_id = await store.add(session, announcement, draft.themes)
-            if status == store.QUEUED:
+            if status == AnnouncementState.QUEUED:
                 await store.queue(session, announcement)
             counts = await outbox.count_recipients(session, draft.themes)
-        if status == store.QUEUED:
+        if status == AnnouncementState.QUEUED:
             self._wake()
         return announcement_id, counts
 
@@ -271,45 +275,45 @@ class Announcements:
                 Button(CANCEL, f"{CANCEL_ACTION}{announcement_id}"),
             ),
         )
-        text = PREVIEW.format(id=announcement_id) + "\n" + recipients_line(counts)
+        text = PREVIEW_TEXT.format(id=announcement_id) + "\n" + recipients_line(counts)
         return [self.views.view(announcement, themes), Reply(text, buttons=buttons)]
 
     async def send_draft(self, announcement_id: int) -> Reply:
         async with self.db.write() as session:
             announcement = await store.get(session, announcement_id)
-            if announcement is None or announcement.status != store.DRAFT:
-                return Reply(NOT_A_DRAFT.format(id=announcement_id), edit_origin=True)
+            if announcement is None or announcement.status != AnnouncementState.DRAFT:
+                return Reply(NOT_A_DRAFT_TEXT.format(id=announcement_id), edit_origin=True)
             total = await store.queue(session, announcement)
         self._wake()
-        template = QUEUED if total else QUEUED_NOBODY
+        template = QUEUED_TEXT if total else QUEUED_NOBODY_TEXT
         return Reply(template.format(id=announcement_id, total=total), edit_origin=True)
 
     async def cancel_draft(self, announcement_id: int) -> Reply:
         async with self.db.write() as session:
             announcement = await store.get(session, announcement_id)
-            if announcement is None or announcement.status != store.DRAFT:
-                return Reply(NOT_A_DRAFT.format(id=announcement_id), edit_origin=True)
-            announcement.status = store.CANCELLED
-        return Reply(CANCELLED.format(id=announcement_id), edit_origin=True)
+            if announcement is None or announcement.status != AnnouncementState.DRAFT:
+                return Reply(NOT_A_DRAFT_TEXT.format(id=announcement_id), edit_origin=True)
+            announcement.status = AnnouncementState.CANCELLED
+        return Reply(CANCELLED_TEXT.format(id=announcement_id), edit_origin=True)
 
     async def propose(self, draft: Draft, author: UserRef, origin: ChatRef, who: str) -> Reply:
         suggested = draft.themes or themes_in_text(draft.text, self.catalogue)
         draft = Draft(**{**draft.__dict__, "themes": suggested})
         announcement_id, _ = await self.create(
-            draft, SOURCE_PROPOSAL, store.PROPOSED, author, origin
+            draft, AnnouncementSource.PROPOSAL, AnnouncementState.PROPOSED, author, origin
         )
         await self._ask_coordinators(announcement_id, draft, who)
-        return Reply(PROPOSED.format(id=announcement_id))
+        return Reply(PROPOSED_TEXT.format(id=announcement_id))
 
     async def _ask_coordinators(self, announcement_id: int, draft: Draft, who: str) -> None:
         themes = ", ".join(_theme_labels(draft.themes, self.catalogue))
-        text = TO_COORDINATORS.format(
+        text = TO_COORDINATORS_TEXT.format(
             id=announcement_id,
             who=who,
             text=draft.text,
-            themes=themes or NO_THEME_FOUND.format(id=announcement_id),
+            themes=themes or NO_THEME_FOUND_TEXT.format(id=announcement_id),
         )
-        text += "\n\n" + MODERATION_HELP.format(id=announcement_id)
+        text += "\n\n" + MODERATION_HELP_TEXT.format(id=announcement_id)
         row = [Button(REJECT, f"{REJECT_ACTION}{announcement_id}")]
         if draft.themes:
             row.insert(0, Button(APPROVE, f"{APPROVE_ACTION}{announcement_id}"))
@@ -320,33 +324,33 @@ class Announcements:
     async def approve(self, announcement_id: int, themes: Sequence[str]) -> Reply:
         async with self.db.write() as session:
             announcement = await store.get(session, announcement_id)
-            if announcement is None or announcement.status != store.PROPOSED:
-                return Reply(NOT_PENDING.format(id=announcement_id), edit_origin=True)
+            if announcement is None or announcement.status != AnnouncementState.PROPOSED:
+                return Reply(NOT_PENDING_TEXT.format(id=announcement_id), edit_origin=True)
             if themes:
                 await store.set_themes(session, announcement_id, themes)
             elif not await store.themes_of(session, announcement_id):
-                return Reply(NEEDS_THEMES.format(id=announcement_id))
+                return Reply(NEEDS_THEMES_TEXT.format(id=announcement_id))
             total = await store.queue(session, announcement)
             origin = _origin(announcement)
         self._wake()
         if origin:
-            await self._notify(origin, Reply(APPROVED_FOR_PARTNER.format(id=announcement_id)))
-        return Reply(APPROVED.format(id=announcement_id, total=total), edit_origin=True)
+            await self._notify(origin, Reply(APPROVED_FOR_PARTNER_TEXT.format(id=announcement_id)))
+        return Reply(APPROVED_TEXT.format(id=announcement_id, total=total), edit_origin=True)
 
     async def reject(self, announcement_id: int, reason: str) -> Reply:
         async with self.db.write() as session:
             announcement = await store.get(session, announcement_id)
-            if announcement is None or announcement.status != store.PROPOSED:
-                return Reply(NOT_PENDING.format(id=announcement_id), edit_origin=True)
-            announcement.status = store.REJECTED
+            if announcement is None or announcement.status != AnnouncementState.PROPOSED:
+                return Reply(NOT_PENDING_TEXT.format(id=announcement_id), edit_origin=True)
+            announcement.status = AnnouncementState.REJECTED
             announcement.decision_reason = reason[:500] or None
             origin = _origin(announcement)
         if origin:
-            text = REJECTED_FOR_PARTNER.format(id=announcement_id)
+            text = REJECTED_FOR_PARTNER_TEXT.format(id=announcement_id)
             if reason:
-                text += REASON.format(reason=reason)
+                text += REASON_TEXT.format(reason=reason)
             await self._notify(origin, Reply(text))
-        return Reply(REJECTED.format(id=announcement_id), edit_origin=True)
+        return Reply(REJECTED_TEXT.format(id=announcement_id), edit_origin=True)
 
     async def _notify(self, chat: ChatRef, reply: Reply) -> None:
         await self.notices.notify(chat, reply)
@@ -360,7 +364,7 @@ def summary_notice(
 ) -> tuple[ChatRef, Reply] | None:
     """What the author hears when the delivery engine has finished an announcement, and where."""
     origin = _origin(announcement)
-    if origin is None or announcement.source == SOURCE_PROPOSAL:
+    if origin is None or announcement.source == AnnouncementSource.PROPOSAL:
         return None
     return origin, Reply(summary_text(announcement, progress))
 
@@ -372,22 +376,22 @@ def summary_text(announcement: Announcement, progress: dict[str, Counter[str]]) 
     title = announcement.title or announcement.text.split("\n")[0]
     title = title if len(title) <= 60 else title[:59] + "…"
     lines = [
-        SUMMARY.format(
+        SUMMARY_TEXT.format(
             id=announcement.id,
             title=title,
-            sent=totals[outbox.SENT],
-            failed=totals[outbox.FAILED],
-            gone=totals[outbox.GONE],
+            sent=totals[DeliveryState.SENT],
+            failed=totals[DeliveryState.FAILED],
+            gone=totals[DeliveryState.GONE],
         )
     ]
     if len(progress) > 1:
         for platform, counts in sorted(progress.items()):
             lines.append(
-                SUMMARY_LINE.format(
+                SUMMARY_LINE_TEXT.format(
                     platform=PLATFORM_LABELS.get(platform, platform),
-                    sent=counts[outbox.SENT],
-                    failed=counts[outbox.FAILED],
-                    gone=counts[outbox.GONE],
+                    sent=counts[DeliveryState.SENT],
+                    failed=counts[DeliveryState.FAILED],
+                    gone=counts[DeliveryState.GONE],
                 )
             )
     return "\n".join(lines)

@@ -10,13 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from relay.announcements import (
-    SOURCE_COORDINATOR,
-    Announcements,
-    AnnouncementViews,
-    Draft,
-    summary_notice,
-)
+from relay.announcements import Announcements, AnnouncementViews, Draft, summary_notice
 from relay.channels.console import ConsoleChannel
 from relay.channels.slack import SlackChannel
 from relay.channels.telegram import TelegramChannel
@@ -31,8 +25,8 @@ from relay.meetings.reminders import NoticeViews
 from relay.meetings.service import MeetingChanges, Meetings
 from relay.messages import Platform, UserRef
 from relay.settings import Settings
+from relay.states import FINAL_DELIVERY_STATES, AnnouncementSource, AnnouncementState
 from relay.store import outbox, schema
-from relay.store.announcements import QUEUED
 from relay.store.db import Database
 from relay.themes import ThemeCatalogue
 
@@ -181,7 +175,11 @@ async def post(
     """`relay post`: queue a coordinator's announcement; with `deliver`, send it from here."""
     async with opened(settings) as relay:
         number, recipients = await relay.announcements.create(
-            draft, SOURCE_COORDINATOR, QUEUED, author=None, origin=None
+            draft,
+            AnnouncementSource.COORDINATOR,
+            AnnouncementState.QUEUED,
+            author=None,
+            origin=None,
         )
         if not deliver:
             return PostResult(number, recipients, None)
@@ -193,7 +191,10 @@ async def post(
                     async with relay.db.read() as session:
                         counts = await outbox.progress(session, number)
                     done = sum(
-                        n for c in counts.values() for s, n in c.items() if s in outbox.FINAL_STATES
+                        n
+                        for c in counts.values()
+                        for s, n in c.items()
+                        if s in FINAL_DELIVERY_STATES
                     )
                     progress(done, total)
         async with relay.db.read() as session:

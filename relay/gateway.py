@@ -1,7 +1,7 @@
 """The core as channels see it (channels.base.Core): the router plus the few screens and forms
 that are not chat commands."""
 
-from relay.announcements import SOURCE_COORDINATOR, Draft
+from relay.announcements import Draft
 from relay.commands import Router, Services
 from relay.commands.base import Role
 from relay.commands.meetings import home_agenda
@@ -15,6 +15,7 @@ from relay.contract import (
 )
 from relay.delivery.engine import DeliveryEngine
 from relay.messages import ChatRef, Incoming, Outgoing, Platform, Reply, UserRef
+from relay.states import AnnouncementSource, AnnouncementState
 from relay.store import announcements as announcement_store
 from relay.store import subscribers
 from relay.themes import ALL_THEMES
@@ -94,7 +95,9 @@ class Gateway:
             event_date=form.event_date,
         )
         service = self.services.announcements
-        number, _ = await service.create(draft, SOURCE_COORDINATOR, "draft", user, chat)
+        number, _ = await service.create(
+            draft, AnnouncementSource.COORDINATOR, AnnouncementState.DRAFT, user, chat
+        )
         return list(await service.preview(number))
 
     async def chat_reachable(self, chat: ChatRef, reachable: bool, reason: str) -> None:

@@ -116,7 +116,7 @@ def test_sigkill_mid_broadcast_then_restart_loses_nothing(
     assert set(total) == {f"c{n:04d}" for n in range(RECIPIENTS)}, "every recipient got it"
     duplicates = sum(n - 1 for n in total.values())
     # Only sends the platform accepted before their outcome was written can repeat: at most
-    # the sends in flight plus one recorder flush (relay/delivery.py).
+    # the sends in flight plus one recorder flush (relay/delivery/worker.py).
     assert duplicates <= 20, duplicates
 
 

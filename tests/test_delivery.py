@@ -8,12 +8,12 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
-from relay.announcements import SOURCE_COORDINATOR, Draft, summary_notice
+from relay.announcements import Draft, summary_notice
 from relay.app import Relay
 from relay.contract import ChatMoved, MessageRejected, RecipientGone, RetryLater
 from relay.delivery import DeliveryEngine, RetryPolicy, WorkerOptions
 from relay.messages import AnnouncementKind, ChatKind, ChatRef, Platform, UserRef
-from relay.store import announcements as store
+from relay.states import AnnouncementSource, AnnouncementState
 from relay.store import outbox, subscribers
 from relay.store.db import Database
 from relay.store.models import Delivery, Subscriber
@@ -36,7 +36,7 @@ async def announce(relay: Relay, themes: tuple[str, ...], text: str = "Forum san
     draft = Draft(text, themes, (), AnnouncementKind.EVENT, "", None, None)
     origin = ChatRef(Platform.TELEGRAM, "1000")
     announcement_id, _ = await relay.announcements.create(
-        draft, SOURCE_COORDINATOR, store.QUEUED, COORDINATOR, origin
+        draft, AnnouncementSource.COORDINATOR, AnnouncementState.QUEUED, COORDINATOR, origin
     )
     return announcement_id
 

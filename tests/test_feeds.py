@@ -20,8 +20,8 @@ from sqlmodel import col
 from relay.app import Relay
 from relay.feeds.config import FeedConfigError, load_feed_specs
 from relay.feeds.parse import html_to_text
-from relay.feeds.poller import ALERT_AFTER, FAILED, NEW, UNCHANGED, FeedPoller, PollOutcome
-from relay.store import announcements as announcement_store
+from relay.feeds.poller import ALERT_AFTER, FeedPoller, PollOutcome
+from relay.states import AnnouncementState, PollStatus
 from relay.store.models import Announcement
 from relay.store.models_schedule import Feed
 from relay.themes import ThemeCatalogue
@@ -216,11 +216,11 @@ async def test_new_items_are_proposed_to_coordinators_and_304_is_handled(
     async with sending(relay, channel):
         first = await poller(relay).poll(due_only=False)
         assert sorted((o.feed, o.status, o.new_items) for o in first) == [
-            ("ars", NEW, 2),
-            ("dept", NEW, 1),
+            ("ars", PollStatus.NEW, 2),
+            ("dept", PollStatus.NEW, 1),
         ]
         second = await poller(relay).poll(due_only=False)
-    assert [o.status for o in second] == [UNCHANGED, UNCHANGED]
+    assert [o.status for o in second] == [PollStatus.UNCHANGED, PollStatus.UNCHANGED]
     assert served.not_modified == Counter({"ars": 1, "dept": 1})
     announcements = await feed_announcements(relay)
     assert sorted((a.title, a.status, a.source, a.source_name) for a in announcements) == [
@@ -339,11 +339,11 @@ async def test_broken_feeds_are_counted_backed_off_reported_and_never_stop_the_o
             outcomes = await poller(relay, total_timeout=1.0).poll(due_only=False)
     elapsed = asyncio.get_running_loop().time() - started
     by_url = {o.url: o for o in outcomes}
-    assert by_url[f"{base}/f/good"].status == UNCHANGED
+    assert by_url[f"{base}/f/good"].status == PollStatus.UNCHANGED
     for name in ILLFORMED_READABLE:
-        assert by_url[f"{base}/f/{name}"].status == UNCHANGED, name
+        assert by_url[f"{base}/f/{name}"].status == PollStatus.UNCHANGED, name
     reasons = {name: by_url[url].error or "" for name, url in broken.items()}
-    assert all(by_url[url].status == FAILED for url in broken.values()), reasons
+    assert all(by_url[url].status == PollStatus.FAILED for url in broken.values()), reasons
     assert reasons["missing"] == "erreur HTTP 404"
     assert reasons["big"] == reasons["announced"] == "réponse trop volumineuse (plus de 5 Mo)"
     assert reasons["slow"] == "délai dépassé"
@@ -478,4 +478,4 @@ async def test_proposals_from_feeds_are_moderated_like_partner_proposals(
         await relay.engine.drain(10)
     (received,) = channel.announcements_to("11")
     assert received.title == "Forum jeunesse"
-    assert (await feed_announcements(relay))[0].status == announcement_store.QUEUED
+    assert (await feed_announcements(relay))[0].status == AnnouncementState.QUEUED

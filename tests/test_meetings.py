@@ -11,7 +11,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from relay.announcements import SOURCE_COORDINATOR, Draft
+from relay.announcements import Draft
 from relay.app import Relay, delivering
 from relay.channels.console import ConsoleChannel
 from relay.commands.meetings import home_agenda
@@ -28,7 +28,7 @@ from relay.messages import (
     Reply,
     UserRef,
 )
-from relay.store import announcements as announcement_store
+from relay.states import AnnouncementSource, AnnouncementState
 from relay.store import subscribers
 from relay.store.models import Announcement
 from relay.store.models_schedule import Meeting, MeetingRsvp
@@ -186,7 +186,7 @@ async def test_agenda_lists_coming_meetings_and_events(relay: Relay) -> None:
     )
     for draft in (past, coming):
         await relay.announcements.create(
-            draft, SOURCE_COORDINATOR, announcement_store.QUEUED, None, None
+            draft, AnnouncementSource.COORDINATOR, AnnouncementState.QUEUED, None, None
         )
     agenda = await partner.say("/agenda")
     assert "Prochaines réunions" in agenda and "mercredi 6 janvier 2027 à 10 h" in agenda

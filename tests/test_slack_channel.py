@@ -13,15 +13,15 @@ from typing import Any
 import aiohttp
 import pytest
 
-from relay.announcements import SOURCE_COORDINATOR, Draft
+from relay.announcements import Draft
 from relay.app import Relay, delivering, opened
 from relay.channels.slack import SlackChannel
 from relay.channels.slack_blocks import BAD_LINK, unescape
 from relay.contract import Core
 from relay.messages import AnnouncementKind, Incoming, Outgoing
 from relay.settings import Settings, load_settings
+from relay.states import AnnouncementSource, AnnouncementState
 from relay.store import subscribers
-from relay.store.announcements import QUEUED
 from relay.store.subscribers import SubscriberView
 from tests.fakes.slack_api import FakeSlackServer, FakeUser, Message, SlackState, sign_request
 
@@ -566,7 +566,7 @@ async def test_unreachable_channels_are_deactivated_and_joinable_ones_joined(
             "Moi(s) sans tabac", ("addictions",), (), AnnouncementKind.INFORMATION, "", None, None
         )
         number, _ = await world.relay.announcements.create(
-            draft, SOURCE_COORDINATOR, QUEUED, None, None
+            draft, AnnouncementSource.COORDINATOR, AnnouncementState.QUEUED, None, None
         )
         assert await world.relay.engine.drain(10, number)
         listed = await world.subscribers()

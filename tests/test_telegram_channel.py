@@ -10,15 +10,15 @@ from contextlib import asynccontextmanager
 import aiohttp
 import pytest
 
-from relay.announcements import SOURCE_COORDINATOR, Draft
+from relay.announcements import Draft
 from relay.app import Relay, delivering, opened
 from relay.channels.telegram import TelegramChannel
 from relay.channels.telegram_format import MAX_UNITS, TelegramPart, render, utf16_units
 from relay.contract import ChatMoved, MessageRejected, RecipientGone, RetryLater
 from relay.messages import AnnouncementKind, AnnouncementView, ChatKind, ChatRef, Platform
 from relay.settings import load_settings
+from relay.states import AnnouncementSource, AnnouncementState
 from relay.store import subscribers
-from relay.store.announcements import QUEUED
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegram, FakeTelegramServer
 from tests.waiting import eventually
 
@@ -282,7 +282,7 @@ async def test_fault_injection_delivers_everything_once(database_url: str) -> No
                     None,
                 )
                 number, _ = await relay.announcements.create(
-                    draft, SOURCE_COORDINATOR, QUEUED, None, None
+                    draft, AnnouncementSource.COORDINATOR, AnnouncementState.QUEUED, None, None
                 )
                 assert await relay.engine.drain(60, number)
             async with relay.db.read() as session:

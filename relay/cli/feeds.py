@@ -10,9 +10,10 @@ from relay import app as relay_app
 from relay.cli import common
 from relay.cli.themes import theme_option
 from relay.feeds.config import FeedConfigError, check_url, parse_interval
-from relay.feeds.poller import FAILED, NEW, PollOutcome
+from relay.feeds.poller import PollOutcome
 from relay.french_dates import short_datetime
 from relay.settings import Settings
+from relay.states import PollStatus
 from relay.store import feeds as feed_store
 from relay.store.models_schedule import Feed
 
@@ -138,9 +139,9 @@ def feeds_poll() -> None:
     settings = common.settings()
 
     def show(outcome: PollOutcome) -> None:
-        if outcome.status == FAILED:
+        if outcome.status == PollStatus.FAILED:
             typer.echo(f"✗ {outcome.feed} : {outcome.error} ({outcome.failures} échec(s) de suite)")
-        elif outcome.status == NEW:
+        elif outcome.status == PollStatus.NEW:
             typer.echo(
                 POLL_NEW.format(feed=outcome.feed, new=outcome.new_items, relayed=outcome.relayed)
             )
@@ -158,7 +159,7 @@ def feeds_poll() -> None:
     if not outcomes:
         typer.echo(NO_FEED)
         return
-    failed = sum(1 for o in outcomes if o.status == FAILED)
+    failed = sum(1 for o in outcomes if o.status == PollStatus.FAILED)
     new = sum(o.new_items for o in outcomes)
     typer.echo(
         f"Tour terminé : {len(outcomes)} flux, {new} élément(s) nouveau(x), {failed} en échec."

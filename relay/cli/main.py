@@ -12,6 +12,7 @@ from relay import app as relay_app
 from relay.announcements import Draft, recipients_line
 from relay.cli import common, directory, feeds, meetings, reports, slack
 from relay.messages import AnnouncementKind, UserRef
+from relay.states import DeliveryState
 from relay.store import schema, subscribers
 from relay.store.db import Database
 from relay.textnorm import clean_input
@@ -94,9 +95,11 @@ def post(
         typer.echo("Elle sera diffusée par le processus « relay run » en cours.")
         return
     for platform, counts in sorted(result.delivered.items()):
+        waiting = counts[DeliveryState.PENDING] + counts[DeliveryState.SENDING]
         typer.echo(
-            f"{platform} : {counts['sent']} remis, {counts['failed']} en échec, "
-            f"{counts['gone']} injoignable(s), {counts['pending'] + counts['sending']} en attente"
+            f"{platform} : {counts[DeliveryState.SENT]} remis, "
+            f"{counts[DeliveryState.FAILED]} en échec, "
+            f"{counts[DeliveryState.GONE]} injoignable(s), {waiting} en attente"
         )
 
 

@@ -20,14 +20,19 @@ from relay.meetings.service import (
     parse_time,
 )
 from relay.settings import Settings
-from relay.store.models_schedule import CANCELLED, PENDING, SENT
+from relay.states import MeetingState, NoticeState, Rsvp
 
 meeting_cli = typer.Typer(
     help="Réunions du CLS : COPIL, groupes de travail, équipe projet.", no_args_is_help=True
 )
 
 ANSWERS = "réponses : {yes} oui, {maybe} peut-être, {no} non"
-NOTICE_STATES = {SENT: "envoyé", PENDING: "prévu", "skipped": "sauté", "withdrawn": "retiré"}
+NOTICE_STATES: dict[str, str] = {
+    NoticeState.SENT: "envoyé",
+    NoticeState.PENDING: "prévu",
+    NoticeState.SKIPPED: "sauté",
+    NoticeState.WITHDRAWN: "retiré",
+}
 
 
 class Kind(StrEnum):
@@ -85,7 +90,9 @@ def _notices_line(info: MeetingInfo, settings: Settings) -> str:
     for label, due, state in info.notices:
         if is_reminder(label):
             shown = NOTICE_STATES.get(state, state)
-            when = f" le {short_datetime(due, settings.zone)}" if state == PENDING else ""
+            when = (
+                f" le {short_datetime(due, settings.zone)}" if state == NoticeState.PENDING else ""
+            )
             parts.append(f"{offset_label(label)} {shown}{when}")
     return "Rappels : " + (", ".join(parts) or "aucun")
 
@@ -110,13 +117,13 @@ def meeting_list(
         typer.echo("Aucune réunion.")
         return
     for info in infos:
-        state = " [annulée]" if info.status == CANCELLED else ""
+        state = " [annulée]" if info.status == MeetingState.CANCELLED else ""
         place = f" — {info.place}" if info.place else ""
         kind = KIND_LABELS.get(info.kind, info.kind)
         typer.echo(f"n°{info.id:<4} {kind:18} {info.when(settings.zone)}{state}")
         typer.echo(f"       {info.title}{place}")
         answers = ANSWERS.format(
-            yes=info.rsvps["yes"], maybe=info.rsvps["maybe"], no=info.rsvps["no"]
+            yes=info.rsvps[Rsvp.YES], maybe=info.rsvps[Rsvp.MAYBE], no=info.rsvps[Rsvp.NO]
         )
         if info.participants is not None:
             answers += f" · participants : {info.participants}"
@@ -134,7 +141,7 @@ def _as_json(info: MeetingInfo, settings: Settings) -> dict[str, Any]:
         "themes": list(info.themes),
         "status": info.status,
         "participants": info.participants,
-        "rsvps": {"yes": info.rsvps["yes"], "maybe": info.rsvps["maybe"], "no": info.rsvps["no"]},
+        "rsvps": {answer.value: info.rsvps[answer] for answer in Rsvp},
         "reminders": [
             {"label": label, "due_at": due.astimezone(settings.zone).isoformat(), "state": state}
             for label, due, state in info.notices

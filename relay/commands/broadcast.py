@@ -8,14 +8,13 @@ from relay.announcements import (
     CANCEL_ACTION,
     REJECT_ACTION,
     SEND_ACTION,
-    SOURCE_COORDINATOR,
     Announcements,
     understand,
 )
 from relay.commands.base import Action, Command, Context, Feature, Role
 from relay.commands.router import EXPIRED_BUTTON
 from relay.messages import ChatRef, Outgoing, Reply
-from relay.store import announcements as store
+from relay.states import AnnouncementSource, AnnouncementState
 from relay.themes import ALL_THEMES
 
 BROADCAST_USAGE = (
@@ -57,7 +56,11 @@ async def broadcast(ctx: Context) -> Sequence[Outgoing]:
         return [Reply(BROADCAST_NO_TEXT)]
     service = _announcements(ctx)
     announcement_id, _ = await service.create(
-        draft, SOURCE_COORDINATOR, store.DRAFT, ctx.incoming.user, _privately(ctx)
+        draft,
+        AnnouncementSource.COORDINATOR,
+        AnnouncementState.DRAFT,
+        ctx.incoming.user,
+        _privately(ctx),
     )
     return await service.preview(announcement_id)
 

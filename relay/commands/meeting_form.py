@@ -4,19 +4,16 @@ actions (at most 64 bytes, Telegram's limit) that carry a half-filled form to th
 from dataclasses import dataclass, replace
 from datetime import date, time
 
-from relay.meetings.service import (
-    COPIL,
-    KINDS,
-    PROJECT_TEAM,
-    WORKING_GROUP,
-    parse_day,
-    parse_kind,
-    parse_time,
-)
+from relay.meetings.service import KINDS, parse_day, parse_kind, parse_time
+from relay.states import MeetingKind
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
 FORM_ACTION = "mtg:"
-_KIND_CODES = {COPIL: "c", WORKING_GROUP: "g", PROJECT_TEAM: "e"}
+_KIND_CODES: dict[str, str] = {
+    MeetingKind.COPIL: "c",
+    MeetingKind.WORKING_GROUP: "g",
+    MeetingKind.PROJECT_TEAM: "e",
+}
 _CODE_KINDS = {code: kind for kind, code in _KIND_CODES.items()}
 VISIO, TO_BE_SET = "v", "x"  # place codes; "p<n>": the place of meeting n
 MAX_GUIDED_THEMES = 6
@@ -35,7 +32,7 @@ class MeetingForm:
         """The next thing to ask: kind, theme, day, time, place; None when complete."""
         if self.kind is None:
             return "kind"
-        if self.kind == WORKING_GROUP and not self.themes:
+        if self.kind == MeetingKind.WORKING_GROUP and not self.themes:
             return "theme"
         if self.day is None:
             return "day"

@@ -17,12 +17,10 @@ from relay.commands.meeting_form import (
 )
 from relay.commands.router import EXPIRED_BUTTON
 from relay.french_dates import WEEKDAYS, clock_time, offset_label, short_datetime
-from relay.meetings.reminders import MAYBE, NO, RSVP_ACTION, YES, is_reminder
+from relay.meetings.reminders import RSVP_ACTION, is_reminder
 from relay.meetings.service import (
-    COPIL,
     KIND_LABELS,
     KINDS,
-    WORKING_GROUP,
     MeetingError,
     MeetingInfo,
     Meetings,
@@ -31,7 +29,7 @@ from relay.meetings.service import (
     parse_time,
 )
 from relay.messages import Button, ChatKind, Outgoing, Reply
-from relay.store.models_schedule import CANCELLED, PENDING, SCHEDULED, SENT
+from relay.states import MeetingKind, MeetingState, NoticeState, Rsvp
 from relay.textnorm import fold
 
 USAGE = (
@@ -90,10 +88,10 @@ SUMMARY_CANCELLED = "Réunion annulée."
 SUMMARY_NOTICES = "Rappels : {notices}"
 NOTICE_SENT, NOTICE_PLANNED, NOTICE_SKIPPED = "{label} envoyé", "{label} le {when}", "{label} sauté"
 PLACE_VISIO, PLACE_TO_BE_SET = "Visioconférence", "Lieu à préciser"
-RSVP_TEXTS = {
-    YES: "C'est noté : vous venez à « {title} », le {when}. Merci !",
-    MAYBE: "C'est noté : peut-être à « {title} », le {when}.",
-    NO: "C'est noté : vous ne venez pas à « {title} ». Merci d'avoir prévenu.",
+RSVP_TEXTS: dict[str, str] = {
+    Rsvp.YES: "C'est noté : vous venez à « {title} », le {when}. Merci !",
+    Rsvp.MAYBE: "C'est noté : peut-être à « {title} », le {when}.",
+    Rsvp.NO: "C'est noté : vous ne venez pas à « {title} ». Merci d'avoir prévenu.",
 }
 RSVP_CHANGED = "Réponse modifiée. "
 AGENDA_MEETINGS = "Prochaines réunions du CLS :"
@@ -131,7 +129,7 @@ def summary(info: MeetingInfo, ctx: Context, details: bool = False) -> str:
         lines.append(SUMMARY_WHERE.format(place=info.place))
     labels = ", ".join(ctx.services.themes.label(t) for t in info.themes)
     lines.append(SUMMARY_THEMES.format(themes=labels))
-    if info.status == CANCELLED:
+    if info.status == MeetingState.CANCELLED:
         lines.append(SUMMARY_CANCELLED)
     if details:
         lines.append(SUMMARY_ANSWERS.format(**_answers(info.rsvps)))
@@ -145,16 +143,16 @@ def summary(info: MeetingInfo, ctx: Context, details: bool = False) -> str:
 
 
 def _answers(counts: Counter[str]) -> dict[str, int]:
-    return {"yes": counts[YES], "maybe": counts[MAYBE], "no": counts[NO]}
+    return {answer.value: counts[answer] for answer in Rsvp}
 
 
 def _notice_line(label: str, due: datetime, state: str, ctx: Context) -> str:
     if not is_reminder(label):
         return ""
     name = offset_label(label)
-    if state == SENT:
+    if state == NoticeState.SENT:
         return NOTICE_SENT.format(label=name)
-    if state == PENDING:
+    if state == NoticeState.PENDING:
         return NOTICE_PLANNED.format(
             label=name, when=short_datetime(due, ctx.services.settings.zone)
         )
@@ -162,8 +160,8 @@ def _notice_line(label: str, due: datetime, state: str, ctx: Context) -> str:
 
 
 def _example(ctx: Context, form: MeetingForm) -> str:
-    kind = form.kind or COPIL
-    tags = " ".join(f"#{t}" for t in form.themes if kind == WORKING_GROUP)
+    kind = form.kind or MeetingKind.COPIL
+    tags = " ".join(f"#{t}" for t in form.themes if kind == MeetingKind.WORKING_GROUP)
     day = form.day or _today(ctx) + timedelta(days=14)
     at = form.at.strftime("%H:%M") if form.at else EXAMPLE_TIME
     parts = ["/reunion", kind, tags, day.isoformat(), at, "Salle du conseil, Pornic"]
@@ -334,7 +332,11 @@ async def discard_button(ctx: Context) -> Sequence[Outgoing]:
 async def _shown(ctx: Context, number: int) -> MeetingInfo | None:
     """A meeting people may see: scheduled or cancelled, not a draft."""
     info = await _meetings(ctx).info(number)
-    return info if info is not None and info.status in (CANCELLED, SCHEDULED) else None
+    return (
+        info
+        if info is not None and info.status in (MeetingState.CANCELLED, MeetingState.SCHEDULED)
+        else None
+    )
 
 
 async def _show(ctx: Context, number: int) -> Sequence[Outgoing]:
@@ -342,7 +344,7 @@ async def _show(ctx: Context, number: int) -> Sequence[Outgoing]:
     if info is None:
         return [Reply(BAD_NUMBER.format(text=number))]
     buttons: tuple[tuple[Button, ...], ...] = ()
-    if info.status != CANCELLED and info.starts_at > _meetings(ctx).clock():
+    if info.status != MeetingState.CANCELLED and info.starts_at > _meetings(ctx).clock():
         buttons = ((Button(CANCEL_YES, f"{ASK_CANCEL_ACTION}{number}"),),)
     return [Reply(f"Réunion n°{number}\n" + summary(info, ctx, details=True), buttons=buttons)]
 
@@ -492,7 +494,7 @@ FEATURE = Feature(
         Command("agenda", "les prochaines réunions et les événements à venir", agenda),
         Command(
             "reunion",
-            "programmer, modifier ou annuler une réunion (COPIL, groupe de travail…)",
+            "programmer, modifier ou annuler une réunion (MeetingKind.COPIL, groupe de travail…)",
             meeting_command,
             aliases=("meeting", "réunion"),
             role=Role.COORDINATOR,

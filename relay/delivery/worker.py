@@ -29,6 +29,7 @@ from relay.delivery.notices import ViewSource
 from relay.delivery.pacing import Pacer
 from relay.messages import ChatKind, ChatRef, Platform
 from relay.settings import Settings
+from relay.states import FINAL_DELIVERY_STATES, DeliveryState
 from relay.store import outbox, subscribers
 from relay.store.db import Database
 from relay.store.models import Announcement, utcnow
@@ -208,7 +209,7 @@ class DeliveryWorker:
         parts = self._rendered.get(delivery.announcement_id)
         if delivery.address is None or not parts:
             self._outcomes.append(
-                outbox.Outcome(delivery.delivery_id, outbox.GONE, error=FORGOTTEN_RECIPIENT)
+                outbox.Outcome(delivery.delivery_id, DeliveryState.GONE, error=FORGOTTEN_RECIPIENT)
             )
             return
         chat = ChatRef(self.platform, delivery.address, ChatKind(delivery.chat_kind))
@@ -242,7 +243,7 @@ class DeliveryWorker:
             except RecipientGone as gone:
                 return outbox.Outcome(
                     delivery.delivery_id,
-                    outbox.GONE,
+                    DeliveryState.GONE,
                     error=gone.reason,
                     subscriber_id=delivery.subscriber_id,
                 )
@@ -261,7 +262,9 @@ class DeliveryWorker:
             except Exception as unexpected:
                 log.exception("unexpected error sending delivery %s", delivery.delivery_id)
                 return self._retry(delivery, RetryLater(type(unexpected).__name__))
-        return outbox.Outcome(delivery.delivery_id, outbox.SENT, message_id=",".join(message_ids))
+        return outbox.Outcome(
+            delivery.delivery_id, DeliveryState.SENT, message_id=",".join(message_ids)
+        )
 
     async def _send_within_rate(self, chat: ChatRef, part: object) -> str:
         # The window's turn is taken holding a connection, so the send leaves at once: a turn
@@ -282,7 +285,7 @@ class DeliveryWorker:
             retry_at = utcnow() + timedelta(seconds=busy.retry_after)
             return outbox.Outcome(
                 delivery.delivery_id,
-                outbox.PENDING,
+                DeliveryState.PENDING,
                 error=busy.reason,
                 retry_at=retry_at,
                 counts_as_attempt=False,
@@ -292,14 +295,14 @@ class DeliveryWorker:
         delay = self._options.retry.delay(delivery.attempts)
         return outbox.Outcome(
             delivery.delivery_id,
-            outbox.PENDING,
+            DeliveryState.PENDING,
             error=busy.reason,
             retry_at=utcnow() + timedelta(seconds=delay),
         )
 
     @staticmethod
     def _failed(delivery: outbox.Claimed, reason: str) -> outbox.Outcome:
-        return outbox.Outcome(delivery.delivery_id, outbox.FAILED, error=reason)
+        return outbox.Outcome(delivery.delivery_id, DeliveryState.FAILED, error=reason)
 
     async def _record_loop(self) -> None:
         while not self._stopping:
@@ -330,11 +333,11 @@ class DeliveryWorker:
         except Exception:
             self._outcomes[:0] = outcomes
             raise
-        if any(o.status in outbox.FINAL_STATES for o in outcomes):
+        if any(o.status in FINAL_DELIVERY_STATES for o in outcomes):
             await self._summarise()
         loop = asyncio.get_running_loop()
         for outcome in outcomes:
-            if outcome.status == outbox.PENDING and outcome.retry_at is not None:
+            if outcome.status == DeliveryState.PENDING and outcome.retry_at is not None:
                 # Claim the retry when it is due, not at the next idle poll.
                 due_in = (outcome.retry_at - utcnow()).total_seconds()
                 loop.call_later(max(0.0, due_in), self._wake.set)

@@ -20,10 +20,9 @@ import httpx
 from relay.announcements import (
     APPROVE,
     APPROVE_ACTION,
-    MODERATION_HELP,
+    MODERATION_HELP_TEXT,
     REJECT,
     REJECT_ACTION,
-    SOURCE_FEED,
     Announcements,
     find_date,
     guess_kind,
@@ -36,6 +35,7 @@ from relay.feeds.parse import FeedEntry, FeedParseError, parse_feed
 from relay.french_dates import as_utc
 from relay.messages import AnnouncementKind, Button, ChatKind, ChatRef, Reply
 from relay.settings import Settings
+from relay.states import AnnouncementSource, AnnouncementState, PollStatus
 from relay.store import announcements as announcement_store
 from relay.store import feeds as store
 from relay.store.db import Database
@@ -50,7 +50,6 @@ MAX_BACKOFF = timedelta(days=1)
 FIRST_POLL_WINDOW = timedelta(days=14)  # on a feed's first poll, only recent items are relayed
 MAX_NEW_PER_POLL = 10  # more new items than this in one poll: the rest are only recorded
 ALERT_AFTER = 3
-NEW, UNCHANGED, FAILED = "new", "unchanged", "failed"
 
 TO_COORDINATORS = (
     "Nouvel élément du flux « {feed} » (proposition n°{id}) :\n\n{body}\n\nThèmes : {themes}"
@@ -168,7 +167,9 @@ class FeedPoller:
                 return outcome
 
             outcomes = list(await asyncio.gather(*(one(feed) for feed in feeds)))
-        alerts = [o for o in outcomes if o.status == FAILED and o.failures == ALERT_AFTER]
+        alerts = [
+            o for o in outcomes if o.status == PollStatus.FAILED and o.failures == ALERT_AFTER
+        ]
         if alerts:
             lines = [FEED_BROKEN.format(feed=o.feed, url=o.url, error=o.error) for o in alerts]
             await self._tell_coordinators(
@@ -207,7 +208,7 @@ class FeedPoller:
             feed.next_poll_at = now + backoff(interval, feed.failures)
             name, url, failures = feed.name, feed.url, feed.failures
         log.warning("feed %s failed (%s in a row): %s", url, failures, reason)
-        return PollOutcome(name, url, FAILED, error=reason, failures=failures)
+        return PollOutcome(name, url, PollStatus.FAILED, error=reason, failures=failures)
 
     async def _store(
         self, feed_id: int, fetched: Fetched, entries: Sequence[FeedEntry]
@@ -251,7 +252,7 @@ class FeedPoller:
                     continue
                 announcement, themes = self._announcement(feed, item.entry, now)
                 announcement_id = await announcement_store.add(session, announcement, themes)
-                if announcement.status == announcement_store.QUEUED:
+                if announcement.status == AnnouncementState.QUEUED:
                     await announcement_store.queue(session, announcement)
                 else:
                     proposals.append((announcement_id, announcement, themes))
@@ -268,7 +269,7 @@ class FeedPoller:
             self.announcements.notices.wake()
         for announcement_id, announcement, themes in proposals:
             await self._propose(name, announcement_id, announcement, themes)
-        status = UNCHANGED if fetched.body is None or not new else NEW
+        status = PollStatus.UNCHANGED if fetched.body is None or not new else PollStatus.NEW
         return PollOutcome(name, url, status, new_items=new, relayed=relayed)
 
     @staticmethod
@@ -284,14 +285,14 @@ class FeedPoller:
         themes = tuple(dict.fromkeys((*feed.theme_slugs, *themes_in_text(whole, self.catalogue))))
         kind: AnnouncementKind = guess_kind(whole)
         today = now.astimezone(self.settings.zone).date()
-        status = announcement_store.QUEUED if feed.auto and themes else announcement_store.PROPOSED
+        status = AnnouncementState.QUEUED if feed.auto and themes else AnnouncementState.PROPOSED
         announcement = Announcement(
             kind=kind.value,
             title=entry.title[:300],
             text=entry.text or entry.title,
             link=entry.link,
             event_date=find_date(whole, today),
-            source=SOURCE_FEED,
+            source=AnnouncementSource.FEED,
             source_name=feed.name[:200],
             status=status,
         )
@@ -314,7 +315,7 @@ class FeedPoller:
             body=body,
             themes=labels or NO_THEME.format(id=announcement_id),
         )
-        text += "\n\n" + MODERATION_HELP.format(id=announcement_id)
+        text += "\n\n" + MODERATION_HELP_TEXT.format(id=announcement_id)
         row = [Button(REJECT, f"{REJECT_ACTION}{announcement_id}")]
         if themes:
             row.insert(0, Button(APPROVE, f"{APPROVE_ACTION}{announcement_id}"))

@@ -14,35 +14,24 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from relay.announcements import SOURCE_MEETING
 from relay.delivery.notices import ViewSource
 from relay.durations import Offset, parse_offset, parse_offsets
 from relay.french_dates import as_utc, delay_label, long_datetime
 from relay.meetings.ical import meeting_ics
 from relay.messages import AnnouncementKind, AnnouncementView, Attachment, Button
 from relay.settings import Settings
+from relay.states import AnnouncementSource, AnnouncementState, MeetingState, NoticeState, Rsvp
 from relay.store import announcements as announcement_store
 from relay.store import meetings as store
 from relay.store.db import Database
 from relay.store.models import Announcement, utcnow
-from relay.store.models_schedule import (
-    CANCEL,
-    CANCELLED,
-    CHANGE,
-    INVITE,
-    PENDING,
-    SENT,
-    SKIPPED,
-    Meeting,
-    MeetingNotice,
-)
+from relay.store.models_schedule import CANCEL, CHANGE, INVITE, Meeting, MeetingNotice
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
 RSVP_ACTION = "rsvp:"
-YES, MAYBE, NO = "yes", "maybe", "no"
 
 INVITE_TITLE = "Invitation : {title}"
 REMINDER_TITLE = "Rappel : {title}, {delay}"
@@ -54,7 +43,7 @@ CHANGED = "La date ou le lieu de cette réunion ont changé. Voici les informati
 CANCELLED_TEXT = "La réunion « {title} » prévue le {when} est annulée."
 ASK_ANSWER = "Vous venez ? Répondez avec les boutons ci-dessous (vous pourrez changer d'avis)."
 ICS_HINT = "Le fichier joint ajoute la réunion à votre agenda."
-BUTTON_LABELS = {YES: "Je viens", MAYBE: "Peut-être", NO: "Je ne viens pas"}
+BUTTON_LABELS = {Rsvp.YES: "Je viens", Rsvp.MAYBE: "Peut-être", Rsvp.NO: "Je ne viens pas"}
 ICS_DESCRIPTION = "Réunion du Contrat Local de Santé. Répondez aux invitations dans le chat."
 
 
@@ -83,11 +72,15 @@ def plan_notices(
     or that would follow it too closely (within a quarter of their offset), are recorded as
     skipped: the opening notice says the same thing.
     """
-    notices = [(opening, now, PENDING)] if opening else []
+    notices: list[tuple[str, datetime, str]] = (
+        [(opening, now, NoticeState.PENDING)] if opening else []
+    )
     for offset in policy.offsets:
         due = starts_at - offset.delta
         soon = now + offset.delta / 4 if opening else now
-        notices.append((offset.label, due, PENDING if due > soon else SKIPPED))
+        notices.append(
+            (offset.label, due, NoticeState.PENDING if due > soon else NoticeState.SKIPPED)
+        )
     return notices
 
 
@@ -95,7 +88,7 @@ def rsvp_buttons(meeting_id: int) -> tuple[tuple[Button, ...], ...]:
     return (
         tuple(
             Button(BUTTON_LABELS[answer], f"{RSVP_ACTION}{meeting_id}:{answer}")
-            for answer in (YES, MAYBE, NO)
+            for answer in (Rsvp.YES, Rsvp.MAYBE, Rsvp.NO)
         ),
     )
 
@@ -110,7 +103,7 @@ def meeting_attachment(meeting: Meeting) -> Attachment:
         meeting.place,
         ICS_DESCRIPTION,
         meeting.sequence,
-        cancelled=meeting.status == CANCELLED,
+        cancelled=meeting.status == MeetingState.CANCELLED,
         stamp=as_utc(meeting.updated_at),
     )
 
@@ -151,8 +144,8 @@ async def _queue_notice(
         kind=AnnouncementKind.EVENT.value,
         title=title,
         text=text,
-        source=SOURCE_MEETING,
-        status=announcement_store.QUEUED,
+        source=AnnouncementSource.MEETING,
+        status=AnnouncementState.QUEUED,
     )
     announcement_id = await announcement_store.add(session, announcement, invitee_themes(meeting))
     await announcement_store.queue(session, announcement)
@@ -169,7 +162,7 @@ def _should_send(
 ) -> bool:
     if notice.sequence != meeting.sequence or as_utc(meeting.starts_at) <= now:
         return False
-    if meeting.status == CANCELLED:
+    if meeting.status == MeetingState.CANCELLED:
         return notice.label == CANCEL
     if not is_reminder(notice.label):
         return True
@@ -195,11 +188,11 @@ async def send_due(
             for notice, meeting in sorted(rows, key=lambda r: is_reminder(r[0].label)):
                 if _should_send(notice, meeting, now, latest, opening_sent, policy.grace):
                     notice.announcement_id = await _queue_notice(session, notice, meeting, settings)
-                    notice.state, notice.sent_at = SENT, now
+                    notice.state, notice.sent_at = NoticeState.SENT, now
                     queued.append(notice.announcement_id)
                     opening_sent = opening_sent or not is_reminder(notice.label)
                 else:
-                    notice.state = SKIPPED
+                    notice.state = NoticeState.SKIPPED
                     log.info("notice %s of meeting %s skipped", notice.label, meeting.id)
     return queued
 

@@ -13,50 +13,43 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from relay.announcements import SOURCE_COORDINATOR, SOURCE_FEED, SOURCE_PROPOSAL
 from relay.delivery.notices import Notices
 from relay.french_dates import as_utc, long_datetime
 from relay.meetings import reminders
 from relay.meetings.reminders import ReminderPolicy
 from relay.messages import UserRef
 from relay.settings import Settings
+from relay.states import AnnouncementSource, MeetingKind, MeetingState, NoticeState
 from relay.store import meetings as store
 from relay.store import outbox
 from relay.store.db import Database
 from relay.store.models import Announcement, utcnow
-from relay.store.models_schedule import (
-    CANCEL,
-    CANCELLED,
-    CHANGE,
-    DISCARDED,
-    DRAFT,
-    INVITE,
-    PENDING,
-    SCHEDULED,
-    Meeting,
-)
+from relay.store.models_schedule import CANCEL, CHANGE, INVITE, Meeting
 from relay.textnorm import fold
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
-COPIL, WORKING_GROUP, PROJECT_TEAM = "copil", "gt", "equipe-projet"
-KINDS = (COPIL, WORKING_GROUP, PROJECT_TEAM)
-KIND_LABELS = {COPIL: "COPIL", WORKING_GROUP: "Groupe de travail", PROJECT_TEAM: "Équipe projet"}
-DEFAULT_TITLES = {
-    COPIL: "COPIL du Contrat Local de Santé",
-    WORKING_GROUP: "Groupe de travail {themes}",
-    PROJECT_TEAM: "Équipe projet du CLS",
+KINDS = (MeetingKind.COPIL, MeetingKind.WORKING_GROUP, MeetingKind.PROJECT_TEAM)
+KIND_LABELS: dict[str, str] = {
+    MeetingKind.COPIL: "COPIL",
+    MeetingKind.WORKING_GROUP: "Groupe de travail",
+    MeetingKind.PROJECT_TEAM: "Équipe projet",
+}
+DEFAULT_TITLES: dict[str, str] = {
+    MeetingKind.COPIL: "COPIL du Contrat Local de Santé",
+    MeetingKind.WORKING_GROUP: "Groupe de travail {themes}",
+    MeetingKind.PROJECT_TEAM: "Équipe projet du CLS",
 }
 COPIL_THEME = "vie-du-cls"
 _KIND_WORDS = {
-    "copil": COPIL,
-    "comite de pilotage": COPIL,
-    "comite": COPIL,
-    "gt": WORKING_GROUP,
-    "groupe": WORKING_GROUP,
-    "groupe de travail": WORKING_GROUP,
-    "equipe": PROJECT_TEAM,
-    "equipe projet": PROJECT_TEAM,
-    "ep": PROJECT_TEAM,
+    "copil": MeetingKind.COPIL,
+    "comite de pilotage": MeetingKind.COPIL,
+    "comite": MeetingKind.COPIL,
+    "gt": MeetingKind.WORKING_GROUP,
+    "groupe": MeetingKind.WORKING_GROUP,
+    "groupe de travail": MeetingKind.WORKING_GROUP,
+    "equipe": MeetingKind.PROJECT_TEAM,
+    "equipe projet": MeetingKind.PROJECT_TEAM,
+    "ep": MeetingKind.PROJECT_TEAM,
 }
 MAX_PARTICIPANTS = 10_000
 MAX_AHEAD = timedelta(days=3 * 365)
@@ -151,7 +144,7 @@ def meeting_themes(kind: str, themes: Sequence[str]) -> tuple[str, ...]:
     """Invitees: a COPIL invites the `vie-du-cls` subscribers (and those of its themes); a
     working group or project team, the subscribers of its themes (`vie-du-cls` without any)."""
     chosen = [t for t in themes if t != ALL_THEMES]
-    if kind == COPIL or not chosen:
+    if kind == MeetingKind.COPIL or not chosen:
         chosen.insert(0, COPIL_THEME)
     return tuple(dict.fromkeys(chosen))
 
@@ -226,7 +219,7 @@ class Meetings:
     ) -> MeetingInfo:
         """Schedule a meeting: its invitation goes now (unless `invite` is False), its
         reminders at their time."""
-        meeting = self._new(kind, starts_at, place, themes, title, SCHEDULED)
+        meeting = self._new(kind, starts_at, place, themes, title, MeetingState.SCHEDULED)
         async with self.db.write() as session:
             await store.add(session, meeting)
             await self._plan(session, meeting, INVITE if invite else None)
@@ -237,7 +230,7 @@ class Meetings:
         self, kind: str, starts_at: datetime, place: str, themes: Sequence[str], title: str = ""
     ) -> MeetingInfo:
         """A meeting shown to its coordinator before anyone is invited (`confirm`)."""
-        meeting = self._new(kind, starts_at, place, themes, title, DRAFT)
+        meeting = self._new(kind, starts_at, place, themes, title, MeetingState.DRAFT)
         async with self.db.write() as session:
             await store.add(session, meeting)
         return _info(meeting)
@@ -248,10 +241,10 @@ class Meetings:
             meeting = await store.get(session, meeting_id, for_update=True)
             if meeting is None:
                 raise MeetingError(DRAFT_GONE)
-            if meeting.status != DRAFT:
+            if meeting.status != MeetingState.DRAFT:
                 raise MeetingError(NOT_A_DRAFT.format(id=meeting_id))
             self._check_future(meeting.starts_at, now)
-            meeting.status, meeting.updated_at = SCHEDULED, now
+            meeting.status, meeting.updated_at = MeetingState.SCHEDULED, now
             await self._plan(session, meeting, INVITE)
         await self._changed()
         return _info(meeting)
@@ -259,9 +252,9 @@ class Meetings:
     async def discard(self, meeting_id: int) -> None:
         async with self.db.write() as session:
             meeting = await store.get(session, meeting_id, for_update=True)
-            if meeting is None or meeting.status != DRAFT:
+            if meeting is None or meeting.status != MeetingState.DRAFT:
                 raise MeetingError(NOT_A_DRAFT.format(id=meeting_id))
-            meeting.status = DISCARDED
+            meeting.status = MeetingState.DISCARDED
 
     async def forget_stale_drafts(self) -> int:
         """Delete the drafts nobody confirmed (and those discarded) after DRAFT_LIFETIME."""
@@ -320,11 +313,11 @@ class Meetings:
         now = self.clock()
         async with self.db.write() as session:
             meeting = await self._open_meeting(session, meeting_id, now)
-            meeting.status = CANCELLED
+            meeting.status = MeetingState.CANCELLED
             meeting.sequence += 1
             meeting.updated_at = now
             await store.withdraw_pending(session, meeting_id)
-            await store.add_notices(session, meeting, [(CANCEL, now, PENDING)])
+            await store.add_notices(session, meeting, [(CANCEL, now, NoticeState.PENDING)])
         await self._changed()
         return _info(meeting)
 
@@ -335,7 +328,7 @@ class Meetings:
             meeting = await store.get(session, meeting_id, for_update=True)
             if meeting is None:
                 raise MeetingError(NOT_FOUND.format(id=meeting_id))
-            if meeting.status == CANCELLED:
+            if meeting.status == MeetingState.CANCELLED:
                 raise MeetingError(IS_CANCELLED.format(id=meeting_id))
             if as_utc(meeting.starts_at) > self.clock():
                 raise MeetingError(NOT_HELD_YET.format(id=meeting_id))
@@ -391,7 +384,11 @@ class Meetings:
 
     async def coming_events(self, limit: int = 10) -> list[Announcement]:
         today = self.clock().astimezone(self.settings.zone).date()
-        sources = (SOURCE_COORDINATOR, SOURCE_PROPOSAL, SOURCE_FEED)
+        sources = (
+            AnnouncementSource.COORDINATOR,
+            AnnouncementSource.PROPOSAL,
+            AnnouncementSource.FEED,
+        )
         async with self.db.read() as session:
             return await store.coming_events(session, today, sources, limit)
 
@@ -417,7 +414,7 @@ class Meetings:
         meeting = await store.get(session, meeting_id, for_update=lock)
         if meeting is None:
             raise MeetingError(NOT_FOUND.format(id=meeting_id))
-        if meeting.status != SCHEDULED:
+        if meeting.status != MeetingState.SCHEDULED:
             raise MeetingError(IS_CANCELLED.format(id=meeting_id))
         if as_utc(meeting.starts_at) <= now:
             raise MeetingError(ALREADY_HELD.format(id=meeting_id))

@@ -12,18 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from relay.announcements import (
-    SOURCE_COORDINATOR,
-    SOURCE_FEED,
-    SOURCE_MEETING,
-    SOURCE_PROPOSAL,
-)
 from relay.delivery.notices import Notices
 from relay.meetings.service import KINDS
 from relay.messages import AnnouncementKind, Attachment, ChatKind, ChatRef, Reply
 from relay.reports import chart as report_chart
 from relay.reports import formats as report_formats
 from relay.settings import Settings
+from relay.states import AnnouncementSource
 from relay.store import reports as store
 from relay.store.db import Database
 from relay.store.dialect import insert_ignoring_duplicates
@@ -33,7 +28,11 @@ from relay.themes import ALL_THEMES, ThemeCatalogue
 
 log = logging.getLogger(__name__)
 
-INFORMATION_SOURCES = (SOURCE_COORDINATOR, SOURCE_PROPOSAL, SOURCE_FEED)
+INFORMATION_SOURCES = (
+    AnnouncementSource.COORDINATOR,
+    AnnouncementSource.PROPOSAL,
+    AnnouncementSource.FEED,
+)
 PLATFORMS = ("telegram", "slack", "console")
 DELIVERY_STATES = {"sent": "delivered", "failed": "failed", "gone": "unreachable"}
 TOP = 10
@@ -111,8 +110,8 @@ async def build_report(
         by_kind = await store.relayed_by(session, INFORMATION_SOURCES, period, "kind")
         by_theme = await store.relayed_by_theme(session, INFORMATION_SOURCES, period)
         delivery_counts, reached = await store.deliveries(session, INFORMATION_SOURCES, period)
-        notices = await store.delivered_count(session, (SOURCE_MEETING,), period)
-        requests = await store.requests_by_status(session, SOURCE_PROPOSAL, period)
+        notices = await store.delivered_count(session, (AnnouncementSource.MEETING,), period)
+        requests = await store.requests_by_status(session, AnnouncementSource.PROPOSAL, period)
         subscriptions = await store.subscriptions_by_theme(session, period)
         chats = await store.chats_by_platform(session, period)
         asked, unanswered = await store.questions(session, period)

@@ -6,16 +6,9 @@ from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from relay.states import AnnouncementState
 from relay.store import outbox
 from relay.store.models import Announcement, AnnouncementTheme, utcnow
-
-DRAFT, PROPOSED, QUEUED, CANCELLED, REJECTED = (
-    "draft",
-    "proposed",
-    "queued",
-    "cancelled",
-    "rejected",
-)
 
 
 async def add(session: AsyncSession, announcement: Announcement, themes: Iterable[str]) -> int:
@@ -58,7 +51,7 @@ async def queue(session: AsyncSession, announcement: Announcement) -> int:
     """Approve: the announcement's deliveries are written in this same transaction."""
     assert announcement.id is not None
     themes = await themes_of(session, announcement.id)
-    announcement.status = QUEUED
+    announcement.status = AnnouncementState.QUEUED
     announcement.queued_at = utcnow()
     await session.flush()
     return await outbox.queue(session, announcement.id, themes)
@@ -67,7 +60,7 @@ async def queue(session: AsyncSession, announcement: Announcement) -> int:
 async def pending_proposals(session: AsyncSession) -> Sequence[Announcement]:
     result = await session.execute(
         select(Announcement)
-        .where(col(Announcement.status) == PROPOSED)
+        .where(col(Announcement.status) == AnnouncementState.PROPOSED)
         .order_by(col(Announcement.id))
     )
     return result.scalars().all()

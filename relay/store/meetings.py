@@ -11,21 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, delete, select
 
 from relay.messages import AnnouncementKind
+from relay.states import AnnouncementState, MeetingState, NoticeState, Rsvp
 from relay.store.dialect import is_postgresql
 from relay.store.models import Announcement
-from relay.store.models_schedule import (
-    CANCELLED,
-    DISCARDED,
-    DRAFT,
-    PENDING,
-    SCHEDULED,
-    WITHDRAWN,
-    Meeting,
-    MeetingNotice,
-    MeetingRsvp,
-)
+from relay.store.models_schedule import Meeting, MeetingNotice, MeetingRsvp
 
-ANSWERS = ("yes", "maybe", "no")
+ANSWERS = tuple(Rsvp)
 
 
 async def add(session: AsyncSession, meeting: Meeting) -> int:
@@ -60,7 +51,8 @@ async def delete_drafts(session: AsyncSession, created_before: datetime) -> int:
     """Delete unconfirmed and discarded drafts created before that time; returns how many."""
     result = await session.execute(
         delete(Meeting).where(
-            col(Meeting.status).in_([DRAFT, DISCARDED]), col(Meeting.created_at) < created_before
+            col(Meeting.status).in_([MeetingState.DRAFT, MeetingState.DISCARDED]),
+            col(Meeting.created_at) < created_before,
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
@@ -70,8 +62,11 @@ async def withdraw_pending(session: AsyncSession, meeting_id: int) -> None:
     """Notices not sent yet no longer apply (the meeting changed or was cancelled)."""
     await session.execute(
         update(MeetingNotice)
-        .where(col(MeetingNotice.meeting_id) == meeting_id, col(MeetingNotice.state) == PENDING)
-        .values(state=WITHDRAWN)
+        .where(
+            col(MeetingNotice.meeting_id) == meeting_id,
+            col(MeetingNotice.state) == NoticeState.PENDING,
+        )
+        .values(state=NoticeState.WITHDRAWN)
     )
 
 
@@ -83,7 +78,7 @@ async def due_notices(session: AsyncSession, now: datetime) -> list[tuple[Meetin
     query = (
         select(MeetingNotice, Meeting)
         .join(Meeting, col(Meeting.id) == col(MeetingNotice.meeting_id))
-        .where(col(MeetingNotice.state) == PENDING, col(MeetingNotice.due_at) <= now)
+        .where(col(MeetingNotice.state) == NoticeState.PENDING, col(MeetingNotice.due_at) <= now)
         .order_by(col(MeetingNotice.meeting_id), col(MeetingNotice.due_at))
     )
     if is_postgresql(session):
@@ -98,7 +93,7 @@ async def upcoming_notices(session: AsyncSession) -> list[tuple[int, str, int, d
         col(MeetingNotice.label),
         col(MeetingNotice.meeting_id),
         col(MeetingNotice.due_at),
-    ).where(col(MeetingNotice.state) == PENDING)
+    ).where(col(MeetingNotice.state) == NoticeState.PENDING)
     rows = (await session.execute(query)).all()
     return [(i, label, m, due) for i, label, m, due in rows if i is not None]
 
@@ -178,7 +173,7 @@ async def forget_rsvps(session: AsyncSession, platform: str, user_id: str) -> No
 async def coming(session: AsyncSession, after: datetime, limit: int) -> list[Meeting]:
     query = (
         select(Meeting)
-        .where(col(Meeting.status) == SCHEDULED, col(Meeting.starts_at) >= after)
+        .where(col(Meeting.status) == MeetingState.SCHEDULED, col(Meeting.starts_at) >= after)
         .order_by(col(Meeting.starts_at))
         .limit(limit)
     )
@@ -188,7 +183,7 @@ async def coming(session: AsyncSession, after: datetime, limit: int) -> list[Mee
 async def listing(session: AsyncSession, since: datetime | None) -> list[Meeting]:
     query = (
         select(Meeting)
-        .where(col(Meeting.status).in_([SCHEDULED, CANCELLED]))
+        .where(col(Meeting.status).in_([MeetingState.SCHEDULED, MeetingState.CANCELLED]))
         .order_by(col(Meeting.starts_at))
     )
     if since is not None:
@@ -200,7 +195,10 @@ async def recent_places(session: AsyncSession, limit: int) -> list[tuple[int, st
     """The places of the latest meetings, each once, with the newest meeting held there."""
     query = (
         select(func.max(col(Meeting.id)), col(Meeting.place))
-        .where(col(Meeting.place) != "", col(Meeting.status).in_([SCHEDULED, CANCELLED]))
+        .where(
+            col(Meeting.place) != "",
+            col(Meeting.status).in_([MeetingState.SCHEDULED, MeetingState.CANCELLED]),
+        )
         .group_by(col(Meeting.place))
         .order_by(func.max(col(Meeting.id)).desc())
         .limit(limit)
@@ -217,7 +215,7 @@ async def coming_events(
         select(Announcement)
         .where(
             col(Announcement.kind) == AnnouncementKind.EVENT.value,
-            col(Announcement.status) == "queued",
+            col(Announcement.status) == AnnouncementState.QUEUED,
             col(Announcement.source).in_(list(sources)),
             col(Announcement.event_date) >= today,
         )

@@ -13,6 +13,8 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
+from relay.states import DeliveryState
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -123,7 +125,7 @@ class Delivery(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("subscribers.id", ondelete="SET NULL"), index=True),
     )
     platform: str = Field(max_length=16)
-    status: str = Field(default="pending", max_length=16)
+    status: str = Field(default=DeliveryState.PENDING, max_length=16)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     lease_until: datetime | None = Field(default=None, sa_column=_utc_column(True))

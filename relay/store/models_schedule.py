@@ -9,10 +9,9 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from relay.states import MeetingState, NoticeState
 from relay.store.models import Delivery, _utc_column, utcnow
 
-DRAFT, SCHEDULED, CANCELLED, DISCARDED = "draft", "scheduled", "cancelled", "discarded"
-PENDING, SENT, SKIPPED, WITHDRAWN = "pending", "sent", "skipped", "withdrawn"
 INVITE, CHANGE, CANCEL = "invite", "change", "cancel"  # notice labels besides reminder offsets
 
 
@@ -28,7 +27,9 @@ class Meeting(SQLModel, table=True):
     duration_minutes: int = 120
     place: str = Field(default="", max_length=300)
     themes: str = Field(default="", max_length=1000)  # comma-separated theme slugs
-    status: str = Field(default=SCHEDULED, max_length=16)  # draft | scheduled | cancelled…
+    status: str = Field(
+        default=MeetingState.SCHEDULED, max_length=16
+    )  # draft | scheduled | cancelled…
     sequence: int = 0  # bumped at each change: the .ics SEQUENCE and the notices' generation
     participants: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
@@ -57,7 +58,7 @@ class MeetingNotice(SQLModel, table=True):
     sequence: int = 0
     label: str = Field(max_length=16)
     due_at: datetime = Field(sa_column=_utc_column())
-    state: str = Field(default=PENDING, max_length=16)
+    state: str = Field(default=NoticeState.PENDING, max_length=16)
     announcement_id: int | None = Field(
         default=None,
         sa_column=Column(

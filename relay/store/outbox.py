@@ -10,12 +10,10 @@ from sqlalchemy import and_, bindparam, func, literal, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from relay.states import FINAL_DELIVERY_STATES, AnnouncementState, DeliveryState
 from relay.store.dialect import is_postgresql
 from relay.store.models import Announcement, Delivery, Subscriber, Subscription, utcnow
 from relay.themes import ALL_THEMES
-
-PENDING, SENDING, SENT, FAILED, GONE = "pending", "sending", "sent", "failed", "gone"
-FINAL_STATES = (SENT, FAILED, GONE)
 
 _deliveries = Delivery.__table__  # type: ignore[attr-defined]
 
@@ -71,7 +69,7 @@ async def queue(session: AsyncSession, announcement_id: int, themes: Iterable[st
         literal(announcement_id),
         recipients.c.id,
         recipients.c.platform,
-        literal(PENDING),
+        literal(DeliveryState.PENDING.value),
         literal(0),
         literal(now, type_=_deliveries.c.next_attempt_at.type),
     ).where(text("true"))  # SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT
@@ -106,8 +104,13 @@ async def claim(
         .where(
             _deliveries.c.platform == platform,
             or_(
-                and_(_deliveries.c.status == PENDING, _deliveries.c.next_attempt_at <= now),
-                and_(_deliveries.c.status == SENDING, _deliveries.c.lease_until < now),
+                and_(
+                    _deliveries.c.status == DeliveryState.PENDING,
+                    _deliveries.c.next_attempt_at <= now,
+                ),
+                and_(
+                    _deliveries.c.status == DeliveryState.SENDING, _deliveries.c.lease_until < now
+                ),
             ),
         )
         .order_by(_deliveries.c.id)
@@ -118,7 +121,7 @@ async def claim(
     claimed = (
         update(_deliveries)
         .where(_deliveries.c.id.in_(due.scalar_subquery()))
-        .values(status=SENDING, lease_until=lease_until)
+        .values(status=DeliveryState.SENDING, lease_until=lease_until)
         .returning(
             _deliveries.c.id,
             _deliveries.c.announcement_id,
@@ -163,8 +166,8 @@ async def claim(
 async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
     """Write what happened to claimed deliveries, in one statement per kind of outcome."""
     now = utcnow()
-    finished = [o for o in outcomes if o.status in FINAL_STATES]
-    retried = [o for o in outcomes if o.status == PENDING]
+    finished = [o for o in outcomes if o.status in FINAL_DELIVERY_STATES]
+    retried = [o for o in outcomes if o.status == DeliveryState.PENDING]
     if finished:
         statement = (
             update(_deliveries)
@@ -186,7 +189,7 @@ async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
                     "b_status": o.status,
                     "b_message": o.message_id,
                     "b_error": (o.error or "")[:500] or None,
-                    "b_sent_at": now if o.status == SENT else None,
+                    "b_sent_at": now if o.status == DeliveryState.SENT else None,
                 }
                 for o in finished
             ],
@@ -196,7 +199,7 @@ async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
             update(_deliveries)
             .where(_deliveries.c.id == bindparam("b_id"))
             .values(
-                status=PENDING,
+                status=DeliveryState.PENDING,
                 next_attempt_at=bindparam("b_retry_at"),
                 last_error=bindparam("b_error"),
                 lease_until=None,
@@ -222,8 +225,11 @@ async def release(session: AsyncSession, delivery_ids: Sequence[int]) -> None:
     if delivery_ids:
         await session.execute(
             update(_deliveries)
-            .where(_deliveries.c.id.in_(list(delivery_ids)), _deliveries.c.status == SENDING)
-            .values(status=PENDING, lease_until=None)
+            .where(
+                _deliveries.c.id.in_(list(delivery_ids)),
+                _deliveries.c.status == DeliveryState.SENDING,
+            )
+            .values(status=DeliveryState.PENDING, lease_until=None)
         )
 
 
@@ -233,7 +239,7 @@ async def unfinished(
     """Deliveries not yet final on these platforms (for one announcement, if given)."""
     query = select(func.count()).where(
         _deliveries.c.platform.in_(list(platforms)),
-        _deliveries.c.status.in_([PENDING, SENDING]),
+        _deliveries.c.status.in_([DeliveryState.PENDING, DeliveryState.SENDING]),
     )
     if announcement_id is not None:
         query = query.where(_deliveries.c.announcement_id == announcement_id)
@@ -260,10 +266,10 @@ async def claim_finished_summaries(session: AsyncSession) -> list[Announcement]:
     sends each summary.
     """
     unfinished = select(_deliveries.c.announcement_id).where(
-        _deliveries.c.status.in_([PENDING, SENDING])
+        _deliveries.c.status.in_([DeliveryState.PENDING, DeliveryState.SENDING])
     )
     query = select(Announcement).where(
-        col(Announcement.status) == "queued",
+        col(Announcement.status) == AnnouncementState.QUEUED,
         col(Announcement.summarised_at).is_(None),
         col(Announcement.id).not_in(unfinished),
     )

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 from sqlmodel import col
 
+from relay.states import MeetingState
 from relay.store.models import (
     Announcement,
     AnnouncementTheme,
@@ -32,13 +33,7 @@ from relay.store.models import (
     Subscriber,
     Subscription,
 )
-from relay.store.models_schedule import (
-    SCHEDULED,
-    Feed,
-    Meeting,
-    MeetingRsvp,
-    SubscriptionDeparture,
-)
+from relay.store.models_schedule import Feed, Meeting, MeetingRsvp, SubscriptionDeparture
 
 QUEUED = "queued"
 Period = tuple[datetime, datetime]
@@ -232,7 +227,7 @@ async def top_questions(
 def _held(period: Period, now: datetime) -> list[ColumnElement[bool]]:
     start, end = period
     return [
-        col(Meeting.status) == SCHEDULED,
+        col(Meeting.status) == MeetingState.SCHEDULED,
         col(Meeting.starts_at) >= start,
         col(Meeting.starts_at) < min(end, now),
     ]

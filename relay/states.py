@@ -1,0 +1,75 @@
+"""The states and kinds stored in the database, declared once. Each is a `StrEnum`: its members
+are the very strings stored, so rows read back compare equal to them."""
+
+from enum import StrEnum
+
+
+class DeliveryState(StrEnum):
+    """One delivery row of the outbox: one message to one chat."""
+
+    PENDING = "pending"  # waiting for its turn (or its retry)
+    SENDING = "sending"  # claimed by a worker, under lease
+    SENT = "sent"
+    FAILED = "failed"  # given up: refused by the platform, or too many attempts
+    GONE = "gone"  # the chat is unreachable (bot blocked, removed, channel archived)
+
+
+FINAL_DELIVERY_STATES = (DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.GONE)
+
+
+class AnnouncementState(StrEnum):
+    DRAFT = "draft"  # a coordinator's preview, not sent yet
+    PROPOSED = "proposed"  # a partner's proposal (or a feed item) awaiting a decision
+    QUEUED = "queued"  # its deliveries are in the outbox
+    CANCELLED = "cancelled"  # a draft the coordinator cancelled
+    REJECTED = "rejected"  # a proposal the coordinators refused
+
+
+class AnnouncementSource(StrEnum):
+    COORDINATOR = "coordinator"
+    PROPOSAL = "proposal"
+    FEED = "feed"
+    MEETING = "meeting"  # invitations, reminders, notices: not counted as information relayed
+
+
+INFORMATION_SOURCES = (
+    AnnouncementSource.COORDINATOR,
+    AnnouncementSource.PROPOSAL,
+    AnnouncementSource.FEED,
+)
+
+
+class MeetingKind(StrEnum):
+    COPIL = "copil"
+    WORKING_GROUP = "gt"
+    PROJECT_TEAM = "equipe-projet"
+
+
+class MeetingState(StrEnum):
+    DRAFT = "draft"  # shown to its coordinator, nobody invited yet
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    DISCARDED = "discarded"  # a draft the coordinator dropped
+
+
+class NoticeState(StrEnum):
+    """A meeting's invitation, reminder or change notice."""
+
+    PENDING = "pending"
+    SENT = "sent"  # queued in the outbox
+    SKIPPED = "skipped"  # missed while relay was down, or too close to the invitation
+    WITHDRAWN = "withdrawn"  # the meeting changed or was cancelled
+
+
+class Rsvp(StrEnum):
+    YES = "yes"
+    MAYBE = "maybe"
+    NO = "no"
+
+
+class PollStatus(StrEnum):
+    """What one poll of a feed found."""
+
+    NEW = "new"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
