@@ -20,6 +20,7 @@ from relay.messages import (
 from relay.settings import Settings
 from relay.states import AnnouncementSource, AnnouncementState, DeliveryState
 from relay.store import announcements as store
+from relay.store import notices as notice_store
 from relay.store import outbox
 from relay.store.db import Database
 from relay.store.models import Announcement
@@ -241,19 +242,7 @@ class Announcements:
         source_name: str | None = None,
     ) -> tuple[int, Counter[str]]:
         """Store a new announcement; returns its number and its recipients per platform."""
-        announcement = Announcement(
-            kind=draft.kind.value,
-            title=draft.title,
-            text=draft.text,
-            link=draft.link,
-            event_date=draft.event_date,
-            source=source,
-            source_name=source_name,
-            status=status,
-            author=str(author) if author else None,
-            origin_platform=origin.platform.value if origin else None,
-            origin_address=origin.address if origin else None,
-        )
+        announcement = _new_announcement(draft, source, status, author, origin, source_name)
         async with self.db.write() as session:
             announcement_id = await store.add(session, announcement, draft.themes)
             if status == AnnouncementState.QUEUED:
@@ -299,13 +288,20 @@ class Announcements:
     async def propose(self, draft: Draft, author: UserRef, origin: ChatRef, who: str) -> Reply:
         suggested = draft.themes or themes_in_text(draft.text, self.catalogue)
         draft = Draft(**{**draft.__dict__, "themes": suggested})
-        announcement_id, _ = await self.create(
+        announcement = _new_announcement(
             draft, AnnouncementSource.PROPOSAL, AnnouncementState.PROPOSED, author, origin
         )
-        await self._ask_coordinators(announcement_id, draft, who)
+        async with self.db.write() as session:  # the proposal and its requests, or neither
+            announcement_id = await store.add(session, announcement, draft.themes)
+            for chat, request in self._moderation_requests(announcement_id, draft, who):
+                await notice_store.queue(session, chat, request)
+        self._wake()
         return Reply(PROPOSED_TEXT.format(id=announcement_id))
 
-    async def _ask_coordinators(self, announcement_id: int, draft: Draft, who: str) -> None:
+    def _moderation_requests(
+        self, announcement_id: int, draft: Draft, who: str
+    ) -> list[tuple[ChatRef, Reply]]:
+        """What each coordinator receives about a partner's proposal."""
         themes = ", ".join(_theme_labels(draft.themes, self.catalogue))
         text = TO_COORDINATORS_TEXT.format(
             id=announcement_id,
@@ -317,9 +313,11 @@ class Announcements:
         row = [Button(REJECT, f"{REJECT_ACTION}{announcement_id}")]
         if draft.themes:
             row.insert(0, Button(APPROVE, f"{APPROVE_ACTION}{announcement_id}"))
-        for coordinator in sorted(self.settings.coordinators):
-            chat = ChatRef(coordinator.platform, coordinator.user_id, ChatKind.PRIVATE)
-            await self._notify(chat, Reply(text, buttons=(tuple(row),)))
+        request = Reply(text, buttons=(tuple(row),))
+        return [
+            (ChatRef(coordinator.platform, coordinator.user_id, ChatKind.PRIVATE), request)
+            for coordinator in sorted(self.settings.coordinators)
+        ]
 
     async def approve(self, announcement_id: int, themes: Sequence[str]) -> Reply:
         async with self.db.write() as session:
@@ -332,9 +330,10 @@ class Announcements:
                 return Reply(NEEDS_THEMES_TEXT.format(id=announcement_id))
             total = await store.queue(session, announcement)
             origin = _origin(announcement)
+            if origin:
+                outcome = Reply(APPROVED_FOR_PARTNER_TEXT.format(id=announcement_id))
+                await notice_store.queue(session, origin, outcome)
         self._wake()
-        if origin:
-            await self._notify(origin, Reply(APPROVED_FOR_PARTNER_TEXT.format(id=announcement_id)))
         return Reply(APPROVED_TEXT.format(id=announcement_id, total=total), edit_origin=True)
 
     async def reject(self, announcement_id: int, reason: str) -> Reply:
@@ -345,18 +344,39 @@ class Announcements:
             announcement.status = AnnouncementState.REJECTED
             announcement.decision_reason = reason[:500] or None
             origin = _origin(announcement)
-        if origin:
-            text = REJECTED_FOR_PARTNER_TEXT.format(id=announcement_id)
-            if reason:
-                text += REASON_TEXT.format(reason=reason)
-            await self._notify(origin, Reply(text))
+            if origin:
+                text = REJECTED_FOR_PARTNER_TEXT.format(id=announcement_id)
+                if reason:
+                    text += REASON_TEXT.format(reason=reason)
+                await notice_store.queue(session, origin, Reply(text))
+        self._wake()
         return Reply(REJECTED_TEXT.format(id=announcement_id), edit_origin=True)
-
-    async def _notify(self, chat: ChatRef, reply: Reply) -> None:
-        await self.notices.notify(chat, reply)
 
     def _wake(self) -> None:
         self.notices.wake()
+
+
+def _new_announcement(
+    draft: Draft,
+    source: str,
+    status: str,
+    author: UserRef | None,
+    origin: ChatRef | None,
+    source_name: str | None = None,
+) -> Announcement:
+    return Announcement(
+        kind=draft.kind.value,
+        title=draft.title,
+        text=draft.text,
+        link=draft.link,
+        event_date=draft.event_date,
+        source=source,
+        source_name=source_name,
+        status=status,
+        author=str(author) if author else None,
+        origin_platform=origin.platform.value if origin else None,
+        origin_address=origin.address if origin else None,
+    )
 
 
 def summary_notice(

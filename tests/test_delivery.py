@@ -55,9 +55,12 @@ async def engine_with(
 
 
 async def statuses(db: Database) -> dict[str, int]:
+    """The announcements' deliveries by state (direct notices, such as summaries, apart)."""
     async with db.read() as session:
         rows = await session.execute(
-            select(col(Delivery.status), func.count()).group_by(col(Delivery.status))
+            select(col(Delivery.status), func.count())
+            .where(col(Delivery.announcement_id).is_not(None))
+            .group_by(col(Delivery.status))
         )
         return dict(rows.all())
 
@@ -161,7 +164,8 @@ async def test_rejected_and_exhausted_messages_fail_with_the_reason(relay: Relay
         await announce(relay, ("jeunes",))
         assert await engine.drain(10)
     async with relay.db.read() as session:
-        rows = (await session.execute(select(Delivery))).scalars().all()
+        broadcast = select(Delivery).where(col(Delivery.announcement_id).is_not(None))
+        rows = (await session.execute(broadcast)).scalars().all()
     errors = {row.last_error for row in rows}
     assert {row.status for row in rows} == {"failed"}
     assert errors == {"Bad Request: message is too long", "502 Bad Gateway"}

@@ -237,7 +237,7 @@ class Notices:
     def __init__(self) -> None:
         self.sent: list[tuple[ChatRef, Reply]] = []
 
-    async def notify(self, chat: ChatRef, reply: Reply) -> bool:
+    async def notify(self, chat: ChatRef, reply: Reply, key: str | None = None) -> bool:
         self.sent.append((chat, reply))
         return True
 

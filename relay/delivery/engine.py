@@ -1,19 +1,18 @@
 """The delivery engine: one worker per channel, and the direct notices (summaries, moderation
-requests) sent within the same limits."""
+requests, the monthly report) queued in the same outbox."""
 
 import asyncio
 import logging
-from collections import Counter
 from datetime import timedelta
 
-from relay.contract import Channel, RetryLater
+from relay.contract import Channel
 from relay.delivery.notices import Summariser, ViewSource
 from relay.delivery.worker import DeliveryWorker, WorkerOptions, limits_for
 from relay.messages import ChatRef, Platform, Reply
 from relay.settings import Settings
+from relay.store import notices as notice_store
 from relay.store import outbox
 from relay.store.db import Database
-from relay.store.models import Announcement
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +46,7 @@ class DeliveryEngine:
             or WorkerOptions(lease=timedelta(seconds=self._settings.delivery_lease_seconds))
         )
         self.workers[channel.platform] = DeliveryWorker(
-            channel, self._db, limits, self._views, self._finished, options
+            channel, self._db, limits, self._views, self._summarise, self.wake, options
         )
 
     def start(self) -> None:
@@ -87,34 +86,12 @@ class DeliveryEngine:
         if worker is not None:
             worker.pacer.pause(seconds)
 
-    async def _finished(
-        self, announcement: Announcement, progress: dict[str, Counter[str]]
-    ) -> None:
-        summary = self._summarise(announcement, progress)
-        if summary is not None:
-            await self.notify(*summary)
-
-    async def notify(self, chat: ChatRef, reply: Reply) -> bool:
-        """Send a direct message (not an announcement) now, within the channel's limits.
-
-        Best effort: tried a few times, then logged. Returns whether it was delivered.
-        """
-        worker = self.workers.get(chat.platform)
-        if worker is None:
-            log.info("no %s channel here: notice to %s not sent", chat.platform, chat.address)
-            return False
-        for attempt in range(3):
-            await self.wait_turn(chat)
-            try:
-                for part in worker.channel.render(reply):
-                    await worker.channel.send(chat, part)
-                return True
-            except RetryLater as busy:
-                if busy.retry_after:
-                    self.slow_down(chat.platform, busy.retry_after)
-                else:
-                    await asyncio.sleep(2**attempt)
-            except Exception as error:
-                log.warning("notice to %s:%s not sent: %s", chat.platform, chat.address, error)
-                return False
-        return False
+    async def notify(self, chat: ChatRef, reply: Reply, key: str | None = None) -> bool:
+        """Queue a direct message (not an announcement) in the outbox: retried like any
+        delivery, never lost, and with a `key` never queued twice. Returns whether it was
+        queued (False: that key was queued before)."""
+        async with self._db.write() as session:
+            queued = await notice_store.queue(session, chat, reply, key)
+        if queued:
+            self.wake()
+        return queued

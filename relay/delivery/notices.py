@@ -11,8 +11,9 @@ from relay.store.models import Announcement
 class Notices(Protocol):
     """The delivery engine as services see it."""
 
-    async def notify(self, chat: ChatRef, reply: Reply) -> bool:
-        """Send a direct message (a summary, a moderation request) within the limits."""
+    async def notify(self, chat: ChatRef, reply: Reply, key: str | None = None) -> bool:
+        """Queue a direct message (a moderation request, an alert) in the outbox; with a `key`,
+        only once ever. Returns whether it was queued."""
 
     def wake(self) -> None:
         """Rows were just queued in the outbox: claim them now rather than at the next poll."""

@@ -12,8 +12,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -25,14 +24,15 @@ from relay.contract import (
     RecipientGone,
     RetryLater,
 )
-from relay.delivery.notices import ViewSource
+from relay.delivery.notices import Summariser, ViewSource
 from relay.delivery.pacing import Pacer
 from relay.messages import ChatKind, ChatRef, Platform
 from relay.settings import Settings
 from relay.states import FINAL_DELIVERY_STATES, DeliveryState
+from relay.store import notices as notice_store
 from relay.store import outbox, subscribers
 from relay.store.db import Database
-from relay.store.models import Announcement, utcnow
+from relay.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +40,6 @@ RECORD_INTERVAL_SECONDS = 0.1
 MAX_SENDS_IN_FLIGHT = 16
 IDLE_POLL_SECONDS = 0.5
 FORGOTTEN_RECIPIENT = "abonné supprimé ou désactivé avant l'envoi"
-
-# Called once every delivery of an announcement is final, with its counts per platform.
-FinishedHandler = Callable[[Announcement, dict[str, Counter[str]]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -103,7 +100,8 @@ class DeliveryWorker:
         db: Database,
         limits: ChannelLimits,
         views: ViewSource,
-        on_finished: FinishedHandler,
+        summarise: Summariser,
+        wake_all: Callable[[], None],
         options: WorkerOptions | None = None,
     ) -> None:
         self.channel = channel
@@ -112,12 +110,14 @@ class DeliveryWorker:
         self._db = db
         self._limits = limits
         self._views = views
-        self._on_finished = on_finished
+        self._summariser = summarise
+        self._wake_all = wake_all  # a summary was queued: the author's platform has work
         self._options = options or WorkerOptions()
         self._in_flight = asyncio.Semaphore(self._options.sends_in_flight(limits.rate))
         self._outstanding: dict[int, asyncio.Task[None]] = {}
         self._outcomes: list[outbox.Outcome] = []
-        self._rendered: dict[int, Sequence[object]] = {}
+        self._rendered: dict[int, Sequence[object]] = {}  # by announcement, while it goes out
+        self._notice_parts: dict[int, Sequence[object]] = {}  # by notice, until its attempt ends
         self._wake = asyncio.Event()
         self._record_now = asyncio.Event()
         self._stopping = False
@@ -198,7 +198,13 @@ class DeliveryWorker:
     async def _claim(self, limit: int) -> list[outbox.Claimed]:
         async with self._db.write() as session:
             claimed = await outbox.claim(session, self.platform.value, limit, self._options.lease)
-        missing = {c.announcement_id for c in claimed} - self._rendered.keys()
+            notice_ids = [c.notice_id for c in claimed if c.notice_id is not None]
+            notices = await notice_store.get_many(session, notice_ids) if notice_ids else {}
+        for notice_id, notice in notices.items():
+            self._notice_parts[notice_id] = self.channel.render(notice_store.as_reply(notice))
+        missing = {
+            c.announcement_id for c in claimed if c.announcement_id is not None
+        } - self._rendered.keys()
         if missing:
             views = await self._views(sorted(missing))
             for announcement_id, view in views.items():
@@ -206,7 +212,10 @@ class DeliveryWorker:
         return claimed
 
     async def _deliver(self, delivery: outbox.Claimed) -> None:
-        parts = self._rendered.get(delivery.announcement_id)
+        if delivery.notice_id is not None:
+            parts = self._notice_parts.pop(delivery.notice_id, None)
+        else:
+            parts = self._rendered.get(delivery.announcement_id or 0)
         if delivery.address is None or not parts:
             self._outcomes.append(
                 outbox.Outcome(delivery.delivery_id, DeliveryState.GONE, error=FORGOTTEN_RECIPIENT)
@@ -343,16 +352,18 @@ class DeliveryWorker:
                 loop.call_later(max(0.0, due_in), self._wake.set)
 
     async def _summarise(self) -> None:
+        """Announcements whose deliveries are all final: their authors' summaries are queued in
+        the transaction that marks them summarised, so each goes once, whatever happens."""
+        queued = False
         async with self._db.write() as session:
-            finished = await outbox.claim_finished_summaries(session)
-            reports = {}
-            for announcement in finished:
+            for announcement in await outbox.claim_finished_summaries(session):
                 assert announcement.id is not None
-                reports[announcement.id] = await outbox.progress(session, announcement.id)
-        for announcement in finished:
-            assert announcement.id is not None
-            self._rendered.pop(announcement.id, None)
-            try:
-                await self._on_finished(announcement, reports[announcement.id])
-            except Exception:
-                log.exception("summary of announcement %s failed", announcement.id)
+                self._rendered.pop(announcement.id, None)
+                progress = await outbox.progress(session, announcement.id)
+                summary = self._summariser(announcement, progress)
+                if summary is not None:
+                    chat, reply = summary
+                    key = f"summary:{announcement.id}"
+                    queued = await notice_store.queue(session, chat, reply, key) or queued
+        if queued:
+            self._wake_all()

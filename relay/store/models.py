@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     UniqueConstraint,
 )
 from sqlmodel import Field, SQLModel
@@ -97,8 +98,30 @@ class AnnouncementTheme(SQLModel, table=True):
     theme: str = Field(max_length=64, primary_key=True)
 
 
+class DirectNotice(SQLModel, table=True):
+    """A message to one chat that is not an announcement: a broadcast's summary, a moderation
+    request, a partner's outcome, a feed alert, the monthly report. Delivered through the outbox
+    (one `Delivery` row), so it is retried and never lost; `key`, when set, makes it unique."""
+
+    __tablename__ = "direct_notices"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str | None = Field(default=None, max_length=200, unique=True, index=True)
+    platform: str = Field(max_length=16)
+    address: str = Field(max_length=64, index=True)
+    chat_kind: str = Field(max_length=16)
+    text: str
+    link: str | None = Field(default=None, max_length=2000)
+    buttons: str = ""  # JSON: rows of [label, action]
+    attachment_name: str | None = Field(default=None, max_length=200)
+    attachment_type: str | None = Field(default=None, max_length=100)
+    attachment: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
 class Delivery(SQLModel, table=True):
-    """One announcement to one chat: the outbox row, and afterwards the relay log.
+    """One announcement (or one direct notice) to one chat: the outbox row, and afterwards the
+    relay log.
 
     pending -> sending (claimed, with a lease) -> sent | failed | gone. A row left in `sending`
     by a crashed process is claimed again once its lease has expired.
@@ -114,10 +137,17 @@ class Delivery(SQLModel, table=True):
         default=None,
         sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
     )
-    announcement_id: int = Field(
+    announcement_id: int | None = Field(
+        default=None,
         sa_column=Column(
-            Integer, ForeignKey("announcements.id", ondelete="CASCADE"), nullable=False, index=True
-        )
+            Integer, ForeignKey("announcements.id", ondelete="CASCADE"), nullable=True, index=True
+        ),
+    )
+    notice_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("direct_notices.id", ondelete="CASCADE"), nullable=True, index=True
+        ),
     )
     # Kept (as NULL) when the subscriber asks to be forgotten: the count stays in the report.
     subscriber_id: int | None = Field(

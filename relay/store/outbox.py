@@ -12,7 +12,14 @@ from sqlmodel import col
 
 from relay.states import FINAL_DELIVERY_STATES, AnnouncementState, DeliveryState
 from relay.store.dialect import is_postgresql
-from relay.store.models import Announcement, Delivery, Subscriber, Subscription, utcnow
+from relay.store.models import (
+    Announcement,
+    Delivery,
+    DirectNotice,
+    Subscriber,
+    Subscription,
+    utcnow,
+)
 from relay.themes import ALL_THEMES
 
 _deliveries = Delivery.__table__  # type: ignore[attr-defined]
@@ -23,7 +30,8 @@ class Claimed:
     """A delivery this process now owns until its lease ends."""
 
     delivery_id: int
-    announcement_id: int
+    announcement_id: int | None  # an announcement's delivery,
+    notice_id: int | None  # or a direct notice's
     subscriber_id: int | None
     address: str | None
     chat_kind: str
@@ -125,6 +133,7 @@ async def claim(
         .returning(
             _deliveries.c.id,
             _deliveries.c.announcement_id,
+            _deliveries.c.notice_id,
             _deliveries.c.subscriber_id,
             _deliveries.c.attempts,
         )
@@ -132,8 +141,28 @@ async def claim(
     rows = (await session.execute(claimed)).all()
     if not rows:
         return []
+    chats = await _chats(session, rows)
+    return [
+        Claimed(
+            delivery_id=row.id,
+            announcement_id=row.announcement_id,
+            notice_id=row.notice_id,
+            subscriber_id=row.subscriber_id,
+            address=chats[row.id][0],
+            chat_kind=chats[row.id][1],
+            attempts=row.attempts,
+            lease_until=lease_until,
+        )
+        for row in sorted(rows, key=lambda r: r.id)
+    ]
+
+
+async def _chats(session: AsyncSession, rows: Sequence[Any]) -> dict[int, tuple[str | None, str]]:
+    """Where each claimed row goes: its subscriber's chat (None once inactive or forgotten), or
+    its notice's."""
     subscriber_ids = [r.subscriber_id for r in rows if r.subscriber_id is not None]
-    chats = {
+    notice_ids = [r.notice_id for r in rows if r.notice_id is not None]
+    subscribers = {
         s.id: (s.address, s.chat_kind, s.active)
         for s in (
             await session.execute(
@@ -146,21 +175,24 @@ async def claim(
             )
         ).all()
     }
-    result = []
-    for row in sorted(rows, key=lambda r: r.id):
-        address, kind, active = chats.get(row.subscriber_id, (None, "private", False))
-        result.append(
-            Claimed(
-                delivery_id=row.id,
-                announcement_id=row.announcement_id,
-                subscriber_id=row.subscriber_id,
-                address=address if active else None,
-                chat_kind=kind,
-                attempts=row.attempts,
-                lease_until=lease_until,
+    notices = {
+        n.id: (n.address, n.chat_kind)
+        for n in (
+            await session.execute(
+                select(
+                    col(DirectNotice.id), col(DirectNotice.address), col(DirectNotice.chat_kind)
+                ).where(col(DirectNotice.id).in_(notice_ids))
             )
-        )
-    return result
+        ).all()
+    }
+    chats: dict[int, tuple[str | None, str]] = {}
+    for row in rows:
+        if row.notice_id is not None:
+            chats[row.id] = notices.get(row.notice_id, (None, "private"))
+        else:
+            address, kind, active = subscribers.get(row.subscriber_id, (None, "private", False))
+            chats[row.id] = (address if active else None, kind)
+    return chats
 
 
 async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
@@ -266,7 +298,8 @@ async def claim_finished_summaries(session: AsyncSession) -> list[Announcement]:
     sends each summary.
     """
     unfinished = select(_deliveries.c.announcement_id).where(
-        _deliveries.c.status.in_([DeliveryState.PENDING, DeliveryState.SENDING])
+        _deliveries.c.status.in_([DeliveryState.PENDING, DeliveryState.SENDING]),
+        _deliveries.c.announcement_id.is_not(None),  # NOT IN with a NULL would match nothing
     )
     query = select(Announcement).where(
         col(Announcement.status) == AnnouncementState.QUEUED,
