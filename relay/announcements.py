@@ -294,7 +294,8 @@ class Announcements:
         async with self.db.write() as session:  # the proposal and its requests, or neither
             announcement_id = await store.add(session, announcement, draft.themes)
             for chat, request in self._moderation_requests(announcement_id, draft, who):
-                await notice_store.queue(session, chat, request)
+                key = store.moderation_key(announcement_id, f"{chat.platform}:{chat.address}")
+                await notice_store.queue(session, chat, request, key)
         self._wake()
         return Reply(PROPOSED_TEXT.format(id=announcement_id))
 

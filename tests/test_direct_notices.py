@@ -89,3 +89,17 @@ async def test_forgetting_a_chat_drops_the_notices_waiting_for_it(relay: Relay) 
     async with engine_with(relay, channel) as engine:
         assert await engine.drain(10)
     assert "77" not in channel.delivered
+
+
+async def test_a_forgotten_partners_pending_proposal_can_no_longer_be_relayed(
+    relay: Relay,
+) -> None:
+    await subscribe(relay, "11", ["prevention"])
+    partner = ChatUser.private(relay, "77")
+    await partner.say("/proposer Atelier nutrition à Pornic le 12/02 #prevention")
+    await partner.say("/oublier")
+    assert "effacées" in await partner.press("Oui")
+    coordinator = ChatUser.private(relay, "1000")
+    assert "Je ne trouve pas de proposition n°1" in await coordinator.say("/valider 1")
+    async with relay.db.read() as session:
+        assert (await session.execute(select(Delivery))).all() == []

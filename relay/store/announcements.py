@@ -8,7 +8,7 @@ from sqlmodel import col, select
 
 from relay.states import AnnouncementState
 from relay.store import outbox
-from relay.store.models import Announcement, AnnouncementTheme, utcnow
+from relay.store.models import Announcement, AnnouncementTheme, DirectNotice, utcnow
 
 
 async def add(session: AsyncSession, announcement: Announcement, themes: Iterable[str]) -> int:
@@ -66,8 +66,27 @@ async def pending_proposals(session: AsyncSession) -> Sequence[Announcement]:
     return result.scalars().all()
 
 
+def moderation_key(announcement_id: int, coordinator: str) -> str:
+    """The key of the notice asking a coordinator to decide on a proposal."""
+    return f"moderation:{announcement_id}:{coordinator}"
+
+
 async def forget_author(session: AsyncSession, author: str) -> None:
-    """Keep what a forgotten user proposed (it may have been relayed) but not who they were."""
+    """A forgotten user's proposals awaiting a decision go (nobody may relay them any more);
+    what was relayed stays, without who proposed it."""
+    pending = select(col(Announcement.id)).where(
+        col(Announcement.author) == author,
+        col(Announcement.status) == AnnouncementState.PROPOSED,
+    )
+    pending_ids: list[int] = list((await session.execute(pending)).scalars())
+    for announcement_id in pending_ids:
+        # The coordinators' requests carried the proposal's text: they go too.
+        await session.execute(
+            delete(DirectNotice).where(
+                col(DirectNotice.key).startswith(moderation_key(announcement_id, ""))
+            )
+        )
+        await session.execute(delete(Announcement).where(col(Announcement.id) == announcement_id))
     await session.execute(
         update(Announcement)
         .where(col(Announcement.author) == author)
