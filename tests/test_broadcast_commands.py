@@ -128,9 +128,12 @@ async def test_a_proposal_without_theme_asks_for_one(relay: Relay) -> None:
     assert "validée" in await coordinator.say("/valider 1 #jeunes")
 
 
-async def test_forgetting_a_partner_keeps_the_proposal_but_not_who_sent_it(relay: Relay) -> None:
+async def test_forgetting_a_partner_keeps_the_relayed_proposal_but_not_who_sent_it(
+    relay: Relay,
+) -> None:
     partner = ChatUser.private(relay, "77")
     await partner.say("/proposer Atelier nutrition https://exemple.fr")
+    assert "validée" in await ChatUser.private(relay, "1000").say("/valider 1 #nutrition")
     await partner.say("/oublier")
     await partner.press("Oui")
     async with relay.db.read() as session:

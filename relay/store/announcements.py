@@ -78,7 +78,7 @@ async def forget_author(session: AsyncSession, author: str) -> None:
         col(Announcement.author) == author,
         col(Announcement.status) == AnnouncementState.PROPOSED,
     )
-    pending_ids: list[int] = list((await session.execute(pending)).scalars())
+    pending_ids = [i for i in (await session.execute(pending)).scalars() if i is not None]
     for announcement_id in pending_ids:
         # The coordinators' requests carried the proposal's text: they go too.
         await session.execute(
