@@ -37,8 +37,17 @@ NO_TOKEN = (
     "Aucun jeton Telegram ni Slack n'est configuré (RELAY_TELEGRAM_TOKEN, RELAY_SLACK_BOT_TOKEN) : "
     "relay sert la console à la place."
 )
+STALLED_TEXT = (
+    "aucun envoi n'a abouti depuis {seconds} s (plateforme injoignable ?) : la diffusion "
+    "n°{number} reste en file, « relay run » la terminera."
+)
+POST_PATIENCE_SECONDS = 60.0
 SHUTDOWN_GRACE_SECONDS = 5.0
 CHAT_DRAIN_SECONDS = 10.0  # at the end of `relay chat` input, broadcasts still going out
+
+
+class DeliveryStalled(Exception):
+    """`relay post --deliver` gave up: nothing was delivered for a while."""
 
 
 class Relay:
@@ -171,8 +180,11 @@ async def post(
     draft: Draft,
     deliver: bool,
     progress: Callable[[int, int], None] | None = None,
+    patience: float = POST_PATIENCE_SECONDS,
 ) -> PostResult:
-    """`relay post`: queue a coordinator's announcement; with `deliver`, send it from here."""
+    """`relay post`: queue a coordinator's announcement; with `deliver`, send it from here,
+    giving up (the rest stays queued for `relay run`) when nothing is delivered for `patience`
+    seconds."""
     async with opened(settings) as relay:
         number, recipients = await relay.announcements.create(
             draft,
@@ -184,18 +196,30 @@ async def post(
         if not deliver:
             return PostResult(number, recipients, None)
         channels = [*relay.platform_channels(), ConsoleChannel(CONSOLE_USER)]
-        total = sum(recipients.values())
         async with delivering(relay, channels, receive=False):
-            while not await relay.engine.drain(1.0, number):
-                if progress is not None:
-                    async with relay.db.read() as session:
-                        counts = await outbox.progress(session, number)
-                    done = sum(
-                        n
-                        for c in counts.values()
-                        for s, n in c.items()
-                        if s in FINAL_DELIVERY_STATES
-                    )
-                    progress(done, total)
+            await _deliver_now(relay, number, sum(recipients.values()), progress, patience)
         async with relay.db.read() as session:
             return PostResult(number, recipients, await outbox.progress(session, number))
+
+
+async def _deliver_now(
+    relay: Relay,
+    number: int,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+    patience: float,
+) -> None:
+    loop = asyncio.get_running_loop()
+    done, progressed_at = 0, loop.time()
+    while not await relay.engine.drain(1.0, number):
+        async with relay.db.read() as session:
+            counts = await outbox.progress(session, number)
+        now_done = sum(
+            n for c in counts.values() for s, n in c.items() if s in FINAL_DELIVERY_STATES
+        )
+        if now_done > done:
+            done, progressed_at = now_done, loop.time()
+        elif loop.time() - progressed_at > patience:
+            raise DeliveryStalled(STALLED_TEXT.format(seconds=round(patience), number=number))
+        if progress is not None:
+            progress(done, total)

@@ -1,5 +1,6 @@
 """Broadcasting, proposing and moderating in chat, as coordinators and partners do it."""
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -168,3 +169,27 @@ def test_relay_post_queues_and_delivers(database_url: str) -> None:
     assert "console : 1 remis" in delivered.stdout
     bad = relay_cli("post", "--themes", "astronomie", "x")
     assert bad.returncode == 2 and "thème inconnu" in bad.stderr and "Traceback" not in bad.stderr
+
+
+async def test_relay_post_deliver_gives_up_on_an_unreachable_platform(relay: Relay) -> None:
+    await subscribe(relay, "42", ["jeunes"])
+    env = {
+        **os.environ,
+        "RELAY_DATABASE_URL": relay.settings.database_url,
+        "RELAY_TELEGRAM_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi",
+        "RELAY_TELEGRAM_API_URL": "http://127.0.0.1:1/bot",  # nothing listens there
+    }
+    command = [sys.executable, "-m", "relay", "post", "--themes", "jeunes", "--deliver"]
+    process = await asyncio.create_subprocess_exec(
+        *command, "--wait", "3", "Forum jeunesse", stderr=asyncio.subprocess.PIPE, env=env
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    errors = stderr.decode()
+    assert process.returncode == 1
+    last_line = errors.strip().splitlines()[-1]
+    assert last_line.startswith("relay : aucun envoi n'a abouti depuis 3 s")
+    assert "la diffusion n°1 reste en file" in last_line
+    assert "Traceback" not in errors and "ABCDEFGHIJ" not in errors
+    async with relay.db.read() as session:
+        (delivery,) = (await session.execute(select(Delivery))).scalars().all()
+    assert delivery.status == "pending", "left for relay run, not stuck in sending"

@@ -8,6 +8,7 @@ from typing import Any, NoReturn, TypeVar
 
 import typer
 
+from relay.app import DeliveryStalled
 from relay.contract import ChannelDown
 from relay.directory.importing import DirectoryFileError
 from relay.feeds.config import FeedConfigError
@@ -32,6 +33,7 @@ class CliError(Exception):
 FAILURES: tuple[type[Exception], ...] = (
     CliError,
     ChannelDown,
+    DeliveryStalled,
     DirectoryFileError,
     FeedConfigError,
     MeetingError,

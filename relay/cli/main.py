@@ -71,6 +71,14 @@ def post(
     deliver: Annotated[
         bool, typer.Option("--deliver", help="diffuser tout de suite depuis cette commande")
     ] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            min=1,
+            help="avec --deliver : abandonner après ce nombre de secondes sans envoi",
+        ),
+    ] = relay_app.POST_PATIENCE_SECONDS,
 ) -> None:
     """Publie une annonce du coordinateur : mise en file, diffusée par « relay run »."""
     settings = common.settings()
@@ -89,7 +97,7 @@ def post(
     def show_progress(done: int, total: int) -> None:
         typer.echo(f"… {done}/{total} envois terminés", err=True)
 
-    result = common.run(relay_app.post(settings, draft, deliver, show_progress))
+    result = common.run(relay_app.post(settings, draft, deliver, show_progress, wait))
     typer.echo(f"Annonce n°{result.number} enregistrée. {recipients_line(result.recipients)}")
     if result.delivered is None:
         typer.echo("Elle sera diffusée par le processus « relay run » en cours.")
