@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     @classmethod
     def _known_driver(cls, value: str) -> str:
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("expected sqlite+aiosqlite:///… or postgresql+asyncpg://…")
+            raise ValueError("attendu : sqlite+aiosqlite:///… ou postgresql+asyncpg://…")
         return value
 
     @field_validator("timezone")

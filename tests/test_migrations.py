@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -87,3 +88,22 @@ async def test_a_database_on_both_old_branches_upgrades_to_the_one_head(database
         assert after == schema.head_revision()
     finally:
         await database.close()
+
+
+def test_an_unreachable_or_wrong_database_is_one_french_line(tmp_path: Path) -> None:
+    not_a_database = tmp_path / "notes.txt"
+    not_a_database.write_text("ceci n'est pas une base", encoding="utf-8")
+    urls = {
+        "postgresql+asyncpg://relay:s3cret@127.0.0.1:1/cls": "Connect call failed",
+        f"sqlite+aiosqlite:///{not_a_database}": "file is not a database",
+    }
+    for url, reason in urls.items():
+        for args in (("db", "upgrade"), ("ask", "psychologue à Pornic")):
+            result = relay_command(*args, env={"RELAY_DATABASE_URL": url})
+            assert result.returncode == 1, args
+            (line,) = result.stderr.strip().splitlines()
+            assert line.startswith(
+                "relay : impossible d'ouvrir la base de données (RELAY_DATABASE_URL) : "
+            )
+            assert reason in line and "Traceback" not in result.stderr
+            assert "s3cret" not in result.stderr, "the URL's password is never printed"

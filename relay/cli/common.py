@@ -15,6 +15,7 @@ from relay.feeds.config import FeedConfigError
 from relay.meetings.service import MeetingError
 from relay.reports.monthly import ReportError
 from relay.settings import Settings, SettingsError, load_settings
+from relay.store.db import DatabaseUnavailable
 from relay.themes import ThemeCatalogue, ThemeCatalogueError
 
 T = TypeVar("T")
@@ -33,6 +34,7 @@ class CliError(Exception):
 FAILURES: tuple[type[Exception], ...] = (
     CliError,
     ChannelDown,
+    DatabaseUnavailable,
     DeliveryStalled,
     DirectoryFileError,
     FeedConfigError,

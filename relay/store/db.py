@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -20,6 +21,12 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+UNAVAILABLE_TEXT = "impossible d'ouvrir la base de données (RELAY_DATABASE_URL) : {reason}"
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or opened. The message says why in one French line,
+    without the URL (it may hold a password)."""
 
 
 class Database:
@@ -36,6 +43,14 @@ class Database:
             self._reader = self._writer = create_async_engine(url, pool_pre_ping=True)
         self._read_sessions = async_sessionmaker(self._reader, expire_on_commit=False)
         self._write_sessions = async_sessionmaker(self._writer, expire_on_commit=False)
+
+    async def check_connection(self) -> None:
+        """Connect once, turning any failure into `DatabaseUnavailable`."""
+        try:
+            async with self._writer.connect():
+                pass
+        except (OSError, DBAPIError) as error:
+            raise DatabaseUnavailable(UNAVAILABLE_TEXT.format(reason=_reason(error))) from None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -58,10 +73,23 @@ class Database:
             await self._reader.dispose()
 
 
+def _reason(error: BaseException) -> str:
+    """The driver's own words, first line only (SQLAlchemy appends the statement and a link)."""
+    cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    if isinstance(cause, OSError) and cause.strerror:
+        return cause.strerror
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+
+
 def _ensure_sqlite_folder(url: str) -> None:
     database = make_url(url).database
     if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            reason = f"dossier {folder} : {error.strerror}"
+            raise DatabaseUnavailable(UNAVAILABLE_TEXT.format(reason=reason)) from None
 
 
 def _sqlite_engine(url: str, begin: str) -> AsyncEngine:

@@ -44,6 +44,7 @@ def _revisions(connection: Connection) -> str | None:
 
 async def upgrade(database: Database) -> tuple[str | None, str | None]:
     """Bring the schema to the newest revision; returns (revisions before, revisions after)."""
+    await database.check_connection()
     config = alembic_config()
 
     def _upgrade(connection: Connection) -> tuple[str | None, str | None]:
