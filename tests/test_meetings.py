@@ -134,9 +134,9 @@ async def test_partners_answer_change_their_mind_and_the_coordinator_sees_counts
 ) -> None:
     clock = Clock(MONDAY)
     relay.meetings.clock = clock
-    info = await relay.meetings.schedule(
-        "copil", MONDAY + timedelta(days=10), "Mairie de Pornic", invite=False
-    )
+    for partner_id in ("31", "32", "33"):
+        await subscribe(relay, partner_id, ["vie-du-cls"])
+    info = await relay.meetings.schedule("copil", MONDAY + timedelta(days=10), "Mairie de Pornic")
     press: list[Outgoing] = [
         Reply("", buttons=((Button("Je viens", f"{RSVP_ACTION}{info.id}:yes"),),))
     ]
@@ -166,12 +166,23 @@ async def test_partners_answer_change_their_mind_and_the_coordinator_sees_counts
 
 async def test_answers_in_a_group_are_per_person(relay: Relay) -> None:
     relay.meetings.clock = Clock(MONDAY)
-    info = await relay.meetings.schedule("copil", MONDAY + timedelta(days=3), invite=False)
+    await subscribe(relay, "-500", ["vie-du-cls"], ChatKind.GROUP)
+    info = await relay.meetings.schedule("copil", MONDAY + timedelta(days=3))
     for user in ("41", "42"):
         member = ChatUser.in_group(relay, user, "-500")
         member.last = [Reply("", buttons=((Button("x", f"{RSVP_ACTION}{info.id}:yes"),),))]
         assert (await member.press("x")).startswith("Camille : C'est noté")
     assert (await relay.meetings.info(info.id) or info).rsvps["yes"] == 2
+
+
+async def test_an_answer_from_a_chat_that_was_never_invited_is_refused(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    await subscribe(relay, "31", ["vie-du-cls"])
+    info = await relay.meetings.schedule("copil", MONDAY + timedelta(days=3))
+    outsider = ChatUser.private(relay, "66")  # subscribed to nothing: no invitation reached it
+    outsider.last = [Reply("", buttons=((Button("x", f"{RSVP_ACTION}{info.id}:maybe"),),))]
+    assert "aucune invitation reçue ici" in await outsider.press("x")
+    assert not (await relay.meetings.info(info.id) or info).rsvps
 
 
 async def test_agenda_lists_coming_meetings_and_events(relay: Relay) -> None:

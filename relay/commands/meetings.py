@@ -431,7 +431,9 @@ async def rsvp_button(ctx: Context) -> Sequence[Outgoing]:
     if number is None or answer not in RSVP_TEXTS:
         return [Reply(EXPIRED_BUTTON)]
     try:
-        info, changed = await _meetings(ctx).answer(number, ctx.incoming.user, answer)
+        info, changed = await _meetings(ctx).answer(
+            number, ctx.incoming.user, answer, ctx.incoming.chat
+        )
     except MeetingError as error:
         return [Reply(str(error))]
     text = RSVP_TEXTS[answer].format(title=info.title, when=info.when(ctx.services.settings.zone))

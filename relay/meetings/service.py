@@ -17,7 +17,7 @@ from relay.delivery.notices import Notices
 from relay.french_dates import as_utc, long_datetime
 from relay.meetings import reminders
 from relay.meetings.reminders import ReminderPolicy
-from relay.messages import UserRef
+from relay.messages import ChatRef, UserRef
 from relay.settings import Settings
 from relay.states import AnnouncementSource, MeetingKind, MeetingState, NoticeState
 from relay.store import meetings as store
@@ -68,6 +68,7 @@ DRAFT_GONE = (
     "Cette réunion n'a pas été confirmée à temps (un brouillon est effacé au bout de 24 h) : "
     "recommencez avec /reunion."
 )
+NOT_INVITED = "Ce bouton de réponse ne correspond à aucune invitation reçue ici."
 NOTHING_CHANGED = "Indiquez une nouvelle date, une nouvelle heure ou un nouveau lieu."
 
 
@@ -336,10 +337,15 @@ class Meetings:
             meeting.updated_at = self.clock()
         return _info(meeting)
 
-    async def answer(self, meeting_id: int, user: UserRef, answer: str) -> tuple[MeetingInfo, bool]:
-        """Record a partner's answer; returns the meeting and whether it changed an answer."""
+    async def answer(
+        self, meeting_id: int, user: UserRef, answer: str, chat: ChatRef
+    ) -> tuple[MeetingInfo, bool]:
+        """Record a partner's answer, pressed in `chat`; returns the meeting and whether it
+        changed an answer. Only a chat the meeting's invitation or reminders reached may answer."""
         now = self.clock()
         async with self.db.write() as session:
+            if not await store.was_invited(session, meeting_id, chat.platform.value, chat.address):
+                raise MeetingError(NOT_INVITED)
             meeting = await self._open_meeting(session, meeting_id, now, lock=False)
             previous = await store.set_rsvp(
                 session, meeting_id, user.platform.value, user.user_id, answer, now

@@ -13,7 +13,7 @@ from sqlmodel import col, delete, select
 from relay.messages import AnnouncementKind
 from relay.states import AnnouncementState, MeetingState, NoticeState, Rsvp
 from relay.store.dialect import is_postgresql
-from relay.store.models import Announcement
+from relay.store.models import Announcement, Delivery, Subscriber
 from relay.store.models_schedule import Meeting, MeetingNotice, MeetingRsvp
 
 ANSWERS = tuple(Rsvp)
@@ -120,6 +120,26 @@ async def notice_states(session: AsyncSession, meeting_id: int) -> list[MeetingN
         .order_by(col(MeetingNotice.due_at), col(MeetingNotice.id))
     )
     return list((await session.execute(query)).scalars())
+
+
+async def was_invited(session: AsyncSession, meeting_id: int, platform: str, address: str) -> bool:
+    """Whether this chat was sent one of the meeting's notices (the answer buttons come only
+    with them)."""
+    notices = select(col(MeetingNotice.announcement_id)).where(
+        col(MeetingNotice.meeting_id) == meeting_id,
+        col(MeetingNotice.announcement_id).is_not(None),
+    )
+    query = (
+        select(col(Delivery.id))
+        .join(Subscriber, col(Subscriber.id) == col(Delivery.subscriber_id))
+        .where(
+            col(Delivery.announcement_id).in_(notices),
+            col(Subscriber.platform) == platform,
+            col(Subscriber.address) == address,
+        )
+        .limit(1)
+    )
+    return (await session.execute(query)).first() is not None
 
 
 async def set_rsvp(
