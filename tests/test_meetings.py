@@ -371,3 +371,34 @@ async def test_the_home_screen_agenda(relay: Relay) -> None:
     assert await home_agenda(relay.services) == (
         "mercredi 6 janvier 2027 à 10 h — COPIL du Contrat Local de Santé — Pornic",
     )
+
+
+async def test_the_same_meeting_twice_needs_the_coordinators_word(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    await subscribe(relay, "31", ["vie-du-cls"])
+    coordinator = ChatUser.private(relay, "1000")
+    await coordinator.say("/reunion copil 2027-01-14 14:00 Salle du conseil, Pornic")
+    first_preview = coordinator.last
+    await coordinator.say("/reunion copil 14/01/2027 14h Mairie de Pornic")
+    second_preview = coordinator.last
+    coordinator.last = first_preview
+    assert "programmée" in await coordinator.press("Programmer")
+    coordinator.last = second_preview
+    refused = await coordinator.press("Programmer")
+    assert "déjà programmée à ce moment : n°1" in refused and "Salle du conseil" in refused
+    second = await relay.meetings.info(2)
+    assert second is not None and second.status == "draft", "not scheduled twice by mistake"
+    assert "n°2 est programmée" in await coordinator.press("Programmer quand même")
+    coming = await relay.meetings.coming()
+    assert [m.id for m in coming] == [1, 2]
+
+
+async def test_the_shell_refuses_the_same_meeting_twice_unless_told(database_url: str) -> None:
+    at = (datetime.now(UTC) + timedelta(days=20)).strftime("%Y-%m-%d") + " 14:00"
+    add = ("meeting", "add", "--kind", "copil", "--title", "COPIL", "--at", at)
+    assert relay_command(*add, database_url=database_url).returncode == 0
+    twice = relay_command(*add, database_url=database_url)
+    assert twice.returncode == 1 and "Traceback" not in twice.stderr
+    assert "déjà programmée à ce moment : n°1" in twice.stderr and "--quand-meme" in twice.stderr
+    anyway = relay_command(*add, "--quand-meme", database_url=database_url)
+    assert anyway.returncode == 0 and "Réunion n°2 programmée" in anyway.stdout

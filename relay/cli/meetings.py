@@ -14,6 +14,7 @@ from relay.french_dates import offset_label, short_datetime
 from relay.meetings.reminders import is_reminder
 from relay.meetings.service import (
     KIND_LABELS,
+    DuplicateMeeting,
     MeetingInfo,
     local_moment,
     parse_day,
@@ -26,6 +27,7 @@ meeting_cli = typer.Typer(
     help="Réunions du CLS : COPIL, groupes de travail, équipe projet.", no_args_is_help=True
 )
 
+ANYWAY_HINT = "Ajoutez --quand-meme pour la programmer malgré tout."
 ANSWERS = "réponses : {yes} oui, {maybe} peut-être, {no} non"
 NOTICE_STATES: dict[str, str] = {
     NoticeState.SENT: "envoyé",
@@ -55,6 +57,12 @@ def meeting_add(
     no_invite: Annotated[
         bool, typer.Option("--sans-invitation", help="ne pas envoyer d'invitation maintenant")
     ] = False,
+    anyway: Annotated[
+        bool,
+        typer.Option(
+            "--quand-meme", help="programmer même si une réunion du même type est à cette heure"
+        ),
+    ] = False,
 ) -> None:
     """Programme une réunion : invitation aux abonnés de ses thèmes, puis rappels."""
     settings = common.settings()
@@ -63,9 +71,12 @@ def meeting_add(
 
     async def add() -> MeetingInfo:
         async with relay_app.opened(settings) as relay:
-            info = await relay.meetings.schedule(
-                kind.value, starts_at, where, slugs, title, not no_invite
-            )
+            try:
+                info = await relay.meetings.schedule(
+                    kind.value, starts_at, where, slugs, title, not no_invite, anyway
+                )
+            except DuplicateMeeting as duplicate:
+                common.fail(f"{duplicate} {ANYWAY_HINT}")
             return await relay.meetings.info(info.id) or info
 
     info = common.run(add())

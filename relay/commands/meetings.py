@@ -21,6 +21,7 @@ from relay.meetings.reminders import RSVP_ACTION, is_reminder
 from relay.meetings.service import (
     KIND_LABELS,
     KINDS,
+    DuplicateMeeting,
     MeetingError,
     MeetingInfo,
     Meetings,
@@ -63,6 +64,8 @@ PREVIEW = (
     "agenda), puis les rappels {reminders}."
 )
 CONFIRM, DISCARD = "Programmer et inviter", "Annuler"
+CONFIRM_ANYWAY = "Programmer quand même"
+ASK_ANYWAY = "Programmer celle-ci aussi, et inviter ?"
 SCHEDULED_TEXT = (
     "C'est fait : la réunion n°{id} est programmée et l'invitation part. "
     "Tapez /reunion {id} pour suivre les réponses."
@@ -102,7 +105,7 @@ AGENDA_COUNTS = "\n   n°{id} · réponses : {yes} oui, {maybe} peut-être, {no}
 AGENDA_EVENT = "• {day} — {title}"
 AGENDA_HINT = "Coordinateurs : /reunion <n> pour le détail d'une réunion."
 
-CONFIRM_ACTION, DISCARD_ACTION = "mtgok:", "mtgno:"
+CONFIRM_ACTION, DISCARD_ACTION, FORCE_ACTION = "mtgok:", "mtgno:", "mtgforce:"
 ASK_CANCEL_ACTION, CANCEL_ACTION, KEEP_ACTION = "mtgcancel:", "mtgstop:", "mtgkeep:"
 TIMES = ("09:00", "10:00", "11:00", "14:00", "15:00", "16:00", "17:00", "18:00")
 DAYS_OFFERED = 10
@@ -322,7 +325,31 @@ async def _meeting_button(
 
 
 async def confirm_button(ctx: Context) -> Sequence[Outgoing]:
-    return await _meeting_button(ctx, _meetings(ctx).confirm, SCHEDULED_TEXT)
+    number = _number(ctx.args)
+    if number is None:
+        return [Reply(EXPIRED_BUTTON)]
+    try:
+        await _meetings(ctx).confirm(number)
+    except DuplicateMeeting as duplicate:
+        buttons = (
+            (
+                Button(CONFIRM_ANYWAY, f"{FORCE_ACTION}{number}"),
+                Button(DISCARD, f"{DISCARD_ACTION}{number}"),
+            ),
+        )
+        return [Reply(f"{duplicate}\n{ASK_ANYWAY}", buttons=buttons, edit_origin=True)]
+    except MeetingError as error:
+        return [Reply(str(error), edit_origin=True)]
+    return [Reply(SCHEDULED_TEXT.format(id=number), edit_origin=True)]
+
+
+async def force_button(ctx: Context) -> Sequence[Outgoing]:
+    """« Programmer quand même »: the coordinator confirmed a second meeting at that time."""
+
+    async def confirm_anyway(number: int) -> MeetingInfo:
+        return await _meetings(ctx).confirm(number, allow_duplicate=True)
+
+    return await _meeting_button(ctx, confirm_anyway, SCHEDULED_TEXT)
 
 
 async def discard_button(ctx: Context) -> Sequence[Outgoing]:
@@ -507,6 +534,7 @@ FEATURE = Feature(
         Action(RSVP_ACTION, rsvp_button),
         Action(FORM_ACTION, form_button, Role.COORDINATOR),
         Action(CONFIRM_ACTION, confirm_button, Role.COORDINATOR),
+        Action(FORCE_ACTION, force_button, Role.COORDINATOR),
         Action(DISCARD_ACTION, discard_button, Role.COORDINATOR),
         Action(ASK_CANCEL_ACTION, ask_cancel_button, Role.COORDINATOR),
         Action(CANCEL_ACTION, cancel_button, Role.COORDINATOR),

@@ -68,12 +68,33 @@ DRAFT_GONE = (
     "Cette réunion n'a pas été confirmée à temps (un brouillon est effacé au bout de 24 h) : "
     "recommencez avec /reunion."
 )
+DUPLICATE = (
+    "Une réunion {kind} est déjà programmée à ce moment : n°{id} « {title} », {when}{place}."
+)
 NOT_INVITED = "Ce bouton de réponse ne correspond à aucune invitation reçue ici."
 NOTHING_CHANGED = "Indiquez une nouvelle date, une nouvelle heure ou un nouveau lieu."
 
 
 class MeetingError(ValueError):
     """A request that cannot be done as asked; the message (French) says why."""
+
+
+class DuplicateMeeting(MeetingError):
+    """A meeting of the same kind is already scheduled at that time: `existing`. Scheduling
+    anyway takes the coordinator's explicit word (`allow_duplicate`)."""
+
+    def __init__(self, existing: "MeetingInfo", zone: tzinfo) -> None:
+        place = f", {existing.place}" if existing.place else ""
+        super().__init__(
+            DUPLICATE.format(
+                kind=existing.kind_label,
+                id=existing.id,
+                title=existing.title,
+                when=existing.when(zone),
+                place=place,
+            )
+        )
+        self.existing = existing
 
 
 @dataclass(frozen=True)
@@ -217,11 +238,15 @@ class Meetings:
         themes: Sequence[str] = (),
         title: str = "",
         invite: bool = True,
+        allow_duplicate: bool = False,
     ) -> MeetingInfo:
         """Schedule a meeting: its invitation goes now (unless `invite` is False), its
-        reminders at their time."""
+        reminders at their time. Refused (`DuplicateMeeting`) when one of the same kind is
+        scheduled at the same time, unless `allow_duplicate`."""
         meeting = self._new(kind, starts_at, place, themes, title, MeetingState.SCHEDULED)
         async with self.db.write() as session:
+            if not allow_duplicate:
+                await self._check_unique(session, meeting)
             await store.add(session, meeting)
             await self._plan(session, meeting, INVITE if invite else None)
         await self._changed()
@@ -236,7 +261,7 @@ class Meetings:
             await store.add(session, meeting)
         return _info(meeting)
 
-    async def confirm(self, meeting_id: int) -> MeetingInfo:
+    async def confirm(self, meeting_id: int, allow_duplicate: bool = False) -> MeetingInfo:
         now = self.clock()
         async with self.db.write() as session:
             meeting = await store.get(session, meeting_id, for_update=True)
@@ -245,6 +270,8 @@ class Meetings:
             if meeting.status != MeetingState.DRAFT:
                 raise MeetingError(NOT_A_DRAFT.format(id=meeting_id))
             self._check_future(meeting.starts_at, now)
+            if not allow_duplicate:
+                await self._check_unique(session, meeting)
             meeting.status, meeting.updated_at = MeetingState.SCHEDULED, now
             await self._plan(session, meeting, INVITE)
         await self._changed()
@@ -425,6 +452,13 @@ class Meetings:
         if as_utc(meeting.starts_at) <= now:
             raise MeetingError(ALREADY_HELD.format(id=meeting_id))
         return meeting
+
+    async def _check_unique(self, session: AsyncSession, meeting: Meeting) -> None:
+        existing = await store.scheduled_at(
+            session, meeting.kind, as_utc(meeting.starts_at), other_than=meeting.id
+        )
+        if existing is not None:
+            raise DuplicateMeeting(_info(existing), self.settings.zone)
 
     def _check_future(self, starts_at: datetime, now: datetime) -> None:
         if as_utc(starts_at) <= now:

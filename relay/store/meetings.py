@@ -33,6 +33,20 @@ async def get(session: AsyncSession, meeting_id: int, for_update: bool = False) 
     return (await session.execute(query)).scalar_one_or_none()
 
 
+async def scheduled_at(
+    session: AsyncSession, kind: str, starts_at: datetime, other_than: int | None = None
+) -> Meeting | None:
+    """A scheduled (not cancelled) meeting of this kind starting at this very time."""
+    query = select(Meeting).where(
+        col(Meeting.kind) == kind,
+        col(Meeting.starts_at) == starts_at,
+        col(Meeting.status) == MeetingState.SCHEDULED,
+    )
+    if other_than is not None:
+        query = query.where(col(Meeting.id) != other_than)
+    return (await session.execute(query.order_by(col(Meeting.id)).limit(1))).scalar_one_or_none()
+
+
 async def add_notices(
     session: AsyncSession, meeting: Meeting, notices: Iterable[tuple[str, datetime, str]]
 ) -> None:
