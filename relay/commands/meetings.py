@@ -523,7 +523,7 @@ FEATURE = Feature(
         Command("agenda", "les prochaines réunions et les événements à venir", agenda),
         Command(
             "reunion",
-            "programmer, modifier ou annuler une réunion (MeetingKind.COPIL, groupe de travail…)",
+            "programmer, modifier ou annuler une réunion (COPIL, groupe de travail…)",
             meeting_command,
             aliases=("meeting", "réunion"),
             role=Role.COORDINATOR,
