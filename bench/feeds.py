@@ -138,7 +138,9 @@ async def worker(base: str, feeds: int, concurrency: int, idle: bool) -> dict[st
     from relay.store.models_schedule import Feed
 
     with tempfile.TemporaryDirectory() as folder:
-        settings = load_settings(database_url=f"sqlite+aiosqlite:///{folder}/bench.db")
+        settings = load_settings(  # the feeds are served on 127.0.0.1
+            database_url=f"sqlite+aiosqlite:///{folder}/bench.db", feeds_allow_private=True
+        )
         relay = Relay(settings)
         db = relay.db
         await schema.upgrade(db)

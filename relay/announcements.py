@@ -3,10 +3,11 @@
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from relay.delivery.notices import Notices
+from relay.links import URL, clean_link, clean_links
 from relay.messages import (
     AnnouncementKind,
     AnnouncementView,
@@ -78,7 +79,6 @@ SOURCE_LABELS: dict[str, str] = {
 SEND_ACTION, CANCEL_ACTION = "send:", "cancel:"
 APPROVE_ACTION, REJECT_ACTION = "approve:", "reject:"
 
-_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)]")
 _DAY_MONTH = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b")
 _CALL_WORDS = ("appel a projet", "appel a candidature", "appel a manifestation", "aap ", "ami ")
 _EVENT_WORDS = ("forum", "journee", "conference", "atelier", "webinaire", "reunion", "colloque")
@@ -114,7 +114,7 @@ def understand(
             themes.append(ALL_THEMES)
         themes.extend(t.slug for t in match.themes)
         unknown.extend(word for word, _ in match.unknown)
-    link_match = _URL.search(body)
+    link_match = URL.search(body)
     title, _, rest = body.partition("\n")
     if not rest.strip():
         title, rest = "", body
@@ -126,6 +126,16 @@ def understand(
         title=title.strip()[:300],
         link=link_match.group(0) if link_match else None,
         event_date=find_date(body, today),
+    )
+
+
+def without_tracking(draft: Draft) -> Draft:
+    """The draft with its links, in the text too, cleaned of tracking parameters."""
+    return replace(
+        draft,
+        title=clean_links(draft.title),
+        text=clean_links(draft.text),
+        link=clean_link(draft.link) if draft.link else None,
     )
 
 
@@ -242,6 +252,7 @@ class Announcements:
         source_name: str | None = None,
     ) -> tuple[int, Counter[str]]:
         """Store a new announcement; returns its number and its recipients per platform."""
+        draft = without_tracking(draft)
         announcement = _new_announcement(draft, source, status, author, origin, source_name)
         async with self.db.write() as session:
             announcement_id = await store.add(session, announcement, draft.themes)
@@ -287,7 +298,7 @@ class Announcements:
 
     async def propose(self, draft: Draft, author: UserRef, origin: ChatRef, who: str) -> Reply:
         suggested = draft.themes or themes_in_text(draft.text, self.catalogue)
-        draft = Draft(**{**draft.__dict__, "themes": suggested})
+        draft = without_tracking(Draft(**{**draft.__dict__, "themes": suggested}))
         announcement = _new_announcement(
             draft, AnnouncementSource.PROPOSAL, AnnouncementState.PROPOSED, author, origin
         )

@@ -21,6 +21,7 @@ from relay.directory import DirectoryService
 from relay.feeds.poller import FeedPoller
 from relay.gateway import Gateway
 from relay.jobs.scheduler import ScheduledWork, scheduled
+from relay.meetings.ical import Organizer
 from relay.meetings.reminders import NoticeViews
 from relay.meetings.service import MeetingChanges, Meetings
 from relay.messages import Platform, UserRef
@@ -60,7 +61,8 @@ class Relay:
         self.themes = ThemeCatalogue.load(settings.themes_file)
         announcement_views = AnnouncementViews(self.db, self.themes)
         # Meeting notices are announcements with RSVP buttons and the .ics on top.
-        self.views = NoticeViews(self.db, announcement_views)
+        organizer = Organizer(settings.cls_name, settings.organizer_email)
+        self.views = NoticeViews(self.db, announcement_views, organizer)
         self.engine = DeliveryEngine(self.db, settings, self.views, summary_notice)
         self.announcements = Announcements(
             self.db, self.themes, settings, self.engine, announcement_views

@@ -1,7 +1,10 @@
 """Settings: environment variables, then config/relay.toml, then defaults; validated at start."""
 
+import difflib
 import os
+import re
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,6 +26,11 @@ _SECRET_FIELDS = {
     "slack_app_token",
     "slack_signing_secret",
 }
+# What relay.toml refuses as a secret: a key named like one, or a value shaped like a Telegram
+# bot token or a Slack token (even under an innocent key, or inside a URL).
+_SECRET_WORDS = ("token", "secret", "password", "key")
+_SECRET_VALUE = re.compile(r"\d+:[A-Za-z0-9_-]{30,}|xox[a-z]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
 
 class SettingsError(ValueError):
@@ -56,6 +64,12 @@ class Settings(BaseSettings):
     reminders: Annotated[tuple[str, ...], NoDecode] = ("7d", "1d", "2h")
     # How late a reminder missed while relay was down may still go ("1h", "30m").
     reminder_grace: str = "1h"
+    # Feeds may point at loopback and private (intranet) addresses: for local tests and
+    # intranets only, since a feed's URL could otherwise reach services inside the network.
+    feeds_allow_private: bool = False
+    # The organizer of the meetings' .ics invitations (RFC 5546 requires one).
+    cls_name: str = "Contrat Local de Santé"
+    organizer_email: str = "noreply@example.org"
 
     @field_validator("reminders", mode="before")
     @classmethod
@@ -67,6 +81,22 @@ class Settings(BaseSettings):
     @classmethod
     def _grace(cls, value: str) -> str:
         return parse_offset(value).label
+
+    @field_validator("cls_name")
+    @classmethod
+    def _cls_name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value or len(value) > 200:
+            raise ValueError("nom du CLS vide ou trop long (200 caractères au plus)")
+        return value
+
+    @field_validator("organizer_email")
+    @classmethod
+    def _organizer_email(cls, value: str) -> str:
+        value = value.strip()
+        if len(value) > 254 or not _EMAIL.fullmatch(value):
+            raise ValueError("adresse e-mail invalide (par exemple coordination@cls-exemple.fr)")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -150,17 +180,72 @@ class _TomlSource(PydanticBaseSettingsSource):
             raise SettingsError(
                 f"{self._path}: fichier de configuration illisible ({exc})"
             ) from exc
-        secrets = _SECRET_FIELDS & values.keys()
-        if secrets:
-            names = ", ".join(f"RELAY_{name.upper()}" for name in sorted(secrets))
-            raise SettingsError(f"{self._path}: secrets belong in the environment only ({names})")
-        return {k: v for k, v in values.items() if k in self.settings_cls.model_fields}
+        known = set(self.settings_cls.model_fields)
+        for path, value in _entries(values):
+            _refuse_secret(path, value, self._path)
+        for key, value in values.items():
+            if key not in known:
+                path = next((p for p, v in _entries({key: value}) if _is_leaf(v)), (key,))
+                raise SettingsError(_unknown_key(path, known, self._path))
+        return values
 
     def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
         return self._values.get(field_name), field_name, False
 
     def __call__(self) -> dict[str, Any]:
         return dict(self._values)
+
+
+def _entries(table: Any, parent: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every key of a TOML document at every level (inside arrays too), with its value."""
+    if isinstance(table, dict):
+        for key, value in table.items():
+            yield (*parent, str(key)), value
+            yield from _entries(value, (*parent, str(key)))
+    elif isinstance(table, list):
+        for item in table:
+            yield parent, item
+            yield from _entries(item, parent)
+
+
+def _is_leaf(value: Any) -> bool:
+    return not isinstance(value, dict | list) or not value
+
+
+def _flat_name(path: tuple[str, ...]) -> str:
+    """`[telegram] token` or `RELAY_TELEGRAM_TOKEN` as the setting it means: telegram_token."""
+    return "_".join(path).lower().removeprefix("relay_")
+
+
+def _refuse_secret(path: tuple[str, ...], value: Any, source: Path) -> None:
+    """Stop at a secret, naming where it is and the variable it belongs in, never its value."""
+    shown = ".".join(path)
+    if any(word in path[-1].lower() for word in _SECRET_WORDS):
+        problem = f"« {shown} » est un secret"
+    elif isinstance(value, str) and _SECRET_VALUE.search(value):
+        problem = f"la valeur de « {shown} » ressemble à un jeton"
+    else:
+        return
+    nearest = difflib.get_close_matches(_flat_name(path), sorted(_SECRET_FIELDS), n=1)
+    variables = f"RELAY_{nearest[0].upper()}" if nearest else "RELAY_…"
+    raise SettingsError(
+        f"{source}: {problem} ; les secrets se mettent dans les variables d'environnement "
+        f"({variables}), jamais dans ce fichier"
+    )
+
+
+def _unknown_key(path: tuple[str, ...], known: set[str], source: Path) -> str:
+    flat = _flat_name(path)
+    nearest = [flat] if flat in known else difflib.get_close_matches(flat, sorted(known), n=1)
+    message = f"clé inconnue « {'.'.join(path)} » dans {source}"
+    if not nearest:
+        return message
+    if nearest[0] in _SECRET_FIELDS:
+        return (
+            f"{message} (vouliez-vous dire « {nearest[0]} » ? c'est un secret : mettez-le "
+            f"dans la variable d'environnement RELAY_{nearest[0].upper()})"
+        )
+    return f"{message} (vouliez-vous dire « {nearest[0]} » ?)"
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -193,3 +193,29 @@ async def test_relay_post_deliver_gives_up_on_an_unreachable_platform(relay: Rel
     async with relay.db.read() as session:
         (delivery,) = (await session.execute(select(Delivery))).scalars().all()
     assert delivery.status == "pending", "left for relay run, not stuck in sending"
+
+
+async def test_links_are_relayed_without_their_tracking_parameters(relay: Relay) -> None:
+    coordinator = ChatUser.private(relay, "1000")
+    partner = ChatUser.private(relay, "77")
+    channel = ScriptedChannel()
+    async with engine_with(relay, channel) as engine:
+        await coordinator.say(
+            "/diffuser #jeunes Forum des jeunes "
+            "https://exemple.fr/forum?utm_source=lettre&jour=12&fbclid=IwAR0#programme."
+        )
+        preview, _ = coordinator.last
+        assert isinstance(preview, AnnouncementView)
+        assert preview.link == "https://exemple.fr/forum?jour=12#programme"
+        assert preview.text == "Forum des jeunes https://exemple.fr/forum?jour=12#programme."
+        await partner.say("/proposer #jeunes Atelier parents https://exemple.fr/atelier?mc_cid=1")
+        assert await engine.drain(5)
+    request = channel.texts["1000"][0]
+    assert "https://exemple.fr/atelier" in request and "mc_cid" not in request
+    async with relay.db.read() as session:
+        stored = (await session.execute(select(Announcement))).scalars().all()
+    assert sorted(a.link or "" for a in stored) == [
+        "https://exemple.fr/atelier",
+        "https://exemple.fr/forum?jour=12#programme",
+    ]
+    assert all("utm_" not in a.text and "mc_cid" not in a.text for a in stored)

@@ -4,6 +4,7 @@ stops the others."""
 
 import asyncio
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -21,11 +22,12 @@ from relay.app import Relay
 from relay.feeds.config import FeedConfigError, load_feed_specs
 from relay.feeds.parse import html_to_text
 from relay.feeds.poller import ALERT_AFTER, FeedPoller, PollOutcome
+from relay.settings import Settings, load_settings
 from relay.states import AnnouncementState, PollStatus
 from relay.store.models import Announcement
 from relay.store.models_schedule import Feed
 from relay.themes import ThemeCatalogue
-from tests.conftest import CONFIG_DIR
+from tests.conftest import CONFIG_DIR, COORDINATOR
 from tests.scheduled_support import RecordingChannel, http_server, sending
 from tests.test_delivery import subscribe
 
@@ -106,6 +108,12 @@ ILLFORMED_UNREADABLE = {
 }
 
 
+REDIRECTS = {
+    "metadata": "http://169.254.169.254/latest/meta-data/",
+    "file": "file:///etc/passwd",
+}
+
+
 @dataclass
 class FeedSite:
     """The feeds a test serves, and what the server saw."""
@@ -165,6 +173,18 @@ class FeedSite:
     async def loop(self, request: web.Request) -> web.StreamResponse:
         raise web.HTTPFound(location="/loop")
 
+    async def hop(self, request: web.Request) -> web.StreamResponse:
+        """/hop/<n>: n redirects (relative and absolute in turn), the last to the feed /f/hop."""
+        left = int(request.match_info["left"])
+        if left == 1:
+            raise web.HTTPMovedPermanently(location="/f/hop")
+        if left % 2:
+            raise web.HTTPFound(location=f"/hop/{left - 1}")
+        raise web.HTTPTemporaryRedirect(location=f"{request.url.origin()}/hop/{left - 1}")
+
+    async def to(self, request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound(location=REDIRECTS[request.match_info["target"]])
+
 
 @pytest.fixture
 async def site() -> AsyncIterator[tuple[FeedSite, str]]:
@@ -175,6 +195,8 @@ async def site() -> AsyncIterator[tuple[FeedSite, str]]:
         "/announced": served.announced,
         "/slow": served.slow,
         "/loop": served.loop,
+        "/hop/{left}": served.hop,
+        "/to/{target}": served.to,
     }
     async with http_server(routes) as base:
         yield served, base
@@ -189,8 +211,23 @@ async def add_feed(relay: Relay, url: str, themes: str = "", auto: bool = False)
         return feed.id
 
 
-def poller(relay: Relay, **options: float) -> FeedPoller:
-    return FeedPoller(relay.db, relay.settings, relay.themes, relay.announcements, **options)  # type: ignore[arg-type]
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """These tests serve their feeds on 127.0.0.1, so private addresses are allowed, as for
+    an intranet; the tests of the refusal use settings of their own."""
+    return load_settings(
+        database_url=database_url, coordinators=COORDINATOR, feeds_allow_private=True
+    )
+
+
+def poller(relay: Relay, settings: Settings | None = None, **options: float) -> FeedPoller:
+    return FeedPoller(
+        relay.db,
+        settings or relay.settings,
+        relay.themes,
+        relay.announcements,
+        **options,  # type: ignore[arg-type]
+    )
 
 
 async def feed_announcements(relay: Relay) -> list[Announcement]:
@@ -421,16 +458,26 @@ def test_feeds_yaml_is_validated_with_readable_messages(tmp_path: Path) -> None:
         ),
         ("feeds:\n  - url: https://a.org\n    interval: 1m\n", "trop court"),
         ("feeds: [", "illisible"),
+        ("feeds:\n  - url: http://[::1\n", "n'est pas une adresse"),
+        ("feeds:\n  - url: http://10.0.0.8/rss\n", "flux n°1 : adresse refusée : 10.0.0.8"),
     ):
         path.write_text(body, encoding="utf-8")
-        with pytest.raises(FeedConfigError, match=message):
+        with pytest.raises(FeedConfigError, match=re.escape(message)):
             load_feed_specs(path, catalogue)
+    path.write_text("feeds:\n  - url: http://127.0.0.1:8080/rss\n", encoding="utf-8")
+    with pytest.raises(FeedConfigError, match=r"127\.0\.0\.1 est une adresse locale"):
+        load_feed_specs(path, catalogue)
+    (intranet,) = load_feed_specs(path, catalogue, allow_private=True)
+    assert intranet.url == "http://127.0.0.1:8080/rss"
+    path.write_text("feeds:\n  - url: http://169.254.169.254/latest/\n", encoding="utf-8")
+    with pytest.raises(FeedConfigError, match="adresse lien-local"):
+        load_feed_specs(path, catalogue, allow_private=True)
 
 
 async def test_feed_commands_in_the_shell(database_url: str, site: tuple[FeedSite, str]) -> None:
     served, base = site
     served.feeds["cli"] = rss(item("Appel à projets jeunesse", guid="c1"))
-    env = {**os.environ, "RELAY_DATABASE_URL": database_url}
+    env = {**os.environ, "RELAY_DATABASE_URL": database_url, "RELAY_FEEDS_ALLOW_PRIVATE": "true"}
 
     async def relay_command(*args: str) -> tuple[int, str, str]:
         process = await asyncio.create_subprocess_exec(
@@ -460,6 +507,8 @@ async def test_feed_commands_in_the_shell(database_url: str, site: tuple[FeedSit
     assert "thèmes : jeunes" in out and "éléments relayés : 1" in out
     code, out, err = await relay_command("feeds", "add", "pas-une-url")
     assert code == 2 and "Traceback" not in err
+    code, out, err = await relay_command("feeds", "add", "http://169.254.169.254/latest/")
+    assert code == 2 and "adresse refusée" in err and "Traceback" not in err
 
 
 async def test_proposals_from_feeds_are_moderated_like_partner_proposals(
@@ -480,3 +529,97 @@ async def test_proposals_from_feeds_are_moderated_like_partner_proposals(
     (received,) = channel.announcements_to("11")
     assert received.title == "Forum jeunesse"
     assert (await feed_announcements(relay))[0].status == AnnouncementState.QUEUED
+
+
+async def feeds_by_url(relay: Relay) -> dict[str, Feed]:
+    async with relay.db.read() as session:
+        return {f.url: f for f in (await session.execute(select(Feed))).scalars()}
+
+
+async def test_feeds_on_internal_addresses_are_refused_before_connecting(
+    relay: Relay, site: tuple[FeedSite, str]
+) -> None:
+    served, base = site
+    served.feeds["ok"] = rss(item("Interne", guid="i"))
+    port = base.rsplit(":", 1)[1]
+    internal = {
+        "loopback": f"{base}/f/ok",
+        "localhost": f"http://localhost:{port}/f/ok",  # refused once resolved
+        "ipv6-loopback": f"http://[::1]:{port}/f/ok",
+        "ipv4-mapped": f"http://[::ffff:127.0.0.1]:{port}/f/ok",
+        "unspecified": f"http://0.0.0.0:{port}/f/ok",
+        "metadata": "http://169.254.169.254/latest/meta-data/",
+        "private": "http://10.20.30.40/rss",
+        "unique-local": "http://[fd12:3456::1]/rss",
+        "ipv6-link-local": "http://[fe80::1]/rss",
+        "multicast": "http://224.0.0.251/rss",
+        "reserved": "http://240.0.0.1/rss",
+    }
+    for url in internal.values():
+        await add_feed(relay, url, themes="prevention")
+    strict = load_settings(database_url=relay.settings.database_url, coordinators=COORDINATOR)
+    assert not strict.feeds_allow_private
+    outcomes = await poller(relay, strict, total_timeout=2.0).poll(due_only=False)
+    errors = {o.url: o.error or "" for o in outcomes}
+    for name, url in internal.items():
+        assert errors[url].startswith("adresse refusée"), (name, errors[url])
+    assert "adresse locale" in errors[internal["localhost"]]
+    assert "RELAY_FEEDS_ALLOW_PRIVATE" in errors[internal["private"]]
+    assert "169.254.169.254" in errors[internal["metadata"]]
+    assert "lien-local" in errors[internal["metadata"]]
+    assert "RELAY_FEEDS_ALLOW_PRIVATE" not in errors[internal["metadata"]]
+    assert served.requests == Counter(), "no request reached the server"
+    feeds = await feeds_by_url(relay)
+    assert {(f.failures, f.last_error) for f in feeds.values()} == {
+        (1, errors[url]) for url in internal.values()
+    }
+
+
+async def test_link_local_stays_refused_even_when_private_addresses_are_allowed(
+    relay: Relay,
+) -> None:
+    assert relay.settings.feeds_allow_private
+    await add_feed(relay, "http://169.254.169.254/latest/meta-data/")
+    (outcome,) = await poller(relay, total_timeout=2.0).poll(due_only=False)
+    assert (outcome.error or "").startswith("adresse refusée")
+
+
+async def test_redirects_are_followed_by_hand_and_checked_at_every_hop(
+    relay: Relay, site: tuple[FeedSite, str]
+) -> None:
+    served, base = site
+    served.feeds["hop"] = rss(item("Au bout du chemin", guid="h"))
+    for path in ("/hop/5", "/hop/6", "/to/metadata", "/to/file"):
+        await add_feed(relay, base + path, themes="prevention")
+    outcomes = await poller(relay, total_timeout=2.0).poll(due_only=False)
+    by_path = {o.url.removeprefix(base): o for o in outcomes}
+    assert (by_path["/hop/5"].status, by_path["/hop/5"].new_items) == (PollStatus.NEW, 1)
+    assert by_path["/hop/6"].error == "trop de redirections"
+    metadata = by_path["/to/metadata"].error or ""
+    assert metadata.startswith("adresse refusée") and "169.254.169.254" in metadata
+    assert by_path["/to/file"].error == "redirection refusée : adresse qui n'est pas http(s)"
+    assert served.requests["hop"] == 1
+
+
+async def test_relayed_links_lose_their_tracking_parameters_and_dedup_uses_them_clean(
+    relay: Relay, site: tuple[FeedSite, str]
+) -> None:
+    served, base = site
+    link = "https://ars.example.org/aap?id=7&utm_source=rss&utm_medium=flux#dossier"
+    served.feeds["utm"] = rss(item("Appel à projets prévention", link=link))
+    await add_feed(relay, f"{base}/f/utm", themes="prevention")
+    assert [o.new_items for o in await poller(relay).poll(due_only=False)] == [1]
+    (announcement,) = await feed_announcements(relay)
+    assert announcement.link == "https://ars.example.org/aap?id=7#dossier"
+    served.feeds["utm"] = rss(
+        item(
+            "Appel à projets prévention (relance)",
+            link="https://ars.example.org/aap?utm_source=newsletter&id=7#dossier",
+        )
+    )
+    served.feeds["other"] = rss(
+        item("Le même appel", guid="o-1", link="https://ars.example.org/aap?id=7&fbclid=x#dossier")
+    )
+    await add_feed(relay, f"{base}/f/other", themes="prevention")
+    assert [o.new_items for o in await poller(relay).poll(due_only=False)] == [0, 0]
+    assert len(await feed_announcements(relay)) == 1

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from relay.announcements import Draft
-from relay.app import Relay, delivering
+from relay.app import Relay, delivering, opened
 from relay.channels.console import ConsoleChannel
 from relay.commands.meetings import home_agenda
 from relay.jobs.scheduler import Scheduler
@@ -28,11 +28,13 @@ from relay.messages import (
     Reply,
     UserRef,
 )
+from relay.settings import load_settings
 from relay.states import AnnouncementSource, AnnouncementState
 from relay.store import subscribers
 from relay.store.models import Announcement
 from relay.store.models_schedule import Meeting, MeetingRsvp
 from tests.chat import ChatUser
+from tests.conftest import COORDINATOR
 from tests.scheduled_support import Clock, RecordingChannel, sending, wait_until
 from tests.test_delivery import subscribe
 
@@ -69,6 +71,8 @@ async def test_a_copil_typed_in_chat_invites_vie_du_cls_with_buttons_and_ics(rel
     assert event.decoded("dtstart") == datetime(2027, 1, 14, 13, 0, tzinfo=UTC)
     assert str(event.get("location")) == "Salle du conseil, Pornic"
     assert event.get("uid") == "reunion-1@relay.cls"
+    assert event.get("organizer") == "mailto:noreply@example.org"
+    assert event.get("organizer").params["CN"] == "Contrat Local de Santé"
 
 
 async def test_guided_scheduling_with_buttons_for_a_working_group(relay: Relay) -> None:
@@ -230,6 +234,40 @@ async def test_change_and_cancel_notify_invitees(relay: Relay) -> None:
     partner.last = [Reply("", buttons=((Button("x", f"{RSVP_ACTION}1:yes"),),))]
     assert "annulée" in await partner.press("x")
     assert "Rien de prévu" in await partner.say("/agenda")
+
+
+async def test_published_and_cancelled_events_name_the_cls_as_organizer(
+    database_url: str,
+) -> None:
+    settings = load_settings(
+        database_url=database_url,
+        coordinators=COORDINATOR,
+        cls_name="CLS du Pays de Retz",
+        organizer_email="coordination@cls-retz.fr",
+    )
+    async with opened(settings) as relay:
+        relay.meetings.clock = Clock(MONDAY)
+        await subscribe(relay, "71", ["vie-du-cls"])
+        channel = RecordingChannel()
+        async with sending(relay, channel):
+            info = await relay.meetings.schedule("copil", MONDAY + timedelta(days=10), "Pornic")
+            await relay.engine.drain(10)
+            await relay.meetings.cancel(info.id)
+            await relay.engine.drain(10)
+    invitation, cancel = channel.announcements_to("71")
+    calendars = []
+    for view in (invitation, cancel):
+        assert view.attachment is not None
+        calendars.append(Calendar.from_ical(view.attachment.content))
+    assert [c.get("method") for c in calendars] == ["PUBLISH", "CANCEL"]
+    published, cancelled = (c.walk("VEVENT")[0] for c in calendars)
+    for event in (published, cancelled):
+        organizer = event.get("organizer")
+        assert organizer == "mailto:coordination@cls-retz.fr"
+        assert organizer.params["CN"] == "CLS du Pays de Retz"
+        assert event.get("uid") == "reunion-1@relay.cls"
+    assert (published.get("sequence"), cancelled.get("sequence")) == (0, 1)
+    assert str(cancelled.get("status")) == "CANCELLED"
 
 
 async def test_participants_are_recorded_after_the_meeting(relay: Relay) -> None:

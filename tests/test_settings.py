@@ -1,11 +1,16 @@
 """Settings: environment first, then config/relay.toml, then defaults; clear errors; no leaks."""
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from relay.messages import Platform, UserRef
 from relay.settings import SettingsError, load_settings
+from tests.conftest import CONFIG_DIR
 
 
 def test_defaults_match_the_contract() -> None:
@@ -17,6 +22,9 @@ def test_defaults_match_the_contract() -> None:
     assert settings.telegram_api_url == "https://api.telegram.org/bot"
     assert settings.slack_api_url == "https://slack.com/api/"
     assert settings.telegram_token is None and settings.coordinators == frozenset()
+    assert not settings.feeds_allow_private
+    assert settings.cls_name == "Contrat Local de Santé"
+    assert settings.organizer_email == "noreply@example.org"
 
 
 def test_environment_wins_over_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,6 +58,10 @@ def test_coordinators_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
         ("RELAY_COORDINATORS", "fax:12", "unknown platform"),
         ("RELAY_COORDINATORS", "12345", "platform:id"),
         ("RELAY_SLACK_BOT_TOKEN", "xapp-wrong-kind", "xoxb-"),
+        ("RELAY_ORGANIZER_EMAIL", "coordination chez cls-retz.fr", "adresse e-mail invalide"),
+        ("RELAY_ORGANIZER_EMAIL", "a@b@c.fr", "adresse e-mail invalide"),
+        ("RELAY_CLS_NAME", "   ", "nom du CLS vide"),
+        ("RELAY_FEEDS_ALLOW_PRIVATE", "peut-être", "RELAY_FEEDS_ALLOW_PRIVATE"),
     ],
 )
 def test_bad_values_name_the_variable(
@@ -78,3 +90,139 @@ def test_secrets_never_show(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "SECRET" not in shown
     assert settings.telegram_token is not None
     assert settings.telegram_token.get_secret_value() == "123456:SECRET-TOKEN"
+
+
+TELEGRAM_TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
+SLACK_TOKEN = "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx"
+
+
+def write_config(folder: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder / "relay.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("RELAY_CONFIG_DIR", str(folder))
+
+
+@pytest.mark.parametrize(
+    ("toml", "key", "suggestion"),
+    [
+        ('timezon = "Europe/London"\n', "timezon", "timezone"),
+        ('RELAY_TIMEZONE = "Europe/London"\n', "RELAY_TIMEZONE", "timezone"),
+        ("telegram_rat = 10\n", "telegram_rat", "telegram_rate"),
+        ("[telegram]\nrate = 10\n", "telegram.rate", "telegram_rate"),
+        ("[delivery.lease]\nseconds = 60\n", "delivery.lease.seconds", "delivery_lease_seconds"),
+        ("[[oiseaux]]\n[oiseaux.migrateurs]\nnombre = 3\n", "oiseaux.migrateurs.nombre", None),
+        ('ornithologie = "oui"\n', "ornithologie", None),
+    ],
+)
+def test_unknown_keys_in_the_file_are_refused_with_the_nearest_known_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, toml: str, key: str, suggestion: str | None
+) -> None:
+    write_config(tmp_path, toml, monkeypatch)
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    message = str(error.value)
+    assert f"clé inconnue « {key} » dans {tmp_path / 'relay.toml'}" in message
+    if suggestion:
+        assert message.endswith(f"(vouliez-vous dire « {suggestion} » ?)")
+    else:
+        assert "vouliez-vous" not in message
+    assert "\n" not in message
+
+
+def test_a_misspelt_secret_is_pointed_to_its_environment_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(tmp_path, 'telegram_tokn = "pas-encore"\n', monkeypatch)
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    message = str(error.value)
+    assert "clé inconnue « telegram_tokn » dans" in message
+    assert "vouliez-vous dire « telegram_token » ?" in message
+    assert "RELAY_TELEGRAM_TOKEN" in message and "pas-encore" not in message
+
+
+@pytest.mark.parametrize(
+    ("toml", "variable"),
+    [
+        (f'telegram_token = "{TELEGRAM_TOKEN}"\n', "RELAY_TELEGRAM_TOKEN"),
+        (f'RELAY_TELEGRAM_TOKEN = "{TELEGRAM_TOKEN}"\n', "RELAY_TELEGRAM_TOKEN"),
+        (f'[telegram]\ntoken = "{TELEGRAM_TOKEN}"\n', "RELAY_TELEGRAM_TOKEN"),
+        (f'[slack]\nbot_token = "{SLACK_TOKEN}"\n', "RELAY_SLACK_BOT_TOKEN"),
+        (
+            'slack_signing_secret = "8f742231b10e8888abcd99yyyzzz85a5"\n',
+            "RELAY_SLACK_SIGNING_SECRET",
+        ),
+        ('[database]\npassword = "hunter2-hunter2"\n', None),
+        ('api_key = "k-12345-abcdef"\n', None),
+        (f'coordinators = "{TELEGRAM_TOKEN}"\n', None),
+        (f'note = "{SLACK_TOKEN}"\n', None),
+        (f'telegram_api_url = "https://api.telegram.org/bot{TELEGRAM_TOKEN}"\n', None),
+        ('[extra]\nvalues = ["a", "xapp-1-A0123-4567-89abcdef"]\n', None),
+    ],
+)
+def test_anything_like_a_secret_is_refused_without_showing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, toml: str, variable: str | None
+) -> None:
+    write_config(tmp_path, toml, monkeypatch)
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    message = str(error.value)
+    assert "variables d'environnement" in message
+    if variable:
+        assert variable in message
+    value = max(toml.split('"')[1::2], key=len)
+    for secret in (value, TELEGRAM_TOKEN, SLACK_TOKEN, "hunter2", "k-12345", "xapp-1", "8f7422"):
+        assert secret not in message
+    assert "\n" not in message
+
+
+def test_known_keys_still_load_from_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(
+        tmp_path,
+        'timezone = "Europe/London"\nreminders = ["1d"]\nfeeds_allow_private = true\n'
+        'cls_name = "CLS du Pays de Retz"\norganizer_email = "coordination@cls-retz.fr"\n',
+        monkeypatch,
+    )
+    settings = load_settings()
+    assert settings.timezone == "Europe/London" and settings.reminders == ("1d",)
+    assert settings.feeds_allow_private
+    assert settings.cls_name == "CLS du Pays de Retz"
+    assert settings.organizer_email == "coordination@cls-retz.fr"
+
+
+def test_the_shipped_relay_toml_loads() -> None:
+    assert load_settings().timezone == "Europe/Paris"
+
+
+@pytest.mark.parametrize(
+    ("toml", "shown"),
+    [
+        (f'telegram_token = "{TELEGRAM_TOKEN}"\n', "RELAY_TELEGRAM_TOKEN"),
+        ('telegram_tokn = "x"\n', "clé inconnue « telegram_tokn »"),
+    ],
+)
+@pytest.mark.parametrize("command", [["run"], ["chat"]])
+def test_relay_run_and_chat_stop_with_one_line(
+    tmp_path: Path, toml: str, shown: str, command: list[str]
+) -> None:
+    for source in CONFIG_DIR.iterdir():
+        if source.is_file() and source.name != "relay.toml":
+            shutil.copy(source, tmp_path / source.name)
+    (tmp_path / "relay.toml").write_text(toml, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RELAY_")}
+    env |= {
+        "RELAY_CONFIG_DIR": str(tmp_path),
+        "RELAY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'relay.db'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "relay", *command],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and shown in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and TELEGRAM_TOKEN not in done.stderr + done.stdout

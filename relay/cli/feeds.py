@@ -41,7 +41,7 @@ def feeds_add(
     settings = common.settings()
     slugs = theme_option(themes, common.catalogue(settings))
     try:
-        address = check_url(url)
+        address = check_url(url, settings.feeds_allow_private)
         every = parse_interval(int(interval) if interval.isdigit() else interval)
     except FeedConfigError as error:
         raise typer.BadParameter(str(error)) from None

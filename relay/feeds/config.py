@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from relay.durations import parse_offset
+from relay.feeds.addresses import literal_refusal
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
 DEFAULT_INTERVAL = timedelta(hours=1)
@@ -28,11 +29,20 @@ class FeedSpec:
     interval: timedelta = DEFAULT_INTERVAL
 
 
-def check_url(url: str) -> str:
+def check_url(url: str, allow_private: bool = False) -> str:
+    """An http(s) URL whose host, when written as an IP address, is one feeds may use (names
+    are checked once resolved, at each poll)."""
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        scheme, host = parts.scheme, parts.hostname
+    except ValueError:  # a malformed IPv6 host, a port that is not a number
+        scheme, host = "", None
+    if scheme not in ("http", "https") or not host:
         raise FeedConfigError(f"« {url[:100]} » n'est pas une adresse http:// ou https://")
+    refused = literal_refusal(host, allow_private)
+    if refused:
+        raise FeedConfigError(refused)
     return url
 
 
@@ -61,7 +71,9 @@ def check_themes(names: Any, catalogue: ThemeCatalogue) -> tuple[str, ...]:
     return (ALL_THEMES,) if match.everything else tuple(t.slug for t in match.themes)
 
 
-def load_feed_specs(path: Path, catalogue: ThemeCatalogue) -> list[FeedSpec]:
+def load_feed_specs(
+    path: Path, catalogue: ThemeCatalogue, allow_private: bool = False
+) -> list[FeedSpec]:
     """The feeds of feeds.yaml; an absent file means no feed."""
     if not path.is_file():
         return []
@@ -77,7 +89,7 @@ def load_feed_specs(path: Path, catalogue: ThemeCatalogue) -> list[FeedSpec]:
         try:
             if not isinstance(entry, dict) or "url" not in entry:
                 raise FeedConfigError("chaque flux a au moins une adresse « url »")
-            url = check_url(str(entry["url"]))
+            url = check_url(str(entry["url"]), allow_private)
             specs.append(
                 FeedSpec(
                     name=str(entry.get("name") or urlsplit(url).hostname)[:200],

@@ -10,6 +10,8 @@ from typing import Any
 
 import feedparser
 
+from relay.links import clean_link, clean_links
+
 MAX_TEXT = 1500
 MAX_ENTRIES = 500
 HOSTILE = "XML refusé : déclarations d'entités (DTD) interdites"
@@ -122,10 +124,10 @@ def parse_feed(body: bytes, headers: dict[str, str]) -> list[FeedEntry]:
     result = []
     for entry in entries[:MAX_ENTRIES]:
         title = html_to_text(entry.get("title") or "", 300)
-        text = html_to_text(_body(entry))
+        text = clean_links(html_to_text(_body(entry)))
         link = (entry.get("link") or "").strip() or None
-        if link is not None and not link.startswith(("http://", "https://")):
-            link = None
+        if link is not None:
+            link = clean_link(link) if link.startswith(("http://", "https://")) else None
         guid = (entry.get("id") or "").strip()[:1000] or None
         if not (title or text or link):
             continue

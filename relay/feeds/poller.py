@@ -115,7 +115,7 @@ class FeedPoller:
         concurrency: int = CONCURRENCY,
         max_bytes: int = feed_fetch.MAX_BYTES,
         total_timeout: float = feed_fetch.TOTAL_TIMEOUT,
-        client_factory: Callable[[], httpx.AsyncClient] = make_client,
+        client_factory: Callable[[], httpx.AsyncClient] | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -125,12 +125,16 @@ class FeedPoller:
         self.concurrency = concurrency
         self.max_bytes = max_bytes
         self.total_timeout = total_timeout
-        self.client_factory = client_factory
+        self.client_factory = client_factory or (
+            lambda: make_client(allow_private=settings.feeds_allow_private)
+        )
         self._config_error = ""
 
     async def sync_config(self) -> list[FeedSpec]:
         """Bring the feeds of feeds.yaml into the database (raises FeedConfigError)."""
-        specs = load_feed_specs(self.settings.feeds_file, self.catalogue)
+        specs = load_feed_specs(
+            self.settings.feeds_file, self.catalogue, self.settings.feeds_allow_private
+        )
         async with self.db.write() as session:
             for spec in specs:
                 minutes = int(spec.interval.total_seconds() // 60)

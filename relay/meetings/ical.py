@@ -1,13 +1,22 @@
 """A meeting as an .ics file (RFC 5545) that partners add to their calendars."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from relay.messages import Attachment
 
 PRODID = "-//CLS//relay//FR"
 UID_DOMAIN = "relay.cls"
+
+
+@dataclass(frozen=True)
+class Organizer:
+    """Who publishes and cancels the events (RFC 5546 requires an ORGANIZER): the CLS."""
+
+    name: str
+    email: str
 
 
 def meeting_ics(
@@ -18,6 +27,7 @@ def meeting_ics(
     place: str,
     description: str,
     sequence: int,
+    organizer: Organizer,
     cancelled: bool = False,
     stamp: datetime | None = None,
 ) -> Attachment:
@@ -33,6 +43,9 @@ def meeting_ics(
     event.add("dtstart", starts_at)
     event.add("dtend", starts_at + duration)
     event.add("summary", title)
+    address = vCalAddress(f"mailto:{organizer.email}")
+    address.params["CN"] = vText(organizer.name)
+    event.add("organizer", address)
     if place:
         event.add("location", place)
     if description:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from relay.delivery.notices import ViewSource
 from relay.durations import Offset, parse_offset, parse_offsets
 from relay.french_dates import as_utc, delay_label, long_datetime
-from relay.meetings.ical import meeting_ics
+from relay.meetings.ical import Organizer, meeting_ics
 from relay.messages import AnnouncementKind, AnnouncementView, Attachment, Button
 from relay.settings import Settings
 from relay.states import AnnouncementSource, AnnouncementState, MeetingState, NoticeState, Rsvp
@@ -93,7 +93,7 @@ def rsvp_buttons(meeting_id: int) -> tuple[tuple[Button, ...], ...]:
     )
 
 
-def meeting_attachment(meeting: Meeting) -> Attachment:
+def meeting_attachment(meeting: Meeting, organizer: Organizer) -> Attachment:
     assert meeting.id is not None
     return meeting_ics(
         meeting.id,
@@ -103,6 +103,7 @@ def meeting_attachment(meeting: Meeting) -> Attachment:
         meeting.place,
         ICS_DESCRIPTION,
         meeting.sequence,
+        organizer,
         cancelled=meeting.status == MeetingState.CANCELLED,
         stamp=as_utc(meeting.updated_at),
     )
@@ -201,9 +202,10 @@ class NoticeViews:
     """The delivery engine's view source: announcements as usual, and for meeting notices the
     RSVP buttons and the .ics file on top."""
 
-    def __init__(self, db: Database, base: ViewSource) -> None:
+    def __init__(self, db: Database, base: ViewSource, organizer: Organizer) -> None:
         self._db = db
         self._base = base
+        self._organizer = organizer
 
     async def __call__(self, ids: Sequence[int]) -> dict[int, AnnouncementView]:
         views = await self._base(ids)
@@ -212,7 +214,8 @@ class NoticeViews:
         for announcement_id, (notice, meeting) in notices.items():
             assert meeting.id is not None
             buttons = () if notice.label == CANCEL else rsvp_buttons(meeting.id)
+            attachment = meeting_attachment(meeting, self._organizer)
             views[announcement_id] = replace(
-                views[announcement_id], buttons=buttons, attachment=meeting_attachment(meeting)
+                views[announcement_id], buttons=buttons, attachment=attachment
             )
         return views
