@@ -77,6 +77,7 @@ class Relay:
             announcements=self.announcements,
             meetings=self.meetings,
             directory=self.directory,
+            admissions=self.engine,
         )
         self.router: Router = build_router(self.services)
         self.core = Gateway(self.router, self.services, self.engine)

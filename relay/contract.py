@@ -12,7 +12,7 @@ parses error strings:
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from relay.messages import AnnouncementKind, ChatRef, Incoming, Outgoing, Platform, UserRef
 
@@ -111,6 +111,28 @@ class CommandInfo:
     usage: str
     aliases: tuple[str, ...]
     coordinators_only: bool
+
+
+@dataclass(frozen=True)
+class Admission:
+    """Whether deliveries can reach a shared chat: the bot is in it (`admitted`), or a member
+    must first let it in by typing `invitation` (Slack: `/invite @relay`)."""
+
+    admitted: bool
+    invitation: str = ""
+
+
+ADMITTED = Admission(admitted=True)
+
+
+@runtime_checkable
+class Admitting(Protocol):
+    """A channel whose bot must be let into a shared chat before it can deliver there (Slack);
+    the core asks before it accepts a subscription. Channels without it need nothing."""
+
+    async def admit(self, chat: ChatRef) -> Admission:
+        """Join the chat when the bot may, else say how a member lets it in. When the platform
+        cannot tell (unreachable), the chat counts as admitted: deliveries will try."""
 
 
 class Core(Protocol):

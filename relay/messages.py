@@ -58,6 +58,9 @@ class Incoming:
     action: str | None = None
     is_coordinator: bool = False
     is_chat_admin: bool = False
+    # Any member of this shared chat may change its subscriptions (a Slack channel, as with
+    # Slack's own apps), and relay then tells the chat who changed what; else its admins only.
+    members_manage_chat: bool = False
     addressed_to_bot: bool = True
     # Where the bot may write to this user alone, when the platform lets a bot write first
     # (Slack: their direct message); None means only `chat`.
@@ -82,6 +85,15 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """The person a reply's text begins with, written `name`: a channel that can mention people
+    (Slack) puts its mention of `user` there instead, which nobody can impersonate."""
+
+    user: UserRef
+    name: str
+
+
+@dataclass(frozen=True)
 class Reply:
     """What the bot says back: plain text (channels escape and format it), a link, buttons."""
 
@@ -92,6 +104,10 @@ class Reply:
     edit_origin: bool = (
         False  # replace the message whose button was pressed, where the platform can
     )
+    mention: Mention | None = None
+    # Said for everyone in the chat, even where answers go privately to whoever asked (Slack's
+    # /cls); elsewhere every answer in a shared chat is already seen by all.
+    to_everyone: bool = False
 
 
 class AnnouncementKind(StrEnum):

@@ -38,7 +38,7 @@ def test_scripted_conversation_and_a_second_run_remembers(database_url: str) -> 
     assert "1. Prévention et promotion de la santé" in out  # theme buttons as numbered choices
     assert "✅ Santé mentale" in out  # choice 8 pressed: the board shows it subscribed
     assert "Addictions" in out
-    assert "déjà abonné à : Santé mentale" in out
+    assert "déjà abonnée à : Santé mentale" in out
     assert "Vouliez-vous dire : Santé des jeunes" in out
     assert "• Santé mentale\n" in out.replace("        ", "")
 

@@ -67,6 +67,8 @@ async def test_a_telegram_broadcast_reaches_slack_and_a_slack_one_reaches_telegr
         assert "Santé mentale" in await world.telegram_says(TELEGRAM_PARTNER, "/abonner psy")
         subscribed = await world.slack_command(SLACK_ADMIN.id, "C0SANTE", "abonner santé mentale")
         assert "Santé mentale" in subscribed
+        [told] = await world.slack.state.wait_for(lambda: world.slack.state.messages_in("C0SANTE"))
+        assert told.text.startswith(f"<@{SLACK_ADMIN.id}> a abonné ce canal")
 
         await world.telegram_says(
             TELEGRAM_COORDINATOR, "/diffuser #sante-mentale Forum SISM à Pornic", answers=2
@@ -78,8 +80,8 @@ async def test_a_telegram_broadcast_reaches_slack_and_a_slack_one_reaches_telegr
         world.telegram.callback_query(
             TELEGRAM_COORDINATOR, TELEGRAM_COORDINATOR, question.message_id, send
         )
-        await world.slack.state.wait_for(lambda: world.slack.state.messages_in("C0SANTE"))
-        [on_slack] = world.slack.state.messages_in("C0SANTE")
+        await world.slack.state.wait_for(lambda: len(world.slack.state.messages_in("C0SANTE")) == 2)
+        [_, on_slack] = world.slack.state.messages_in("C0SANTE")
         assert "Forum SISM à Pornic" in on_slack.text
         await world.telegram.wait_for(
             lambda: any(
@@ -120,7 +122,7 @@ async def test_a_telegram_broadcast_reaches_slack_and_a_slack_one_reaches_telegr
                 for m in world.telegram.messages_to(TELEGRAM_PARTNER)
             )
         )
-        await world.slack.state.wait_for(lambda: len(world.slack.state.messages_in("C0SANTE")) == 2)
+        await world.slack.state.wait_for(lambda: len(world.slack.state.messages_in("C0SANTE")) == 3)
         # The summary goes to the coordinator alone, not to the channel where they typed.
         coordinator_dm = world.slack.state.conversation_with(SLACK_COORDINATOR.id)[0]
         [slack_summary] = await world.slack.state.wait_for(

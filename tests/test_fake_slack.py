@@ -24,7 +24,13 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.fakes.slack_api import FakeSlackServer, FakeUser, SlackState, sign_request
+from tests.fakes.slack_api import (
+    DEFAULT_SCOPES,
+    FakeSlackServer,
+    FakeUser,
+    SlackState,
+    sign_request,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -269,6 +275,45 @@ async def test_joining_clears_not_in_channel_only_where_joinable(slack: FakeSlac
     assert joined["channel"]["is_member"]
     assert refused.value.response["error"] == "missing_scope"
     assert [m.channel for m in slack.state.messages] == ["C0PUBLIC"]
+
+
+async def test_a_bot_outside_a_channel_is_treated_as_slack_treats_it() -> None:
+    state = SlackState(scopes=[s for s in DEFAULT_SCOPES if s != "chat:write.public"])
+    state.add_channel("C0PUBLIC", bot_member=False)
+    state.add_channel("C0SECRET", private=True, bot_member=False)
+    async with FakeSlackServer(state) as slack:
+        client = web_client(slack)
+        outside = (await client.conversations_info(channel="C0PUBLIC"))["channel"]
+        errors = {}
+        for method, channel in [
+            (client.chat_postMessage, "C0PUBLIC"),
+            (client.chat_postMessage, "C0SECRET"),
+            (client.conversations_info, "C0SECRET"),
+            (client.conversations_join, "C0SECRET"),
+        ]:
+            with pytest.raises(SlackApiError) as raised:
+                await method(channel=channel, text="Bonjour")
+            errors[(method.__name__, channel)] = raised.value.response["error"]
+        joined = await client.conversations_join(channel="C0PUBLIC")
+        again = await client.conversations_join(channel="C0PUBLIC")
+        await client.chat_postMessage(channel="C0PUBLIC", text="Bonjour")
+        slack.state.invite_bot("C0SECRET")
+        invited = (await client.conversations_info(channel="C0SECRET"))["channel"]
+        await client.chat_postMessage(channel="C0SECRET", text="Merci")
+        command = slack.slash_command(ALICE.id, "C0SECRET", "aide")
+
+    assert (outside["is_private"], outside["is_member"]) == (False, False)
+    assert errors == {
+        ("chat_postMessage", "C0PUBLIC"): "not_in_channel",
+        ("chat_postMessage", "C0SECRET"): "channel_not_found",
+        ("conversations_info", "C0SECRET"): "channel_not_found",
+        ("conversations_join", "C0SECRET"): "method_not_supported_for_channel_type",
+    }
+    assert joined["channel"]["is_member"] and "warning" not in joined
+    assert again["warning"] == "already_in_channel"
+    assert (invited["is_private"], invited["is_member"]) == (True, True)
+    assert [m.channel for m in slack.state.messages] == ["C0PUBLIC", "C0SECRET"]
+    assert command["channel_name"] == "privategroup"
 
 
 async def test_server_errors_are_5xx_and_deliver_nothing() -> None:

@@ -42,6 +42,7 @@ async def test_a_meeting_scheduled_in_slack_invites_reminds_and_records_answers(
     async with slack_world(database_url, "socket") as world:
         [subscribed] = await world.command(ALICE.id, COPIL_CHANNEL, "abonner vie du cls")
         assert "Vie du CLS" in subscribed["text"]
+        await world.said_in(COPIL_CHANNEL)  # the channel is told who subscribed it
 
         [preview] = await world.command(
             COORDINATOR.id, "C0COORD", f"reunion copil {day} 14:00 Salle du conseil, Pornic"
@@ -55,7 +56,7 @@ async def test_a_meeting_scheduled_in_slack_invites_reminds_and_records_answers(
         press["container"]["is_ephemeral"] = True  # /cls answers are private messages
         await world.push(press)
 
-        [invitation] = await world.said_in(COPIL_CHANNEL)
+        _, invitation = await world.said_in(COPIL_CHANNEL, 2)
         assert "Invitation : COPIL du Contrat Local de Santé" in invitation.text
         assert "Salle du conseil, Pornic" in str(invitation.blocks)
         assert rsvp_labels(invitation) == ["Je viens", "Peut-être", "Je ne viens pas"]
@@ -78,8 +79,8 @@ async def test_a_meeting_scheduled_in_slack_invites_reminds_and_records_answers(
         world.relay.meetings.clock = clock
         await world.relay.meetings.send_due()
         world.relay.engine.wake()
-        await world.state.wait_for(lambda: len(world.state.messages_in(COPIL_CHANNEL)) >= 2)
-        reminder = world.state.messages_in(COPIL_CHANNEL)[1]
+        await world.state.wait_for(lambda: len(world.state.messages_in(COPIL_CHANNEL)) >= 3)
+        reminder = world.state.messages_in(COPIL_CHANNEL)[2]
         assert "Rappel : COPIL du Contrat Local de Santé, demain" in reminder.text
         assert rsvp_labels(reminder) == ["Je viens", "Peut-être", "Je ne viens pas"]
         await world.state.wait_for(lambda: len(world.state.files) >= 2, timeout=10)
@@ -94,5 +95,5 @@ async def test_a_meeting_scheduled_in_slack_invites_reminds_and_records_answers(
             ("slack", ALICE.id, "maybe"),
             ("slack", BOB.id, "no"),
         ]
-        assert len(world.state.messages_in(COPIL_CHANNEL)) == 2, "nothing sent twice"
+        assert len(world.state.messages_in(COPIL_CHANNEL)) == 3, "nothing sent twice"
         assert world.state.duplicates == 0

@@ -82,7 +82,7 @@ CASES = [
     ),
     Case(
         "unsubscribe everything",
-        (("/abonner psy, jeunes", "noté"), ("/desabonner tout", "désabonné de tous")),
+        (("/abonner psy, jeunes", "noté"), ("/desabonner tout", "désabonnée de tous")),
         frozenset(),
     ),
     Case(
@@ -190,6 +190,28 @@ async def test_group_subscriptions_belong_to_admins(relay: Relay) -> None:
     assert "noté" in await admin.say("/abonner jeunes")
     assert "administrateurs" in await member.say("/desabonner jeunes")
     assert await member.stored_themes() == {"jeunes"}
+
+
+async def test_a_group_is_named_a_group_and_told_nothing_more(relay: Relay) -> None:
+    member = ChatUser.in_group(relay, "8", "-100200")
+    admin = ChatUser.in_group(relay, "7", "-100200", admin=True)
+
+    refused = await member.say("/abonner jeunes")
+    accepted = await admin.say("/abonner jeunes")
+    listed = await member.say("/abonnements")
+    private = await ChatUser.private(relay).say("/abonner jeunes")
+
+    assert refused == (
+        "Seuls les administrateurs de ce groupe (ou les coordinateurs du CLS) "
+        "peuvent modifier ses abonnements."
+    )
+    # Everyone in a Telegram group sees the answer: no separate notice.
+    assert (
+        accepted == "C'est noté ! Ce groupe recevra les informations du CLS sur : Santé des jeunes."
+    )
+    assert len(admin.last) == 1
+    assert listed.startswith("Ce groupe est abonné à :")
+    assert private.startswith("C'est noté ! Cette conversation recevra")
 
 
 async def test_coordinator_may_manage_any_group(relay: Relay) -> None:

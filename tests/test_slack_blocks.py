@@ -10,6 +10,7 @@ from relay.channels.slack_blocks import (
     BUTTON_ACTION,
     MAX_FALLBACK,
     MAX_MESSAGE_BLOCKS,
+    WORD_JOINER,
     SlackPart,
     broadcast_modal,
     from_slack,
@@ -25,8 +26,11 @@ from relay.messages import (
     AnnouncementView,
     Attachment,
     Button,
+    Mention,
     Outgoing,
+    Platform,
     Reply,
+    UserRef,
 )
 from tests.fakes.slack_api import SlackState, block_errors
 
@@ -116,6 +120,82 @@ def test_user_text_is_escaped_once_and_reads_as_typed() -> None:
     assert context["elements"][0]["text"] == "Thèmes : Santé &amp; &lt;environnement&gt;"
     assert "<!channel>" not in part.text
     assert reply.blocks[1]["text"]["text"] == "<https://exemple.fr/?a=1&amp;b=2>"
+
+
+def test_no_rendered_text_can_call_the_whole_channel() -> None:
+    j = WORD_JOINER
+    view = AnnouncementView(
+        kind=AnnouncementKind.INFORMATION,
+        text="@here : voir https://exemple.fr/@channel, (@Channel) et x@here.fr",
+        title="Alerte @everyone",
+        link="https://exemple.fr/@here",
+        theme_labels=("@group",),
+        source_label="flux @channel",
+    )
+
+    [part] = render(view)
+    [long] = render(Reply("Bonjour @channel " + "mot " * 800 + " @here" * 300))
+
+    assert part.blocks == (
+        {
+            "type": "header",
+            "text": {
+                "type": "plain_text",
+                "text": f"📣 Information — Alerte @{j}everyone",
+                "emoji": True,
+            },
+        },
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": f"@{j}here : voir https://exemple.fr/@channel, (@{j}Channel) et x@here.fr",
+            },
+        },
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "open_link",
+                    "text": {"type": "plain_text", "text": "🔗 Ouvrir le lien", "emoji": True},
+                    "url": "https://exemple.fr/@here",
+                }
+            ],
+        },
+        {
+            "type": "context",
+            "elements": [
+                {"type": "mrkdwn", "text": f"Thèmes : @{j}group"},
+                {"type": "mrkdwn", "text": f"flux @{j}channel"},
+            ],
+        },
+    )
+    assert part.text == (
+        f"📣 Information — Alerte @{j}everyone\n"
+        f"@{j}here : voir https://exemple.fr/@channel, (@{j}Channel) et x@here.fr\n"
+        f"Thèmes : @{j}group\nflux @{j}channel"
+    )
+    texts = [long.text, *(b["text"]["text"] for b in long.blocks)]
+    assert all("@here" not in t and "@channel" not in t for t in texts)  # cut pieces too
+
+
+def test_a_reply_about_someone_mentions_them() -> None:
+    told = Reply(
+        "Bob @channel a abonné ce canal à : Addictions.",
+        mention=Mention(UserRef(Platform.SLACK, "U0BOB"), "Bob @channel"),
+        to_everyone=True,
+    )
+    forged = Reply("Bob a abonné", mention=Mention(UserRef(Platform.SLACK, "U0BOB>"), "Bob"))
+
+    [part] = render(told)
+    [unsafe] = render(forged)
+
+    assert [b["text"]["text"] for b in part.blocks] == [
+        "<@U0BOB> a abonné ce canal à : Addictions."
+    ]
+    assert part.text == "<@U0BOB> a abonné ce canal à : Addictions."
+    assert unsafe.text == "Bob a abonné"  # not a Slack user id: the name, as text
 
 
 def test_buttons_carry_their_action() -> None:

@@ -3,6 +3,8 @@ with relay's real core, database and delivery engine, in Socket Mode and in HTTP
 
 import asyncio
 import json
+import logging
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -17,13 +19,21 @@ from relay.announcements import Draft
 from relay.app import Relay, delivering, opened
 from relay.channels.slack import SlackChannel
 from relay.channels.slack_blocks import BAD_LINK, unescape
+from relay.channels.slack_manifest import BOT_SCOPES
 from relay.contract import Core
 from relay.messages import AnnouncementKind, Incoming, Outgoing
 from relay.settings import Settings, load_settings
 from relay.states import AnnouncementSource, AnnouncementState
 from relay.store import subscribers
 from relay.store.subscribers import SubscriberView
-from tests.fakes.slack_api import FakeSlackServer, FakeUser, Message, SlackState, sign_request
+from tests.fakes.slack_api import (
+    FakeSlackServer,
+    FakeUser,
+    Message,
+    SlackState,
+    sign_body,
+    sign_request,
+)
 
 JSON = dict[str, Any]
 SECRET = "relay-test-signing-secret"
@@ -87,6 +97,15 @@ class SlackWorld:
         await self.state.wait_for(lambda: len(self.state.messages_in(channel)) >= count)
         return self.state.messages_in(channel)[:count]
 
+    def announcements_in(self, channel: str) -> list[Message]:
+        """The announcements in `channel` (with their header), not relay's other messages."""
+        return [m for m in self.state.messages_in(channel) if headers_of([m])]
+
+    async def announced_in(self, channel: str, count: int = 1) -> list[Message]:
+        """The first `count` announcements in `channel`, once they are there."""
+        await self.state.wait_for(lambda: len(self.announcements_in(channel)) >= count)
+        return self.announcements_in(channel)[:count]
+
     async def new_home(self, user: str, before: JSON | None) -> JSON:
         """The App Home published for `user` after `before`."""
         await self.state.wait_for(lambda: self.state.home_views.get(user) is not before)
@@ -146,7 +165,8 @@ async def slack_world(
     database_url: str, mode: str, core: Callable[[Core], Core] | None = None
 ) -> AsyncIterator[SlackWorld]:
     # Slack lets a channel take a short burst over its 1 message per second; so does the fake.
-    state = SlackState(users=[COORDINATOR, ALICE, BOB], channel_burst=3)
+    # The scopes relay's manifest asks for: without chat:write.public, relay must join to post.
+    state = SlackState(users=[COORDINATOR, ALICE, BOB], channel_burst=3, scopes=BOT_SCOPES)
     async with FakeSlackServer(state) as slack, aiohttp.ClientSession() as http:
         settings = slack_settings(slack, database_url, mode)
         async with opened(settings) as relay:
@@ -169,31 +189,69 @@ async def world(request: pytest.FixtureRequest, database_url: str) -> AsyncItera
 
 
 async def subscribe(world: SlackWorld, channel: str, themes: str) -> None:
+    """`channel` subscribed by a member, and told so in the channel."""
+    seen = len(world.state.messages_in(channel))
     [answer] = await world.command(ALICE.id, channel, f"abonner {themes}")
     assert "C'est noté" in answer["text"], answer
+    await world.state.wait_for(lambda: len(world.state.messages_in(channel)) > seen)
+
+
+async def deliver(world: SlackWorld, text: str, theme: str) -> None:
+    """A coordinator's information on `theme`, delivered by the engine."""
+    draft = Draft(text, (theme,), (), AnnouncementKind.INFORMATION, "", None, None)
+    number, _ = await world.relay.announcements.create(
+        draft, AnnouncementSource.COORDINATOR, AnnouncementState.QUEUED, None, None
+    )
+    assert await world.relay.engine.drain(10, number)
 
 
 # Subscribing
 
 
-async def test_an_admin_subscribes_a_channel_by_slash_command(world: SlackWorld) -> None:
-    [answer] = await world.command(ALICE.id, "C0SANTE", "abonner santé mentale, psy")
-    [refused] = await world.command(BOB.id, "C0SANTE", "abonner addictions")
-    [listed] = await world.command(BOB.id, "C0SANTE", "abonnements")
+async def test_any_member_subscribes_a_channel_and_the_channel_is_told(
+    world: SlackWorld,
+) -> None:
+    [answer] = await world.command(BOB.id, "C0SANTE", "abonner santé mentale, psy, jeunes")
+    [told] = await world.said_in("C0SANTE")
+    [listed] = await world.command(ALICE.id, "C0SANTE", "abonnements")
 
-    assert (
-        answer["text"]
-        == "C'est noté ! Ce chat recevra les informations du CLS sur : Santé mentale."
-    )
     assert answer["response_type"] == "ephemeral"
-    assert "Seuls les administrateurs" in refused["text"]
-    assert "• Santé mentale" in listed["text"]
+    assert answer["text"] == (
+        "C'est noté ! Ce canal recevra les informations du CLS sur : "
+        "Santé mentale, Santé des jeunes."
+    )
+    assert told.text == (
+        "<@U0BOB> a abonné ce canal aux informations du CLS sur : "
+        "Santé mentale, Santé des jeunes. "
+        "Pour annuler : /cls desabonner santé mentale, santé des jeunes"
+    )
+    assert told.thread_ts is None and world.state.ephemerals == []  # for all to see
+    assert "Ce canal est abonné à :\n• Santé mentale\n• Santé des jeunes" in listed["text"]
     assert "Tapez /cls themes pour modifier" in listed["text"]  # the core's /themes, on Slack
     [channel] = (await world.subscribers()).values()
     assert (channel.platform, channel.address, channel.chat_kind) == ("slack", "C0SANTE", "channel")
-    assert channel.themes == ("sante-mentale",) and channel.active
-    assert channel.display_name == "Alice Martin"
-    assert world.state.delivered_count == 0  # private answers only, nothing posted in the channel
+    assert channel.themes == ("jeunes", "sante-mentale") and channel.active
+    assert channel.display_name == "Bob Durand"
+
+
+async def test_anyone_in_the_channel_undoes_it_as_the_channel_was_told(
+    world: SlackWorld,
+) -> None:
+    await world.command(BOB.id, "C0SANTE", "abonner santé mentale, jeunes")
+    [told] = await world.said_in("C0SANTE")
+    undo = told.text.split("Pour annuler : /cls ")[1]
+
+    [answer] = await world.command(ALICE.id, "C0SANTE", undo)
+    _, untold = await world.said_in("C0SANTE", 2)
+    await world.command(ALICE.id, "C0SANTE", "desabonner addictions")  # nothing changes
+
+    assert answer["text"] == "Désabonnement effectué pour : Santé mentale, Santé des jeunes."
+    assert untold.text == (
+        "<@U0ALICE> a désabonné ce canal de : Santé mentale, Santé des jeunes. "
+        "Pour revenir en arrière : /cls abonner santé mentale, santé des jeunes"
+    )
+    assert (await world.subscribers())["C0SANTE"].themes == ()
+    assert len(world.state.messages_in("C0SANTE")) == 2
 
 
 async def test_app_home_checkboxes_subscribe_the_direct_message(world: SlackWorld) -> None:
@@ -233,25 +291,35 @@ async def test_app_home_checkboxes_subscribe_the_direct_message(world: SlackWorl
     assert world.state.delivered_count == 0  # the checkboxes are the answer: no message
 
 
-async def test_the_theme_board_is_pressed_and_edited_privately(world: SlackWorld) -> None:
-    [board] = await world.command(ALICE.id, "C0SANTE", "themes")
+async def test_a_member_presses_the_theme_board_and_the_channel_is_told(
+    world: SlackWorld,
+) -> None:
+    [board] = await world.command(BOB.id, "C0SANTE", "themes")
     action_id, value = button(board["blocks"], "Santé mentale")
     seen = len(world.state.responses)
     press = world.slack.block_actions(
-        ALICE.id, action_id, value=value, channel="C0SANTE", message_ts="1.000200"
+        BOB.id, action_id, value=value, channel="C0SANTE", message_ts="1.000200"
     )
     press["container"]["is_ephemeral"] = True  # /cls answers are private messages
     await world.push(press)
     await world.state.wait_for(lambda: len(world.state.responses) > seen)
+    [told] = await world.said_in("C0SANTE")
 
     assert board["response_type"] == "ephemeral"
+    assert board["text"].startswith(
+        "Les thèmes du CLS. Touchez un thème pour abonner ou désabonner ce canal"
+    )
     rows = [b for b in board["blocks"] if b["type"] == "actions"]
     assert len(rows) == len(list(world.relay.themes)) + 1  # each theme, and "tout"
     [edited] = [r.body for r in world.state.responses[seen:]]
     assert edited["replace_original"] is True
     assert button(edited["blocks"], "✅ Santé mentale")[1] == "theme:sante-mentale"
     assert (await world.subscribers())["C0SANTE"].themes == ("sante-mentale",)
-    assert world.state.delivered_count == 0 and world.state.updates == []
+    assert told.text == (
+        "<@U0BOB> a abonné ce canal aux informations du CLS sur : Santé mentale. "
+        "Pour annuler : /cls desabonner santé mentale"
+    )
+    assert world.state.delivered_count == 1 and world.state.updates == []
 
 
 # Talking to the bot
@@ -266,7 +334,7 @@ async def test_a_direct_message_and_a_mention_are_answered(world: SlackWorld) ->
 
     [private] = await world.said_in(dm)
     [in_thread] = await world.said_in("C0SANTE")
-    assert "n'est abonné à aucun thème" in private.text
+    assert "Cette conversation n'est abonnée à aucun thème" in private.text
     assert private.thread_ts is None
     assert in_thread.thread_ts == question["event"]["ts"]
     assert in_thread.text and "U0RELAYBOT" not in in_thread.text
@@ -354,7 +422,7 @@ async def test_the_coordinator_broadcasts_from_the_modal(world: SlackWorld) -> N
     assert update.text.startswith("C'est parti : la diffusion n°1 part vers 2 chat(s)")
     assert not [b for b in update.blocks or [] if b["type"] == "actions"]  # buttons gone
     for channel in ("C0SANTE", "C0PSY"):
-        [announcement] = await world.said_in(channel)
+        [announcement] = await world.announced_in(channel)
         assert headers_of([announcement]) == ["📣 Événement — Forum SISM"]
         assert button(announcement.blocks or [], "Ouvrir le lien")[0] == "open_link"
         context = [b for b in announcement.blocks or [] if b["type"] == "context"]
@@ -363,8 +431,8 @@ async def test_the_coordinator_broadcasts_from_the_modal(world: SlackWorld) -> N
         lambda: [m for m in world.state.messages_in(coordinator_dm) if "Bilan" in m.text]
     )
     assert summary[0].text.startswith("Bilan de la diffusion n°1 « Forum SISM » : 2 remis")
-    assert world.state.messages_in("C0AUTRE") == []
-    assert len(world.state.messages_in("C0SANTE")) == 1 and world.state.duplicates == 0
+    assert world.announcements_in("C0AUTRE") == []
+    assert len(world.announcements_in("C0SANTE")) == 1 and world.state.duplicates == 0
 
 
 async def test_a_non_coordinator_can_neither_broadcast_nor_approve(world: SlackWorld) -> None:
@@ -417,7 +485,7 @@ async def test_a_proposal_reaches_the_coordinator_and_approval_delivers_it(
     assert "/cls valider 1 #thème" in asked
     [update] = await world.state.wait_for(lambda: world.state.updates)
     assert update.text.startswith("Proposition n°1 validée : elle part vers 1 chat(s)")
-    [announcement] = await world.said_in("C0SANTE")
+    [announcement] = await world.announced_in("C0SANTE")
     [context] = [b["elements"] for b in announcement.blocks or [] if b["type"] == "context"]
     assert [e["text"] for e in context] == [
         "Thèmes : Santé mentale",
@@ -464,7 +532,7 @@ async def test_markup_typed_by_users_is_shown_as_typed(world: SlackWorld) -> Non
     await world.said_in(world.dm(COORDINATOR.id), 3)
     question = world.state.messages_in(world.dm(COORDINATOR.id))[2]
     await world.press(COORDINATOR.id, question, "Envoyer")
-    [announcement] = await world.said_in("C0SANTE")
+    [announcement] = await world.announced_in("C0SANTE")
 
     assert "Réunion &lt;CPTS&gt; &amp; MSP santé mentale" in request.text
     assert headers_of([announcement]) == ["📣 Événement — Réunion <CPTS> & MSP"]
@@ -472,6 +540,93 @@ async def test_markup_typed_by_users_is_shown_as_typed(world: SlackWorld) -> Non
     assert text == "Réunion &lt;CPTS&gt; &amp; MSP : venez nombreux &lt;!channel&gt;"
     assert unescape(text) == typed
     assert "<!channel>" not in announcement.text
+
+
+# Channels relay is not in yet
+
+
+async def test_a_public_channel_is_joined_when_a_member_subscribes_it(database_url: str) -> None:
+    async with slack_world(database_url, "socket") as world:
+        world.state.add_channel("C0PUBLIC", bot_member=False)
+
+        [answer] = await world.command(BOB.id, "C0PUBLIC", "abonner addictions")
+        [told] = await world.said_in("C0PUBLIC")
+        joined_before_delivery = world.state.requests["conversations.join"]
+        await deliver(world, "Moi(s) sans tabac", "addictions")
+
+    assert answer["text"].startswith("C'est noté ! Ce canal recevra")
+    assert joined_before_delivery == 1 and world.state.bot_is_member("C0PUBLIC")
+    assert told.text.startswith("<@U0BOB> a abonné ce canal aux informations du CLS sur")
+    assert [m.text for m in world.announcements_in("C0PUBLIC")] == [
+        "📣 Information\nMoi(s) sans tabac\nThèmes : Addictions"
+    ]
+    assert (await world.subscribers())["C0PUBLIC"].active
+
+
+async def test_a_private_channel_must_invite_relay_before_subscribing(database_url: str) -> None:
+    async with slack_world(database_url, "socket") as world:
+        world.state.add_channel("C0SECRET", private=True, bot_member=False)
+
+        [refused] = await world.command(BOB.id, "C0SECRET", "abonner addictions")
+        [board] = await world.command(BOB.id, "C0SECRET", "themes")
+        action_id, value = button(board["blocks"], "Addictions")
+        seen = len(world.state.responses)
+        await world.push(
+            world.slack.block_actions(
+                BOB.id, action_id, value=value, channel="C0SECRET", message_ts="1.000200"
+            )
+        )
+        [pressed] = await world.state.wait_for(lambda: world.state.responses[seen:])
+        nothing_stored = await world.subscribers()
+        world.state.invite_bot("C0SECRET")  # a member types /invite @relay
+        [accepted] = await world.command(BOB.id, "C0SECRET", "abonner addictions")
+        [told] = await world.said_in("C0SECRET")
+
+    invite = (
+        "Je ne peux pas entrer seul dans ce canal : invitez-moi d'abord en y tapant "
+        "/invite @relay, puis recommencez. Sans cela, aucune information du CLS ne pourrait "
+        "y arriver."
+    )
+    assert refused["text"] == invite and pressed.body["text"] == invite
+    assert nothing_stored == {}
+    assert accepted["text"].startswith("C'est noté ! Ce canal recevra")
+    assert told.text.startswith("<@U0BOB> a abonné ce canal")
+    assert (await world.subscribers())["C0SECRET"].themes == ("addictions",)
+
+
+# What relay relays cannot call the whole channel
+
+
+async def test_a_relayed_text_cannot_notify_the_whole_channel(database_url: str) -> None:
+    async with slack_world(database_url, "socket") as world:
+        await subscribe(world, "C0SANTE", "santé mentale")
+        typed = (
+            "Forum santé mentale @channel @here @Everyone <!channel> <!here> "
+            "<!subteam^S0SOIN|@soignants> (écrire à contact@here.fr)"
+        )
+        await world.command(BOB.id, world.dm(BOB.id), f"proposer {typed}")
+        [request] = await world.said_in(world.dm(COORDINATOR.id))
+        asked = request.text, json.dumps(request.blocks, ensure_ascii=False)
+        await world.press(COORDINATOR.id, request, "Valider")
+        [announcement] = await world.announced_in("C0SANTE")
+
+    j = "\u2060"  # an invisible word joiner: Slack sees no @channel, readers see no change
+    shown = (
+        f"Forum santé mentale @{j}channel @{j}here @{j}Everyone @{j}channel @{j}here "
+        "@soignants (écrire à contact@here.fr)"
+    )
+    assert [b["text"]["text"] for b in announcement.blocks or [] if b["type"] == "section"] == [
+        shown
+    ]
+    assert announcement.text.split("\n")[1:] == [
+        shown,
+        "Thèmes : Santé mentale",
+        "Proposé par un partenaire du CLS",
+    ]
+    assert shown in asked[0] and shown in asked[1]
+    for text in (announcement.text, json.dumps(announcement.blocks), *asked):
+        assert not re.search(r"(?<![^\W_])@(channel|here|everyone|group)", text, re.I)
+        assert not re.search(r"<!(channel|here|everyone|subteam)", text)
 
 
 # Acknowledging, redeliveries, signatures
@@ -547,6 +702,34 @@ async def test_http_mode_rejects_forged_and_stale_requests(database_url: str, mo
         assert await world.subscribers() == {}
 
 
+async def test_http_mode_refuses_unsigned_garbage_in_one_line(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    garbage = [
+        (b"{not json", "application/json"),
+        (b"[1, 2]", "application/json"),
+        (b"\xff\xfe", "text/plain"),
+        (b"payload=%7Bnot", "application/x-www-form-urlencoded"),
+    ]
+    async with slack_world(database_url, "http") as world:
+        assert world.http is not None
+        url = f"http://127.0.0.1:{world.channel.http_port}/slack/events"
+        caplog.clear()
+        caplog.set_level(logging.INFO)
+        statuses = []
+        for body, content_type in garbage:
+            async with world.http.post(url, data=body, headers={"Content-Type": content_type}) as r:
+                statuses.append(r.status)
+        signed = sign_body(b"[1, 2]", SECRET, "application/json")
+        async with world.http.post(url, data=signed.body, headers=signed.headers) as r:
+            statuses.append(r.status)
+
+    assert statuses == [401, 401, 401, 401, 400]
+    logged = [r for r in caplog.records if r.name != "relay.app"]
+    assert [r.exc_info for r in logged] == [None] * 5
+    assert all("\n" not in r.getMessage() and SECRET not in r.getMessage() for r in logged)
+
+
 # Deliveries that fail
 
 
@@ -584,6 +767,6 @@ async def test_unreachable_channels_are_deactivated_and_joinable_ones_joined(
     assert listed["C0JOIN"].active and listed["C0OK"].active
     assert world.state.requests["conversations.join"] == 2
     for channel in ("C0JOIN", "C0OK"):
-        assert [m.text for m in world.state.messages_in(channel)] == [
+        assert [m.text for m in world.announcements_in(channel)] == [
             "📣 Information\nMoi(s) sans tabac\nThèmes : Addictions"
         ]

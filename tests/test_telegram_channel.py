@@ -367,7 +367,7 @@ COMMAND_ANSWERS = [
     ("/subscribe jeunes", "Santé des jeunes"),
     ("/subscriptions", "Santé des jeunes"),
     ("/desabonner jeunes", "Désabonnement effectué"),
-    ("/unsubscribe tout", "désabonné de tous"),
+    ("/unsubscribe tout", "désabonnée de tous"),
     ("/trouver psychologue à Pornic", "Pornic"),
     ("/ou CSAPA près de Machecoul", "CSAPA"),
     ("/find dentiste", "dentaire"),

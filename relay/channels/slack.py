@@ -8,13 +8,19 @@ the work to a task of its own; the core answers and the answers go back where th
 - `/cls …`: privately (ephemeral, through the command's response_url), wherever it was typed;
 - a direct message: in the direct message; a mention: in the mention's thread;
 - a button: its message is edited when the answer says so (`Reply.edit_origin`); other answers
-  go to the direct message, or privately to whoever pressed it in a channel.
+  go to the direct message, or privately to whoever pressed it in a channel;
+- what the whole channel must know (`Reply.to_everyone`: who changed its subscriptions) is a
+  normal message in the channel, outside any thread.
+
+Any member of a channel may change its subscriptions, as with Slack's own apps. Before a
+channel gets themes, relay makes sure it is in it (`admit`): it joins a public channel by
+itself, and asks for an invitation to a private one.
 
 Transport: Socket Mode when RELAY_SLACK_APP_TOKEN is set, else HTTP (`POST /slack/events`,
-signed requests only). Slack redelivers an event it thinks was missed; each event id is handled
-once. Deliveries (`send`) go through a Web API client without retry handlers: pacing and
-retries are the delivery engine's, and slack_sdk's errors are mapped once, here, to the channel
-errors of relay.contract.
+signed requests only, the signature checked before the body is read). Slack redelivers an
+event it thinks was missed; each event id is handled once. Deliveries (`send`) go through a Web
+API client without retry handlers: pacing and retries are the delivery engine's, and
+slack_sdk's errors are mapped once, here, to the channel errors of relay.contract.
 """
 
 import asyncio
@@ -23,7 +29,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -40,6 +46,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -58,6 +65,8 @@ from relay.channels.slack_blocks import (
     render,
 )
 from relay.contract import (
+    ADMITTED,
+    Admission,
     BroadcastForm,
     ChannelDown,
     CommandInfo,
@@ -189,6 +198,7 @@ class SlackChannel:
         self.duplicates = 0  # events Slack delivered again, ignored
         self._core: Core | None = None
         self._bot_user_id = ""
+        self._bot_name = "relay"
         self._commands: re.Pattern[str] | None = None
         self._session: aiohttp.ClientSession | None = None
         self._socket: AsyncSocketModeHandler | None = None
@@ -212,7 +222,7 @@ class SlackChannel:
     async def start(self, core: Core) -> None:
         self._core = core
         self._commands = _command_pattern(core.commands(coordinator=True))
-        self._bot_user_id = await self._identify()
+        await self._identify()
         self._session = aiohttp.ClientSession()
         self.client.session = self.replies.session = self._session
         try:
@@ -249,13 +259,14 @@ class SlackChannel:
             await self._session.close()
             self._session = None
 
-    async def _identify(self) -> str:
-        """The bot's user id; a refused token stops relay here, with the reason."""
+    async def _identify(self) -> None:
+        """The bot's user id and name; a refused token stops relay here, with the reason."""
         try:
             identity = await self.client.auth_test()
         except SlackApiError as error:
             raise ChannelDown(f"Slack refused the bot token: {_code(error)}") from error
-        return str(identity.get("user_id", ""))
+        self._bot_user_id = str(identity.get("user_id", ""))
+        self._bot_name = str(identity.get("user") or self._bot_name)
 
     async def _serve_http(self) -> None:
         server = web.Application()
@@ -267,8 +278,30 @@ class SlackChannel:
         self.http_port = int(runner.addresses[0][1])
 
     async def _on_http_request(self, request: web.Request) -> web.Response:
-        response = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
+        """Slack's signature is checked before anything in the body is read: a request without
+        it gets 401, and a signed body that is not Slack's format 400, each one line of log."""
+        body = await request.read()
+        if not self._signed_by_slack(body, request.headers):
+            log.warning("unsigned or badly signed request on %s refused (401)", EVENTS_PATH)
+            return web.Response(status=401)
+        try:
+            bolt_request = await to_bolt_request(request)
+        except (ValueError, TypeError, AttributeError, KeyError) as error:
+            log.warning(
+                "signed request on %s unreadable (400): %s", EVENTS_PATH, type(error).__name__
+            )
+            return web.Response(status=400)
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+    def _signed_by_slack(self, body: bytes, headers: Mapping[str, str]) -> bool:
+        secret = self._settings.slack_signing_secret
+        if secret is None:
+            return False
+        timestamp = headers.get("X-Slack-Request-Timestamp", "")
+        if not timestamp.isdigit():
+            return False
+        verifier = SignatureVerifier(secret.get_secret_value())
+        return verifier.is_valid(body, timestamp, headers.get("X-Slack-Signature"))
 
     # Listeners: acknowledge, then work in a task
 
@@ -451,6 +484,8 @@ class SlackChannel:
             action=action,
             is_coordinator=self.core.is_coordinator(user),
             is_chat_admin=person.is_admin,
+            # As with Slack's own apps, any member of a channel may subscribe it.
+            members_manage_chat=conversation.chat.kind is not ChatKind.PRIVATE,
             addressed_to_bot=True,
             # A user id as address is that user's direct message with the bot.
             private_chat=ChatRef(Platform.SLACK, conversation.user_id, ChatKind.PRIVATE),
@@ -509,8 +544,11 @@ class SlackChannel:
                 if isinstance(message, Reply) and message.edit_origin and conversation.message_ts:
                     await self._edit(conversation, message)
                 else:
+                    where = (
+                        _for_everyone(conversation) if _is_for_everyone(message) else conversation
+                    )
                     for part in self.render(message):
-                        await self._post(conversation, _slack_part(part))
+                        await self._post(where, _slack_part(part))
             except (SlackApiError, *TRANSPORT_ERRORS) as error:
                 log.warning("answer in %s not sent: %s", conversation.channel, _describe(error))
                 return
@@ -563,6 +601,40 @@ class SlackChannel:
     async def _publish_home(self, user_id: str, chat: ChatRef) -> None:
         home = await self.core.home(_user(user_id), chat)
         await self.replies.views_publish(user_id=user_id, view=home_view(home))
+
+    # Channels relay must be in
+
+    async def admit(self, chat: ChatRef) -> Admission:
+        """Relay in the channel, or joining it now; a channel it cannot join (a private one)
+        names the invitation a member must type. Slack unreachable: admitted, sends will try."""
+        if chat.kind is ChatKind.PRIVATE or _is_user_id(chat.address):
+            return ADMITTED
+        try:
+            if await self._is_member(chat.address):
+                return ADMITTED
+            await self.replies.conversations_join(channel=chat.address)
+        except SlackApiError as error:
+            if error.response.status_code != 200:
+                log.warning(
+                    "cannot tell whether relay is in %s: %s", chat.address, _describe(error)
+                )
+                return ADMITTED
+            log.info("relay cannot join %s: %s", chat.address, _code(error))
+            return Admission(admitted=False, invitation=f"/invite @{self._bot_name}")
+        except TRANSPORT_ERRORS as error:
+            log.warning("cannot tell whether relay is in %s: %s", chat.address, _describe(error))
+        return ADMITTED
+
+    async def _is_member(self, channel: str) -> bool:
+        """Whether relay is in the channel; a private channel it is not in is invisible to it,
+        and an answer other than yes means joining is the way to find out."""
+        try:
+            info = await self.replies.conversations_info(channel=channel)
+        except SlackApiError as error:
+            if error.response.status_code != 200:
+                raise
+            return False
+        return bool((info.get("channel") or {}).get("is_member"))
 
     # Deliveries, for the engine
 
@@ -692,6 +764,21 @@ def _pressed_in_message(body: JSON, user_id: str) -> Conversation:
         response_url=None if private else body.get("response_url"),
         message_ts=container.get("message_ts"),
         ephemeral_origin=ephemeral,
+    )
+
+
+def _is_for_everyone(message: Outgoing) -> bool:
+    return isinstance(message, Reply) and message.to_everyone
+
+
+def _for_everyone(conversation: Conversation) -> Conversation:
+    """The same chat, in the open: a normal message, outside any thread."""
+    return replace(
+        conversation,
+        thread_ts=None,
+        response_url=None,
+        message_ts=None,
+        ephemeral_origin=False,
     )
 
 

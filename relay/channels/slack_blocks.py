@@ -2,7 +2,10 @@
 Slack's own markup read back as plain text.
 
 Everything users typed is escaped (`&`, `<`, `>`) before it goes into mrkdwn, so `Réunion <CPTS>
-& MSP` displays as typed and nobody can slip `<!channel>` into an announcement. Every limit Slack
+& MSP` displays as typed and nobody can slip `<!channel>` into an announcement; Slack also reads a
+plain `@channel`, `@here`, `@everyone` (and the old `@group`) as a call to the whole channel, so
+these get an invisible word joiner after the `@` (readers see no change, Slack no mention; links
+are left intact). Every limit Slack
 enforces is respected here (50 blocks a message, 3,000 characters a section, 150 a header, 75 a
 button), so a message relay produced is never refused: long texts are cut at paragraph breaks,
 then line breaks, then spaces, and spread over several messages when needed. Lengths are counted
@@ -102,6 +105,10 @@ THEMES_MISSING = "Choisissez au moins un thème."
 
 _BREAKS = ("\n\n", "\n", " ")
 _URL = re.compile(r"https?://\S+")
+WORD_JOINER = "\u2060"
+# Slack's special mentions when typed as words: after anything but a letter or a digit.
+_SPECIAL_MENTION = re.compile(r"(?<![^\W_])@(?=(?:channel|here|everyone|group)(?![^\W_]))", re.I)
+_SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _SLACK_REFERENCE = re.compile(r"<([^<>]*)>")
 
 
@@ -124,8 +131,26 @@ def units(text: str) -> int:
 
 
 def escape(text: str) -> str:
-    """Plain text made safe for mrkdwn: it displays exactly as typed."""
+    """Plain text made safe for mrkdwn: it displays exactly as typed and calls nobody."""
+    return _entities(defuse(text))
+
+
+def _entities(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def defuse(text: str) -> str:
+    """`@channel`, `@here`, `@everyone`, `@group` shown as typed but mentioning nobody; links
+    are kept as they are."""
+    if "@" not in text:
+        return text
+    kept = [match.span() for match in _URL.finditer(text)]
+    pieces, start = [], 0
+    for begin, end in [*kept, (len(text), len(text))]:
+        pieces.append(_SPECIAL_MENTION.sub("@" + WORD_JOINER, text[start:begin]))
+        pieces.append(text[begin:end])
+        start = end
+    return "".join(pieces)
 
 
 def unescape(text: str) -> str:
@@ -177,8 +202,8 @@ def _cut(text: str, limit: int, escaped: bool) -> list[str]:
     pieces: list[str] = []
     current: list[str] = []
     size = 0
-    for char in text:
-        shown = escape(char) if escaped else char
+    for char in defuse(text) if escaped else text:
+        shown = _entities(char) if escaped else char
         if current and size + units(shown) > limit:
             pieces.append("".join(current))
             current, size = [], 0
@@ -209,7 +234,7 @@ def _plain_reference(match: re.Match[str]) -> str:
 
 
 def plain(text: str, limit: int = MAX_HEADER) -> JSON:
-    return {"type": "plain_text", "text": fit(text.strip() or "…", limit), "emoji": True}
+    return {"type": "plain_text", "text": fit(defuse(text.strip()) or "…", limit), "emoji": True}
 
 
 def mrkdwn(escaped: str) -> JSON:
@@ -250,7 +275,7 @@ def is_linkable(url: str) -> bool:
 
 def link_sections(url: str) -> list[JSON]:
     """A link on a line of its own: clickable when Slack can take it as one."""
-    link = f"<{escape(url)}>"
+    link = f"<{_entities(url)}>"
     if is_linkable(url) and "|" not in url and units(link) <= MAX_SECTION:
         return [section(link)]
     return sections(url)
@@ -279,10 +304,26 @@ def render(message: Outgoing) -> list[SlackPart]:
 
 
 def reply_blocks(reply: Reply) -> list[JSON]:
-    blocks = sections(reply.text)
+    blocks = _mentioning(reply) or sections(reply.text)
     if reply.link and reply.link not in reply.text:
         blocks += link_sections(reply.link)
     return blocks or [section("…")]
+
+
+def _mentioning(reply: Reply) -> list[JSON]:
+    """A reply that begins with a person, who is mentioned there (`<@U…>`); [] if none."""
+    mention = reply.mention
+    if (
+        mention is None
+        or not mention.name
+        or not reply.text.startswith(mention.name)
+        or not _SLACK_USER_ID.fullmatch(mention.user.user_id)
+    ):
+        return []
+    tag = f"<@{mention.user.user_id}>"
+    pieces = mrkdwn_pieces(reply.text.removeprefix(mention.name), MAX_SECTION - units(tag) - 1)
+    first = f"{tag} {pieces[0]}" if pieces else tag
+    return [section(first), *(section(piece) for piece in pieces[1:])]
 
 
 def announcement_blocks(view: AnnouncementView) -> list[JSON]:

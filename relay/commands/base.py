@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from relay.contract import Admitting
 from relay.messages import ChatKind, Incoming, Outgoing
 from relay.settings import Settings
 from relay.store.db import Database
@@ -31,6 +32,30 @@ class Services:
     announcements: "Announcements"
     meetings: "Meetings"
     directory: "DirectoryService"
+    admissions: Admitting  # whether deliveries can reach a shared chat (the bot let in)
+
+
+@dataclass(frozen=True)
+class ChatName:
+    """How answers name the chat they are given in, in each platform's own terms."""
+
+    this: str  # "ce canal"
+    feminine: bool = False
+
+    def words(self) -> dict[str, str]:
+        """Template fields: {chat} "ce canal", {Chat} "Ce canal", {e} for agreement."""
+        return {
+            "chat": self.this,
+            "Chat": self.this[0].upper() + self.this[1:],
+            "e": "e" * self.feminine,
+        }
+
+
+CHAT_NAMES = {
+    ChatKind.PRIVATE: ChatName("cette conversation", feminine=True),
+    ChatKind.GROUP: ChatName("ce groupe"),  # a Telegram group
+    ChatKind.CHANNEL: ChatName("ce canal"),  # a Slack channel
+}
 
 
 @dataclass(frozen=True)
@@ -45,9 +70,24 @@ class Context:
         return self.incoming.chat.kind is ChatKind.PRIVATE
 
     @property
-    def may_manage_chat(self) -> bool:
-        """Subscriptions of a group or channel are changed by its admins and by coordinators."""
+    def chat_name(self) -> ChatName:
+        return CHAT_NAMES[self.incoming.chat.kind]
+
+    @property
+    def administers_chat(self) -> bool:
+        """A private chat's own user, a group's admins, and the coordinators."""
         return self.in_private_chat or self.incoming.is_chat_admin or self.is_coordinator
+
+    @property
+    def may_manage_chat(self) -> bool:
+        """Who may change this chat's subscriptions: its administrators, and any member where
+        the platform's custom is so (a Slack channel)."""
+        return self.administers_chat or self.incoming.members_manage_chat
+
+    @property
+    def tells_chat_of_changes(self) -> bool:
+        """Changes any member may make are told to the whole chat, so anyone can undo them."""
+        return self.incoming.members_manage_chat and not self.in_private_chat
 
 
 Handler = Callable[[Context], Awaitable[Sequence[Outgoing]]]

@@ -7,7 +7,7 @@ from relay.messages import Reply
 
 WELCOME = (
     "Bonjour ! Je suis relay, le relais d'information du Contrat Local de Santé.\n"
-    "Abonnez ce chat aux thèmes qui vous intéressent : je vous transmettrai les appels à projets, "
+    "Abonnez {chat} aux thèmes qui vous intéressent : je vous transmettrai les appels à projets, "
     "les événements et les informations du CLS sur ces thèmes."
 )
 COMMANDS_HEADER = "Les commandes :"
@@ -24,7 +24,10 @@ def help_feature(commands_for: Callable[[bool], list[Command]]) -> Feature:
         visible = [c for c in commands_for(ctx.is_coordinator) if c.in_menu]
         everyone = [describe(c) for c in visible if c.role == "everyone"]
         coordinators = [describe(c) for c in visible if c.role == "coordinator"]
-        parts = [WELCOME, COMMANDS_HEADER + "\n" + "\n".join(everyone)]
+        parts = [
+            WELCOME.format(**ctx.chat_name.words()),
+            COMMANDS_HEADER + "\n" + "\n".join(everyone),
+        ]
         if coordinators:
             parts.append(COORDINATOR_HEADER + "\n" + "\n".join(coordinators))
         parts.append(FIRST_STEP)

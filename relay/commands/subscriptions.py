@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from relay.commands.base import Action, Command, Context, Feature
-from relay.messages import Button, Reply
+from relay.messages import Button, Mention, Reply
 from relay.store import privacy, subscribers
 from relay.store.models import Subscriber
 from relay.themes import ALL_THEMES, Theme, ThemeCatalogue, ThemeMatch
@@ -18,27 +18,45 @@ UNSUBSCRIBE_USAGE = (
     "Indiquez les thèmes à retirer, par exemple : /desabonner addictions\n"
     "ou /desabonner tout pour ne plus rien recevoir."
 )
-SUBSCRIBED = "C'est noté ! Ce chat recevra les informations du CLS sur : {labels}."
-ALREADY_SUBSCRIBED = "Ce chat était déjà abonné à : {labels}."
+SUBSCRIBED = "C'est noté ! {Chat} recevra les informations du CLS sur : {labels}."
+ALREADY_SUBSCRIBED = "{Chat} était déjà abonné{e} à : {labels}."
 UNSUBSCRIBED = "Désabonnement effectué pour : {labels}."
-NOT_SUBSCRIBED = "Ce chat n'était pas abonné à : {labels}."
+NOT_SUBSCRIBED = "{Chat} n'était pas abonné{e} à : {labels}."
 UNSUBSCRIBED_ALL = (
-    "Ce chat est désabonné de tous les thèmes. Il ne recevra plus d'information du CLS."
+    "{Chat} est désabonné{e} de tous les thèmes : plus aucune information du CLS n'y arrivera."
 )
 UNKNOWN_THEME = "Je ne connais pas le thème « {word} »."
 SUGGESTIONS = " Vouliez-vous dire : {suggestions} ?"
 SEE_THEMES = " Tapez /themes pour voir la liste."
 ADMINS_ONLY = (
-    "Seuls les administrateurs de ce groupe (ou les coordinateurs du CLS) "
+    "Seuls les administrateurs de {chat} (ou les coordinateurs du CLS) "
     "peuvent modifier ses abonnements."
 )
-NO_SUBSCRIPTION = "Ce chat n'est abonné à aucun thème. Tapez /themes pour en choisir."
-SUBSCRIPTIONS = "Ce chat est abonné à :\n{lines}\n\nTapez /themes pour modifier."
+INVITE_FIRST = (
+    "Je ne peux pas entrer seul dans {chat} : invitez-moi d'abord en y tapant {invitation}, "
+    "puis recommencez. Sans cela, aucune information du CLS ne pourrait y arriver."
+)
+NO_SUBSCRIPTION = "{Chat} n'est abonné{e} à aucun thème. Tapez /themes pour en choisir."
+SUBSCRIPTIONS = "{Chat} est abonné{e} à :\n{lines}\n\nTapez /themes pour modifier."
 ALL_LABEL = "Tous les thèmes"
 ALL_LINE = "• Tous les thèmes (y compris ceux ajoutés plus tard)"
 THEMES_HEADER = (
-    "Les thèmes du CLS. Touchez un thème pour abonner ou désabonner ce chat (✅ = abonné) :"
+    "Les thèmes du CLS. Touchez un thème pour abonner ou désabonner {chat} (✅ = abonné) :"
 )
+# What the whole chat is told when any member may change its subscriptions; {who} comes first.
+TOLD_SUBSCRIBED = (
+    "{who} a abonné {chat} aux informations du CLS sur : {labels}. Pour annuler : {undo}"
+)
+TOLD_SUBSCRIBED_ALL = "{who} a abonné {chat} à tous les thèmes du CLS. Pour annuler : {undo}"
+TOLD_UNSUBSCRIBED = "{who} a désabonné {chat} de : {labels}. Pour revenir en arrière : {undo}"
+TOLD_UNSUBSCRIBED_ALL = (
+    "{who} a désabonné {chat} de tous les thèmes : plus aucune information du CLS n'y "
+    "arrivera. Pour revenir en arrière : {undo}"
+)
+UNDO_SUBSCRIBE = "/desabonner {words}"
+UNDO_UNSUBSCRIBE = "/abonner {words}"
+UNDO_ALL = "/desabonner tout"
+UNDO_ALL_BACK_TO = "/desabonner tout, puis /abonner {words}"
 FORGET_QUESTION = (
     "Voulez-vous vraiment effacer tout ce que relay sait de vous "
     "(abonnements, nom affiché) ? C'est définitif."
@@ -60,6 +78,11 @@ def _labels(themes: Sequence[Theme]) -> str:
     return ", ".join(t.label for t in themes)
 
 
+def _say(ctx: Context, template: str, **values: str) -> str:
+    """A text naming this chat in its platform's terms ({chat}, {Chat}, {e})."""
+    return template.format(**ctx.chat_name.words(), **values)
+
+
 def _problems(match: ThemeMatch) -> list[str]:
     lines = []
     for word, suggestions in match.unknown:
@@ -72,15 +95,79 @@ def _problems(match: ThemeMatch) -> list[str]:
     return lines
 
 
+async def _not_admitted(ctx: Context) -> list[Reply]:
+    """Before a shared chat gets themes: the bot must be in it, or deliveries could not go."""
+    if ctx.in_private_chat:
+        return []
+    admission = await ctx.services.admissions.admit(ctx.incoming.chat)
+    if admission.admitted:
+        return []
+    return [Reply(_say(ctx, INVITE_FIRST, invitation=admission.invitation))]
+
+
+def _words(catalogue: ThemeCatalogue, slugs: set[str]) -> str:
+    """Themes as a user would type them in a command."""
+    if ALL_THEMES in slugs:
+        return ALL_THEMES
+    return ", ".join(_typed(catalogue, t) for t in catalogue if t.slug in slugs)
+
+
+def _typed(catalogue: ThemeCatalogue, theme: Theme) -> str:
+    """A theme's label as typed, if it reads back as that theme alone; else its slug."""
+    word = theme.label.lower()
+    match = catalogue.parse(word)
+    exact = match.themes == (theme,) and not match.unknown and not match.everything
+    return word if exact else theme.slug
+
+
+def _told(ctx: Context, template: str, **values: str) -> list[Reply]:
+    """The whole chat told who changed its subscriptions, where any member may change them."""
+    if not ctx.tells_chat_of_changes:
+        return []
+    incoming = ctx.incoming
+    who = incoming.display_name.strip() or incoming.user.user_id
+    text = _say(ctx, template, who=who, **values)
+    return [Reply(text, mention=Mention(incoming.user, who), to_everyone=True)]
+
+
+def _told_added(ctx: Context, added: set[str], before: set[str]) -> list[Reply]:
+    if not added or ALL_THEMES in before:
+        return []
+    catalogue = ctx.services.themes
+    if ALL_THEMES in added:
+        kept = _words(catalogue, before)
+        undo = UNDO_ALL_BACK_TO.format(words=kept) if kept else UNDO_ALL
+        return _told(ctx, TOLD_SUBSCRIBED_ALL, undo=undo)
+    labels = _labels([t for t in catalogue if t.slug in added])
+    undo = UNDO_SUBSCRIBE.format(words=_words(catalogue, added))
+    return _told(ctx, TOLD_SUBSCRIBED, labels=labels, undo=undo)
+
+
+def _told_removed(ctx: Context, removed: set[str], before: set[str]) -> list[Reply]:
+    if not removed:
+        return []
+    catalogue = ctx.services.themes
+    if ALL_THEMES in removed:
+        undo = UNDO_UNSUBSCRIBE.format(words=_words(catalogue, before))
+        return _told(ctx, TOLD_UNSUBSCRIBED_ALL, undo=undo)
+    labels = _labels([t for t in catalogue if t.slug in removed])
+    undo = UNDO_UNSUBSCRIBE.format(words=_words(catalogue, removed))
+    return _told(ctx, TOLD_UNSUBSCRIBED, labels=labels, undo=undo)
+
+
 async def subscribe(ctx: Context) -> Sequence[Reply]:
     if not ctx.args:
         return [Reply(SUBSCRIBE_USAGE)]
     if not ctx.may_manage_chat:
-        return [Reply(ADMINS_ONLY)]
+        return [Reply(_say(ctx, ADMINS_ONLY))]
     match = ctx.services.themes.parse(ctx.args)
     done: list[str] = []
+    told: list[Reply] = []
     wanted = [ALL_THEMES] if match.everything else [t.slug for t in match.themes]
     if wanted:
+        refused = await _not_admitted(ctx)
+        if refused:
+            return refused
         incoming = ctx.incoming
         async with ctx.services.db.write() as session:
             current = await subscribers.themes_of(session, incoming.chat)
@@ -91,22 +178,24 @@ async def subscribe(ctx: Context) -> Sequence[Reply]:
         new = [t for t in match.themes if t.slug not in current]
         old = [t for t in match.themes if t.slug in current]
         if match.everything:
-            done.append(SUBSCRIBED.format(labels=ALL_LABEL))
+            done.append(_say(ctx, SUBSCRIBED, labels=ALL_LABEL))
         elif new:
-            done.append(SUBSCRIBED.format(labels=_labels(new)))
+            done.append(_say(ctx, SUBSCRIBED, labels=_labels(new)))
         if old and not match.everything:
-            done.append(ALREADY_SUBSCRIBED.format(labels=_labels(old)))
-    return [Reply("\n".join(done + _problems(match)) or SUBSCRIBE_USAGE)]
+            done.append(_say(ctx, ALREADY_SUBSCRIBED, labels=_labels(old)))
+        told = _told_added(ctx, set(wanted) - current, current)
+    return [Reply("\n".join(done + _problems(match)) or SUBSCRIBE_USAGE), *told]
 
 
 async def unsubscribe(ctx: Context) -> Sequence[Reply]:
     if not ctx.args:
         return [Reply(UNSUBSCRIBE_USAGE)]
     if not ctx.may_manage_chat:
-        return [Reply(ADMINS_ONLY)]
+        return [Reply(_say(ctx, ADMINS_ONLY))]
     catalogue = ctx.services.themes
     match = catalogue.parse(ctx.args)
     done: list[str] = []
+    told: list[Reply] = []
     if match.everything or match.themes:
         async with ctx.services.db.write() as session:
             subscriber = await subscribers.find(session, ctx.incoming.chat)
@@ -114,7 +203,8 @@ async def unsubscribe(ctx: Context) -> Sequence[Reply]:
             if match.everything:
                 if subscriber is not None:
                     await subscribers.remove_themes(session, subscriber, current)
-                done.append(UNSUBSCRIBED_ALL)
+                done.append(_say(ctx, UNSUBSCRIBED_ALL))
+                told = _told_removed(ctx, {ALL_THEMES} if current else set(), current)
             else:
                 gone = [t for t in match.themes if t.slug in current or ALL_THEMES in current]
                 absent = [t for t in match.themes if t not in gone]
@@ -123,8 +213,9 @@ async def unsubscribe(ctx: Context) -> Sequence[Reply]:
                 if gone:
                     done.append(UNSUBSCRIBED.format(labels=_labels(gone)))
                 if absent:
-                    done.append(NOT_SUBSCRIBED.format(labels=_labels(absent)))
-    return [Reply("\n".join(done + _problems(match)) or UNSUBSCRIBE_USAGE)]
+                    done.append(_say(ctx, NOT_SUBSCRIBED, labels=_labels(absent)))
+                told = _told_removed(ctx, {t.slug for t in gone}, current)
+    return [Reply("\n".join(done + _problems(match)) or UNSUBSCRIBE_USAGE), *told]
 
 
 async def _remove(
@@ -148,53 +239,68 @@ async def show_subscriptions(ctx: Context) -> Sequence[Reply]:
     async with ctx.services.db.read() as session:
         current = await subscribers.themes_of(session, ctx.incoming.chat)
     if not current:
-        return [Reply(NO_SUBSCRIPTION)]
+        return [Reply(_say(ctx, NO_SUBSCRIPTION))]
     if ALL_THEMES in current:
-        return [Reply(SUBSCRIPTIONS.format(lines=ALL_LINE))]
+        return [Reply(_say(ctx, SUBSCRIPTIONS, lines=ALL_LINE))]
     lines = "\n".join(f"• {t.label}" for t in ctx.services.themes if t.slug in current)
-    return [Reply(SUBSCRIPTIONS.format(lines=lines))]
+    return [Reply(_say(ctx, SUBSCRIPTIONS, lines=lines))]
 
 
-def _theme_board(catalogue: ThemeCatalogue, current: set[str], edit: bool) -> Reply:
+def _theme_board(ctx: Context, current: set[str], edit: bool) -> Reply:
     everything = ALL_THEMES in current
     rows = [
         (Button((CHECK if everything or t.slug in current else "") + t.label, TOGGLE + t.slug),)
-        for t in catalogue
+        for t in ctx.services.themes
     ]
     rows.append((Button((CHECK if everything else "") + ALL_LABEL, TOGGLE + ALL_THEMES),))
-    return Reply(THEMES_HEADER, buttons=tuple(rows), edit_origin=edit)
+    return Reply(_say(ctx, THEMES_HEADER), buttons=tuple(rows), edit_origin=edit)
 
 
 async def show_themes(ctx: Context) -> Sequence[Reply]:
     async with ctx.services.db.read() as session:
         current = await subscribers.themes_of(session, ctx.incoming.chat)
-    return [_theme_board(ctx.services.themes, current, edit=False)]
+    return [_theme_board(ctx, current, edit=False)]
 
 
 async def toggle_theme(ctx: Context) -> Sequence[Reply]:
     if not ctx.may_manage_chat:
-        return [Reply(ADMINS_ONLY)]
+        return [Reply(_say(ctx, ADMINS_ONLY))]
     catalogue = ctx.services.themes
     slug = ctx.args
     if slug != ALL_THEMES and catalogue.get(slug) is None:
         return [Reply(UNKNOWN_THEME.format(word=slug[:60]) + SEE_THEMES)]
     incoming = ctx.incoming
+    async with ctx.services.db.read() as session:
+        before = await subscribers.themes_of(session, incoming.chat)
+    adding = slug not in before and ALL_THEMES not in before
+    if adding and (refused := await _not_admitted(ctx)):
+        return refused
     async with ctx.services.db.write() as session:
         current = await subscribers.themes_of(session, incoming.chat)
         subscriber = await subscribers.ensure(
             session, incoming.chat, incoming.user.user_id, incoming.display_name
         )
-        if slug == ALL_THEMES:
-            if ALL_THEMES in current:
-                await subscribers.remove_themes(session, subscriber, current)
-            else:
-                await subscribers.add_themes(session, subscriber, [ALL_THEMES])
+        if slug == ALL_THEMES and ALL_THEMES in current:
+            await subscribers.remove_themes(session, subscriber, current)
+        elif slug == ALL_THEMES:
+            await subscribers.add_themes(session, subscriber, [ALL_THEMES])
         elif slug in current or ALL_THEMES in current:
             await _remove(session, subscriber, current, [slug], catalogue)
         else:
             await subscribers.add_themes(session, subscriber, [slug])
-        current = await subscribers.themes_of(session, incoming.chat)
-    return [_theme_board(catalogue, current, edit=True)]
+        after = await subscribers.themes_of(session, incoming.chat)
+    told = _told_toggled(ctx, slug, current, after)
+    return [_theme_board(ctx, after, edit=True), *told]
+
+
+def _told_toggled(ctx: Context, slug: str, before: set[str], after: set[str]) -> list[Reply]:
+    if slug == ALL_THEMES:
+        if ALL_THEMES in before:
+            return _told_removed(ctx, {ALL_THEMES}, before)
+        return _told_added(ctx, {ALL_THEMES} - before, before)
+    if slug in after or ALL_THEMES in after:
+        return _told_added(ctx, {slug} - before, before)
+    return _told_removed(ctx, {slug}, before)
 
 
 async def ask_forget(ctx: Context) -> Sequence[Reply]:
@@ -206,7 +312,9 @@ async def forget(ctx: Context) -> Sequence[Reply]:
     if ctx.args != "yes":
         return [Reply(NOT_FORGOTTEN, edit_origin=True)]
     incoming = ctx.incoming
-    chat_address = incoming.chat.address if ctx.may_manage_chat else None
+    # Only who administers a shared chat forgets it with themselves; a member who may change
+    # its subscriptions does so in the open (/desabonner), not by forgetting.
+    chat_address = incoming.chat.address if ctx.administers_chat else None
     async with ctx.services.db.write() as session:
         await privacy.forget_user(session, incoming.user, chat_address)
     return [Reply(FORGOTTEN, edit_origin=True)]
@@ -214,24 +322,24 @@ async def forget(ctx: Context) -> Sequence[Reply]:
 
 FEATURE = Feature(
     commands=[
-        Command("themes", "voir les thèmes et (dés)abonner ce chat d'un geste", show_themes),
+        Command("themes", "voir les thèmes et s'y (dés)abonner d'un geste", show_themes),
         Command(
             "abonner",
-            "abonner ce chat à des thèmes (ou « tout »)",
+            "recevoir ici les informations de thèmes choisis (ou « tout »)",
             subscribe,
             aliases=("subscribe",),
             usage="<thème…>",
         ),
         Command(
             "desabonner",
-            "désabonner ce chat de thèmes (ou « tout »)",
+            "ne plus recevoir ici certains thèmes (ou « tout »)",
             unsubscribe,
             aliases=("unsubscribe", "désabonner"),
             usage="<thème…|tout>",
         ),
         Command(
             "abonnements",
-            "les thèmes auxquels ce chat est abonné",
+            "les thèmes reçus ici",
             show_subscriptions,
             aliases=("subscriptions",),
         ),

@@ -5,7 +5,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from relay.contract import Channel
+from relay.contract import ADMITTED, Admission, Admitting, Channel
 from relay.delivery.notices import Summariser, ViewSource
 from relay.delivery.worker import DeliveryWorker, WorkerOptions, limits_for
 from relay.messages import ChatRef, Platform, Reply
@@ -80,6 +80,13 @@ class DeliveryEngine:
         if worker is not None:
             limits = limits_for(chat.platform, self._settings)
             await worker.pacer.wait_turn(chat.address, limits.interval(chat.kind))
+
+    async def admit(self, chat: ChatRef) -> Admission:
+        """Whether this chat's channel can deliver there, joining it if it must (Admitting)."""
+        worker = self.workers.get(chat.platform)
+        if worker is not None and isinstance(worker.channel, Admitting):
+            return await worker.channel.admit(chat)
+        return ADMITTED
 
     def slow_down(self, platform: Platform, seconds: float) -> None:
         worker = self.workers.get(platform)

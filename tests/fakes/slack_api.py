@@ -137,6 +137,14 @@ class Message:
     user: str | None = None  # the recipient, for ephemeral messages only
 
 
+@dataclass
+class FakeChannel:
+    """A channel declared with `SlackState.add_channel`."""
+
+    private: bool
+    bot_member: bool
+
+
 @dataclass(frozen=True)
 class Ack:
     """A Socket Mode acknowledgement; `payload` is what the app answered (None for a bare ack),
@@ -208,7 +216,8 @@ class SlackState:
     `verification_token` (the legacy `token` field of payloads), `scopes`; a wrong token gets
     `invalid_auth`, the other kind of token `not_allowed_token_type`.
     `users`: id → FakeUser, for users.info, conversations.open and payload builders (the bot
-    is added). Channels need no declaring: any id exists and has the bot as member.
+    is added). Channels need no declaring: any id exists and has the bot as member, unless
+    `add_channel` says otherwise (a private channel, or one the bot is not in).
 
     Faults, on the methods in `faulty_methods` (chat.postMessage), drawn from a
     `random.Random(seed)`:
@@ -304,6 +313,7 @@ class SlackState:
         self._forced_retry_after = 1
         self._channel_errors: dict[str, str] = {}
         self._joinable: set[str] = set()
+        self._channels: dict[str, FakeChannel] = {}
         self._conversations: dict[tuple[str, ...], str] = {}  # sorted user ids → D/G id
         self._members: dict[str, tuple[str, ...]] = {}  # D/G id → user ids
         self._views: dict[str, JSON] = {}
@@ -334,6 +344,30 @@ class SlackState:
 
     def clear_channel_error(self, channel: str) -> None:
         self._channel_errors.pop(channel, None)
+
+    def add_channel(self, channel: str, *, private: bool = False, bot_member: bool = True) -> None:
+        """Declare a channel, as Slack treats a bot outside it. In a public channel the bot is
+        not in, posting answers not_in_channel (unless the bot has chat:write.public) until
+        conversations.join (scope channels:join). A private channel the bot is not in is
+        invisible to it: channel_not_found everywhere, and conversations.join answers
+        method_not_supported_for_channel_type; only a member's `/invite` lets it in
+        (`invite_bot`)."""
+        self._channels[channel] = FakeChannel(private, bot_member)
+
+    def invite_bot(self, channel: str) -> None:
+        """A member typed `/invite @relay` in `channel`."""
+        self._channels.setdefault(channel, FakeChannel(private=False, bot_member=True))
+        self._channels[channel].bot_member = True
+
+    def channel_name(self, channel: str) -> str:
+        """The name payloads give a channel: Slack hides a private channel's behind
+        "privategroup"."""
+        declared = self._channels.get(channel)
+        return "privategroup" if declared and declared.private else _channel_name(channel)
+
+    def bot_is_member(self, channel: str) -> bool:
+        declared = self._channels.get(channel)
+        return declared is None or declared.bot_member
 
     def burst_429(self, n: int, retry_after: int = 1) -> None:
         """Answer the next `n` chat.postMessage calls HTTP 429 with `Retry-After: retry_after`."""
@@ -433,6 +467,12 @@ class SlackState:
         error = self._channel_errors.get(channel)
         if error:
             raise SlackApiFailure(error)
+        declared = self._channels.get(channel)
+        if declared is not None and not declared.bot_member:
+            if declared.private:
+                raise SlackApiFailure("channel_not_found")
+            if "chat:write.public" not in self.scopes:
+                raise SlackApiFailure("not_in_channel")
         return channel
 
     def check_content(self, args: JSON) -> tuple[str, list[JSON] | None]:
@@ -486,10 +526,14 @@ class SlackState:
         return SlackApiFailure("ratelimited", status=429, headers={"Retry-After": str(retry_after)})
 
     def join(self, channel: str) -> JSON:
-        """conversations.join: clears not_in_channel on a joinable channel."""
+        """conversations.join: clears not_in_channel on a joinable channel, makes the bot a
+        member of a declared public channel; private channels cannot be joined."""
         error = self._channel_errors.get(channel) if channel else "channel_not_found"
         if error in ("channel_not_found", "is_archived", "account_inactive"):
             raise SlackApiFailure(error)
+        declared = self._channels.get(channel)
+        if declared is not None and error is None:
+            return self._join_declared(channel, declared)
         if error != "not_in_channel":
             return {
                 "channel": self.channel_json(channel),
@@ -503,10 +547,29 @@ class SlackState:
         self.clear_channel_error(channel)
         return {"channel": self.channel_json(channel)}
 
+    def _join_declared(self, channel: str, declared: FakeChannel) -> JSON:
+        if declared.private or channel.startswith(("D", "G")):
+            raise SlackApiFailure("method_not_supported_for_channel_type")
+        if "channels:join" not in self.scopes:
+            raise SlackApiFailure(
+                "missing_scope", needed="channels:join", provided=",".join(self.scopes)
+            )
+        if declared.bot_member:
+            return {
+                "channel": self.channel_json(channel),
+                "warning": "already_in_channel",
+                "response_metadata": {"warnings": ["already_in_channel"]},
+            }
+        declared.bot_member = True
+        return {"channel": self.channel_json(channel)}
+
     def channel_info(self, channel: str) -> JSON:
         error = self._channel_errors.get(channel) if channel else "channel_not_found"
         if error in ("channel_not_found", "account_inactive"):
             raise SlackApiFailure(error)
+        declared = self._channels.get(channel)
+        if declared is not None and declared.private and not declared.bot_member:
+            raise SlackApiFailure("channel_not_found")
         return self.channel_json(channel)
 
     def use_trigger(self, trigger_id: str) -> None:
@@ -646,6 +709,8 @@ class SlackState:
         error = self._channel_errors.get(channel)
         members = self._members.get(channel, ())
         is_im = channel.startswith("D")
+        declared = self._channels.get(channel)
+        private = declared.private if declared else not channel.startswith("C")
         info: JSON = {
             "id": channel,
             "created": 1_700_000_000,
@@ -653,10 +718,10 @@ class SlackState:
             "is_group": False,
             "is_im": is_im,
             "is_mpim": channel.startswith("G") and bool(members),
-            "is_private": not channel.startswith("C"),
+            "is_private": private,
             "is_archived": error == "is_archived",
             "is_general": False,
-            "is_member": error != "not_in_channel",
+            "is_member": error != "not_in_channel" and self.bot_is_member(channel),
             "is_shared": False,
             "is_ext_shared": False,
             "is_org_shared": False,
@@ -871,7 +936,7 @@ class FakeSlackServer:
             "team_id": state.team_id,
             "team_domain": state.team_domain,
             "channel_id": channel_id,
-            "channel_name": channel_name or _channel_name(channel_id),
+            "channel_name": channel_name or state.channel_name(channel_id),
             "user_id": user_id,
             "user_name": state.user_name(user_id),
             "command": command,
@@ -1429,17 +1494,28 @@ def sign_request(
     else:
         fields = payload if kind == "slash_commands" else {"payload": json.dumps(payload)}
         body, content_type = urlencode(fields), "application/x-www-form-urlencoded"
-    stamp = str(int(time.time()) if timestamp is None else timestamp)
     secret = f"not-{signing_secret}" if bad_signature else signing_secret
-    digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    signed = sign_body(body.encode(), secret, content_type, timestamp=timestamp)
+    if retry_num is not None:
+        signed.headers.update(
+            {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
+        )
+    return signed
+
+
+def sign_body(
+    body: bytes, signing_secret: str, content_type: str, *, timestamp: int | None = None
+) -> SignedRequest:
+    """Any `body`, even one Slack would never send, signed as Slack signs its requests."""
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    base = f"v0:{stamp}:".encode() + body
+    digest = hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
     headers = {
         "Content-Type": content_type,
         "X-Slack-Request-Timestamp": stamp,
         "X-Slack-Signature": f"v0={digest}",
     }
-    if retry_num is not None:
-        headers |= {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
-    return SignedRequest(body.encode(), headers)
+    return SignedRequest(body, headers)
 
 
 async def _read_args(request: web.Request) -> JSON:
