@@ -175,16 +175,12 @@ async def _chats(session: AsyncSession, rows: Sequence[Any]) -> dict[int, tuple[
             )
         ).all()
     }
-    notices = {
-        n.id: (n.address, n.chat_kind)
-        for n in (
-            await session.execute(
-                select(
-                    col(DirectNotice.id), col(DirectNotice.address), col(DirectNotice.chat_kind)
-                ).where(col(DirectNotice.id).in_(notice_ids))
-            )
-        ).all()
-    }
+    notices = {}
+    if notice_ids:  # rare: most claims are announcements only
+        query = select(
+            col(DirectNotice.id), col(DirectNotice.address), col(DirectNotice.chat_kind)
+        ).where(col(DirectNotice.id).in_(notice_ids))
+        notices = {n.id: (n.address, n.chat_kind) for n in (await session.execute(query)).all()}
     chats: dict[int, tuple[str | None, str]] = {}
     for row in rows:
         if row.notice_id is not None:
