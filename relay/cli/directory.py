@@ -174,7 +174,7 @@ def import_file(
             f"relay : {IGNORED_COLUMNS.format(names=', '.join(parsed.ignored_columns))}",
             file=sys.stderr,
         )
-    for problem in parsed.problems:
+    for problem in sorted(parsed.problems + parsed.warnings, key=lambda p: p.line):
         print(f"relay : {file.name}, {problem}", file=sys.stderr)
     typer.echo(
         IMPORTED.format(

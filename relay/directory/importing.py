@@ -61,7 +61,13 @@ _ALIASES = {
     "derniere_verification": "verifie_le",
 }
 _SPACES = re.compile(r"\s+")
+_LOST_ZERO = re.compile(r"^([1-9]\d{8})(?:[.,]0+)?$")
 _FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+PHONE_FIXED = (
+    "téléphone « {text} » lu comme un nombre par le tableur : zéro initial remis ({fixed})"
+)
 
 
 class DirectoryFileError(ValueError):
@@ -80,7 +86,9 @@ class Problem:
 @dataclass
 class ParsedFile:
     entries: list[tuple[int, Entry]] = field(default_factory=list)  # line number, entry
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # rows left out
+    warnings: list[Problem] = field(default_factory=list)  # rows loaded, something corrected
+    present: frozenset[str] = frozenset(COLUMNS)  # the contract's columns the file has
     ignored_columns: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
     rows: int = 0
@@ -105,7 +113,9 @@ def read_file(path: Path, themes: ThemeCatalogue, progress: Progress | None = No
         raise DirectoryFileError(
             f"{path.name} : pas de colonne « nom » dans l'en-tête ({', '.join(header) or 'vide'})"
         )
-    parsed = ParsedFile(ignored_columns=ignored, encoding=encoding)
+    parsed = ParsedFile(
+        ignored_columns=ignored, encoding=encoding, present=frozenset(columns.values())
+    )
     seen_refs: dict[str, int] = {}
     seen_identities: dict[str, int] = {}
     total = len(rows)
@@ -116,7 +126,9 @@ def read_file(path: Path, themes: ThemeCatalogue, progress: Progress | None = No
         if not any(v.strip() for v in record.values()):
             continue
         parsed.rows += 1
-        entry, messages = _entry(record, themes)
+        warnings: list[str] = []
+        entry, messages = _entry(record, themes, warnings)
+        parsed.warnings.extend(Problem(line, w) for w in warnings)
         duplicate = _duplicate(entry, line, seen_refs, seen_identities) if entry else None
         if duplicate:
             messages.append(duplicate)
@@ -226,7 +238,9 @@ def _columns(header: list[str]) -> tuple[dict[int, str], list[str]]:
 # --- one row ---
 
 
-def _entry(record: dict[str, str], themes: ThemeCatalogue) -> tuple[Entry | None, list[str]]:
+def _entry(
+    record: dict[str, str], themes: ThemeCatalogue, warnings: list[str]
+) -> tuple[Entry | None, list[str]]:
     messages: list[str] = []
     value = {c: _one_line(record.get(c, "")) for c in COLUMNS}
     description = record.get("description", "").strip()
@@ -258,7 +272,7 @@ def _entry(record: dict[str, str], themes: ThemeCatalogue) -> tuple[Entry | None
         address=value["adresse"],
         postal_code=postal_code,
         commune=value["commune"],
-        phone=value["telephone"],
+        phone=_phone(value["telephone"], warnings),
         email=value["email"],
         website=value["site"],
         hours=value["horaires"],
@@ -271,6 +285,17 @@ def _entry(record: dict[str, str], themes: ThemeCatalogue) -> tuple[Entry | None
 
 def _one_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
+
+
+def _phone(text: str, warnings: list[str]) -> str:
+    """A French number a spreadsheet turned into a number (240820000) gets its zero back."""
+    match = _LOST_ZERO.match(text)
+    if match is None:
+        return text
+    digits = "0" + match.group(1)
+    fixed = " ".join(digits[i : i + 2] for i in range(0, len(digits), 2))
+    warnings.append(PHONE_FIXED.format(text=text, fixed=fixed))
+    return fixed
 
 
 def _list(text: str) -> tuple[str, ...]:
