@@ -16,12 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from relay.directory.entries import COLUMNS, LIST_SEPARATOR, Entry
-from relay.textnorm import fold
+from relay.directory.workbook import UnreadableWorkbook, sheet_rows
+from relay.textnorm import clean_input, fold
 from relay.themes import ThemeCatalogue
 
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 MAX_REF = 64
+# What a file may hold, whatever it claims: beyond, it is refused whole.
+MAX_FILE_BYTES = 20 * 2**20
+MAX_ROWS = 100_000
+MAX_COLUMNS = 100
+MAX_CELL = 32_767  # Excel's own limit for one cell
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Column names as spreadsheets write them, folded, -> the contract's column.
 _ALIASES = {
@@ -70,6 +78,15 @@ PHONE_FIXED = (
 )
 
 
+TOO_BIG = "{name} : le fichier dépasse {mb} Mo ; découpez-le en plusieurs fichiers"
+TOO_LONG = "{name} : le fichier a plus de {count} lignes ; découpez-le en plusieurs fichiers"
+TOO_WIDE = "{name} : le fichier a plus de {count} colonnes ; gardez celles de l'annuaire"
+STRAY_QUOTE = (
+    'guillemet (") non refermé : les lignes {first} à {last} ont été lues comme une seule fiche ; '
+    "ligne ignorée, corrigez le guillemet"
+)
+
+
 class DirectoryFileError(ValueError):
     """The whole file cannot be read: unknown format, unreadable encoding, no `nom` column."""
 
@@ -101,25 +118,22 @@ READING, ANALYSING, WRITING = "lecture", "analyse", "enregistrement"  # steps, a
 def read_file(path: Path, themes: ThemeCatalogue, progress: Progress | None = None) -> ParsedFile:
     """Every row of a directory file, validated; raises DirectoryFileError when the file as a
     whole cannot be used."""
-    suffix = path.suffix.lower()
-    if suffix in XLSX_SUFFIXES:
-        header, rows, encoding = *_xlsx_rows(path), "xlsx"
-    elif suffix in CSV_SUFFIXES:
-        header, rows, encoding = _csv_rows(path)
-    else:
-        raise DirectoryFileError(f"{path.name} : format non reconnu (attendu : .csv ou .xlsx)")
-    columns, ignored = _columns(header)
+    table = _table(path)
+    table.header = [_one_line(_text(name)) for name in table.header]
+    columns, ignored = _columns(table.header)
     if "nom" not in columns.values():
-        raise DirectoryFileError(
-            f"{path.name} : pas de colonne « nom » dans l'en-tête ({', '.join(header) or 'vide'})"
-        )
+        names = ", ".join(table.header) or "vide"
+        raise DirectoryFileError(f"{path.name} : pas de colonne « nom » dans l'en-tête ({names})")
     parsed = ParsedFile(
-        ignored_columns=ignored, encoding=encoding, present=frozenset(columns.values())
+        problems=table.problems,
+        ignored_columns=ignored,
+        encoding=table.encoding,
+        present=frozenset(columns.values()),
     )
     seen_refs: dict[str, int] = {}
     seen_identities: dict[str, int] = {}
-    total = len(rows)
-    for n, (line, values) in enumerate(rows, start=1):
+    total = len(table.rows)
+    for n, (line, values) in enumerate(table.rows, start=1):
         if progress is not None and (n % 500 == 0 or n == total):
             progress(READING, n, total)
         record = {columns[i]: v for i, v in enumerate(values) if i in columns}
@@ -136,13 +150,42 @@ def read_file(path: Path, themes: ThemeCatalogue, progress: Progress | None = No
             parsed.problems.extend(Problem(line, m) for m in messages)
             continue
         parsed.entries.append((line, entry))
+    parsed.problems.sort(key=lambda p: p.line)
     return parsed
 
 
-# --- reading the two formats ---
+# --- reading the two formats, within bounds ---
 
 
-def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
+@dataclass
+class _Table:
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # line number, cells
+    encoding: str
+    problems: list[Problem] = field(default_factory=list)  # rows that cannot be read
+
+
+def _table(path: Path) -> _Table:
+    suffix = path.suffix.lower()
+    if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
+        raise DirectoryFileError(f"{path.name} : format non reconnu (attendu : .csv ou .xlsx)")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DirectoryFileError(f"{path.name} : lecture impossible ({exc.strerror})") from None
+    if size > MAX_FILE_BYTES:
+        raise DirectoryFileError(TOO_BIG.format(name=path.name, mb=MAX_FILE_BYTES // 2**20))
+    table = _xlsx_table(path) if suffix in XLSX_SUFFIXES else _csv_table(path)
+    if len([c for c in table.header if c.strip()]) > MAX_COLUMNS:
+        raise DirectoryFileError(TOO_WIDE.format(name=path.name, count=MAX_COLUMNS))
+    return table
+
+
+def _too_long(name: str) -> DirectoryFileError:
+    return DirectoryFileError(TOO_LONG.format(name=name, count=f"{MAX_ROWS:,}".replace(",", " ")))
+
+
+def _csv_table(path: Path) -> _Table:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -153,16 +196,33 @@ def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     try:
         header = next(reader, [])
-        rows: list[tuple[int, list[str]]] = []
+        table = _Table(header, [], encoding)
+        merged_from = max(2, (len(header) - 1) // 2)  # separators on a line inside one cell
         line = reader.line_num
         for values in reader:
-            rows.append((line + 1, values))
+            if len(table.rows) >= MAX_ROWS:
+                raise _too_long(path.name)
+            if _swallowed_rows(values, delimiter, merged_from):
+                message = STRAY_QUOTE.format(first=line + 1, last=reader.line_num)
+                table.problems.append(Problem(line + 1, message))
+            else:
+                table.rows.append((line + 1, values))
             line = reader.line_num
     except csv.Error as exc:
         raise DirectoryFileError(
             f"{path.name}, ligne {reader.line_num} : CSV illisible ({exc})"
         ) from None
-    return header, rows, encoding
+    return table
+
+
+def _swallowed_rows(values: list[str], delimiter: str, separators: int) -> bool:
+    """A quote never closed makes the following rows one cell: lines full of separators."""
+    return any(
+        line.count(delimiter) >= separators
+        for value in values
+        if "\n" in value
+        for line in value.split("\n")[1:]
+    )
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, str]:
@@ -187,27 +247,22 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
         ) from None
 
 
-def _xlsx_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    from openpyxl import load_workbook  # type: ignore[import-untyped]  # slow; .xlsx only
-
+def _xlsx_table(path: Path) -> _Table:
+    table = _Table([], [], "xlsx")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise DirectoryFileError(f"{path.name} : classeur illisible ({exc})") from None
-    try:
-        sheet = workbook.worksheets[0]
-        header: list[str] = []
-        rows: list[tuple[int, list[str]]] = []
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for line, values in sheet_rows(path, MAX_COLUMNS + 1):
             cells = [_cell(v) for v in values]
-            if not header:
-                if any(cells):
-                    header = cells
+            if not any(cells):
                 continue
-            rows.append((line, cells))
-        return header, rows
-    finally:
-        workbook.close()
+            if not table.header:
+                table.header = cells
+            elif line > MAX_ROWS + 1:
+                raise _too_long(path.name)
+            else:
+                table.rows.append((line, cells))
+    except UnreadableWorkbook as exc:
+        raise DirectoryFileError(f"{path.name} : {exc}") from None
+    return table
 
 
 def _cell(value: Any) -> str:
@@ -242,8 +297,8 @@ def _entry(
     record: dict[str, str], themes: ThemeCatalogue, warnings: list[str]
 ) -> tuple[Entry | None, list[str]]:
     messages: list[str] = []
-    value = {c: _one_line(record.get(c, "")) for c in COLUMNS}
-    description = record.get("description", "").strip()
+    value = {c: _one_line(_text(record.get(c, ""))) for c in COLUMNS}
+    description = _text(record.get("description", ""))
     name = value["nom"]
     if not name:
         messages.append("le nom (colonne « nom ») est vide")
@@ -281,6 +336,15 @@ def _entry(
         verified_on=verified,
     )
     return entry, messages
+
+
+def _text(cell: str) -> str:
+    """A cell as stored: no control character or escape sequence (they would reach terminals),
+    and without the quote an export put before a formula-like text (see exporting)."""
+    text = clean_input(cell, MAX_CELL)
+    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+        return text[1:]
+    return text
 
 
 def _one_line(text: str) -> str:
