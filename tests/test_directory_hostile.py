@@ -362,7 +362,7 @@ def hostile_entry() -> Entry:
         commune="Pornic",
         phone="02 40 82 00 00" + ESCAPES["bidi"],
         website=ESCAPES["hyperlink"],
-        hours="lun\x00-ven\x7f 9h-17h",
+        hours="lun\x07-ven\x7f 9h-17h",  # PostgreSQL refuses NUL: it cannot be stored
     )
 
 

@@ -13,6 +13,7 @@ from relay.directory.entries import COLUMNS, Entry
 from relay.directory.exporting import write_file
 from relay.directory.geography import Commune, load_communes
 from relay.directory.importing import WRITING, ParsedFile, Problem, Progress, read_file
+from relay.directory.querylog import loggable
 from relay.directory.results import Answer, Result
 from relay.directory.scoring import Scored
 from relay.directory.search import Index, search
@@ -89,7 +90,7 @@ class DirectoryService:
             async with self.db.write() as session:
                 query_id = await store.log_query(
                     session,
-                    query.normalised(),
+                    loggable(index.vocabulary, query, answered=total > 0),
                     total,
                     best.ref if best else None,
                     best.name if best else None,
@@ -106,7 +107,8 @@ class DirectoryService:
         )
 
     async def page(self, query_id: int, offset: int, limit: int = PAGE) -> Answer | None:
-        """More results of a logged question; None when the question is no longer known."""
+        """More results of a logged question (as the log keeps it: the words understood); None
+        when the question is no longer known."""
         async with self.db.read() as session:
             question = await store.logged_question(session, query_id)
         if question is None:
