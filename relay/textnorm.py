@@ -8,6 +8,13 @@ _NON_WORD = re.compile(r"[\W_]+")
 _CONTROL_CATEGORIES = {"Cc", "Cf", "Co", "Cs"}
 _KEPT = {"\n", "\u200d"}  # line breaks, and the joiner inside emoji sequences
 _BLANK_RUNS = re.compile(r"\n{3,}")
+# Terminal escape sequences, removed whole: CSI (ESC [ or its C1 form) up to its final byte;
+# OSC, DCS, SOS, PM, APC strings up to their terminator (BEL, ESC \\ or ST); other ESC sequences.
+_ESCAPE_SEQUENCES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
 
 
 def fold(text: str) -> str:
@@ -40,7 +47,17 @@ def clean_input(text: str, limit: int) -> str:
     """
     visible = "".join(
         " " if unicodedata.category(c) in _CONTROL_CATEGORIES and c not in _KEPT else c
-        for c in text
+        for c in _ESCAPE_SEQUENCES.sub("", text)
     )
     lines = [" ".join(line.split()) for line in visible.split("\n")]
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()[:limit]
+
+
+def visible(text: str) -> str:
+    """Text safe to print in a terminal: escape sequences and control characters dropped (line
+    breaks kept, tabs made spaces), whatever the text came from."""
+    return "".join(
+        " " if c == "\t" else c
+        for c in _ESCAPE_SEQUENCES.sub("", text)
+        if c in _KEPT or c == "\t" or unicodedata.category(c) not in _CONTROL_CATEGORIES
+    )

@@ -131,7 +131,7 @@ async def test_the_query_log_keeps_no_trace_of_who_asked(user: ChatUser) -> None
     await user.say("notaire à Machecoul")
     await user.say("je cherche")  # no question: nothing to log
     first, second = await logged(user.relay)
-    assert first.question == "psycologue à Pornic"
+    assert first.question == "psychologue à Pornic"  # the word the search read
     assert (first.best_entry_id, first.platform) == ("ann-0205", "telegram")
     assert first.result_count >= 3
     assert first.best_entry_name == "Cabinet de psychologie de la Côte de Jade"

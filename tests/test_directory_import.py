@@ -176,3 +176,117 @@ async def test_entries_not_verified_for_a_year(relay: Relay) -> None:
     assert len(stale) == len(expected) > 0
     days = [e.verified_on for e in stale]
     assert days == sorted(days, key=lambda d: d or date.min)
+
+
+FULL = [
+    "id,nom,categorie,description,commune,telephone,email,horaires,latitude,longitude",
+    "p-1,Centre A,Association,Écoute et orientation,Pornic,02 61 91 00 01,a@x.example,"
+    "lun 9h-12h,47.11,-2.1",
+    ",Centre B,CCAS,Aides sociales,Legé,02 61 91 00 02,b@x.example,mar 9h-12h,,",
+]
+
+
+async def test_a_column_the_file_lacks_keeps_its_stored_value(relay: Relay, tmp_path: Path) -> None:
+    """A coordinator's quick edit (name, phone, hours) changes those and nothing else; an
+    empty cell of a column the file has clears that field."""
+    await relay.directory.import_file(write(tmp_path / "full.csv", FULL))
+    quick = [
+        "nom,telephone,horaires",
+        "Centre A,02 61 91 11 11,",  # hours emptied on purpose
+        "Centre B,02 61 91 22 22,mer 14h-17h",
+    ]
+    report = await relay.directory.import_file(write(tmp_path / "quick.csv", quick))
+    assert (report.added, report.updated, report.rejected) == (0, 2, 0)
+    entries = {e.name: e for e in await relay.directory.entries()}
+    a, b = entries["Centre A"], entries["Centre B"]
+    assert (a.phone, a.hours) == ("02 61 91 11 11", "")
+    assert (a.ref, a.category, a.description, a.commune, a.email) == (
+        "p-1",
+        "Association",
+        "Écoute et orientation",
+        "Pornic",
+        "a@x.example",
+    )
+    assert (a.latitude, a.longitude) == (47.11, -2.1)
+    assert (b.phone, b.hours, b.commune, b.category) == (
+        "02 61 91 22 22",
+        "mer 14h-17h",
+        "Legé",
+        "CCAS",
+    )
+    again = await relay.directory.import_file(write(tmp_path / "quick2.csv", quick))
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+
+
+async def test_replace_with_fewer_columns_keeps_the_others_of_the_entries_kept(
+    relay: Relay, tmp_path: Path
+) -> None:
+    await relay.directory.import_file(write(tmp_path / "full.csv", FULL))
+    only_a = ["id,nom,telephone", "p-1,Centre A,02 61 91 33 33"]
+    report = await relay.directory.import_file(write(tmp_path / "a.csv", only_a), replace=True)
+    assert (report.updated, report.removed) == (1, 1)
+    [a] = await relay.directory.entries()
+    assert (a.name, a.phone, a.email, a.commune) == (
+        "Centre A",
+        "02 61 91 33 33",
+        "a@x.example",
+        "Pornic",
+    )
+
+
+async def test_a_name_alone_is_ambiguous_when_two_communes_share_it(
+    relay: Relay, tmp_path: Path
+) -> None:
+    two = ["nom,commune,telephone", "CCAS,Pornic,02 61 91 00 01", "CCAS,Legé,02 61 91 00 02"]
+    await relay.directory.import_file(write(tmp_path / "two.csv", two))
+    quick = ["nom,telephone", "CCAS,02 61 91 99 99"]
+    report = await relay.directory.import_file(write(tmp_path / "quick.csv", quick))
+    assert [str(p) for p in report.parsed.problems] == [
+        "ligne 2 : 2 fiches s'appellent « CCAS » (Legé, Pornic) : ajoutez la colonne commune "
+        "ou id pour dire laquelle ; ligne ignorée"
+    ]
+    assert (report.added, report.updated, report.rejected) == (0, 0, 1)
+    assert {e.phone for e in await relay.directory.entries()} == {
+        "02 61 91 00 01",
+        "02 61 91 00 02",
+    }
+
+
+async def test_a_phone_a_spreadsheet_made_a_number_gets_its_zero_back(
+    relay: Relay, tmp_path: Path
+) -> None:
+    lines = [
+        "nom,telephone",
+        "Centre A,240820000",
+        "Centre B,02 40 82 00 01",
+        "Centre C,+33240820000",
+    ]
+    report = await relay.directory.import_file(write(tmp_path / "a.csv", lines))
+    assert report.parsed.problems == []
+    assert [str(w) for w in report.parsed.warnings] == [
+        "ligne 2 : téléphone « 240820000 » lu comme un nombre par le tableur : "
+        "zéro initial remis (02 40 82 00 00)"
+    ]
+    phones = {e.name: e.phone for e in await relay.directory.entries()}
+    assert phones == {
+        "Centre A": "02 40 82 00 00",
+        "Centre B": "02 40 82 00 01",
+        "Centre C": "+33240820000",
+    }
+
+
+def test_a_phone_stored_as_a_number_in_xlsx(relay: Relay, tmp_path: Path) -> None:
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["nom", "telephone", "code_postal"])
+    sheet.append(["Centre A", 240820000.0, 4560])
+    sheet.append(["Centre B", 251000000, 44210])
+    workbook.save(tmp_path / "a.xlsx")
+    parsed = read_file(tmp_path / "a.xlsx", relay.themes)
+    assert [(e.phone, e.postal_code) for _, e in parsed.entries] == [
+        ("02 40 82 00 00", "04560"),
+        ("02 51 00 00 00", "44210"),
+    ]
+    assert [w.line for w in parsed.warnings] == [2, 3]

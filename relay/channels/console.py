@@ -24,6 +24,7 @@ from relay.messages import (
     Reply,
     UserRef,
 )
+from relay.textnorm import visible
 
 PROMPT = "vous › "
 BOT = "relay › "
@@ -128,7 +129,9 @@ class ConsoleChannel:
         return ("\n" + INDENT).join(lines)
 
     def _write(self, text: str) -> None:
-        self._stdout.write(text + "\n\n")
+        # Whatever a message carries (a directory entry, an announcement), the terminal receives
+        # no escape sequence: they could write the clipboard or hide a link.
+        self._stdout.write(visible(text) + "\n\n")
         self._stdout.flush()
 
 

@@ -19,7 +19,7 @@ from relay.directory.answers import answer_text
 from relay.directory.entries import Entry
 from relay.directory.importing import CSV_SUFFIXES, XLSX_SUFFIXES
 from relay.directory.service import STALE_DAYS
-from relay.textnorm import clean_input
+from relay.textnorm import clean_input, visible
 
 T = TypeVar("T")
 
@@ -80,12 +80,19 @@ def ask(
     if answer.notice:
         print(answer.notice, file=sys.stderr)
     if as_json:
-        typer.echo(json.dumps(_json(question, answer), ensure_ascii=False, indent=2))
+        typer.echo(terminal_json(_json(question, answer)))
         return
-    typer.echo(answer_text(replace(answer, notice=None)))
+    typer.echo(visible(answer_text(replace(answer, notice=None))))
     if answer.remaining:
         hint = MORE_HINT.format(count=answer.remaining, limit=answer.total, question=question)
-        typer.echo("\n" + hint)
+        typer.echo("\n" + visible(hint))
+
+
+def terminal_json(data: object) -> str:
+    """JSON whose control characters are all escaped (`json` leaves C1 ones and format
+    characters as they are): the data stays whole, the terminal receives none of them."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return "".join(json.dumps(c)[1:-1] if visible(c) != c and c != "\n" else c for c in text)
 
 
 def _json(question: str, answer: Answer) -> dict[str, object]:
@@ -174,8 +181,8 @@ def import_file(
             f"relay : {IGNORED_COLUMNS.format(names=', '.join(parsed.ignored_columns))}",
             file=sys.stderr,
         )
-    for problem in parsed.problems:
-        print(f"relay : {file.name}, {problem}", file=sys.stderr)
+    for problem in sorted(parsed.problems + parsed.warnings, key=lambda p: p.line):
+        print(visible(f"relay : {file.name}, {problem}"), file=sys.stderr)
     typer.echo(
         IMPORTED.format(
             rows=parsed.rows,
@@ -223,7 +230,7 @@ def stale(
         rows = [
             {"id": e.ref, "name": e.name, "commune": e.commune, **_entry_json(e)} for e in entries
         ]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        typer.echo(terminal_json(rows))
         return
     if not entries:
         typer.echo(STALE_NONE.format(days=days))
@@ -233,4 +240,4 @@ def stale(
         when = entry.verified_on.isoformat() if entry.verified_on else NEVER
         contact = entry.phone or entry.email or entry.website
         where = f" ({entry.commune})" if entry.commune else ""
-        typer.echo(f"{when}  {entry.ref}  {entry.name}{where}  {contact}".rstrip())
+        typer.echo(visible(f"{when}  {entry.ref}  {entry.name}{where}  {contact}".rstrip()))

@@ -1,7 +1,8 @@
 """A directory entry with the columns of the directory file (contract §4), and what is derived
 from it for searching."""
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 
 from relay.directory.analysis import analyze
@@ -28,6 +29,26 @@ COLUMNS = (
 )
 LIST_COLUMNS = ("mots_cles", "public", "themes")
 LIST_SEPARATOR = ";"
+# The Entry attribute each column of the file fills.
+FIELDS = {
+    "id": "ref",
+    "nom": "name",
+    "categorie": "category",
+    "description": "description",
+    "mots_cles": "keywords",
+    "public": "publics",
+    "themes": "themes",
+    "adresse": "address",
+    "code_postal": "postal_code",
+    "commune": "commune",
+    "telephone": "phone",
+    "email": "email",
+    "site": "website",
+    "horaires": "hours",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "verifie_le": "verified_on",
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +77,11 @@ class Entry:
     def identity(self) -> str:
         """Name and commune folded: how an entry without id is recognised on re-import."""
         return f"{analyze(self.name)}|{place_key(self.commune)}"
+
+    def completed(self, stored: "Entry", columns: Iterable[str]) -> "Entry":
+        """This entry, with the stored entry's values for the columns the file did not have."""
+        absent = {FIELDS[c]: getattr(stored, FIELDS[c]) for c in COLUMNS if c not in columns}
+        return replace(self, **absent)
 
     def search_columns(self) -> dict[str, str]:
         """The analysed text the full-text index and the scorer read."""
@@ -90,6 +116,11 @@ class Entry:
             "longitude": _coordinate(self.longitude),
             "verifie_le": self.verified_on.isoformat() if self.verified_on else "",
         }
+
+
+def name_of_identity(identity: str) -> str:
+    """The folded name part of an identity (`Entry.identity`)."""
+    return identity.partition("|")[0]
 
 
 def place_token(commune_key: str) -> str:

@@ -1,11 +1,26 @@
-"""Writing the directory back in the format it is imported from: .csv (UTF-8, comma) or .xlsx."""
+"""Writing the directory back in the format it is imported from: .csv (UTF-8, comma) or .xlsx.
+
+No cell becomes a formula in the coordinator's spreadsheet (OWASP, "CSV injection"): in a .csv, a
+text starting like a formula gets a leading quote (the import takes it off again); in an .xlsx,
+every cell is written as text.
+"""
 
 import csv
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from relay.directory.entries import COLUMNS, Entry
-from relay.directory.importing import CSV_SUFFIXES, XLSX_SUFFIXES, DirectoryFileError
+from relay.directory.importing import (
+    CSV_SUFFIXES,
+    FORMULA_STARTS,
+    XLSX_SUFFIXES,
+    DirectoryFileError,
+)
+
+# A phone or a coordinate ("+33 2 40 82 00 00", "-1.87"): no letter, so no function to call.
+_PLAIN_NUMBER = re.compile(r"^[+-][\d\s().,/+-]*$")
 
 
 def write_file(path: Path, entries: Sequence[Entry]) -> None:
@@ -25,7 +40,7 @@ def _write_csv(path: Path, entries: Sequence[Entry]) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(COLUMNS), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(entry.row() for entry in entries)
+        writer.writerows({c: neutral(v) for c, v in entry.row().items()} for entry in entries)
 
 
 def _write_xlsx(path: Path, entries: Sequence[Entry]) -> None:
@@ -35,5 +50,21 @@ def _write_xlsx(path: Path, entries: Sequence[Entry]) -> None:
     sheet = workbook.create_sheet("annuaire")
     sheet.append(list(COLUMNS))
     for entry in entries:
-        sheet.append([entry.row()[c] for c in COLUMNS])
+        row = entry.row()
+        sheet.append([_text_cell(sheet, row[c]) for c in COLUMNS])
     workbook.save(path)
+
+
+def neutral(text: str) -> str:
+    """A .csv cell no spreadsheet reads as a formula."""
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def _text_cell(sheet: Any, text: str) -> Any:
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl makes a formula of any text starting with "="
+    return cell

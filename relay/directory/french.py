@@ -53,3 +53,50 @@ PLACE_ARTICLES = _token_set("la le les")
 
 # "15 ans", "16-25 ans": an age in years, mapped to publics by the age ranges of synonyms.yaml.
 AGE_WORDS = _token_set("an ans")
+
+# Everyday words of needs a local directory may not list ("vétérinaire", "notaire",
+# "ludothèque"): the anonymous query log keeps them in questions left without an answer, so the
+# monthly report shows unmet needs, while any other word the directory and synonyms.yaml do not
+# know is left out of the log, since it may be someone's name. Words that are also common French
+# surnames or first names are not here.
+EVERYDAY_WORDS = _token_set(
+    """
+    vétérinaire notaire avocat avocate huissier juriste médiateur médiation conciliateur
+    banque assurance mutuelle impôts retraite pension allocation aide aides droit droits
+    ludothèque bibliothèque médiathèque piscine crèche garderie nounou assistante maternelle
+    halte-garderie école collège lycée université cantine périscolaire centre loisirs colonie
+    stage apprentissage formation emploi travail chômage permis conduite auto-école
+    transport bus taxi covoiturage ambulance navette mobilité vélo voiture garage
+    logement loyer hébergement foyer déménagement chauffage électricité eau énergie facture
+    dette dettes surendettement budget épicerie alimentaire colis repas courses vêtements
+    meubles laverie douche toilettes
+    médecin généraliste spécialiste docteur infirmière infirmier kiné kinésithérapeute
+    ostéopathe ostéo chiropracteur podologue pédicure orthoptiste ophtalmologue ophtalmo
+    opticien lunettes audioprothésiste appareil auditif orthodontiste dentiste stomatologue
+    dermatologue dermato cardiologue cardio gynécologue gynéco sage-femme pédiatre
+    psychiatre psychologue psychomotricien ergothérapeute orthophoniste neurologue
+    rhumatologue pneumologue endocrinologue diabétologue gastro-entérologue urologue
+    néphrologue cancérologue oncologue radiologue radiologie échographie scanner irm
+    allergologue nutritionniste diététicien diététicienne sophrologue hypnothérapeute
+    naturopathe acupuncteur acupuncture homéopathe réflexologue masseur
+    pharmacie pharmacien laboratoire analyses prise sang vaccin vaccination dépistage
+    hôpital clinique urgence urgences maternité consultation téléconsultation soins
+    rééducation cure thermale convalescence ehpad maison résidence autonomie
+    portage téléassistance aide-ménagère ménage jardinage bricolage
+    handicap fauteuil prothèse orthèse matériel médical pansement
+    diabète cancer asthme allergie allergies obésité surpoids anorexie boulimie autisme
+    hyperactivité dyslexie dyspraxie épilepsie sclérose arthrose mémoire démence
+    dépression anxiété insomnie sommeil douleur douleurs fatigue handicapé aveugle sourd
+    grossesse enceinte accouchement allaitement contraception avortement stérilité
+    fertilité ménopause règles bébé naissance adoption
+    violence violences harcèlement agression viol inceste maltraitance conjugale
+    deuil décès funérailles obsèques pompes funèbres
+    alcool drogue tabac cigarette jeux écrans addiction sevrage
+    sport gym yoga marche natation activité physique danse musique théâtre peinture
+    association bénévolat bénévole entraide solitude isolement visite écoute parole
+    chien chat animal animaux refuge fourrière
+    mairie préfecture sécurité sociale carte vitale papiers passeport identité titre séjour
+    traduction interprète langue français alphabétisation illettrisme numérique internet
+    ordinateur téléphone portable courrier
+    """
+)

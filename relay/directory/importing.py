@@ -16,12 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from relay.directory.entries import COLUMNS, LIST_SEPARATOR, Entry
-from relay.textnorm import fold
+from relay.directory.workbook import UnreadableWorkbook, sheet_rows
+from relay.textnorm import clean_input, fold
 from relay.themes import ThemeCatalogue
 
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 MAX_REF = 64
+# What a file may hold, whatever it claims: beyond, it is refused whole.
+MAX_FILE_BYTES = 20 * 2**20
+MAX_ROWS = 100_000
+MAX_COLUMNS = 100
+MAX_CELL = 32_767  # Excel's own limit for one cell
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Column names as spreadsheets write them, folded, -> the contract's column.
 _ALIASES = {
@@ -61,7 +69,22 @@ _ALIASES = {
     "derniere_verification": "verifie_le",
 }
 _SPACES = re.compile(r"\s+")
+_LOST_ZERO = re.compile(r"^([1-9]\d{8})(?:[.,]0+)?$")
 _FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+PHONE_FIXED = (
+    "téléphone « {text} » lu comme un nombre par le tableur : zéro initial remis ({fixed})"
+)
+
+
+TOO_BIG = "{name} : le fichier dépasse {mb} Mo ; découpez-le en plusieurs fichiers"
+TOO_LONG = "{name} : le fichier a plus de {count} lignes ; découpez-le en plusieurs fichiers"
+TOO_WIDE = "{name} : le fichier a plus de {count} colonnes ; gardez celles de l'annuaire"
+STRAY_QUOTE = (
+    'guillemet (") non refermé : les lignes {first} à {last} ont été lues comme une seule fiche ; '
+    "ligne ignorée, corrigez le guillemet"
+)
 
 
 class DirectoryFileError(ValueError):
@@ -80,7 +103,9 @@ class Problem:
 @dataclass
 class ParsedFile:
     entries: list[tuple[int, Entry]] = field(default_factory=list)  # line number, entry
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # rows left out
+    warnings: list[Problem] = field(default_factory=list)  # rows loaded, something corrected
+    present: frozenset[str] = frozenset(COLUMNS)  # the contract's columns the file has
     ignored_columns: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
     rows: int = 0
@@ -93,30 +118,31 @@ READING, ANALYSING, WRITING = "lecture", "analyse", "enregistrement"  # steps, a
 def read_file(path: Path, themes: ThemeCatalogue, progress: Progress | None = None) -> ParsedFile:
     """Every row of a directory file, validated; raises DirectoryFileError when the file as a
     whole cannot be used."""
-    suffix = path.suffix.lower()
-    if suffix in XLSX_SUFFIXES:
-        header, rows, encoding = *_xlsx_rows(path), "xlsx"
-    elif suffix in CSV_SUFFIXES:
-        header, rows, encoding = _csv_rows(path)
-    else:
-        raise DirectoryFileError(f"{path.name} : format non reconnu (attendu : .csv ou .xlsx)")
-    columns, ignored = _columns(header)
+    table = _table(path)
+    table.header = [_one_line(_text(name)) for name in table.header]
+    columns, ignored = _columns(table.header)
     if "nom" not in columns.values():
-        raise DirectoryFileError(
-            f"{path.name} : pas de colonne « nom » dans l'en-tête ({', '.join(header) or 'vide'})"
-        )
-    parsed = ParsedFile(ignored_columns=ignored, encoding=encoding)
+        names = ", ".join(table.header) or "vide"
+        raise DirectoryFileError(f"{path.name} : pas de colonne « nom » dans l'en-tête ({names})")
+    parsed = ParsedFile(
+        problems=table.problems,
+        ignored_columns=ignored,
+        encoding=table.encoding,
+        present=frozenset(columns.values()),
+    )
     seen_refs: dict[str, int] = {}
     seen_identities: dict[str, int] = {}
-    total = len(rows)
-    for n, (line, values) in enumerate(rows, start=1):
+    total = len(table.rows)
+    for n, (line, values) in enumerate(table.rows, start=1):
         if progress is not None and (n % 500 == 0 or n == total):
             progress(READING, n, total)
         record = {columns[i]: v for i, v in enumerate(values) if i in columns}
         if not any(v.strip() for v in record.values()):
             continue
         parsed.rows += 1
-        entry, messages = _entry(record, themes)
+        warnings: list[str] = []
+        entry, messages = _entry(record, themes, warnings)
+        parsed.warnings.extend(Problem(line, w) for w in warnings)
         duplicate = _duplicate(entry, line, seen_refs, seen_identities) if entry else None
         if duplicate:
             messages.append(duplicate)
@@ -124,13 +150,42 @@ def read_file(path: Path, themes: ThemeCatalogue, progress: Progress | None = No
             parsed.problems.extend(Problem(line, m) for m in messages)
             continue
         parsed.entries.append((line, entry))
+    parsed.problems.sort(key=lambda p: p.line)
     return parsed
 
 
-# --- reading the two formats ---
+# --- reading the two formats, within bounds ---
 
 
-def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
+@dataclass
+class _Table:
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # line number, cells
+    encoding: str
+    problems: list[Problem] = field(default_factory=list)  # rows that cannot be read
+
+
+def _table(path: Path) -> _Table:
+    suffix = path.suffix.lower()
+    if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
+        raise DirectoryFileError(f"{path.name} : format non reconnu (attendu : .csv ou .xlsx)")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DirectoryFileError(f"{path.name} : lecture impossible ({exc.strerror})") from None
+    if size > MAX_FILE_BYTES:
+        raise DirectoryFileError(TOO_BIG.format(name=path.name, mb=MAX_FILE_BYTES // 2**20))
+    table = _xlsx_table(path) if suffix in XLSX_SUFFIXES else _csv_table(path)
+    if len([c for c in table.header if c.strip()]) > MAX_COLUMNS:
+        raise DirectoryFileError(TOO_WIDE.format(name=path.name, count=MAX_COLUMNS))
+    return table
+
+
+def _too_long(name: str) -> DirectoryFileError:
+    return DirectoryFileError(TOO_LONG.format(name=name, count=f"{MAX_ROWS:,}".replace(",", " ")))
+
+
+def _csv_table(path: Path) -> _Table:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -141,16 +196,33 @@ def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     try:
         header = next(reader, [])
-        rows: list[tuple[int, list[str]]] = []
+        table = _Table(header, [], encoding)
+        merged_from = max(2, (len(header) - 1) // 2)  # separators on a line inside one cell
         line = reader.line_num
         for values in reader:
-            rows.append((line + 1, values))
+            if len(table.rows) >= MAX_ROWS:
+                raise _too_long(path.name)
+            if _swallowed_rows(values, delimiter, merged_from):
+                message = STRAY_QUOTE.format(first=line + 1, last=reader.line_num)
+                table.problems.append(Problem(line + 1, message))
+            else:
+                table.rows.append((line + 1, values))
             line = reader.line_num
     except csv.Error as exc:
         raise DirectoryFileError(
             f"{path.name}, ligne {reader.line_num} : CSV illisible ({exc})"
         ) from None
-    return header, rows, encoding
+    return table
+
+
+def _swallowed_rows(values: list[str], delimiter: str, separators: int) -> bool:
+    """A quote never closed makes the following rows one cell: lines full of separators."""
+    return any(
+        line.count(delimiter) >= separators
+        for value in values
+        if "\n" in value
+        for line in value.split("\n")[1:]
+    )
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, str]:
@@ -175,27 +247,22 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
         ) from None
 
 
-def _xlsx_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    from openpyxl import load_workbook  # type: ignore[import-untyped]  # slow; .xlsx only
-
+def _xlsx_table(path: Path) -> _Table:
+    table = _Table([], [], "xlsx")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise DirectoryFileError(f"{path.name} : classeur illisible ({exc})") from None
-    try:
-        sheet = workbook.worksheets[0]
-        header: list[str] = []
-        rows: list[tuple[int, list[str]]] = []
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for line, values in sheet_rows(path, MAX_COLUMNS + 1):
             cells = [_cell(v) for v in values]
-            if not header:
-                if any(cells):
-                    header = cells
+            if not any(cells):
                 continue
-            rows.append((line, cells))
-        return header, rows
-    finally:
-        workbook.close()
+            if not table.header:
+                table.header = cells
+            elif line > MAX_ROWS + 1:
+                raise _too_long(path.name)
+            else:
+                table.rows.append((line, cells))
+    except UnreadableWorkbook as exc:
+        raise DirectoryFileError(f"{path.name} : {exc}") from None
+    return table
 
 
 def _cell(value: Any) -> str:
@@ -226,10 +293,12 @@ def _columns(header: list[str]) -> tuple[dict[int, str], list[str]]:
 # --- one row ---
 
 
-def _entry(record: dict[str, str], themes: ThemeCatalogue) -> tuple[Entry | None, list[str]]:
+def _entry(
+    record: dict[str, str], themes: ThemeCatalogue, warnings: list[str]
+) -> tuple[Entry | None, list[str]]:
     messages: list[str] = []
-    value = {c: _one_line(record.get(c, "")) for c in COLUMNS}
-    description = record.get("description", "").strip()
+    value = {c: _one_line(_text(record.get(c, ""))) for c in COLUMNS}
+    description = _text(record.get("description", ""))
     name = value["nom"]
     if not name:
         messages.append("le nom (colonne « nom ») est vide")
@@ -258,7 +327,7 @@ def _entry(record: dict[str, str], themes: ThemeCatalogue) -> tuple[Entry | None
         address=value["adresse"],
         postal_code=postal_code,
         commune=value["commune"],
-        phone=value["telephone"],
+        phone=_phone(value["telephone"], warnings),
         email=value["email"],
         website=value["site"],
         hours=value["horaires"],
@@ -269,8 +338,28 @@ def _entry(record: dict[str, str], themes: ThemeCatalogue) -> tuple[Entry | None
     return entry, messages
 
 
+def _text(cell: str) -> str:
+    """A cell as stored: no control character or escape sequence (they would reach terminals),
+    and without the quote an export put before a formula-like text (see exporting)."""
+    text = clean_input(cell, MAX_CELL)
+    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+        return text[1:]
+    return text
+
+
 def _one_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
+
+
+def _phone(text: str, warnings: list[str]) -> str:
+    """A French number a spreadsheet turned into a number (240820000) gets its zero back."""
+    match = _LOST_ZERO.match(text)
+    if match is None:
+        return text
+    digits = "0" + match.group(1)
+    fixed = " ".join(digits[i : i + 2] for i in range(0, len(digits), 2))
+    warnings.append(PHONE_FIXED.format(text=text, fixed=fixed))
+    return fixed
 
 
 def _list(text: str) -> tuple[str, ...]:

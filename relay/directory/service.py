@@ -9,16 +9,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from relay.directory.entries import Entry
+from relay.directory.entries import COLUMNS, Entry
 from relay.directory.exporting import write_file
 from relay.directory.geography import Commune, load_communes
-from relay.directory.importing import WRITING, ParsedFile, Progress, read_file
+from relay.directory.importing import WRITING, ParsedFile, Problem, Progress, read_file
+from relay.directory.querylog import loggable
 from relay.directory.results import Answer, Result
 from relay.directory.scoring import Scored
 from relay.directory.search import Index, search
 from relay.directory.synonyms import Synonyms, SynonymsError
 from relay.directory.understanding import Concept, Query
-from relay.directory.upsert import plan
+from relay.directory.upsert import Plan, plan
 from relay.settings import Settings
 from relay.store import directory as store
 from relay.store.db import Database
@@ -89,7 +90,7 @@ class DirectoryService:
             async with self.db.write() as session:
                 query_id = await store.log_query(
                     session,
-                    query.normalised(),
+                    loggable(index.vocabulary, query, answered=total > 0),
                     total,
                     best.ref if best else None,
                     best.name if best else None,
@@ -106,7 +107,8 @@ class DirectoryService:
         )
 
     async def page(self, query_id: int, offset: int, limit: int = PAGE) -> Answer | None:
-        """More results of a logged question; None when the question is no longer known."""
+        """More results of a logged question (as the log keeps it: the words understood); None
+        when the question is no longer known."""
         async with self.db.read() as session:
             question = await store.logged_question(session, query_id)
         if question is None:
@@ -195,17 +197,36 @@ class DirectoryService:
         `replace`, entries the file does not hold are deleted in the same transaction."""
         parsed = await asyncio.to_thread(read_file, path, self.themes, progress)
         entries = [entry for _, entry in parsed.entries]
-        counts = await self.import_entries(entries, replace, progress)
-        return ImportReport(parsed, *counts)
+        changes, removed = await self._upsert(entries, replace, progress, parsed.present)
+        for index, message in changes.ambiguous:
+            parsed.problems.append(Problem(parsed.entries[index][0], message))
+        return ImportReport(parsed, changes.added, changes.updated, changes.unchanged, removed)
 
     async def import_entries(
         self, entries: Sequence[Entry], replace: bool = False, progress: Progress | None = None
     ) -> tuple[int, int, int, int]:
         """Upsert entries; returns how many were added, updated, unchanged and removed."""
+        changes, removed = await self._upsert(entries, replace, progress, frozenset(COLUMNS))
+        return changes.added, changes.updated, changes.unchanged, removed
+
+    async def _upsert(
+        self,
+        entries: Sequence[Entry],
+        replace: bool,
+        progress: Progress | None,
+        present: frozenset[str],
+    ) -> tuple[Plan, int]:
+        """Entries written; the columns not `present` keep their stored values."""
         async with self.db.write() as session:
             stored = await store.existing(session)
+            current = None
+            if not present >= set(COLUMNS):
+                rows = await store.all_entries(session)
+                current = {int(row.id or 0): to_entry(row) for row in rows}
             now = datetime.now(UTC)
-            changes = await asyncio.to_thread(plan, entries, stored, now, progress)
+            changes = await asyncio.to_thread(
+                plan, entries, stored, now, progress, present, current
+            )
             total = changes.added + changes.updated
 
             def written(offset: int) -> Callable[[int], None]:
@@ -222,7 +243,7 @@ class DirectoryService:
                 gone = [e.id for e in stored if e.id not in changes.kept]
                 removed = await store.delete_entries(session, gone)
         self.forget_index()
-        return changes.added, changes.updated, changes.unchanged, removed
+        return changes, removed
 
     async def export_file(self, path: Path) -> int:
         entries = await self.entries()

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -140,6 +141,16 @@ class Vocabulary:
                 and word not in self.df
             ):
                 self._fuzzy.setdefault(word[0], []).append(word)
+
+    @cached_property
+    def synonym_words(self) -> frozenset[str]:
+        """Every word of synonyms.yaml, both sides, and of the publics it names."""
+        phrases = [
+            *self.synonyms.expansions,
+            *(p for alternatives in self.synonyms.expansions.values() for p in alternatives),
+            *self.public_phrases,
+        ]
+        return frozenset(word for words in phrases for word in words)
 
     # --- words ---
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from relay.delivery.notices import Notices
+from relay.directory.querylog import purge_old_queries
 from relay.feeds.poller import FeedPoller
 from relay.french_dates import as_utc
 from relay.jobs.leader import LeaderLock
@@ -183,6 +184,7 @@ class Scheduler:
             log.exception("feed polling round failed")
 
     async def send_report(self) -> None:
+        """The monthly report, then the directory questions older than the log keeps."""
         work = self._work
         try:
             await reports.send_monthly(
@@ -190,6 +192,10 @@ class Scheduler:
             )
         except Exception:
             log.exception("monthly report failed")
+        try:
+            await purge_old_queries(work.db, work.meetings.clock(), work.settings.zone)
+        except Exception:
+            log.exception("directory query log purge failed; retried with the next report")
 
 
 @contextlib.asynccontextmanager

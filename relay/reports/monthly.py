@@ -19,6 +19,7 @@ from relay.reports import chart as report_chart
 from relay.reports import formats as report_formats
 from relay.settings import Settings
 from relay.states import AnnouncementSource
+from relay.store import directory as directory_store
 from relay.store import reports as store
 from relay.store.db import Database
 from relay.store.dialect import insert_ignoring_duplicates
@@ -115,6 +116,8 @@ async def build_report(
         subscriptions = await store.subscriptions_by_theme(session, period)
         chats = await store.chats_by_platform(session, period)
         asked, unanswered = await store.questions(session, period)
+        archived = await directory_store.archived_query_counts(session, str(month))
+        asked, unanswered = asked + archived[0], unanswered + archived[1]
         top = await store.top_questions(session, period, TOP, unanswered_only=False)
         top_unanswered = await store.top_questions(session, period, TOP, unanswered_only=True)
         held = await store.meetings_held(session, period, now)

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import bindparam, case, delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from relay.store.dialect import is_postgresql
 from relay.store.models import DirectoryQuery, utcnow
-from relay.store.models_directory import DirectoryEntry
+from relay.store.models_directory import DirectoryEntry, DirectoryQueryMonth
 
 BATCH = 500
 TABLE = "directory_entries"
@@ -319,3 +319,42 @@ async def log_query(
 async def logged_question(session: AsyncSession, query_id: int) -> str | None:
     row = await session.get(DirectoryQuery, query_id)
     return row.question if row is not None else None
+
+
+async def oldest_query(session: AsyncSession) -> datetime | None:
+    oldest: datetime | None = (
+        await session.execute(select(func.min(col(DirectoryQuery.asked_at))))
+    ).scalar_one()
+    return oldest
+
+
+async def archive_query_counts(
+    session: AsyncSession, month: str, start: datetime, end: datetime
+) -> None:
+    """Add the counts of the questions asked in [start, end) to that month's archived counts."""
+    asked = col(DirectoryQuery.asked_at)
+    unanswered = func.sum(case((col(DirectoryQuery.result_count) == 0, 1), else_=0))
+    query = select(func.count(), func.coalesce(unanswered, 0)).where(asked >= start, asked < end)
+    questions, without = (await session.execute(query)).one()
+    if not questions:
+        return
+    row = await session.get(DirectoryQueryMonth, month)
+    if row is None:
+        row = DirectoryQueryMonth(month=month)
+        session.add(row)
+    row.questions += int(questions)
+    row.unanswered += int(without)
+    await session.flush()
+
+
+async def delete_queries_before(session: AsyncSession, cutoff: datetime) -> int:
+    deleted = await session.execute(
+        delete(DirectoryQuery).where(col(DirectoryQuery.asked_at) < cutoff)
+    )
+    return int(getattr(deleted, "rowcount", 0) or 0)
+
+
+async def archived_query_counts(session: AsyncSession, month: str) -> tuple[int, int]:
+    """(questions, unanswered) of a month whose questions were deleted; (0, 0) otherwise."""
+    row = await session.get(DirectoryQueryMonth, month)
+    return (row.questions, row.unanswered) if row is not None else (0, 0)

@@ -7,7 +7,7 @@ written by hand in migration d001 and kept in sync by triggers on this table, fr
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, Float, Index, String, Text
+from sqlalchemy import Column, Date, Float, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from relay.store.models import _utc_column, utcnow
@@ -56,3 +56,14 @@ class DirectoryEntry(SQLModel, table=True):
     checksum: str = Field(sa_column=Column(String(40), nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class DirectoryQueryMonth(SQLModel, table=True):
+    """The counts of one month's "où trouver…" questions, once the questions themselves are
+    deleted (they are kept 13 months): what the monthly report needs of older months."""
+
+    __tablename__ = "directory_query_months"
+
+    month: str = Field(sa_column=Column(String(7), primary_key=True))  # "2026-10"
+    questions: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    unanswered: int = Field(default=0, sa_column=Column(Integer, nullable=False))

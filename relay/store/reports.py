@@ -211,6 +211,7 @@ async def top_questions(
     session: AsyncSession, period: Period, limit: int, unanswered_only: bool
 ) -> list[tuple[str, int]]:
     conditions = _asked(period)
+    conditions.append(col(DirectoryQuery.question) != "")  # nothing the log could keep
     if unanswered_only:
         conditions.append(col(DirectoryQuery.result_count) == 0)
     count = func.count().label("n")
