@@ -79,6 +79,8 @@ SOURCE_LABELS: dict[str, str] = {
 SEND_ACTION, CANCEL_ACTION = "send:", "cancel:"
 APPROVE_ACTION, REJECT_ACTION = "approve:", "reject:"
 
+_LEADING_TAGS = re.compile(r"\s*(?:#\S+\s*)+")
+MAX_TITLE_CHARS = 120
 _DAY_MONTH = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b")
 _CALL_WORDS = ("appel a projet", "appel a candidature", "appel a manifestation", "aap ", "ami ")
 _EVENT_WORDS = ("forum", "journee", "conference", "atelier", "webinaire", "reunion", "colloque")
@@ -100,12 +102,11 @@ class Draft:
 def understand(
     text: str, catalogue: ThemeCatalogue, today: date, leading_tags_only: bool = True
 ) -> Draft:
-    """Read `#theme #theme message…`: themes from the leading hashtags, then kind, link, date."""
-    words = text.split()
-    tags: list[str] = []
-    while words and words[0].startswith("#"):
-        tags.append(words.pop(0))
-    body = " ".join(words) if leading_tags_only else text
+    """Read `#theme #theme message…`: themes from the leading hashtags, then title, kind, link,
+    date. The message keeps its paragraphs, line breaks and lists as typed."""
+    leading = _LEADING_TAGS.match(text)
+    tags = leading.group(0).split() if leading else []
+    body = text[leading.end() :] if leading and leading_tags_only else text
     themes: list[str] = []
     unknown: list[str] = []
     for tag in tags:
@@ -115,9 +116,7 @@ def understand(
         themes.extend(t.slug for t in match.themes)
         unknown.extend(word for word, _ in match.unknown)
     link_match = URL.search(body)
-    title, _, rest = body.partition("\n")
-    if not rest.strip():
-        title, rest = "", body
+    title, rest = split_title(body)
     return Draft(
         text=rest.strip(),
         themes=tuple(dict.fromkeys(themes)),
@@ -137,6 +136,14 @@ def without_tracking(draft: Draft) -> Draft:
         text=clean_links(draft.text),
         link=clean_link(draft.link) if draft.link else None,
     )
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """A short first line followed by a blank line is the title; otherwise there is none."""
+    first, blank, rest = text.strip().partition("\n\n")
+    if blank and rest.strip() and "\n" not in first and len(first) <= MAX_TITLE_CHARS:
+        return first.strip(), rest.strip()
+    return "", text.strip()
 
 
 def guess_kind(text: str) -> AnnouncementKind:

@@ -219,3 +219,41 @@ async def test_links_are_relayed_without_their_tracking_parameters(relay: Relay)
         "https://exemple.fr/forum?jour=12#programme",
     ]
     assert all("utm_" not in a.text and "mc_cid" not in a.text for a in stored)
+
+
+PROGRAMME = (
+    "Forum santé mentale des jeunes\n\n"
+    "Le 12/01/2027 à Pornic, salle des fêtes.\n\n"
+    "Programme :\n"
+    "- 14h ateliers\n"
+    "- 16h table ronde avec la Maison des adolescents"
+)
+
+
+async def test_a_broadcast_keeps_its_paragraphs_and_its_first_line_as_title(
+    relay: Relay,
+) -> None:
+    await subscribe(relay, "11", ["jeunes"])
+    coordinator = ChatUser.private(relay, "1000")
+    channel = ScriptedChannel()
+    async with engine_with(relay, channel) as engine:
+        await coordinator.say("/diffuser #jeunes\n" + PROGRAMME)
+        preview, _ = coordinator.last
+        assert isinstance(preview, AnnouncementView)
+        assert preview.title == "Forum santé mentale des jeunes"
+        assert preview.text == PROGRAMME.split("\n\n", 1)[1]
+        assert "Programme :\n- 14h ateliers\n- 16h table ronde" in preview.text
+        await coordinator.press("Envoyer")
+        assert await engine.drain(10)
+    async with relay.db.read() as session:
+        (announcement,) = (await session.execute(select(Announcement))).scalars().all()
+    assert announcement.text.count("\n") == 4 and announcement.event_date is not None
+
+
+async def test_a_first_line_without_a_blank_line_after_it_is_not_a_title(relay: Relay) -> None:
+    coordinator = ChatUser.private(relay, "1000")
+    await coordinator.say("/diffuser #jeunes Atelier parents\nmercredi à 14h\nà la médiathèque")
+    preview, _ = coordinator.last
+    assert isinstance(preview, AnnouncementView)
+    assert preview.title == ""
+    assert preview.text == "Atelier parents\nmercredi à 14h\nà la médiathèque"

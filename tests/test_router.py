@@ -129,9 +129,14 @@ async def test_conversation(relay: Relay, case: Case) -> None:
 
 async def test_twenty_thousand_characters_are_answered_and_change_nothing(relay: Relay) -> None:
     user = ChatUser.private(relay)
-    answer = await user.say("/abonner " + "x" * 20_000)
+    answer = await user.say("/abonner " + "x" * 19_000)
     assert "Je ne connais pas le thème" in answer
     assert len(answer) < 500
+    too_long = await user.say("/abonner " + "x" * 20_000)
+    assert (
+        "Votre message fait 20\u202f009 caractères" in too_long
+        and "rien n'a été envoyé" in too_long
+    )
     assert await user.stored_themes() == set()
 
 

@@ -11,7 +11,8 @@ from relay.textnorm import clean_input, fold
 
 log = logging.getLogger(__name__)
 
-MAX_INPUT_CHARS = 4000
+# A broadcast may be long (a call for projects with its criteria); longer is refused, not cut.
+MAX_INPUT_CHARS = 20_000
 
 APOLOGY = "Désolé, une erreur inattendue s'est produite. Réessayez dans un instant."
 REFUSED = "Désolé, cette commande est réservée aux coordinateurs du CLS."
@@ -20,6 +21,10 @@ DID_YOU_MEAN = " Vouliez-vous dire /{suggestion} ?"
 SEE_HELP = " Tapez /aide pour la liste des commandes."
 NOT_UNDERSTOOD = "Je n'ai pas compris « {text} »."
 EMPTY_MESSAGE = "Je n'ai rien reçu. Tapez /aide pour voir ce que je sais faire."
+TOO_LONG = (
+    "Votre message fait {length} caractères : c'est plus que les {limit} que je sais relayer. "
+    "Raccourcissez-le ou mettez le détail dans un document joint ou un lien ; rien n'a été envoyé."
+)
 EXPIRED_BUTTON = "Ce bouton n'est plus valable. Tapez /aide pour recommencer."
 
 FreeTextHandler = Callable[[Context], Awaitable[Sequence[Outgoing]]]
@@ -63,11 +68,16 @@ class Router:
         coordinator = self.is_coordinator_user(incoming.user)
         if incoming.action is not None:
             return await self._press(incoming, coordinator)
-        text = clean_input(incoming.text, MAX_INPUT_CHARS)
         private = incoming.chat.kind is ChatKind.PRIVATE
+        if len(incoming.text) > MAX_INPUT_CHARS:
+            too_long = TOO_LONG.format(
+                length=_thousands(len(incoming.text)), limit=_thousands(MAX_INPUT_CHARS)
+            )
+            return [Reply(too_long)] if private or incoming.addressed_to_bot else []
+        text = clean_input(incoming.text, MAX_INPUT_CHARS)
         if not text:
             return [Reply(EMPTY_MESSAGE)] if private or incoming.addressed_to_bot else []
-        word, _, args = text.partition(" ")
+        word, args = _first_word(text)
         if word.startswith("/"):
             name = fold(word[1:].split("@", 1)[0])
             command = self._by_word.get(name)
@@ -110,3 +120,13 @@ class Router:
         match = process.extractOne(name, list(self._by_word), score_cutoff=75)
         hint = DID_YOU_MEAN.format(suggestion=self._by_word[match[0]].name) if match else SEE_HELP
         return UNKNOWN_COMMAND.format(name=shown) + hint
+
+
+def _first_word(text: str) -> tuple[str, str]:
+    """The command word and the rest, whatever whitespace (a line break too) follows it."""
+    parts = text.split(maxsplit=1)
+    return parts[0], (parts[1] if len(parts) > 1 else "")
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")  # French groups digits with a thin space
