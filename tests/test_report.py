@@ -13,7 +13,7 @@ from pathlib import Path
 from relay.app import Relay
 from relay.reports import formats as report_formats
 from relay.reports import monthly as reports
-from relay.reports.monthly import Month
+from relay.reports.model import Month, SubscriberCounts
 from relay.store import reports as store
 from relay.store.db import Database
 from relay.store.models import (
@@ -182,7 +182,7 @@ def subscriber_themes(relay: Relay, **values: tuple[int, int, int]) -> dict[str,
 async def test_the_report_counts_a_hand_built_month(relay: Relay) -> None:
     await build_october(relay.db)
     report = await reports.build_report(relay.db, relay.settings, relay.themes, OCTOBER, NOW)
-    assert report == {
+    assert report.to_dict() == {
         "month": "2026-10",
         "period": {
             "start": "2026-10-01T00:00:00+02:00",
@@ -322,12 +322,12 @@ async def test_departures_are_logged_however_a_subscription_ends(relay: Relay) -
     month = Month.of(datetime.now(relay.settings.zone).date())
     now = datetime.now(UTC)
     report = await reports.build_report(relay.db, relay.settings, relay.themes, month, now)
-    themes = report["subscribers"]["by_theme"]
-    left = {theme: counts["left"] for theme, counts in themes.items() if counts["left"]}
+    themes = report.subscribers.by_theme
+    left = {theme: counts.left for theme, counts in themes.items() if counts.left}
     assert left == {"addictions": 1, "jeunes": 1}
     # "new" counts the subscriptions still there: the forgotten user's went with them.
-    assert themes[MH] == {"total": 1, "new": 1, "left": 0}
-    assert report["subscribers"]["by_platform"]["telegram"] == {"total": 1, "new": 1, "left": 1}
+    assert themes[MH] == SubscriberCounts(total=1, new=1, left=0)
+    assert report.subscribers.by_platform["telegram"] == SubscriberCounts(total=1, new=1, left=1)
 
 
 async def test_report_in_chat_for_coordinators(relay: Relay) -> None:
