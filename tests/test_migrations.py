@@ -84,6 +84,6 @@ async def test_a_database_on_both_old_branches_upgrades_to_the_one_head(database
             await connection.run_sync(to_old_heads)
         before, after = await schema.upgrade(database)
         assert before == "d001+s001"
-        assert after == schema.head_revision() == "0004"
+        assert after == schema.head_revision()
     finally:
         await database.close()

@@ -18,9 +18,11 @@ from sqlalchemy import (
     distinct,
     func,
     literal,
+    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped
 from sqlalchemy.sql import Executable
 from sqlmodel import col
 
@@ -29,15 +31,13 @@ from relay.store.models import (
     AnnouncementTheme,
     Delivery,
     DirectoryQuery,
-    Subscriber,
-    Subscription,
 )
+from relay.store.models_history import ChatPeriod, PeriodEnd, PeriodStart, SubscriptionPeriod
 from relay.store.models_schedule import (
     SCHEDULED,
     Feed,
     Meeting,
     MeetingRsvp,
-    SubscriptionDeparture,
 )
 
 QUEUED = "queued"
@@ -140,61 +140,49 @@ async def requests_by_status(session: AsyncSession, source: str, period: Period)
     return await _pairs(session, query)
 
 
-async def subscriptions_by_theme(session: AsyncSession, period: Period) -> dict[str, Counter[str]]:
-    """theme -> {total, new, left}: active chats subscribed at the end of the period (as far as
-    today's subscriptions tell), subscriptions made during it, and subscriptions ended."""
+def _open_at(
+    started: Mapped[datetime | None], ended: Mapped[datetime | None], moment: datetime
+) -> ColumnElement[bool]:
+    """A period that had started before `moment` and had not ended by then."""
+    return and_(started.is_not(None), started < moment, or_(ended.is_(None), ended >= moment))
+
+
+def _during(column: Mapped[datetime | None], period: Period) -> ColumnElement[bool]:
     start, end = period
-    joined = select(col(Subscription.theme)).join(
-        Subscriber, col(Subscriber.id) == col(Subscription.subscriber_id)
+    return and_(column >= start, column < end)
+
+
+async def subscriptions_by_theme(session: AsyncSession, period: Period) -> dict[str, Counter[str]]:
+    """theme -> {total, new, left}: subscriptions of reachable chats at the end of the period,
+    subscriptions made during it, and subscriptions ended during it (unsubscribed or forgotten).
+    From the periods kept, so a past month never changes."""
+    theme = col(SubscriptionPeriod.theme)
+    started, ended = col(SubscriptionPeriod.started_at), col(SubscriptionPeriod.ended_at)
+    counted = select(theme, func.count()).group_by(theme)
+    total = counted.where(_open_at(started, ended, period[1]))
+    new = counted.where(
+        _during(started, period),
+        col(SubscriptionPeriod.start_reason) == PeriodStart.SUBSCRIBED,
     )
-    total = (
-        joined.add_columns(func.count())
-        .where(col(Subscriber.active), col(Subscription.created_at) < end)
-        .group_by(col(Subscription.theme))
-    )
-    new = (
-        select(col(Subscription.theme), func.count())
-        .where(col(Subscription.created_at) >= start, col(Subscription.created_at) < end)
-        .group_by(col(Subscription.theme))
-    )
-    left = (
-        select(col(SubscriptionDeparture.theme), func.count())
-        .where(
-            col(SubscriptionDeparture.theme).is_not(None),
-            col(SubscriptionDeparture.left_at) >= start,
-            col(SubscriptionDeparture.left_at) < end,
-        )
-        .group_by(col(SubscriptionDeparture.theme))
+    left = counted.where(
+        _during(ended, period),
+        col(SubscriptionPeriod.end_reason).in_([PeriodEnd.UNSUBSCRIBED, PeriodEnd.FORGOTTEN]),
     )
     return await _by_key(session, total=total, new=new, left=left)
 
 
 async def chats_by_platform(session: AsyncSession, period: Period) -> dict[str, Counter[str]]:
-    """platform -> {total, new, left} in chats (a chat counts once whatever its themes)."""
-    start, end = period
-    subscribed = select(col(Subscription.subscriber_id))
-    total = (
-        select(col(Subscriber.platform), func.count())
-        .where(
-            col(Subscriber.active),
-            col(Subscriber.created_at) < end,
-            col(Subscriber.id).in_(subscribed),
-        )
-        .group_by(col(Subscriber.platform))
-    )
-    new = (
-        select(col(Subscriber.platform), func.count())
-        .where(col(Subscriber.created_at) >= start, col(Subscriber.created_at) < end)
-        .group_by(col(Subscriber.platform))
-    )
-    left = (
-        select(col(SubscriptionDeparture.platform), func.count())
-        .where(
-            col(SubscriptionDeparture.theme).is_(None),
-            col(SubscriptionDeparture.left_at) >= start,
-            col(SubscriptionDeparture.left_at) < end,
-        )
-        .group_by(col(SubscriptionDeparture.platform))
+    """platform -> {total, new, left} in chats (a chat counts once whatever its themes): chats
+    reachable and subscribed at the end of the period, chats that started during it (a first
+    subscription, or back), and chats that left during it (forgotten or became unreachable)."""
+    platform = col(ChatPeriod.platform)
+    started, ended = col(ChatPeriod.started_at), col(ChatPeriod.ended_at)
+    counted = select(platform, func.count()).group_by(platform)
+    total = counted.where(_open_at(started, ended, period[1]))
+    new = counted.where(_during(started, period))
+    left = counted.where(
+        _during(ended, period),
+        col(ChatPeriod.end_reason).in_([PeriodEnd.FORGOTTEN, PeriodEnd.UNREACHABLE]),
     )
     return await _by_key(session, total=total, new=new, left=left)
 
