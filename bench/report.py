@@ -29,7 +29,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from relay.reports import monthly as reports
-from relay.reports.monthly import INFORMATION_SOURCES, Month
+from relay.reports.model import Month, MonthlyReport
+from relay.reports.monthly import INFORMATION_SOURCES
 from relay.settings import Settings, load_settings
 from relay.store import schema
 from relay.store.db import Database
@@ -77,7 +78,7 @@ async def run(backend: str, args: argparse.Namespace) -> None:
             await fill(db, catalogue, args.deliveries, args.queries, args.one_month)
             filled = time.perf_counter() - started
 
-            async def relay_report() -> dict[str, Any]:
+            async def relay_report() -> MonthlyReport:
                 return await reports.build_report(db, settings, catalogue, MONTH, NOW)
 
             async def naive() -> dict[str, Any]:
@@ -100,10 +101,11 @@ async def run(backend: str, args: argparse.Namespace) -> None:
     print(f"  report, naive (rows to Python): {naive_s:.3f} s median of 2")
     print(f"  naive / relay: {naive_s / relay_s:.0f}×")
     print(f"  chart (12 months, matplotlib):   {statistics.median(chart_times):.3f} s")
-    information, deliveries = report["information"], report["deliveries"]["total"]
+    delivered = report.deliveries.total
+    deliveries = delivered.delivered + delivered.failed + delivered.unreachable
     print(
-        f"  the month: {information['total']} items relayed, "
-        f"{sum(deliveries.values()):,} deliveries, {report['directory']['questions']:,} questions"
+        f"  the month: {report.information.total} items relayed, "
+        f"{deliveries:,} deliveries, {report.directory.questions:,} questions"
     )
 
 
@@ -324,19 +326,19 @@ def _aware(value: Any) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def check(report: dict[str, Any], naive: dict[str, Any]) -> None:
+def check(report: MonthlyReport, naive: dict[str, Any]) -> None:
     """relay's report and the naive one must agree on what both compute."""
-    assert report["information"]["total"] == naive["relayed"], "items relayed differ"
-    for platform, counts in report["deliveries"]["by_platform"].items():
+    assert report.information.total == naive["relayed"], "items relayed differ"
+    for platform, counts in report.deliveries.by_platform.items():
         theirs = naive["deliveries"].get(platform, Counter())
-        assert counts["delivered"] == theirs["sent"], platform
-        assert counts["failed"] == theirs["failed"], platform
-        assert counts["unreachable"] == theirs["gone"], platform
-    assert report["deliveries"]["chats_reached"] == sum(naive["chats"].values())
-    assert report["directory"]["questions"] == naive["questions"]
-    assert report["directory"]["unanswered"] == naive["unanswered"]
-    top = report["directory"]["top_questions"]
-    assert (top[0]["count"] if top else 0) == naive["top"]
+        assert counts.delivered == theirs["sent"], platform
+        assert counts.failed == theirs["failed"], platform
+        assert counts.unreachable == theirs["gone"], platform
+    assert report.deliveries.chats_reached == sum(naive["chats"].values())
+    assert report.directory.questions == naive["questions"]
+    assert report.directory.unanswered == naive["unanswered"]
+    top = report.directory.top_questions
+    assert (top[0].count if top else 0) == naive["top"]
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from relay.app import Relay
 from relay.directory.querylog import RETENTION_MONTHS, purge_old_queries
 from relay.jobs.scheduler import Scheduler
 from relay.reports import monthly as reports
+from relay.reports.model import Month
 from relay.store.models import DirectoryQuery
 from relay.store.models_directory import DirectoryQueryMonth
 from tests.chat import ChatUser
@@ -61,11 +62,11 @@ async def test_names_do_not_reach_the_monthly_report(user: ChatUser) -> None:
     ):
         await user.say(question)
     now = datetime.now(UTC)
-    month = reports.Month.of(now.astimezone(user.relay.settings.zone).date())
+    month = Month.of(now.astimezone(user.relay.settings.zone).date())
     report = await reports.build_report(
         user.relay.db, user.relay.settings, user.relay.themes, month, now
     )
-    directory = report["directory"]
+    directory = report.to_dict()["directory"]
     assert (directory["questions"], directory["unanswered"]) == (4, 2)
     assert directory["top_questions"] == [
         {"question": "psychologue à Pornic", "count": 2},
@@ -121,19 +122,17 @@ async def test_raw_questions_are_kept_13_months_then_only_counts(relay: Relay) -
         ("2025-11", 2, 1),
         ("2026-02", 2, 0),
     }
-    old = await reports.build_report(
-        relay.db, relay.settings, relay.themes, reports.Month(2025, 11), now
-    )
-    assert old["directory"] == {
+    old = await reports.build_report(relay.db, relay.settings, relay.themes, Month(2025, 11), now)
+    assert old.to_dict()["directory"] == {
         "questions": 2,
         "unanswered": 1,
         "top_questions": [],
         "top_unanswered": [],
     }
     kept_month = await reports.build_report(
-        relay.db, relay.settings, relay.themes, reports.Month(2026, 3), now
+        relay.db, relay.settings, relay.themes, Month(2026, 3), now
     )
-    assert kept_month["directory"]["top_questions"] == [{"question": "ehpad", "count": 1}]
+    assert kept_month.to_dict()["directory"]["top_questions"] == [{"question": "ehpad", "count": 1}]
 
 
 async def test_the_scheduler_purges_with_the_monthly_report(relay: Relay) -> None:

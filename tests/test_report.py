@@ -7,14 +7,20 @@ import os
 import struct
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from alembic import command
+from sqlalchemy import Connection, DateTime, String, column, insert, table
+
 from relay.app import Relay
+from relay.messages import ChatKind, ChatRef, Platform
 from relay.reports import formats as report_formats
 from relay.reports import monthly as reports
-from relay.reports.monthly import Month
+from relay.reports.model import Month, MonthlyReport, SubscriberCounts
+from relay.settings import load_settings
 from relay.store import reports as store
+from relay.store import schema
 from relay.store.db import Database
 from relay.store.models import (
     Announcement,
@@ -24,12 +30,9 @@ from relay.store.models import (
     Subscriber,
     Subscription,
 )
-from relay.store.models_schedule import (
-    Feed,
-    Meeting,
-    MeetingRsvp,
-    SubscriptionDeparture,
-)
+from relay.store.models_history import ChatPeriod, SubscriptionPeriod
+from relay.store.models_schedule import Feed, Meeting, MeetingRsvp
+from relay.themes import ThemeCatalogue
 from tests.chat import ChatUser
 
 OCTOBER = Month(2026, 10)
@@ -54,12 +57,14 @@ CHATS = [
     (SL, "channel", at(8, 1), False, [("jeunes", at(8, 1))]),
     (TG, "private", at(11, 5), True, [(MH, at(11, 5))]),
 ]
-DEPARTURES = [
-    (MH, TG, "unsubscribed", at(10, 15)),
-    ("jeunes", SL, "forgotten", at(10, 16)),
-    (None, SL, "forgotten", at(10, 16)),
-    (None, TG, "unreachable", at(10, 25)),
-    ("addictions", SL, "unsubscribed", at(11, 2)),
+# Periods that ended, of subscriptions (theme) and chats (None) gone since:
+# (theme, platform, started, reason, ended)
+ENDED = [
+    (MH, TG, at(9, 1), "unsubscribed", at(10, 15)),
+    ("jeunes", SL, at(8, 20), "forgotten", at(10, 16)),
+    (None, SL, at(8, 20), "forgotten", at(10, 16)),
+    (None, TG, at(9, 28), "unreachable", at(10, 25)),
+    ("addictions", SL, at(11, 1), "unsubscribed", at(11, 2)),
 ]
 # name: (source, kind, status, created, queued, themes)
 ANNOUNCEMENTS = {
@@ -120,10 +125,14 @@ async def build_october(db: Database) -> None:
             chat_ids[n] = chat.id
             for slug, when in subscribed:
                 session.add(Subscription(subscriber_id=chat.id, theme=slug, created_at=when))
-        for gone, platform, reason, when in DEPARTURES:
-            departure = SubscriptionDeparture(theme=gone, platform=platform, reason=reason)
-            departure.left_at = when
-            session.add(departure)
+        for theme, platform, started, reason, ended in ENDED:
+            period = (
+                ChatPeriod(platform=platform)
+                if theme is None
+                else SubscriptionPeriod(theme=theme, platform=platform)
+            )
+            period.started_at, period.ended_at, period.end_reason = started, ended, reason
+            session.add(period)
         numbers: dict[str, int] = {}
         for name, (source, kind, status, created, queued, themes) in ANNOUNCEMENTS.items():
             row = Announcement(kind=kind, text=name, source=source, status=status)
@@ -182,7 +191,7 @@ def subscriber_themes(relay: Relay, **values: tuple[int, int, int]) -> dict[str,
 async def test_the_report_counts_a_hand_built_month(relay: Relay) -> None:
     await build_october(relay.db)
     report = await reports.build_report(relay.db, relay.settings, relay.themes, OCTOBER, NOW)
-    assert report == {
+    assert report.to_dict() == {
         "month": "2026-10",
         "period": {
             "start": "2026-10-01T00:00:00+02:00",
@@ -322,12 +331,12 @@ async def test_departures_are_logged_however_a_subscription_ends(relay: Relay) -
     month = Month.of(datetime.now(relay.settings.zone).date())
     now = datetime.now(UTC)
     report = await reports.build_report(relay.db, relay.settings, relay.themes, month, now)
-    themes = report["subscribers"]["by_theme"]
-    left = {theme: counts["left"] for theme, counts in themes.items() if counts["left"]}
+    themes = report.subscribers.by_theme
+    left = {theme: counts.left for theme, counts in themes.items() if counts.left}
     assert left == {"addictions": 1, "jeunes": 1}
-    # "new" counts the subscriptions still there: the forgotten user's went with them.
-    assert themes[MH] == {"total": 1, "new": 1, "left": 0}
-    assert report["subscribers"]["by_platform"]["telegram"] == {"total": 1, "new": 1, "left": 1}
+    assert themes[MH] == SubscriberCounts(total=1, new=1, left=0)
+    # Both chats are new this month, the forgotten one too: it subscribed, then left.
+    assert report.subscribers.by_platform["telegram"] == SubscriberCounts(total=1, new=2, left=1)
 
 
 async def test_report_in_chat_for_coordinators(relay: Relay) -> None:
@@ -370,3 +379,224 @@ def test_report_command_line(database_url: str, tmp_path: Path) -> None:
     assert unwritable.returncode == 1 and unwritable.stderr.startswith(
         "relay : écriture impossible"
     )
+
+
+# Chats as the app would have stored them in three past months: (platform, kind, address,
+# (months ago, day) created, [(theme, (months ago, day) subscribed)]).
+HISTORY = [
+    (TG, "private", "201", (3, 5), [(MH, (3, 5)), ("jeunes", (2, 10))]),
+    (TG, "private", "202", (3, 20), [("addictions", (3, 20))]),
+    (SL, "channel", "C300", (2, 3), [(MH, (2, 3)), ("tout", (1, 7))]),
+    (TG, "group", "-400", (1, 12), [("jeunes", (1, 12))]),
+    (TG, "private", "205", (2, 15), [(MH, (2, 15)), ("prevention", (2, 15))]),
+]
+
+
+async def build_history(relay: Relay, current: Month) -> None:
+    zone = relay.settings.zone
+
+    def moment(months_ago: int, day: int) -> datetime:
+        return current.shift(-months_ago).start(zone) + timedelta(days=day - 1, hours=10)
+
+    async with relay.db.write() as session:
+        for platform, kind, address, created, subscribed in HISTORY:
+            chat = Subscriber(platform=platform, address=address, chat_kind=kind, user_id=address)
+            chat.created_at = chat.updated_at = moment(*created)
+            session.add(chat)
+            await session.flush()
+            assert chat.id is not None
+            for slug, when in subscribed:
+                session.add(
+                    Subscription(subscriber_id=chat.id, theme=slug, created_at=moment(*when))
+                )
+
+
+Counts = dict[str, dict[str, tuple[int, int, int]]]
+
+
+def subscriber_counts(report: MonthlyReport) -> Counts:
+    """The report's subscriber numbers, without the zeros."""
+    return {
+        part: {
+            key: (counts.total, counts.new, counts.left)
+            for key, counts in by_key.items()
+            if counts.total or counts.new or counts.left
+        }
+        for part, by_key in (
+            ("by_theme", report.subscribers.by_theme),
+            ("by_platform", report.subscribers.by_platform),
+        )
+    }
+
+
+def current_month(relay: Relay) -> Month:
+    return Month.of(datetime.now(relay.settings.zone).date())
+
+
+async def counts(relay: Relay, month: Month) -> Counts:
+    now = datetime.now(UTC)
+    return subscriber_counts(
+        await reports.build_report(relay.db, relay.settings, relay.themes, month, now)
+    )
+
+
+async def test_past_months_stay_the_same_when_todays_subscriptions_change(relay: Relay) -> None:
+    current = current_month(relay)
+    past = [current.shift(-3), current.shift(-2), current.shift(-1)]
+    await build_history(relay, current)
+    before = [await counts(relay, month) for month in past]
+    assert before == [
+        {
+            "by_theme": {MH: (1, 1, 0), "addictions": (1, 1, 0)},
+            "by_platform": {TG: (2, 2, 0)},
+        },
+        {
+            "by_theme": {
+                MH: (3, 2, 0),
+                "jeunes": (1, 1, 0),
+                "addictions": (1, 0, 0),
+                "prevention": (1, 1, 0),
+            },
+            "by_platform": {SL: (1, 1, 0), TG: (3, 1, 0)},
+        },
+        {
+            "by_theme": {
+                MH: (3, 0, 0),
+                "jeunes": (2, 1, 0),
+                "addictions": (1, 0, 0),
+                "prevention": (1, 0, 0),
+                "tout": (1, 1, 0),
+            },
+            "by_platform": {SL: (1, 0, 0), TG: (4, 1, 0)},
+        },
+    ]
+
+    first = ChatUser.private(relay, "201")
+    await first.say("/desabonner santé mentale")
+    await first.say("/abonner santé mentale")
+    second = ChatUser.private(relay, "202")
+    await second.say("/oublier")
+    await second.press("Oui")
+    await relay.core.chat_reachable(ChatRef(Platform.SLACK, "C300", ChatKind.CHANNEL), False, "")
+    await ChatUser.in_group(relay, "7", "-400", admin=True).say("/desabonner tout")
+    await ChatUser.private(relay, "205").say("/abonner addictions, prévention")
+    await ChatUser.private(relay, "206").say("/abonner jeunes")
+
+    assert [await counts(relay, month) for month in past] == before
+    # This month: 201 left santé mentale and came back; 202 was forgotten; C300 became
+    # unreachable; -400 unsubscribed from everything (a theme left, not a chat); 206 is new.
+    assert await counts(relay, current) == {
+        "by_theme": {
+            MH: (2, 1, 1),
+            "jeunes": (2, 1, 1),
+            "addictions": (1, 1, 1),
+            "prevention": (1, 0, 0),
+        },
+        "by_platform": {SL: (0, 0, 1), TG: (3, 1, 1)},
+    }
+
+
+# What revision 0004 logged: (theme, or None for a chat; platform, reason, when).
+OLD_DEPARTURES = [
+    (MH, TG, "unsubscribed", at(4, 15)),
+    ("jeunes", TG, "forgotten", at(4, 20)),
+    (None, TG, "forgotten", at(4, 20)),
+    (None, SL, "unreachable", at(5, 20)),
+]
+
+
+async def test_the_migration_to_periods_keeps_what_the_old_rows_told(database_url: str) -> None:
+    """A database from before periods (revision 0004: today's rows and a departures log) is
+    backfilled: past months count what those rows told, without counting a departure twice."""
+    database = Database(database_url)
+    config = schema.alembic_config()
+
+    def to_0004(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+
+    departures = table(
+        "subscription_departures",
+        column("theme", String),
+        column("platform", String),
+        column("reason", String),
+        column("left_at", DateTime(timezone=True)),
+    )
+    try:
+        async with database.engine.begin() as connection:
+            await connection.run_sync(to_0004)
+        async with database.write() as session:
+            reachable = Subscriber(platform=TG, address="1", chat_kind="private")
+            reachable.created_at = reachable.updated_at = at(3, 5)
+            gone = Subscriber(platform=SL, address="C2", chat_kind="channel", active=False)
+            gone.created_at, gone.updated_at = at(3, 10), at(5, 20)
+            session.add_all([reachable, gone])
+            await session.flush()
+            assert reachable.id is not None and gone.id is not None
+            session.add(Subscription(subscriber_id=reachable.id, theme=MH, created_at=at(3, 5)))
+            session.add(
+                Subscription(subscriber_id=reachable.id, theme="jeunes", created_at=at(4, 2))
+            )
+            session.add(
+                Subscription(subscriber_id=gone.id, theme="addictions", created_at=at(3, 10))
+            )
+            await session.execute(
+                insert(departures),
+                [
+                    dict(zip(("theme", "platform", "reason", "left_at"), row, strict=True))
+                    for row in OLD_DEPARTURES
+                ],
+            )
+        await schema.upgrade(database)
+        settings = load_settings(database_url=database_url)
+        catalogue = ThemeCatalogue.load(settings.themes_file)
+        months = [
+            subscriber_counts(
+                await reports.build_report(database, settings, catalogue, Month(2026, m), NOW)
+            )
+            for m in (3, 4, 5)
+        ]
+    finally:
+        await database.close()
+    assert months == [
+        {
+            "by_theme": {MH: (1, 1, 0), "addictions": (1, 1, 0)},
+            "by_platform": {SL: (1, 1, 0), TG: (1, 1, 0)},
+        },
+        {
+            "by_theme": {MH: (1, 0, 1), "jeunes": (1, 1, 1), "addictions": (1, 0, 0)},
+            "by_platform": {SL: (1, 0, 0), TG: (1, 0, 1)},
+        },
+        # C2 became unreachable: the departures log counted it once, and still does.
+        {
+            "by_theme": {MH: (1, 0, 0), "jeunes": (1, 0, 0)},
+            "by_platform": {SL: (0, 0, 1), TG: (1, 0, 0)},
+        },
+    ]
+
+
+async def test_leaving_one_theme_of_tout_keeps_the_chat_subscribed(relay: Relay) -> None:
+    partner = ChatUser.private(relay, "310")
+    await partner.say("/abonner tout")
+    await partner.say("/desabonner jeunes")
+    now = await counts(relay, current_month(relay))
+    assert now["by_platform"] == {TG: (1, 1, 0)}
+    assert now["by_theme"]["tout"] == (0, 1, 1)
+    assert now["by_theme"][MH] == (1, 1, 0)
+    assert "jeunes" not in now["by_theme"]
+
+
+async def test_a_chat_back_from_unreachable_counts_again(relay: Relay) -> None:
+    partner = ChatUser.private(relay, "320")
+    await partner.say("/abonner santé mentale")
+    await relay.core.chat_reachable(partner.chat, False, "bot bloqué")
+    assert await counts(relay, current_month(relay)) == {
+        "by_theme": {MH: (0, 1, 0)},
+        "by_platform": {TG: (0, 1, 1)},
+    }
+    await partner.say("/abonner jeunes")  # talking to the bot again makes the chat reachable
+    # Santé mentale runs again without being a new subscription; the chat is back (new again).
+    assert await counts(relay, current_month(relay)) == {
+        "by_theme": {MH: (1, 1, 0), "jeunes": (1, 1, 0)},
+        "by_platform": {TG: (1, 2, 1)},
+    }

@@ -5,9 +5,10 @@ import asyncio
 from sqlmodel import select
 
 from relay.app import Relay
-from relay.messages import ChatKind, ChatRef, Platform
-from relay.store import subscribers
-from relay.store.models import Subscription
+from relay.messages import ChatKind, ChatRef, Platform, UserRef
+from relay.store import privacy, subscribers
+from relay.store.models import Subscriber, Subscription
+from relay.store.models_history import ChatPeriod, SubscriptionPeriod
 
 BIG_GROUP = ChatRef(Platform.TELEGRAM, "-1001234567890123", ChatKind.GROUP)
 SLACK_CHANNEL = ChatRef(Platform.SLACK, "C0123ABCD", ChatKind.CHANNEL)
@@ -80,3 +81,32 @@ async def test_forget_deletes_the_users_chats_and_their_subscriptions(relay: Rel
         assert [v.address for v in await subscribers.listing(session)] == [BIG_GROUP.address]
         remaining = await session.execute(select(Subscription))
         assert remaining.all() == []
+
+
+async def test_forget_keeps_only_anonymous_periods(relay: Relay) -> None:
+    """/oublier deletes the chat and its subscriptions; their periods stay for past reports,
+    closed and unlinked from any chat."""
+    private = ChatRef(Platform.TELEGRAM, "42", ChatKind.PRIVATE)
+    async with relay.db.write() as session:
+        mine = await subscribers.ensure(session, private, "42", "Camille")
+        await subscribers.add_themes(session, mine, ["jeunes", "jeunes"])
+        await subscribers.add_themes(session, mine, ["jeunes", "addictions"])
+    async with relay.db.read() as session:
+        themes = (await session.execute(select(SubscriptionPeriod.theme))).scalars().all()
+        assert sorted(themes) == ["addictions", "jeunes"]
+    async with relay.db.write() as session:
+        await privacy.forget_user(session, UserRef(Platform.TELEGRAM, "42"), private.address)
+    async with relay.db.read() as session:
+        assert (await session.execute(select(Subscriber))).all() == []
+        assert (await session.execute(select(Subscription))).all() == []
+        periods = (await session.execute(select(SubscriptionPeriod))).scalars().all()
+        chats = (await session.execute(select(ChatPeriod))).scalars().all()
+    assert sorted((p.subscriber_id, p.platform, p.theme, p.end_reason) for p in periods) == [
+        (None, "telegram", "addictions", "forgotten"),
+        (None, "telegram", "jeunes", "forgotten"),
+    ]
+    assert [(c.subscriber_id, c.platform, c.end_reason) for c in chats] == [
+        (None, "telegram", "forgotten")
+    ]
+    assert all(p.ended_at is not None for p in periods)
+    assert all(c.ended_at is not None for c in chats)

@@ -13,7 +13,7 @@ from relay.contract import ChannelDown
 from relay.directory.importing import DirectoryFileError
 from relay.feeds.config import FeedConfigError
 from relay.meetings.service import MeetingError
-from relay.reports.monthly import ReportError
+from relay.reports.model import ReportError
 from relay.settings import Settings, SettingsError, load_settings
 from relay.store.db import DatabaseUnavailable
 from relay.themes import ThemeCatalogue, ThemeCatalogueError

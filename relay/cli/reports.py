@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -10,6 +10,7 @@ from relay import app as relay_app
 from relay.cli import common
 from relay.reports import formats as report_formats
 from relay.reports import monthly as reports
+from relay.reports.model import Month, MonthlyReport, ReportError
 from relay.store.models import utcnow
 
 
@@ -40,11 +41,11 @@ def report(
     catalogue = common.catalogue(settings)
     now = utcnow()
     try:
-        chosen = reports.Month.parse(month) if month else reports.previous_month(now, settings.zone)
-    except reports.ReportError as error:
+        chosen = Month.parse(month) if month else reports.previous_month(now, settings.zone)
+    except ReportError as error:
         raise typer.BadParameter(str(error), param_hint="--month") from None
 
-    async def build() -> tuple[dict[str, Any], bytes | None]:
+    async def build() -> tuple[MonthlyReport, bytes | None]:
         async with relay_app.opened(settings) as relay:
             data = await reports.build_report(relay.db, settings, catalogue, chosen, now)
             png = (

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from relay.commands.base import Command, Context, Feature, Role
 from relay.messages import Outgoing, Reply
 from relay.reports import monthly as reports
-from relay.reports.monthly import Month, ReportError
+from relay.reports.model import Month, ReportError
 
 USAGE = "Usage : /rapport [AAAA-MM], par exemple /rapport 2026-11 (le mois dernier par défaut)."
 

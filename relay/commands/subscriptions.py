@@ -225,12 +225,13 @@ async def _remove(
     slugs: list[str],
     catalogue: ThemeCatalogue,
 ) -> None:
-    """Remove themes; leaving one theme out of 'tout' keeps every other theme, explicitly."""
+    """Remove themes; leaving one theme out of 'tout' keeps every other theme, explicitly (added
+    before 'tout' goes, so that the chat never stops being subscribed)."""
     if ALL_THEMES in current:
-        await subscribers.remove_themes(session, subscriber, [ALL_THEMES])
         await subscribers.add_themes(
             session, subscriber, [t.slug for t in catalogue if t.slug not in slugs]
         )
+        await subscribers.remove_themes(session, subscriber, [ALL_THEMES])
     else:
         await subscribers.remove_themes(session, subscriber, slugs)
 

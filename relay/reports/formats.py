@@ -9,6 +9,19 @@ from relay.announcements import PLATFORM_LABELS
 from relay.french_dates import month_label
 from relay.meetings.service import KIND_LABELS
 from relay.messages import AnnouncementKind
+from relay.reports.model import (
+    Deliveries,
+    DeliveryCounts,
+    Directory,
+    FeedInError,
+    Information,
+    Meetings,
+    MonthlyReport,
+    QuestionCount,
+    RelayRequests,
+    SubscriberCounts,
+    Subscribers,
+)
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
 TITLE = "Rapport du relais d'information du CLS — {month}"
@@ -71,125 +84,164 @@ def _theme_label(slug: str, catalogue: ThemeCatalogue) -> str:
     return "tous les thèmes" if slug == ALL_THEMES else catalogue.label(slug)
 
 
-def text(report: dict[str, Any], catalogue: ThemeCatalogue) -> str:
-    year, month = (int(p) for p in report["month"].split("-"))
-    info = report["information"]
-    lines = [TITLE.format(month=month_label(year, month)), ""]
-    lines.append(INFORMATION.format(total=number(info["total"])))
-    lines.append(
-        BY_SOURCE.format(
-            items=_items([(SOURCE_LABELS.get(k, k), n) for k, n in info["by_source"].items()])
-        )
-    )
-    lines.append(
-        BY_KIND.format(
-            items=_items([(KIND_PLURALS.get(k, k), n) for k, n in info["by_kind"].items()])
-        )
-    )
-    themes = sorted(info["by_theme"].items(), key=lambda kv: -kv[1])
-    lines.append(
-        BY_THEME.format(items=_items([(_theme_label(k, catalogue), n) for k, n in themes]))
-    )
+def _platform_label(platform: str) -> str:
+    return PLATFORM_LABELS.get(platform, platform)
 
-    deliveries = report["deliveries"]
-    lines += [
-        "",
-        DELIVERIES.format(
-            chats=number(deliveries["chats_reached"]), **_numbers(deliveries["total"])
-        ),
+
+def text(report: MonthlyReport, catalogue: ThemeCatalogue) -> str:
+    """The report as coordinators read it: one paragraph per section."""
+    month = report.month
+    sections = [
+        [TITLE.format(month=month_label(month.year, month.month))],
+        _information(report.information, catalogue),
+        _deliveries(report.deliveries),
+        [_requests(report.relay_requests)],
+        _subscribers(report.subscribers, catalogue),
+        _directory(report.directory),
+        _meetings(report.meetings),
+        _feeds(report.feeds_in_error),
     ]
-    for platform, counts in deliveries["by_platform"].items():
-        chats = deliveries["chats_reached_by_platform"].get(platform, 0)
-        if any(counts.values()):
+    return "\n\n".join("\n".join(lines) for lines in sections if lines)
+
+
+def _information(info: Information, catalogue: ThemeCatalogue) -> list[str]:
+    themes = sorted(info.by_theme.items(), key=lambda kv: -kv[1])
+    return [
+        INFORMATION.format(total=number(info.total)),
+        BY_SOURCE.format(
+            items=_items([(SOURCE_LABELS.get(k, k), n) for k, n in info.by_source.items()])
+        ),
+        BY_KIND.format(
+            items=_items([(KIND_PLURALS.get(k, k), n) for k, n in info.by_kind.items()])
+        ),
+        BY_THEME.format(items=_items([(_theme_label(k, catalogue), n) for k, n in themes])),
+    ]
+
+
+def _delivery_numbers(counts: DeliveryCounts) -> dict[str, str]:
+    return {
+        "delivered": number(counts.delivered),
+        "failed": number(counts.failed),
+        "unreachable": number(counts.unreachable),
+    }
+
+
+def _deliveries(deliveries: Deliveries) -> list[str]:
+    lines = [
+        DELIVERIES.format(
+            chats=number(deliveries.chats_reached), **_delivery_numbers(deliveries.total)
+        )
+    ]
+    for platform, counts in deliveries.by_platform.items():
+        if counts.delivered or counts.failed or counts.unreachable:
+            chats = deliveries.chats_reached_by_platform.get(platform, 0)
             lines.append(
                 DELIVERY_LINE.format(
-                    platform=PLATFORM_LABELS.get(platform, platform),
+                    platform=_platform_label(platform),
                     chats=number(chats),
-                    **_numbers(counts),
+                    **_delivery_numbers(counts),
                 )
             )
-    lines.append(NOTICES.format(count=number(deliveries["meeting_notices_delivered"])))
+    lines.append(NOTICES.format(count=number(deliveries.meeting_notices_delivered)))
+    return lines
 
-    lines += ["", REQUESTS.format(**_numbers(report["relay_requests"]))]
 
-    subscribers = report["subscribers"]
-    total = {
-        k: sum(c[k] for c in subscribers["by_platform"].values()) for k in ("total", "new", "left")
-    }
-    lines += ["", SUBSCRIBERS.format(**_numbers(total))]
-    for platform, counts in subscribers["by_platform"].items():
-        if any(counts.values()):
+def _requests(requests: RelayRequests) -> str:
+    return REQUESTS.format(
+        received=number(requests.received),
+        accepted=number(requests.accepted),
+        refused=number(requests.refused),
+        pending=number(requests.pending),
+    )
+
+
+def _subscriber_numbers(counts: SubscriberCounts) -> dict[str, str]:
+    return {"total": number(counts.total), "new": number(counts.new), "left": number(counts.left)}
+
+
+def _subscribers(subscribers: Subscribers, catalogue: ThemeCatalogue) -> list[str]:
+    chats = SubscriberCounts.sum(subscribers.by_platform.values())
+    lines = [SUBSCRIBERS.format(**_subscriber_numbers(chats))]
+    for platform, counts in subscribers.by_platform.items():
+        if counts.total or counts.new or counts.left:
             lines.append(
                 PLATFORM_LINE.format(
-                    platform=PLATFORM_LABELS.get(platform, platform), **_numbers(counts)
+                    platform=_platform_label(platform), **_subscriber_numbers(counts)
                 )
             )
     by_theme = [
-        THEME_ITEM.format(label=_theme_label(slug, catalogue), **_numbers(counts))
-        for slug, counts in sorted(subscribers["by_theme"].items(), key=lambda kv: -kv[1]["total"])
-        if any(counts.values())
+        THEME_ITEM.format(label=_theme_label(slug, catalogue), **_subscriber_numbers(counts))
+        for slug, counts in sorted(subscribers.by_theme.items(), key=lambda kv: -kv[1].total)
+        if counts.total or counts.new or counts.left
     ]
     lines.append(THEME_SUBSCRIBERS.format(items=", ".join(by_theme) or NONE))
+    return lines
 
-    directory = report["directory"]
-    lines += [
-        "",
-        DIRECTORY.format(**_numbers({k: directory[k] for k in ("questions", "unanswered")})),
+
+def _directory(directory: Directory) -> list[str]:
+    lines = [
+        DIRECTORY.format(
+            questions=number(directory.questions), unanswered=number(directory.unanswered)
+        )
     ]
-    if directory["top_questions"]:
-        lines.append(TOP.format(items=_questions(directory["top_questions"])))
-    if directory["top_unanswered"]:
-        lines.append(TOP_UNANSWERED.format(items=_questions(directory["top_unanswered"])))
+    if directory.top_questions:
+        lines.append(TOP.format(items=_questions(directory.top_questions)))
+    if directory.top_unanswered:
+        lines.append(TOP_UNANSWERED.format(items=_questions(directory.top_unanswered)))
+    return lines
 
-    meetings = report["meetings"]
+
+def _questions(rows: tuple[QuestionCount, ...]) -> str:
+    return ", ".join(f"« {row.question} » ({number(row.count)})" for row in rows[:5])
+
+
+def _meetings(meetings: Meetings) -> list[str]:
     kinds = _items(
         [
             (MEETING_PLURALS.get(k, KIND_LABELS.get(k, k)), n)
-            for k, n in meetings["held_by_kind"].items()
+            for k, n in meetings.held_by_kind.items()
         ]
     )
-    detail = MEETINGS_DETAIL.format(items=kinds) if meetings["held"] else ""
-    lines += [
-        "",
+    detail = MEETINGS_DETAIL.format(items=kinds) if meetings.held else ""
+    lines = [
         MEETINGS.format(
-            held=number(meetings["held"]),
+            held=number(meetings.held),
             detail=detail,
-            participants=number(meetings["participants"]),
-        ),
-    ]
-    if any(meetings["rsvps"].values()):
-        lines.append(RSVPS.format(**_numbers(meetings["rsvps"])))
-    if meetings["cancelled"]:
-        lines.append(CANCELLED.format(count=number(meetings["cancelled"])))
-
-    if report["feeds_in_error"]:
-        items = ", ".join(
-            FEED_ITEM.format(name=f["name"], failures=f["failures"], error=f["last_error"])
-            for f in report["feeds_in_error"]
+            participants=number(meetings.participants),
         )
-        lines += ["", FEEDS.format(items=items)]
-    return "\n".join(lines)
+    ]
+    rsvps = meetings.rsvps
+    if rsvps.yes or rsvps.maybe or rsvps.no:
+        lines.append(
+            RSVPS.format(yes=number(rsvps.yes), maybe=number(rsvps.maybe), no=number(rsvps.no))
+        )
+    if meetings.cancelled:
+        lines.append(CANCELLED.format(count=number(meetings.cancelled)))
+    return lines
 
 
-def _numbers(counts: dict[str, int]) -> dict[str, str]:
-    return {k: number(v) for k, v in counts.items()}
+def _feeds(feeds: tuple[FeedInError, ...]) -> list[str]:
+    if not feeds:
+        return []
+    items = ", ".join(
+        FEED_ITEM.format(name=feed.name, failures=feed.failures, error=feed.last_error)
+        for feed in feeds
+    )
+    return [FEEDS.format(items=items)]
 
 
-def _questions(rows: list[dict[str, Any]]) -> str:
-    return ", ".join(f"« {row['question']} » ({number(row['count'])})" for row in rows[:5])
+def to_json(report: MonthlyReport) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
 
 
-def to_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2)
-
-
-def to_csv(report: dict[str, Any]) -> str:
+def to_csv(report: MonthlyReport) -> str:
     """One row per number: section, indicator, key, value (UTF-8, comma separated)."""
+    data = report.to_dict()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["section", "indicator", "key", "value"])
-    writer.writerow(["report", "month", "", report["month"]])
-    for section, content in report.items():
+    writer.writerow(["report", "month", "", data["month"]])
+    for section, content in data.items():
         if section in ("month", "period"):
             continue
         for indicator, key, value in _flatten(content):

@@ -1,24 +1,42 @@
 """The monthly relay report: the CLS indicators for one month, and its sending on the 1st.
 
-`build_report` gathers every number with aggregate queries (relay.store.reports); the result is a
-plain dictionary with stable keys (documented in the README), rendered as French text, JSON or
-CSV by relay.reports.formats, with a chart from relay.reports.chart.
+`build_report` gathers every number with aggregate queries (relay.store.reports), section by
+section, into a `MonthlyReport` (relay.reports.model: frozen dataclasses whose `to_dict()` is the
+JSON structure documented in the README), rendered as French text, JSON or CSV by
+relay.reports.formats, with a chart from relay.reports.chart.
 """
 
 import logging
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from relay.delivery.notices import Notices
 from relay.meetings.service import KINDS
 from relay.messages import AnnouncementKind, Attachment, ChatKind, ChatRef, Reply
 from relay.reports import chart as report_chart
 from relay.reports import formats as report_formats
+from relay.reports.model import (
+    Deliveries,
+    DeliveryCounts,
+    Directory,
+    FeedInError,
+    Information,
+    Meetings,
+    Month,
+    MonthlyReport,
+    Period,
+    QuestionCount,
+    RelayRequests,
+    ReportError,
+    RsvpCounts,
+    SubscriberCounts,
+    Subscribers,
+)
 from relay.settings import Settings
-from relay.states import AnnouncementSource
+from relay.states import AnnouncementSource, AnnouncementState, DeliveryState, Rsvp
 from relay.store import directory as directory_store
 from relay.store import reports as store
 from relay.store.db import Database
@@ -35,52 +53,12 @@ INFORMATION_SOURCES = (
     AnnouncementSource.FEED,
 )
 PLATFORMS = ("telegram", "slack", "console")
-DELIVERY_STATES = {"sent": "delivered", "failed": "failed", "gone": "unreachable"}
 TOP = 10
 CHART_MONTHS = 12
 SEND_HOUR = 8
 SEND_GRACE = timedelta(days=3)  # relay down on the 1st: the report still goes within this time
 
-BAD_MONTH = "« {text} » n'est pas un mois AAAA-MM (par exemple 2026-11)."
 FUTURE_MONTH = "Le mois {month} n'a pas encore commencé."
-
-
-class ReportError(ValueError):
-    """A bad month; the message is French."""
-
-
-@dataclass(frozen=True, order=True)
-class Month:
-    year: int
-    month: int
-
-    @classmethod
-    def parse(cls, text: str) -> "Month":
-        try:
-            year, month = (int(part) for part in text.strip().split("-"))
-            if not (2000 <= year <= 2100 and 1 <= month <= 12):
-                raise ValueError
-        except ValueError:
-            raise ReportError(BAD_MONTH.format(text=text.strip()[:20])) from None
-        return cls(year, month)
-
-    @classmethod
-    def of(cls, day: date) -> "Month":
-        return cls(day.year, day.month)
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-    def shift(self, months: int) -> "Month":
-        index = self.year * 12 + self.month - 1 + months
-        return Month(index // 12, index % 12 + 1)
-
-    def start(self, zone: tzinfo) -> datetime:
-        """Midnight on the 1st, in the zone, as UTC."""
-        return datetime(self.year, self.month, 1, tzinfo=zone).astimezone(UTC)
-
-    def period(self, zone: tzinfo) -> tuple[datetime, datetime]:
-        return self.start(zone), self.shift(1).start(zone)
 
 
 def previous_month(now: datetime, zone: tzinfo) -> Month:
@@ -99,98 +77,129 @@ def _theme_keys(catalogue: ThemeCatalogue) -> list[str]:
 
 async def build_report(
     db: Database, settings: Settings, catalogue: ThemeCatalogue, month: Month, now: datetime
-) -> dict[str, Any]:
-    """Every indicator of one month (in RELAY_TIMEZONE), as a JSON-ready dictionary."""
+) -> MonthlyReport:
+    """Every indicator of one month (in RELAY_TIMEZONE)."""
     zone = settings.zone
     if month.start(zone) > now:
         raise ReportError(FUTURE_MONTH.format(month=month))
     period = month.period(zone)
     themes = _theme_keys(catalogue)
-    async with db.read() as session:
-        by_source = await store.relayed_by(session, INFORMATION_SOURCES, period, "source")
-        by_kind = await store.relayed_by(session, INFORMATION_SOURCES, period, "kind")
-        by_theme = await store.relayed_by_theme(session, INFORMATION_SOURCES, period)
-        delivery_counts, reached = await store.deliveries(session, INFORMATION_SOURCES, period)
-        notices = await store.delivered_count(session, (AnnouncementSource.MEETING,), period)
-        requests = await store.requests_by_status(session, AnnouncementSource.PROPOSAL, period)
-        subscriptions = await store.subscriptions_by_theme(session, period)
-        chats = await store.chats_by_platform(session, period)
-        asked, unanswered = await store.questions(session, period)
-        archived = await directory_store.archived_query_counts(session, str(month))
-        asked, unanswered = asked + archived[0], unanswered + archived[1]
-        top = await store.top_questions(session, period, TOP, unanswered_only=False)
-        top_unanswered = await store.top_questions(session, period, TOP, unanswered_only=True)
-        held = await store.meetings_held(session, period, now)
-        cancelled = await store.meetings_cancelled(session, period)
-        participants, counted = await store.participants(session, period, now)
-        answers = await store.rsvps(session, period, now)
-        broken = await store.feeds_in_error(session)
-    by_platform = {
-        platform: {
-            name: delivery_counts.get(platform, Counter())[state]
-            for state, name in DELIVERY_STATES.items()
-        }
-        for platform in sorted(set(PLATFORMS) | delivery_counts.keys())
-    }
-    totals = Counter[str]()
-    for counts in by_platform.values():
-        totals.update(counts)
     start, end = period
-    return {
-        "month": str(month),
-        "period": {
-            "start": start.astimezone(zone).isoformat(),
-            "end": end.astimezone(zone).isoformat(),
-            "timezone": settings.timezone,
+    async with db.read() as session:
+        return MonthlyReport(
+            month=month,
+            period=Period(start.astimezone(zone), end.astimezone(zone), settings.timezone),
+            information=await _information(session, period, themes),
+            deliveries=await _deliveries(session, period),
+            relay_requests=await _relay_requests(session, period),
+            subscribers=await _subscribers(session, period, themes),
+            directory=await _directory(session, period, month),
+            meetings=await _meetings(session, period, now),
+            feeds_in_error=tuple(
+                FeedInError(name, url, failures, error)
+                for name, url, failures, error in await store.feeds_in_error(session)
+            ),
+        )
+
+
+async def _information(
+    session: AsyncSession, period: store.Period, themes: list[str]
+) -> Information:
+    by_source = await store.relayed_by(session, INFORMATION_SOURCES, period, "source")
+    by_kind = await store.relayed_by(session, INFORMATION_SOURCES, period, "kind")
+    by_theme = await store.relayed_by_theme(session, INFORMATION_SOURCES, period)
+    return Information(
+        total=sum(by_source.values()),
+        by_source=_zeroed(INFORMATION_SOURCES, by_source),
+        by_kind=_zeroed([k.value for k in AnnouncementKind], by_kind),
+        by_theme=_zeroed(themes, by_theme),
+    )
+
+
+def _delivery_counts(by_status: Counter[str]) -> DeliveryCounts:
+    return DeliveryCounts(
+        delivered=by_status[DeliveryState.SENT],
+        failed=by_status[DeliveryState.FAILED],
+        unreachable=by_status[DeliveryState.GONE],
+    )
+
+
+async def _deliveries(session: AsyncSession, period: store.Period) -> Deliveries:
+    counts, reached = await store.deliveries(session, INFORMATION_SOURCES, period)
+    notices = await store.delivered_count(session, (AnnouncementSource.MEETING,), period)
+    platforms = sorted(set(PLATFORMS) | counts.keys())
+    by_platform = {p: _delivery_counts(counts.get(p, Counter())) for p in platforms}
+    return Deliveries(
+        total=DeliveryCounts(
+            delivered=sum(c.delivered for c in by_platform.values()),
+            failed=sum(c.failed for c in by_platform.values()),
+            unreachable=sum(c.unreachable for c in by_platform.values()),
+        ),
+        by_platform=by_platform,
+        chats_reached=sum(reached.values()),
+        chats_reached_by_platform=_zeroed(platforms, reached),
+        meeting_notices_delivered=notices,
+    )
+
+
+async def _relay_requests(session: AsyncSession, period: store.Period) -> RelayRequests:
+    requests = await store.requests_by_status(session, AnnouncementSource.PROPOSAL, period)
+    return RelayRequests(
+        received=sum(requests.values()),
+        accepted=requests[AnnouncementState.QUEUED],
+        refused=requests[AnnouncementState.REJECTED],
+        pending=requests[AnnouncementState.PROPOSED],
+    )
+
+
+def _subscriber_counts(counts: Counter[str]) -> SubscriberCounts:
+    return SubscriberCounts(total=counts["total"], new=counts["new"], left=counts["left"])
+
+
+async def _subscribers(
+    session: AsyncSession, period: store.Period, themes: list[str]
+) -> Subscribers:
+    by_theme = await store.subscriptions_by_theme(session, period)
+    by_platform = await store.chats_by_platform(session, period)
+    return Subscribers(
+        by_theme={t: _subscriber_counts(by_theme.get(t, Counter())) for t in themes},
+        by_platform={
+            p: _subscriber_counts(by_platform.get(p, Counter()))
+            for p in sorted(set(PLATFORMS) | by_platform.keys())
         },
-        "information": {
-            "total": sum(by_source.values()),
-            "by_source": _zeroed(INFORMATION_SOURCES, by_source),
-            "by_kind": _zeroed([k.value for k in AnnouncementKind], by_kind),
-            "by_theme": _zeroed(themes, by_theme),
-        },
-        "deliveries": {
-            "total": {name: totals[name] for name in DELIVERY_STATES.values()},
-            "by_platform": by_platform,
-            "chats_reached": sum(reached.values()),
-            "chats_reached_by_platform": _zeroed(sorted(by_platform), reached),
-            "meeting_notices_delivered": notices,
-        },
-        "relay_requests": {
-            "received": sum(requests.values()),
-            "accepted": requests["queued"],
-            "refused": requests["rejected"],
-            "pending": requests["proposed"],
-        },
-        "subscribers": {
-            "by_theme": {
-                theme: _zeroed(("total", "new", "left"), subscriptions.get(theme, Counter()))
-                for theme in themes
-            },
-            "by_platform": {
-                platform: _zeroed(("total", "new", "left"), chats.get(platform, Counter()))
-                for platform in sorted(set(PLATFORMS) | chats.keys())
-            },
-        },
-        "directory": {
-            "questions": asked,
-            "unanswered": unanswered,
-            "top_questions": [{"question": q, "count": n} for q, n in top],
-            "top_unanswered": [{"question": q, "count": n} for q, n in top_unanswered],
-        },
-        "meetings": {
-            "held": sum(held.values()),
-            "held_by_kind": _zeroed(KINDS, held),
-            "cancelled": cancelled,
-            "rsvps": _zeroed(("yes", "maybe", "no"), answers),
-            "participants": participants,
-            "meetings_with_participants": counted,
-        },
-        "feeds_in_error": [
-            {"name": name, "url": url, "failures": failures, "last_error": error}
-            for name, url, failures, error in broken
-        ],
-    }
+    )
+
+
+async def _directory(session: AsyncSession, period: store.Period, month: Month) -> Directory:
+    asked, unanswered = await store.questions(session, period)
+    # Questions older than the raw log's 13 months survive as monthly counts only.
+    archived_asked, archived_unanswered = await directory_store.archived_query_counts(
+        session, str(month)
+    )
+    asked, unanswered = asked + archived_asked, unanswered + archived_unanswered
+    top = await store.top_questions(session, period, TOP, unanswered_only=False)
+    top_unanswered = await store.top_questions(session, period, TOP, unanswered_only=True)
+    return Directory(
+        questions=asked,
+        unanswered=unanswered,
+        top_questions=tuple(QuestionCount(q, n) for q, n in top),
+        top_unanswered=tuple(QuestionCount(q, n) for q, n in top_unanswered),
+    )
+
+
+async def _meetings(session: AsyncSession, period: store.Period, now: datetime) -> Meetings:
+    held = await store.meetings_held(session, period, now)
+    cancelled = await store.meetings_cancelled(session, period)
+    participants, counted = await store.participants(session, period, now)
+    answers = await store.rsvps(session, period, now)
+    return Meetings(
+        held=sum(held.values()),
+        held_by_kind=_zeroed(KINDS, held),
+        cancelled=cancelled,
+        rsvps=RsvpCounts(yes=answers[Rsvp.YES], maybe=answers[Rsvp.MAYBE], no=answers[Rsvp.NO]),
+        participants=participants,
+        meetings_with_participants=counted,
+    )
 
 
 async def build_chart(

@@ -146,20 +146,6 @@ class ReportRun(SQLModel, table=True):
     sent_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
 
 
-class SubscriptionDeparture(SQLModel, table=True):
-    """A subscription that ended (theme set) or a chat that left (theme NULL), for the report's
-    "left" counts. Written by database triggers (migration s001), whatever code path deletes a
-    subscription or a subscriber or makes a chat unreachable; it names nobody."""
-
-    __tablename__ = "subscription_departures"
-
-    id: int | None = Field(default=None, primary_key=True)
-    theme: str | None = Field(default=None, max_length=64)
-    platform: str = Field(max_length=16)
-    reason: str = Field(max_length=16)  # unsubscribed | forgotten | unreachable
-    left_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
-
-
 # The monthly report reads deliveries by announcement, status and platform from this index alone.
 Index(
     "ix_deliveries_report",

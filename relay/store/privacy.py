@@ -9,7 +9,8 @@ from relay.store import announcements, meetings, notices, subscribers
 async def forget_user(session: AsyncSession, user: UserRef, chat_address: str | None) -> None:
     """Delete the user's chats and subscriptions, and their name on what they proposed.
 
-    Delivery rows stay, without the chat they went to, so past monthly reports keep their counts.
+    Delivery rows stay, without the chat they went to, and so do the chats' subscription periods
+    (closed and unlinked from the chat by a trigger), so past monthly reports keep their counts.
     """
     await subscribers.forget(session, user.platform.value, user.user_id, chat_address)
     await announcements.forget_author(session, str(user))

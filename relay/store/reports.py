@@ -18,24 +18,28 @@ from sqlalchemy import (
     distinct,
     func,
     literal,
+    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped
 from sqlalchemy.sql import Executable
 from sqlmodel import col
 
-from relay.states import MeetingState
+from relay.states import AnnouncementState, DeliveryState, MeetingState
 from relay.store.models import (
     Announcement,
     AnnouncementTheme,
     Delivery,
     DirectoryQuery,
-    Subscriber,
-    Subscription,
 )
-from relay.store.models_schedule import Feed, Meeting, MeetingRsvp, SubscriptionDeparture
+from relay.store.models_history import ChatPeriod, PeriodEnd, PeriodStart, SubscriptionPeriod
+from relay.store.models_schedule import (
+    Feed,
+    Meeting,
+    MeetingRsvp,
+)
 
-QUEUED = "queued"
 Period = tuple[datetime, datetime]
 
 
@@ -43,7 +47,7 @@ def _relayed(sources: Sequence[str], period: Period) -> Select[Any]:
     """The ids of announcements from these sources queued (relayed) during the period."""
     start, end = period
     return select(col(Announcement.id)).where(
-        col(Announcement.status) == QUEUED,
+        col(Announcement.status) == AnnouncementState.QUEUED,
         col(Announcement.source).in_(list(sources)),
         col(Announcement.queued_at) >= start,
         col(Announcement.queued_at) < end,
@@ -106,7 +110,7 @@ async def deliveries(
         counts.setdefault(platform, Counter())[status] = n
     reached = (
         select(col(Delivery.platform), func.count(distinct(col(Delivery.subscriber_id))))
-        .where(in_period, col(Delivery.status) == "sent")
+        .where(in_period, col(Delivery.status) == DeliveryState.SENT)
         .group_by(col(Delivery.platform))
     )
     return counts, await _pairs(session, reached)
@@ -115,7 +119,8 @@ async def deliveries(
 async def delivered_count(session: AsyncSession, sources: Sequence[str], period: Period) -> int:
     relayed = _relayed(sources, period).subquery()
     query = select(func.count()).where(
-        col(Delivery.announcement_id).in_(select(relayed.c.id)), col(Delivery.status) == "sent"
+        col(Delivery.announcement_id).in_(select(relayed.c.id)),
+        col(Delivery.status) == DeliveryState.SENT,
     )
     return int((await session.execute(query)).scalar_one())
 
@@ -135,61 +140,49 @@ async def requests_by_status(session: AsyncSession, source: str, period: Period)
     return await _pairs(session, query)
 
 
-async def subscriptions_by_theme(session: AsyncSession, period: Period) -> dict[str, Counter[str]]:
-    """theme -> {total, new, left}: active chats subscribed at the end of the period (as far as
-    today's subscriptions tell), subscriptions made during it, and subscriptions ended."""
+def _open_at(
+    started: Mapped[datetime | None], ended: Mapped[datetime | None], moment: datetime
+) -> ColumnElement[bool]:
+    """A period that had started before `moment` and had not ended by then."""
+    return and_(started.is_not(None), started < moment, or_(ended.is_(None), ended >= moment))
+
+
+def _during(column: Mapped[datetime | None], period: Period) -> ColumnElement[bool]:
     start, end = period
-    joined = select(col(Subscription.theme)).join(
-        Subscriber, col(Subscriber.id) == col(Subscription.subscriber_id)
+    return and_(column >= start, column < end)
+
+
+async def subscriptions_by_theme(session: AsyncSession, period: Period) -> dict[str, Counter[str]]:
+    """theme -> {total, new, left}: subscriptions of reachable chats at the end of the period,
+    subscriptions made during it, and subscriptions ended during it (unsubscribed or forgotten).
+    From the periods kept, so a past month never changes."""
+    theme = col(SubscriptionPeriod.theme)
+    started, ended = col(SubscriptionPeriod.started_at), col(SubscriptionPeriod.ended_at)
+    counted = select(theme, func.count()).group_by(theme)
+    total = counted.where(_open_at(started, ended, period[1]))
+    new = counted.where(
+        _during(started, period),
+        col(SubscriptionPeriod.start_reason) == PeriodStart.SUBSCRIBED,
     )
-    total = (
-        joined.add_columns(func.count())
-        .where(col(Subscriber.active), col(Subscription.created_at) < end)
-        .group_by(col(Subscription.theme))
-    )
-    new = (
-        select(col(Subscription.theme), func.count())
-        .where(col(Subscription.created_at) >= start, col(Subscription.created_at) < end)
-        .group_by(col(Subscription.theme))
-    )
-    left = (
-        select(col(SubscriptionDeparture.theme), func.count())
-        .where(
-            col(SubscriptionDeparture.theme).is_not(None),
-            col(SubscriptionDeparture.left_at) >= start,
-            col(SubscriptionDeparture.left_at) < end,
-        )
-        .group_by(col(SubscriptionDeparture.theme))
+    left = counted.where(
+        _during(ended, period),
+        col(SubscriptionPeriod.end_reason).in_([PeriodEnd.UNSUBSCRIBED, PeriodEnd.FORGOTTEN]),
     )
     return await _by_key(session, total=total, new=new, left=left)
 
 
 async def chats_by_platform(session: AsyncSession, period: Period) -> dict[str, Counter[str]]:
-    """platform -> {total, new, left} in chats (a chat counts once whatever its themes)."""
-    start, end = period
-    subscribed = select(col(Subscription.subscriber_id))
-    total = (
-        select(col(Subscriber.platform), func.count())
-        .where(
-            col(Subscriber.active),
-            col(Subscriber.created_at) < end,
-            col(Subscriber.id).in_(subscribed),
-        )
-        .group_by(col(Subscriber.platform))
-    )
-    new = (
-        select(col(Subscriber.platform), func.count())
-        .where(col(Subscriber.created_at) >= start, col(Subscriber.created_at) < end)
-        .group_by(col(Subscriber.platform))
-    )
-    left = (
-        select(col(SubscriptionDeparture.platform), func.count())
-        .where(
-            col(SubscriptionDeparture.theme).is_(None),
-            col(SubscriptionDeparture.left_at) >= start,
-            col(SubscriptionDeparture.left_at) < end,
-        )
-        .group_by(col(SubscriptionDeparture.platform))
+    """platform -> {total, new, left} in chats (a chat counts once whatever its themes): chats
+    reachable and subscribed at the end of the period, chats that started during it (a first
+    subscription, or back), and chats that left during it (forgotten or became unreachable)."""
+    platform = col(ChatPeriod.platform)
+    started, ended = col(ChatPeriod.started_at), col(ChatPeriod.ended_at)
+    counted = select(platform, func.count()).group_by(platform)
+    total = counted.where(_open_at(started, ended, period[1]))
+    new = counted.where(_during(started, period))
+    left = counted.where(
+        _during(ended, period),
+        col(ChatPeriod.end_reason).in_([PeriodEnd.FORGOTTEN, PeriodEnd.UNREACHABLE]),
     )
     return await _by_key(session, total=total, new=new, left=left)
 
@@ -246,7 +239,7 @@ async def meetings_held(session: AsyncSession, period: Period, now: datetime) ->
 async def meetings_cancelled(session: AsyncSession, period: Period) -> int:
     start, end = period
     query = select(func.count()).where(
-        col(Meeting.status) == "cancelled",
+        col(Meeting.status) == MeetingState.CANCELLED,
         col(Meeting.starts_at) >= start,
         col(Meeting.starts_at) < end,
     )
@@ -283,7 +276,7 @@ async def relayed_by_month_and_theme(
         else_=literal(-1),
     ).label("month")
     relayed = and_(
-        col(Announcement.status) == QUEUED,
+        col(Announcement.status) == AnnouncementState.QUEUED,
         col(Announcement.source).in_(list(sources)),
         col(Announcement.queued_at) >= bounds[0],
         col(Announcement.queued_at) < bounds[-1],
