@@ -2,7 +2,7 @@
 runs the scheduler; the monthly report goes once on the 1st."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,11 +14,10 @@ from sqlmodel import col
 from relay.app import Relay, opened
 from relay.jobs.leader import LeaderLock
 from relay.jobs.scheduler import Scheduler
-from relay.messages import ChatRef, Reply
 from relay.reports import monthly as reports
 from relay.settings import Settings, SettingsError, load_settings
 from relay.store.db import Database
-from relay.store.models import Announcement, Delivery
+from relay.store.models import Announcement, Delivery, DirectNotice
 from relay.store.models_schedule import MeetingNotice, ReportRun
 from tests.conftest import COORDINATOR
 from tests.scheduled_support import Clock, RecordingChannel, sending
@@ -233,35 +232,29 @@ async def test_a_leader_whose_connection_dies_loses_the_lock(settings: Settings)
         await lock.release()
 
 
-class Notices:
-    def __init__(self) -> None:
-        self.sent: list[tuple[ChatRef, Reply]] = []
-
-    async def notify(self, chat: ChatRef, reply: Reply, key: str | None = None) -> bool:
-        self.sent.append((chat, reply))
-        return True
-
-    def wake(self) -> None:
-        return None
+async def queued_reports(relay: Relay) -> list[DirectNotice]:
+    async with relay.db.read() as session:
+        return list((await session.execute(select(DirectNotice))).scalars())
 
 
 async def test_the_monthly_report_goes_once_on_the_first_at_eight(relay: Relay) -> None:
-    notices = Notices()
-    send = reports.send_monthly
+    def send(clock: Clock) -> Awaitable[object]:
+        return reports.send_monthly(relay.db, relay.settings, relay.themes, relay.engine, clock)
+
     clock = Clock(datetime(2027, 2, 1, 6, 59, tzinfo=UTC))  # 07:59 in Paris
-    assert await send(relay.db, relay.settings, relay.themes, notices, clock) is None
+    assert await send(clock) is None
     clock.set(datetime(2027, 2, 1, 7, 0, 5, tzinfo=UTC))
-    month = await send(relay.db, relay.settings, relay.themes, notices, clock)
-    assert str(month) == "2027-01"
-    assert await send(relay.db, relay.settings, relay.themes, notices, clock) is None
-    ((chat, reply),) = notices.sent
-    assert chat.address == COORDINATOR.split(":")[1]
-    assert reply.text.startswith("Rapport du relais d'information du CLS — janvier 2027")
-    assert reply.attachment is not None and reply.attachment.content.startswith(b"\x89PNG")
+    assert str(await send(clock)) == "2027-01"
+    assert await send(clock) is None
+    (notice,) = await queued_reports(relay)  # in the outbox: retried until delivered
+    assert notice.address == COORDINATOR.split(":")[1]
+    assert notice.text.startswith("Rapport du relais d'information du CLS — janvier 2027")
+    assert notice.attachment is not None and notice.attachment.startswith(b"\x89PNG")
     clock.set(datetime(2027, 3, 5, 9, 0, tzinfo=UTC))  # down from the 1st to the 5th: too late
-    assert await send(relay.db, relay.settings, relay.themes, notices, clock) is None
+    assert await send(clock) is None
     clock.set(datetime(2027, 4, 2, 12, 0, tzinfo=UTC))  # down on the 1st, back the next day
-    assert str(await send(relay.db, relay.settings, relay.themes, notices, clock)) == "2027-03"
+    assert str(await send(clock)) == "2027-03"
+    assert len(await queued_reports(relay)) == 2
     async with relay.db.read() as session:
         months = (await session.execute(select(col(ReportRun.month)))).scalars().all()
     assert sorted(months) == ["2027-01", "2027-03"]

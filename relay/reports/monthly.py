@@ -38,6 +38,7 @@ from relay.reports.model import (
 from relay.settings import Settings
 from relay.states import AnnouncementSource, AnnouncementState, DeliveryState, Rsvp
 from relay.store import directory as directory_store
+from relay.store import notices as notice_store
 from relay.store import reports as store
 from relay.store.db import Database
 from relay.store.dialect import insert_ignoring_duplicates
@@ -242,23 +243,27 @@ async def send_monthly(
     notices: Notices,
     clock: Callable[[], datetime] = utcnow,
 ) -> Month | None:
-    """Send the previous month's report to every coordinator, once (whichever process runs it,
-    however often): the month is recorded before sending. Returns the month sent, if any."""
+    """Queue the previous month's report for every coordinator, once (whichever process runs
+    it, however often): the month is recorded in the transaction that queues the reports, in the
+    delivery outbox, so none is lost either. Returns the month queued, if any."""
     now = clock()
     due = last_send_time(now, settings.zone)
     if now - due > SEND_GRACE:
         return None
     month = previous_month(due + timedelta(hours=1), settings.zone)
+    async with db.read() as session:
+        if await session.get(ReportRun, str(month)) is not None:
+            return None
+    reply = await chat_report(db, settings, catalogue, month, now)
     async with db.write() as session:
         row = [{"month": str(month), "sent_at": now}]
         inserted = await session.execute(
             insert_ignoring_duplicates(session, ReportRun, row, ["month"])
         )
         if not getattr(inserted, "rowcount", 0):
-            return None
-    reply = await chat_report(db, settings, catalogue, month, now)
-    for coordinator in sorted(settings.coordinators):
-        chat = ChatRef(coordinator.platform, coordinator.user_id, ChatKind.PRIVATE)
-        if not await notices.notify(chat, reply):
-            log.warning("monthly report %s not delivered to %s", month, coordinator)
+            return None  # another process got there first
+        for coordinator in sorted(settings.coordinators):
+            chat = ChatRef(coordinator.platform, coordinator.user_id, ChatKind.PRIVATE)
+            await notice_store.queue(session, chat, reply, key=f"report:{month}:{coordinator}")
+    notices.wake()
     return month
