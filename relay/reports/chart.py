@@ -7,9 +7,13 @@ matplotlib's object API and the Agg canvas: no display, no global pyplot state.
 
 import io
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from relay.themes import ALL_THEMES, ThemeCatalogue
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 NAMED_THEMES = 5
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
@@ -64,18 +68,32 @@ def render(
     # Imported here: matplotlib takes half a second to load, and most commands never draw.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    by_theme: dict[str, float] = {}
-    for (_, theme), n in per_theme.items():
-        by_theme[theme] = by_theme.get(theme, 0.0) + n
-    ranked = sorted(by_theme, key=lambda theme: (-by_theme[theme], theme))
-    named = ranked[:NAMED_THEMES]
-    has_others = len(by_theme) > len(named)
 
     figure = Figure(figsize=(7.2, 9.0), dpi=150)
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0.11, 0.40, 0.85, 0.47))
+    _titles(figure, months)
+    tops = _bars(axes, len(months), per_theme, catalogue)
+    _month_axis(axes, months, tops, totals)
+    if per_theme:
+        _legend(figure, axes)
+    else:
+        axes.text(
+            0.5,
+            0.5,
+            EMPTY,
+            transform=axes.transAxes,
+            ha="center",
+            va="center",
+            fontsize=15,
+            color="#666666",
+        )
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=150, facecolor="white")
+    return out.getvalue()
+
+
+def _titles(figure: "Figure", months: Sequence[MonthLike]) -> None:
     figure.text(0.5, 0.965, TITLE, ha="center", va="top", fontsize=19, weight="bold")
     subtitle = SUBTITLE.format(
         first=f"{SHORT_MONTHS[months[0].month - 1]} {months[0].year}",
@@ -83,10 +101,20 @@ def render(
     )
     figure.text(0.5, 0.925, subtitle, ha="center", va="top", fontsize=14, color="#444444")
 
-    positions = list(range(len(months)))
-    bottoms = [0.0] * len(months)
+
+def _bars(
+    axes: "Axes", count: int, per_theme: dict[tuple[int, str], float], catalogue: ThemeCatalogue
+) -> list[float]:
+    """Stacked bars: the five most frequent themes by name, the others together. Returns the
+    height of each month's bar."""
+    by_theme: dict[str, float] = {}
+    for (_, theme), n in per_theme.items():
+        by_theme[theme] = by_theme.get(theme, 0.0) + n
+    named = sorted(by_theme, key=lambda theme: (-by_theme[theme], theme))[:NAMED_THEMES]
+    positions = list(range(count))
+    bottoms = [0.0] * count
     series = [(theme, COLOURS[i % len(COLOURS)]) for i, theme in enumerate(named)]
-    if has_others:
+    if len(by_theme) > len(named):
         series.append(("", OTHERS_COLOUR))
     for theme, colour in series:
         if theme:
@@ -100,12 +128,20 @@ def render(
             label = OTHERS
         axes.bar(positions, values, bottom=bottoms, color=colour, width=0.72, label=label)
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+    return bottoms
 
-    top = max(bottoms, default=0)
+
+def _month_axis(
+    axes: "Axes", months: Sequence[MonthLike], tops: list[float], totals: dict[int, int]
+) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    top = max(tops, default=0)
+    positions = list(range(len(months)))
     for i in positions:
         if totals.get(i):
             axes.text(
-                i, bottoms[i] + top * 0.015, str(totals[i]), ha="center", va="bottom", fontsize=12
+                i, tops[i] + top * 0.015, str(totals[i]), ha="center", va="bottom", fontsize=12
             )
     axes.set_xticks(positions, [_month_label(m, i == 0) for i, m in enumerate(months)])
     axes.tick_params(axis="x", labelsize=11, length=0)
@@ -119,31 +155,17 @@ def render(
         axes.spines[side].set_visible(False)
     axes.set_xlim(-0.6, len(months) - 0.4)
 
-    if not by_theme:
-        axes.text(
-            0.5,
-            0.5,
-            EMPTY,
-            transform=axes.transAxes,
-            ha="center",
-            va="center",
-            fontsize=15,
-            color="#666666",
-        )
-    else:
-        handles, labels = axes.get_legend_handles_labels()
-        figure.legend(
-            handles[::-1],
-            labels[::-1],
-            loc="upper left",
-            bbox_to_anchor=(0.08, 0.30),
-            fontsize=13,
-            frameon=False,
-            handlelength=1.4,
-            handleheight=1.2,
-        )
-        figure.text(0.5, 0.015, NOTE, ha="center", va="bottom", fontsize=10.5, color="#555555")
 
-    out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=150, facecolor="white")
-    return out.getvalue()
+def _legend(figure: "Figure", axes: "Axes") -> None:
+    handles, labels = axes.get_legend_handles_labels()
+    figure.legend(
+        handles[::-1],
+        labels[::-1],
+        loc="upper left",
+        bbox_to_anchor=(0.08, 0.30),
+        fontsize=13,
+        frameon=False,
+        handlelength=1.4,
+        handleheight=1.2,
+    )
+    figure.text(0.5, 0.015, NOTE, ha="center", va="bottom", fontsize=10.5, color="#555555")
