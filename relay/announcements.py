@@ -51,7 +51,14 @@ PROPOSED_TEXT = (
     "Merci ! Votre proposition n°{id} a été transmise aux coordinateurs du CLS. "
     "Je vous dirai si elle est relayée."
 )
-TO_COORDINATORS_TEXT = "Proposition n°{id} d'un partenaire ({who}) :\n\n{text}\n\nThèmes : {themes}"
+TO_COORDINATORS_TEXT = "Proposition n°{id} d'un partenaire ({who}) :"
+PROPOSAL_BODY_TEXT = "{text}\n\nThèmes : {themes}"
+PENDING_LEAD_TEXT = "Proposition n°{id} ({source}, le {day}) :"
+PARTNER = "un partenaire"
+PENDING_SHOWN = 10
+NO_PENDING_TEXT = "Aucune proposition n'attend de décision."
+PENDING_HEADER_TEXT = "{count} proposition(s) en attente de décision, la plus ancienne d'abord."
+PENDING_MORE_TEXT = "Voici les {shown} premières ; décidez-en pour voir les suivantes."
 MODERATION_HELP_TEXT = "Valider : /valider {id} #thème…   Refuser : /refuser {id} motif"
 NO_THEME_FOUND_TEXT = "aucun détecté (précisez-les avec /valider {id} #thème)"
 APPROVE, REJECT = "Valider", "Refuser"
@@ -321,22 +328,45 @@ class Announcements:
         self, announcement_id: int, draft: Draft, who: str
     ) -> list[tuple[ChatRef, Reply]]:
         """What each coordinator receives about a partner's proposal."""
-        themes = ", ".join(_theme_labels(draft.themes, self.catalogue))
-        text = TO_COORDINATORS_TEXT.format(
-            id=announcement_id,
-            who=who,
-            text=draft.text,
-            themes=themes or NO_THEME_FOUND_TEXT.format(id=announcement_id),
-        )
-        text += "\n\n" + MODERATION_HELP_TEXT.format(id=announcement_id)
-        row = [Button(REJECT, f"{REJECT_ACTION}{announcement_id}")]
-        if draft.themes:
-            row.insert(0, Button(APPROVE, f"{APPROVE_ACTION}{announcement_id}"))
-        request = Reply(text, buttons=(tuple(row),))
+        lead = TO_COORDINATORS_TEXT.format(id=announcement_id, who=who)
+        request = self._request(announcement_id, lead, draft.text, draft.themes)
         return [
             (ChatRef(coordinator.platform, coordinator.user_id, ChatKind.PRIVATE), request)
             for coordinator in sorted(self.settings.coordinators)
         ]
+
+    def _request(self, announcement_id: int, lead: str, text: str, themes: Sequence[str]) -> Reply:
+        """A proposal as coordinators decide on it: its text, its themes, the buttons."""
+        labels = ", ".join(_theme_labels(themes, self.catalogue))
+        body = PROPOSAL_BODY_TEXT.format(
+            text=text, themes=labels or NO_THEME_FOUND_TEXT.format(id=announcement_id)
+        )
+        body += "\n\n" + MODERATION_HELP_TEXT.format(id=announcement_id)
+        row = [Button(REJECT, f"{REJECT_ACTION}{announcement_id}")]
+        if themes:
+            row.insert(0, Button(APPROVE, f"{APPROVE_ACTION}{announcement_id}"))
+        return Reply(f"{lead}\n\n{body}", buttons=(tuple(row),))
+
+    async def pending(self, limit: int = PENDING_SHOWN) -> list[Reply]:
+        """The proposals awaiting a decision, oldest first, each with its buttons."""
+        async with self.db.read() as session:
+            waiting = list(await store.pending_proposals(session))
+            replies = []
+            for announcement in waiting[:limit]:
+                assert announcement.id is not None
+                themes = await store.themes_of(session, announcement.id)
+                lead = PENDING_LEAD_TEXT.format(
+                    id=announcement.id,
+                    source=announcement.source_name or PARTNER,
+                    day=announcement.created_at.astimezone(self.settings.zone).strftime("%d/%m"),
+                )
+                replies.append(self._request(announcement.id, lead, announcement.text, themes))
+        if not waiting:
+            return [Reply(NO_PENDING_TEXT)]
+        header = PENDING_HEADER_TEXT.format(count=len(waiting))
+        if len(waiting) > limit:
+            header += " " + PENDING_MORE_TEXT.format(shown=limit)
+        return [Reply(header), *replies]
 
     async def approve(self, announcement_id: int, themes: Sequence[str]) -> Reply:
         async with self.db.write() as session:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from relay.app import Relay
-from relay.messages import AnnouncementView, Button, Reply
+from relay.messages import AnnouncementView, Button, Platform, Reply
 from relay.store.models import Announcement, Delivery
 from tests.chat import ChatUser
 from tests.scripted_channel import ScriptedChannel
@@ -257,3 +257,25 @@ async def test_a_first_line_without_a_blank_line_after_it_is_not_a_title(relay: 
     assert isinstance(preview, AnnouncementView)
     assert preview.title == ""
     assert preview.text == "Atelier parents\nmercredi à 14h\nà la médiathèque"
+
+
+async def test_coordinators_list_the_proposals_waiting_on_every_platform(relay: Relay) -> None:
+    await subscribe(relay, "11", ["prevention"])
+    partner = ChatUser.private(relay, "77")
+    await partner.say("/proposer #prevention Atelier nutrition à Pornic")
+    await partner.say("/proposer Vide-grenier de l'école")
+    assert "réservée aux coordinateurs" in await partner.say("/propositions")
+    for platform in (Platform.TELEGRAM, Platform.CONSOLE):
+        coordinator = ChatUser.private(relay, "1000", platform)
+        listing = await coordinator.say("/propositions")
+        assert listing.startswith("2 proposition(s) en attente de décision")
+        assert "Proposition n°1 (un partenaire, le " in listing and "Atelier nutrition" in listing
+        assert "Vide-grenier" in listing and "aucun détecté" in listing
+    coordinator = ChatUser.private(relay, "1000")
+    await coordinator.say("/proposals")
+    coordinator.last = coordinator.last[1:2]  # the first proposal and its buttons
+    assert "validée" in await coordinator.press("Valider")
+    listing = await coordinator.say("/propositions")
+    assert listing.startswith("1 proposition(s)") and "Atelier" not in listing
+    await coordinator.say("/refuser 2")
+    assert await coordinator.say("/propositions") == "Aucune proposition n'attend de décision."

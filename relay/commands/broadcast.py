@@ -65,6 +65,11 @@ async def broadcast(ctx: Context) -> Sequence[Outgoing]:
     return await service.preview(announcement_id)
 
 
+async def proposals(ctx: Context) -> Sequence[Outgoing]:
+    """/propositions: what partners proposed and nobody decided yet, with the buttons."""
+    return await _announcements(ctx).pending()
+
+
 async def send_draft(ctx: Context) -> Sequence[Outgoing]:
     number = _number(ctx.args)
     return [await _announcements(ctx).send_draft(number) if number else Reply(EXPIRED_BUTTON)]
@@ -153,6 +158,13 @@ FEATURE = Feature(
             aliases=("broadcast",),
             role=Role.COORDINATOR,
             usage="#thème… <texte>",
+        ),
+        Command(
+            "propositions",
+            "les propositions de partenaires qui attendent une décision",
+            proposals,
+            aliases=("proposals",),
+            role=Role.COORDINATOR,
         ),
         Command(
             "valider",
