@@ -35,6 +35,7 @@ RECIPIENTS_TEXT = "Destinataires : {total} chat(s) ({detail})."
 NO_RECIPIENT_TEXT = (
     "Aucun chat n'est abonné à ces thèmes pour l'instant : personne ne la recevrait."
 )
+IN_PARTS_TEXT = "Sur {platform}, le texte est long : il partira en {parts} messages, dans l'ordre."
 SEND, CANCEL = "Envoyer", "Annuler"
 QUEUED_TEXT = (
     "C'est parti : la diffusion n°{id} part vers {total} chat(s). Je vous enverrai le bilan."
@@ -289,8 +290,14 @@ class Announcements:
                 Button(CANCEL, f"{CANCEL_ACTION}{announcement_id}"),
             ),
         )
+        view = self.views.view(announcement, themes)
         text = PREVIEW_TEXT.format(id=announcement_id) + "\n" + recipients_line(counts)
-        return [self.views.view(announcement, themes), Reply(text, buttons=buttons)]
+        parts = self.notices.parts(view)
+        for platform in sorted(counts):
+            if counts[platform] and parts.get(platform, 1) > 1:
+                label = PLATFORM_LABELS.get(platform, platform)
+                text += "\n" + IN_PARTS_TEXT.format(platform=label, parts=parts[platform])
+        return [view, Reply(text, buttons=buttons)]
 
     async def send_draft(self, announcement_id: int) -> Reply:
         async with self.db.write() as session:

@@ -19,7 +19,9 @@ class ScriptedChannel:
     platform: Platform = Platform.TELEGRAM
     latency: float = 0.0
     error_rate: float = 0.0  # transient failures
-    failures: dict[str, list[SendError]] = field(default_factory=dict)  # address -> next errors
+    # address -> what its next sends meet: an error, or None for a send that goes through
+    failures: dict[str, list[SendError | None]] = field(default_factory=dict)
+    part_size: int | None = None  # texts longer than this are sent in several parts
     seed: int = 7
     delivered: Counter[str] = field(default_factory=Counter)  # address -> messages accepted
     texts: dict[str, list[str]] = field(default_factory=dict)
@@ -35,15 +37,18 @@ class ScriptedChannel:
         return None
 
     def render(self, message: Outgoing) -> list[object]:
-        return [message.text]
+        text, size = message.text, self.part_size
+        if size is None or len(text) <= size:
+            return [text]
+        return [text[start : start + size] for start in range(0, len(text), size)]
 
     async def send(self, chat: ChatRef, part: object) -> str:
         self.attempts += 1
         if self.latency:
             await asyncio.sleep(self.latency)
         scripted = self.failures.get(chat.address)
-        if scripted:
-            raise scripted.pop(0)
+        if scripted and (error := scripted.pop(0)) is not None:
+            raise error
         if self._random.random() < self.error_rate:
             raise RetryLater("502 Bad Gateway")
         self.delivered[chat.address] += 1

@@ -249,3 +249,29 @@ async def test_forgotten_chat_is_skipped_but_counted(relay: Relay) -> None:
         remaining = await session.execute(select(func.count()).select_from(Subscriber))
         assert remaining.scalar_one() == 1
     assert await statuses(relay.db) == {"sent": 1, "gone": 1}
+
+
+async def test_a_message_in_parts_resumes_after_the_parts_already_sent(relay: Relay) -> None:
+    await subscribe(relay, "11", ["jeunes"])
+    text = "".join(f"[partie {n}]".ljust(100, ".") for n in range(1, 4))
+    busy = RetryLater("502 Bad Gateway", nothing_sent=True)
+    # The first part goes, the second meets two outages, then everything goes.
+    channel = ScriptedChannel(part_size=100, failures={"11": [None, busy, busy]})
+    async with engine_with(relay, channel) as engine:
+        await announce(relay, ("jeunes",), text)
+        assert await engine.drain(10)
+    assert channel.texts["11"] == [text[:100], text[100:200], text[200:]], (
+        "each part once, in order"
+    )
+    async with relay.db.read() as session:
+        (delivery,) = (
+            (
+                await session.execute(
+                    select(Delivery).where(col(Delivery.subscriber_id).is_not(None))
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert delivery.status == "sent"
+    assert delivery.platform_message_id == "11-1,11-2,11-3", "every part's id, in order"

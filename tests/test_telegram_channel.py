@@ -19,6 +19,7 @@ from relay.messages import AnnouncementKind, AnnouncementView, ChatKind, ChatRef
 from relay.settings import load_settings
 from relay.states import AnnouncementSource, AnnouncementState
 from relay.store import subscribers
+from tests.chat import ChatUser
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegram, FakeTelegramServer
 from tests.waiting import eventually
 
@@ -356,7 +357,7 @@ async def test_a_hundred_users_at_once_are_all_answered(database_url: str) -> No
         for user in range(5000, 5100):
             telegram.user_message(user, "/abonner prévention")
         await telegram.wait_for(
-            lambda: all(telegram.messages_to(u) for u in range(5000, 5100)), timeout=20
+            lambda: all(telegram.messages_to(u) for u in range(5000, 5100)), timeout=60
         )
         async with relay.db.read() as session:
             assert len(await subscribers.listing(session)) == 100
@@ -398,3 +399,46 @@ async def await_answer(telegram: FakeTelegram, user: int, text: str) -> str:
     telegram.user_message(user, text)
     await telegram.wait_for(lambda: len(telegram.messages_to(user)) > seen)
     return "\n".join(m.plain_text for m in telegram.messages_to(user)[seen:])
+
+
+SENTENCE = "les porteurs du projet {n} décrivent l'action {w} et son public."
+CALL_FOR_PROJECTS = "\n\n".join(
+    f"Critère {n} : " + " ".join(SENTENCE.format(n=n, w=w) for w in range(13)) for n in range(1, 16)
+)
+
+
+async def test_a_long_call_for_projects_arrives_whole_in_order(database_url: str) -> None:
+    assert 11_000 < len(CALL_FOR_PROJECTS) < 13_000
+    telegram = FakeTelegram(private_chat_rate=None)
+    async with running(database_url, telegram) as (relay, _):
+        telegram.user_message(PARTNER, "/abonner prévention")
+        await last_text(telegram, PARTNER)
+        coordinator = ChatUser.private(relay, "local", Platform.CONSOLE)
+        await coordinator.say(
+            "/diffuser #prevention Appel à projets prévention 2027\n\n" + CALL_FOR_PROJECTS
+        )
+        assert (
+            "Sur Telegram, le texte est long : il partira en 4 messages"
+            in coordinator.last[-1].text
+        )
+        assert "C'est parti" in await coordinator.press("Envoyer")
+        await telegram.wait_for(lambda: len(telegram.messages_to(PARTNER)) >= 5)
+        await relay.engine.drain(10)
+        received = texts_to(telegram, PARTNER)[1:]
+        assert len(received) == 4 and all(utf16_units(t) <= MAX_UNITS for t in received)
+        assert received[0].startswith("📣 Appel à projets — Appel à projets prévention 2027")
+        paragraphs = [p for text in received for p in text.split("\n\n")]
+        assert [p for p in paragraphs if p.startswith("Critère")] == CALL_FOR_PROJECTS.split("\n\n")
+        assert telegram.duplicates == 0
+
+
+def test_a_paragraph_longer_than_a_message_is_cut_between_sentences() -> None:
+    paragraph = " ".join(
+        f"Le critère {n} compte pour une part de la note finale." for n in range(250)
+    )
+    view = AnnouncementView(AnnouncementKind.CALL_FOR_PROJECTS, paragraph)
+    texts = [part.html for part in render(view)]
+    assert len(texts) == 4 and all(utf16_units(t) <= MAX_UNITS for t in texts)
+    body = [texts[0].split("\n\n", 1)[1], *texts[1:]]
+    assert all(piece.endswith("finale.") for piece in body[:-1]), "cut between sentences"
+    assert " ".join(body).startswith(paragraph)

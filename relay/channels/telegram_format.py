@@ -2,15 +2,24 @@
 
 Telegram counts a message's length in UTF-16 code units after entity parsing (4,096 at most), so
 the visible text of each part is measured that way, and parts are cut at paragraph boundaries
-(then line, then word boundaries for a paragraph that is too long by itself).
+(then line, sentence and word boundaries for a paragraph that is too long by itself).
 """
 
 import html
+import re
 from dataclasses import dataclass
 
 from relay.messages import AnnouncementView, Attachment, Button, Outgoing
 
 MAX_UNITS = 4096
+MIN_ROOM = 200  # less room than this left in a message: an oversized paragraph starts a new one
+# Where a paragraph too long for one message is cut, in order of preference, and what joins
+# the pieces that stay together.
+_BOUNDARIES = (
+    (re.compile(r"\n"), "\n"),
+    (re.compile(r"(?<=[.!?…])\s+"), " "),
+    (re.compile(r" +"), " "),
+)
 CALLBACK_DATA_BYTES = 64
 
 
@@ -74,53 +83,73 @@ def _link(url: str) -> str:
 
 
 def _pack(blocks: list[tuple[str, int]]) -> list[str]:
-    """Join paragraphs into as few messages as fit, never cutting inside a tag."""
+    """Join paragraphs into as few messages as fit, never cutting inside a tag; a paragraph
+    too long for what is left of a message starts there and goes on in the next ones."""
     parts: list[str] = []
     current: list[str] = []
     size = 0
-    for block_html, units in _fitting(blocks):
+    for block_html, units in blocks:
         extra = units + (2 if current else 0)
-        if current and size + extra > MAX_UNITS:
+        if size + extra <= MAX_UNITS:
+            current.append(block_html)
+            size += extra
+            continue
+        if units <= MAX_UNITS:  # a message of its own
             parts.append("\n\n".join(current))
-            current, size = [], 0
-            extra = units
-        current.append(block_html)
-        size += extra
+            current, size = [block_html], units
+            continue
+        room = MAX_UNITS - size - (2 if current else 0)
+        pieces = _paragraph_pieces(html.unescape(block_html), room)
+        if current and utf16_units(pieces[0]) <= room:
+            current.append(escape(pieces.pop(0)))
+        if current:
+            parts.append("\n\n".join(current))
+        parts.extend(escape(piece) for piece in pieces[:-1])
+        current, size = [escape(pieces[-1])], utf16_units(pieces[-1])
     if current:
         parts.append("\n\n".join(current))
     return parts
 
 
-def _fitting(blocks: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Blocks no longer than a message; an oversized plain paragraph is cut at line, then word
-    boundaries (relay's own formatted blocks are always short)."""
-    result: list[tuple[str, int]] = []
-    for block_html, units in blocks:
-        if units <= MAX_UNITS:
-            result.append((block_html, units))
-            continue
-        plain = html.unescape(block_html)
-        result.extend((escape(piece), utf16_units(piece)) for piece in _cut(plain))
-    return result
+def _paragraph_pieces(text: str, room: int) -> list[str]:
+    """An oversized plain paragraph in message-sized pieces, the first one fitting in `room`
+    when a boundary allows it."""
+    first = _cut(text, limit=room)[0] if room >= MIN_ROOM else ""
+    if first and text.startswith(first):
+        return [first, *_cut(text[len(first) :].lstrip(" \n"))]
+    return _cut(text)
 
 
-def _cut(text: str) -> list[str]:
+def _cut(text: str, level: int = 0, limit: int = MAX_UNITS) -> list[str]:
+    """A paragraph too long for one message, cut at line, then sentence, then word boundaries
+    (a single word longer than a message is cut anywhere)."""
+    if utf16_units(text) <= limit:
+        return [text]
+    if level == len(_BOUNDARIES):
+        return _hard_cut(text, limit)
+    boundary, joiner = _BOUNDARIES[level]
     pieces: list[str] = []
     current = ""
-    for word in text.replace("\n", "\n ").split(" "):
-        candidate = f"{current} {word}" if current else word
-        if utf16_units(candidate) <= MAX_UNITS:
-            current = candidate
-            continue
-        if current:
-            pieces.append(current)
-        while utf16_units(word) > MAX_UNITS:  # a single huge "word": hard cut
-            cut = MAX_UNITS
-            while utf16_units(word[:cut]) > MAX_UNITS:
-                cut -= 1
-            pieces.append(word[:cut])
-            word = word[cut:]
-        current = word
+    for chunk in boundary.split(text):
+        for piece in _cut(chunk, level + 1, limit):
+            candidate = f"{current}{joiner}{piece}" if current else piece
+            if utf16_units(candidate) <= limit:
+                current = candidate
+            else:
+                if current:
+                    pieces.append(current)
+                current = piece
     if current:
         pieces.append(current)
     return pieces
+
+
+def _hard_cut(word: str, limit: int) -> list[str]:
+    pieces = []
+    while utf16_units(word) > limit:
+        cut = limit
+        while utf16_units(word[:cut]) > limit:
+            cut -= 1
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word] if word else pieces

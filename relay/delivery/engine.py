@@ -8,7 +8,7 @@ from datetime import timedelta
 from relay.contract import ADMITTED, Admission, Admitting, Channel
 from relay.delivery.notices import Summariser, ViewSource
 from relay.delivery.worker import DeliveryWorker, WorkerOptions, limits_for
-from relay.messages import ChatRef, Platform, Reply
+from relay.messages import ChatRef, Outgoing, Platform, Reply
 from relay.settings import Settings
 from relay.store import notices as notice_store
 from relay.store import outbox
@@ -87,6 +87,13 @@ class DeliveryEngine:
         if worker is not None and isinstance(worker.channel, Admitting):
             return await worker.channel.admit(chat)
         return ADMITTED
+
+    def parts(self, message: Outgoing) -> dict[str, int]:
+        """How many messages `message` takes on each platform delivered from here."""
+        return {
+            platform.value: len(worker.channel.render(message))
+            for platform, worker in self.workers.items()
+        }
 
     def slow_down(self, platform: Platform, seconds: float) -> None:
         worker = self.workers.get(platform)

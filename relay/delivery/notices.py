@@ -4,7 +4,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
-from relay.messages import AnnouncementView, ChatRef, Reply
+from relay.messages import AnnouncementView, ChatRef, Outgoing, Reply
 from relay.store.models import Announcement
 
 
@@ -17,6 +17,9 @@ class Notices(Protocol):
 
     def wake(self) -> None:
         """Rows were just queued in the outbox: claim them now rather than at the next poll."""
+
+    def parts(self, message: Outgoing) -> dict[str, int]:
+        """How many messages `message` takes on each platform delivered from here."""
 
 
 # The announcements to deliver, as partners will read them, by announcement id.

@@ -229,12 +229,12 @@ class DeliveryWorker:
     async def _send_parts(
         self, delivery: outbox.Claimed, chat: ChatRef, parts: Sequence[object]
     ) -> outbox.Outcome | None:
-        message_ids = []
+        message_ids = list(delivery.message_ids)
         moved = False
-        index = 0
+        index = min(delivery.parts_sent, len(parts))  # parts sent before: never again
         while index < len(parts):
             await self.pacer.wait_for_chat(chat.address, self._limits.interval(chat.kind))
-            if index == 0 and utcnow() >= delivery.lease_until:
+            if index == delivery.parts_sent and utcnow() >= delivery.lease_until:
                 # Waited so long that the claim lapsed: someone may hold it now. Leave it to them.
                 return None
             try:
@@ -248,7 +248,7 @@ class DeliveryWorker:
                     await subscribers.move(session, delivery.subscriber_id, moved_error.new_address)
                 chat = ChatRef(chat.platform, moved_error.new_address, chat.kind)
             except RetryLater as busy:
-                return self._retry(delivery, busy)
+                return self._retry(delivery, busy, index, message_ids)
             except RecipientGone as gone:
                 return outbox.Outcome(
                     delivery.delivery_id,
@@ -267,10 +267,12 @@ class DeliveryWorker:
             except ChannelDown as down:
                 log.critical("%s channel is down: %s", self.platform, down.reason)
                 self.pacer.pause(60)
-                return self._retry(delivery, RetryLater(down.reason, retry_after=60))
+                later = RetryLater(down.reason, retry_after=60)
+                return self._retry(delivery, later, index, message_ids)
             except Exception as unexpected:
                 log.exception("unexpected error sending delivery %s", delivery.delivery_id)
-                return self._retry(delivery, RetryLater(type(unexpected).__name__))
+                later = RetryLater(type(unexpected).__name__)
+                return self._retry(delivery, later, index, message_ids)
         return outbox.Outcome(
             delivery.delivery_id, DeliveryState.SENT, message_id=",".join(message_ids)
         )
@@ -287,7 +289,16 @@ class DeliveryWorker:
                     self.pacer.give_back(ticket)
                 raise
 
-    def _retry(self, delivery: outbox.Claimed, busy: RetryLater) -> outbox.Outcome:
+    def _retry(
+        self,
+        delivery: outbox.Claimed,
+        busy: RetryLater,
+        parts_sent: int | None = None,
+        message_ids: Sequence[str] = (),
+    ) -> outbox.Outcome:
+        """Try again later, from the first part not yet delivered."""
+        done = delivery.parts_sent if parts_sent is None else parts_sent
+        sent_ids = ",".join(message_ids or delivery.message_ids) or None
         if busy.retry_after is not None:
             # The platform said how long to wait: the whole channel waits, and this is no failure.
             self.pacer.pause(busy.retry_after)
@@ -298,6 +309,8 @@ class DeliveryWorker:
                 error=busy.reason,
                 retry_at=retry_at,
                 counts_as_attempt=False,
+                parts_sent=done,
+                message_id=sent_ids,
             )
         if delivery.attempts + 1 >= self._options.retry.max_attempts:
             return self._failed(delivery, busy.reason)
@@ -307,6 +320,8 @@ class DeliveryWorker:
             DeliveryState.PENDING,
             error=busy.reason,
             retry_at=utcnow() + timedelta(seconds=delay),
+            parts_sent=done,
+            message_id=sent_ids,
         )
 
     @staticmethod

@@ -157,10 +157,12 @@ class Delivery(SQLModel, table=True):
     platform: str = Field(max_length=16)
     status: str = Field(default=DeliveryState.PENDING, max_length=16)
     attempts: int = 0
+    # A message in several parts resumes after the parts already sent, never repeating them.
+    parts_sent: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     lease_until: datetime | None = Field(default=None, sa_column=_utc_column(True))
     last_error: str | None = Field(default=None, max_length=500)
-    platform_message_id: str | None = Field(default=None, max_length=100)
+    platform_message_id: str | None = Field(default=None, max_length=1000)  # one per part
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column(True, index=True))
 
 

@@ -37,6 +37,8 @@ class Claimed:
     chat_kind: str
     attempts: int
     lease_until: datetime
+    parts_sent: int = 0  # parts delivered by earlier attempts
+    message_ids: tuple[str, ...] = ()  # the platform's ids of those parts
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ class Outcome:
 
     delivery_id: int
     status: str
-    message_id: str | None = None
+    message_id: str | None = None  # the platform's ids of the parts sent, comma-separated
+    parts_sent: int = 0  # with a retry: the parts already delivered
     error: str | None = None
     retry_at: datetime | None = None
     counts_as_attempt: bool = True
@@ -136,6 +139,8 @@ async def claim(
             _deliveries.c.notice_id,
             _deliveries.c.subscriber_id,
             _deliveries.c.attempts,
+            _deliveries.c.parts_sent,
+            _deliveries.c.platform_message_id,
         )
     )
     rows = (await session.execute(claimed)).all()
@@ -152,6 +157,8 @@ async def claim(
             chat_kind=chats[row.id][1],
             attempts=row.attempts,
             lease_until=lease_until,
+            parts_sent=row.parts_sent,
+            message_ids=tuple(filter(None, (row.platform_message_id or "").split(","))),
         )
         for row in sorted(rows, key=lambda r: r.id)
     ]
@@ -232,6 +239,8 @@ async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
                 last_error=bindparam("b_error"),
                 lease_until=None,
                 attempts=_deliveries.c.attempts + bindparam("b_increment"),
+                parts_sent=bindparam("b_parts"),
+                platform_message_id=bindparam("b_message"),
             )
         )
         await session.execute(
@@ -242,6 +251,8 @@ async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
                     "b_retry_at": o.retry_at or now,
                     "b_error": (o.error or "")[:500] or None,
                     "b_increment": 1 if o.counts_as_attempt else 0,
+                    "b_parts": o.parts_sent,
+                    "b_message": o.message_id,
                 }
                 for o in retried
             ],
