@@ -4,9 +4,10 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from relay.delivery.notices import Notices
+from relay.french_dates import as_utc, clock_time, long_datetime
 from relay.links import URL, clean_link, clean_links
 from relay.messages import (
     AnnouncementKind,
@@ -36,7 +37,24 @@ NO_RECIPIENT_TEXT = (
     "Aucun chat n'est abonné à ces thèmes pour l'instant : personne ne la recevrait."
 )
 IN_PARTS_TEXT = "Sur {platform}, le texte est long : il partira en {parts} messages, dans l'ordre."
-SEND, CANCEL = "Envoyer", "Annuler"
+SEND, CANCEL, LATER = "Envoyer", "Annuler", "Envoyer plus tard"
+WHEN_TEXT = (
+    "Quand faut-il envoyer la diffusion n°{id} ? Choisissez ci-dessous, ou tapez par exemple :\n"
+    "/programmer {id} lundi 9h"
+)
+SCHEDULED_TEXT = (
+    "C'est programmé : la diffusion n°{id} partira le {when} vers {total} chat(s). "
+    "Tapez /programmees pour la voir ou l'annuler."
+)
+PAST_TIME_TEXT = "Ce moment est déjà passé : choisissez une date et une heure à venir."
+TOO_FAR_TEXT = "C'est dans plus d'un an : vérifiez la date."
+NONE_SCHEDULED_TEXT = "Aucune diffusion n'attend son heure."
+SCHEDULED_HEADER_TEXT = "{count} diffusion(s) programmée(s) :"
+SCHEDULED_ITEM_TEXT = "n°{id} — {when} — {title}"
+UNSCHEDULE = "Annuler l'envoi"
+UNSCHEDULED_TEXT = "L'envoi programmé de la diffusion n°{id} est annulé : rien n'a été envoyé."
+NOT_SCHEDULED_TEXT = "La diffusion n°{id} n'attend plus son heure (déjà partie ou annulée)."
+MAX_AHEAD = timedelta(days=366)
 QUEUED_TEXT = (
     "C'est parti : la diffusion n°{id} part vers {total} chat(s). Je vous enverrai le bilan."
 )
@@ -85,6 +103,7 @@ SOURCE_LABELS: dict[str, str] = {
 }
 
 SEND_ACTION, CANCEL_ACTION = "send:", "cancel:"
+LATER_ACTION, AT_ACTION, UNSCHEDULE_ACTION = "later:", "at:", "unsched:"
 APPROVE_ACTION, REJECT_ACTION = "approve:", "reject:"
 
 _LEADING_TAGS = re.compile(r"\s*(?:#\S+\s*)+")
@@ -265,16 +284,20 @@ class Announcements:
         author: UserRef | None,
         origin: ChatRef | None,
         source_name: str | None = None,
+        send_at: datetime | None = None,
     ) -> tuple[int, Counter[str]]:
-        """Store a new announcement; returns its number and its recipients per platform."""
+        """Store a new announcement; returns its number and its recipients per platform. A
+        queued one with `send_at` waits for that moment (UTC) instead."""
         draft = without_tracking(draft)
         announcement = _new_announcement(draft, source, status, author, origin, source_name)
         async with self.db.write() as session:
             announcement_id = await store.add(session, announcement, draft.themes)
-            if status == AnnouncementState.QUEUED:
+            if status == AnnouncementState.QUEUED and send_at is not None:
+                await store.schedule(session, announcement, as_utc(send_at))
+            elif status == AnnouncementState.QUEUED:
                 await store.queue(session, announcement)
             counts = await outbox.count_recipients(session, draft.themes)
-        if status == AnnouncementState.QUEUED:
+        if status == AnnouncementState.QUEUED and send_at is None:
             self._wake()
         return announcement_id, counts
 
@@ -287,6 +310,7 @@ class Announcements:
         buttons = (
             (
                 Button(SEND, f"{SEND_ACTION}{announcement_id}"),
+                Button(LATER, f"{LATER_ACTION}{announcement_id}"),
                 Button(CANCEL, f"{CANCEL_ACTION}{announcement_id}"),
             ),
         )
@@ -308,6 +332,67 @@ class Announcements:
         self._wake()
         template = QUEUED_TEXT if total else QUEUED_NOBODY_TEXT
         return Reply(template.format(id=announcement_id, total=total), edit_origin=True)
+
+    def when_to_send(self, announcement_id: int, now: datetime) -> Reply:
+        """« Envoyer plus tard »: a few moments to choose from, or a typed one."""
+        slots = [
+            Button(label, f"{AT_ACTION}{announcement_id}:{int(moment.timestamp()) // 60}")
+            for label, moment in send_slots(now, self.settings.zone)
+        ]
+        return Reply(WHEN_TEXT.format(id=announcement_id), buttons=(tuple(slots),))
+
+    async def schedule_draft(self, announcement_id: int, send_at: datetime, now: datetime) -> Reply:
+        """Hold a coordinator's draft until `send_at`; it leaves within a minute of that time."""
+        problem = _check_send_time(send_at, now)
+        if problem:
+            return Reply(problem)
+        async with self.db.write() as session:
+            announcement = await store.get(session, announcement_id)
+            if announcement is None or announcement.status != AnnouncementState.DRAFT:
+                return Reply(NOT_A_DRAFT_TEXT.format(id=announcement_id), edit_origin=True)
+            await store.schedule(session, announcement, as_utc(send_at))
+            themes = await store.themes_of(session, announcement_id)
+            total = sum((await outbox.count_recipients(session, themes)).values())
+        when = long_datetime(send_at, self.settings.zone)
+        text = SCHEDULED_TEXT.format(id=announcement_id, when=when, total=total)
+        return Reply(text, edit_origin=True)
+
+    async def send_scheduled(self, now: datetime) -> list[int]:
+        """Queue the scheduled announcements whose time has come (each once, whichever process
+        runs this); returns their numbers."""
+        async with self.db.write() as session:
+            due = list(await store.due_scheduled(session, now))
+            for announcement in due:
+                await store.queue(session, announcement)
+        if due:
+            self._wake()
+        return [a.id for a in due if a.id is not None]
+
+    async def scheduled(self) -> list[Reply]:
+        """/programmees: what waits for its time, each with a button to cancel it."""
+        async with self.db.read() as session:
+            waiting = list(await store.scheduled(session))
+        if not waiting:
+            return [Reply(NONE_SCHEDULED_TEXT)]
+        replies = [Reply(SCHEDULED_HEADER_TEXT.format(count=len(waiting)))]
+        for announcement in waiting:
+            assert announcement.id is not None and announcement.send_at is not None
+            item = SCHEDULED_ITEM_TEXT.format(
+                id=announcement.id,
+                when=long_datetime(announcement.send_at, self.settings.zone),
+                title=_short_title(announcement),
+            )
+            button = Button(UNSCHEDULE, f"{UNSCHEDULE_ACTION}{announcement.id}")
+            replies.append(Reply(item, buttons=((button,),)))
+        return replies
+
+    async def unschedule(self, announcement_id: int) -> Reply:
+        async with self.db.write() as session:
+            announcement = await store.get(session, announcement_id)
+            if announcement is None or announcement.status != AnnouncementState.SCHEDULED:
+                return Reply(NOT_SCHEDULED_TEXT.format(id=announcement_id), edit_origin=True)
+            announcement.status = AnnouncementState.CANCELLED
+        return Reply(UNSCHEDULED_TEXT.format(id=announcement_id), edit_origin=True)
 
     async def cancel_draft(self, announcement_id: int) -> Reply:
         async with self.db.write() as session:
@@ -412,6 +497,35 @@ class Announcements:
         self.notices.wake()
 
 
+def send_slots(now: datetime, zone: tzinfo) -> list[tuple[str, datetime]]:
+    """Moments a coordinator often sends at: in an hour, tomorrow morning, next Monday
+    morning (labels in French, times in `zone`)."""
+    local = now.astimezone(zone)
+    in_an_hour = (local + timedelta(hours=1)).replace(second=0, microsecond=0)
+    tomorrow = datetime.combine(local.date() + timedelta(days=1), time(9), zone)
+    monday = datetime.combine(local.date() + timedelta(days=7 - local.weekday()), time(9), zone)
+    slots = [
+        (f"Dans une heure ({clock_time(in_an_hour)})", in_an_hour),
+        ("Demain à 9 h", tomorrow),
+    ]
+    if monday.date() != tomorrow.date():
+        slots.append((f"Lundi {monday.strftime('%d/%m')} à 9 h", monday))
+    return slots
+
+
+def _check_send_time(send_at: datetime, now: datetime) -> str | None:
+    if as_utc(send_at) <= now:
+        return PAST_TIME_TEXT
+    if as_utc(send_at) - now > MAX_AHEAD:
+        return TOO_FAR_TEXT
+    return None
+
+
+def _short_title(announcement: Announcement) -> str:
+    title = announcement.title or announcement.text.split("\n")[0]
+    return title if len(title) <= 60 else title[:59] + "…"
+
+
 def _new_announcement(
     draft: Draft,
     source: str,
@@ -449,8 +563,7 @@ def summary_text(announcement: Announcement, progress: dict[str, Counter[str]]) 
     totals: Counter[str] = Counter()
     for counts in progress.values():
         totals.update(counts)
-    title = announcement.title or announcement.text.split("\n")[0]
-    title = title if len(title) <= 60 else title[:59] + "…"
+    title = _short_title(announcement)
     lines = [
         SUMMARY_TEXT.format(
             id=announcement.id,

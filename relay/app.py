@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from relay.announcements import Announcements, AnnouncementViews, Draft, summary_notice
 from relay.channels.console import ConsoleChannel
@@ -89,6 +90,7 @@ class Relay:
             meetings=self.meetings,
             changes=self.meeting_changes,
             feeds=FeedPoller(self.db, settings, self.themes, self.announcements),
+            announcements=self.announcements,
         )
 
     def platform_channels(self) -> list[Channel]:
@@ -184,10 +186,11 @@ async def post(
     deliver: bool,
     progress: Callable[[int, int], None] | None = None,
     patience: float = POST_PATIENCE_SECONDS,
+    send_at: datetime | None = None,
 ) -> PostResult:
-    """`relay post`: queue a coordinator's announcement; with `deliver`, send it from here,
-    giving up (the rest stays queued for `relay run`) when nothing is delivered for `patience`
-    seconds."""
+    """`relay post`: queue a coordinator's announcement (held until `send_at` if given); with
+    `deliver`, send it from here, giving up (the rest stays queued for `relay run`) when nothing
+    is delivered for `patience` seconds."""
     async with opened(settings) as relay:
         number, recipients = await relay.announcements.create(
             draft,
@@ -195,8 +198,9 @@ async def post(
             AnnouncementState.QUEUED,
             author=None,
             origin=None,
+            send_at=send_at,
         )
-        if not deliver:
+        if not deliver or send_at is not None:
             return PostResult(number, recipients, None)
         channels = [*relay.platform_channels(), ConsoleChannel(CONSOLE_USER)]
         async with delivering(relay, channels, receive=False):

@@ -21,7 +21,8 @@ class AnnouncementState(StrEnum):
     DRAFT = "draft"  # a coordinator's preview, not sent yet
     PROPOSED = "proposed"  # a partner's proposal (or a feed item) awaiting a decision
     QUEUED = "queued"  # its deliveries are in the outbox
-    CANCELLED = "cancelled"  # a draft the coordinator cancelled
+    SCHEDULED = "scheduled"  # approved, held until its `send_at`
+    CANCELLED = "cancelled"  # a draft (or a scheduled send) the coordinator cancelled
     REJECTED = "rejected"  # a proposal the coordinators refused
 
 

@@ -54,7 +54,9 @@ class ChatUser:
         return [button for reply in replies for row in reply.buttons for button in row]
 
     async def press(self, label_part: str) -> str:
-        matching = [b for b in self.buttons() if label_part in b.label]
+        """Press the button with this label, or else the one whose label contains it."""
+        exact = [b for b in self.buttons() if b.label == label_part]
+        matching = exact or [b for b in self.buttons() if label_part in b.label]
         assert len(matching) == 1, f"{label_part!r} names {len(matching)} buttons: {self.buttons()}"
         incoming = Incoming(
             self.chat,

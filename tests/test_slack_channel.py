@@ -130,12 +130,17 @@ class SlackWorld:
 
 
 def button(blocks: list[JSON], label: str) -> tuple[str, str]:
-    """The action id and value of the button whose text contains `label`."""
-    found = [
-        (element["action_id"], element.get("value", ""))
+    """The action id and value of the button with this text, or else whose text contains it."""
+    buttons = [
+        element
         for block in blocks
         for element in block.get("elements", [])
-        if element.get("type") == "button" and label in element["text"]["text"]
+        if element.get("type") == "button"
+    ]
+    exact = [b for b in buttons if b["text"]["text"] == label]
+    found = [
+        (b["action_id"], b.get("value", ""))
+        for b in exact or [b for b in buttons if label in b["text"]["text"]]
     ]
     assert len(found) == 1, f"{label!r}: {found}"
     return found[0]

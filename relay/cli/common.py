@@ -4,6 +4,7 @@ event loop."""
 import asyncio
 import sys
 from collections.abc import Coroutine
+from datetime import datetime
 from typing import Any, NoReturn, TypeVar
 
 import typer
@@ -12,7 +13,7 @@ from relay.app import DeliveryStalled
 from relay.contract import ChannelDown
 from relay.directory.importing import DirectoryFileError
 from relay.feeds.config import FeedConfigError
-from relay.meetings.service import MeetingError
+from relay.meetings.service import MeetingError, local_moment, parse_day, parse_time
 from relay.reports.model import ReportError
 from relay.settings import Settings, SettingsError, load_settings
 from relay.store.db import DatabaseUnavailable
@@ -73,3 +74,14 @@ def report_and_exit(error: Exception) -> NoReturn:
 
 def bad_parameter(message: str, hint: str | None = None) -> typer.BadParameter:
     return typer.BadParameter(message, param_hint=hint)
+
+
+def moment_option(text: str, loaded: Settings, hint: str) -> datetime:
+    """A `--at "AAAA-MM-JJ HH:MM"` option, in RELAY_TIMEZONE."""
+    day_text, _, time_text = text.strip().partition(" ")
+    day, at = parse_day(day_text), parse_time(time_text)
+    if day is None or at is None:
+        raise typer.BadParameter(
+            f"« {text} » n'est pas de la forme AAAA-MM-JJ HH:MM", param_hint=hint
+        )
+    return local_moment(day, at, loaded.zone)

@@ -3,7 +3,7 @@
 import json
 import logging
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, TypeVar
 
 import typer
@@ -11,6 +11,7 @@ import typer
 from relay import app as relay_app
 from relay.announcements import Draft, recipients_line
 from relay.cli import common, directory, feeds, meetings, reports, slack
+from relay.french_dates import long_datetime
 from relay.messages import AnnouncementKind, UserRef
 from relay.states import DeliveryState
 from relay.store import schema, subscribers
@@ -19,6 +20,8 @@ from relay.textnorm import clean_input
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
 T = TypeVar("T")
+
+PAST_TEXT = "ce moment est déjà passé : choisissez une date et une heure à venir"
 
 cli = typer.Typer(
     name="relay",
@@ -71,6 +74,10 @@ def post(
     deliver: Annotated[
         bool, typer.Option("--deliver", help="diffuser tout de suite depuis cette commande")
     ] = False,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="envoyer à ce moment, « AAAA-MM-JJ HH:MM » (RELAY_TIMEZONE)"),
+    ] = None,
     wait: Annotated[
         float,
         typer.Option(
@@ -97,8 +104,17 @@ def post(
     def show_progress(done: int, total: int) -> None:
         typer.echo(f"… {done}/{total} envois terminés", err=True)
 
-    result = common.run(relay_app.post(settings, draft, deliver, show_progress, wait))
+    send_at = common.moment_option(at, settings, "--at") if at else None
+    if send_at is not None and deliver:
+        raise typer.BadParameter("--at et --deliver s'excluent", param_hint="--at")
+    if send_at is not None and send_at <= datetime.now(UTC):
+        raise typer.BadParameter(PAST_TEXT, param_hint="--at")
+    result = common.run(relay_app.post(settings, draft, deliver, show_progress, wait, send_at))
     typer.echo(f"Annonce n°{result.number} enregistrée. {recipients_line(result.recipients)}")
+    if send_at is not None:
+        when = long_datetime(send_at, settings.zone)
+        typer.echo(f"Elle partira le {when}, par le processus « relay run » en cours.")
+        return
     if result.delivered is None:
         typer.echo("Elle sera diffusée par le processus « relay run » en cours.")
         return

@@ -1,7 +1,6 @@
 """`relay meeting …`: COPIL, working groups and project team meetings from the shell."""
 
 import json
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -16,9 +15,6 @@ from relay.meetings.service import (
     KIND_LABELS,
     DuplicateMeeting,
     MeetingInfo,
-    local_moment,
-    parse_day,
-    parse_time,
 )
 from relay.settings import Settings
 from relay.states import MeetingState, NoticeState, Rsvp
@@ -67,7 +63,7 @@ def meeting_add(
     """Programme une réunion : invitation aux abonnés de ses thèmes, puis rappels."""
     settings = common.settings()
     slugs = theme_option(themes, common.catalogue(settings))
-    starts_at = _moment(at, settings, "--at")
+    starts_at = common.moment_option(at, settings, "--at")
 
     async def add() -> MeetingInfo:
         async with relay_app.opened(settings) as relay:
@@ -84,16 +80,6 @@ def meeting_add(
     if not no_invite:
         typer.echo("L'invitation est en file : « relay run » la diffuse.")
     typer.echo(_notices_line(info, settings))
-
-
-def _moment(text: str, settings: Settings, hint: str) -> datetime:
-    day_text, _, time_text = text.strip().partition(" ")
-    day, at = parse_day(day_text), parse_time(time_text)
-    if day is None or at is None:
-        raise typer.BadParameter(
-            f"« {text} » n'est pas de la forme AAAA-MM-JJ HH:MM", param_hint=hint
-        )
-    return local_moment(day, at, settings.zone)
 
 
 def _notices_line(info: MeetingInfo, settings: Settings) -> str:
@@ -171,7 +157,7 @@ def meeting_change(
 ) -> None:
     """Change la date ou le lieu d'une réunion ; les invités sont prévenus."""
     settings = common.settings()
-    starts_at = _moment(at, settings, "--at") if at else None
+    starts_at = common.moment_option(at, settings, "--at") if at else None
 
     async def change() -> MeetingInfo:
         async with relay_app.opened(settings) as relay:

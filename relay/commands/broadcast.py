@@ -1,18 +1,22 @@
 """Coordinators broadcast (/diffuser); partners propose (/proposer); coordinators moderate."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from relay.announcements import (
     APPROVE_ACTION,
+    AT_ACTION,
     CANCEL_ACTION,
+    LATER_ACTION,
     REJECT_ACTION,
     SEND_ACTION,
+    UNSCHEDULE_ACTION,
     Announcements,
     understand,
 )
 from relay.commands.base import Action, Command, Context, Feature, Role
 from relay.commands.router import EXPIRED_BUTTON
+from relay.meetings.service import local_moment, parse_day, parse_time
 from relay.messages import ChatRef, Outgoing, Reply
 from relay.states import AnnouncementSource, AnnouncementState
 from relay.themes import ALL_THEMES
@@ -33,6 +37,10 @@ PROPOSE_USAGE = (
 )
 APPROVE_USAGE = "Usage : /valider <numéro> [#thème…], par exemple : /valider 12 #prevention"
 REJECT_USAGE = "Usage : /refuser <numéro> [motif], par exemple : /refuser 12 hors territoire"
+SCHEDULE_USAGE = (
+    "Usage : /programmer <numéro de la diffusion> <quand>, par exemple : "
+    "/programmer 12 2027-01-11 09:00"
+)
 BAD_NUMBER = "« {text} » n'est pas un numéro de proposition."
 
 
@@ -42,6 +50,17 @@ def _announcements(ctx: Context) -> Announcements:
 
 def _today(ctx: Context) -> datetime:
     return datetime.now(ctx.services.settings.zone)
+
+
+def parse_moment(text: str, now: datetime, zone: tzinfo) -> datetime | None:
+    """A day and a time typed by a coordinator (« 2027-01-11 09:00 », « 11/01/2027 9h »)."""
+    day_text, _, time_text = text.strip().partition(" ")
+    day, at = parse_day(day_text), parse_time(time_text)
+    return local_moment(day, at, zone) if day and at else None
+
+
+def _now(ctx: Context) -> datetime:
+    return ctx.services.meetings.clock()
 
 
 async def broadcast(ctx: Context) -> Sequence[Outgoing]:
@@ -68,6 +87,43 @@ async def broadcast(ctx: Context) -> Sequence[Outgoing]:
 async def proposals(ctx: Context) -> Sequence[Outgoing]:
     """/propositions: what partners proposed and nobody decided yet, with the buttons."""
     return await _announcements(ctx).pending()
+
+
+async def send_later(ctx: Context) -> Sequence[Outgoing]:
+    number = _number(ctx.args)
+    if number is None:
+        return [Reply(EXPIRED_BUTTON)]
+    return [_announcements(ctx).when_to_send(number, _now(ctx))]
+
+
+async def send_at_slot(ctx: Context) -> Sequence[Outgoing]:
+    """A proposed moment pressed: `at:<number>:<minutes since the epoch>`."""
+    number_text, _, minutes = ctx.args.partition(":")
+    number = _number(number_text)
+    if number is None or not minutes.isdigit():
+        return [Reply(EXPIRED_BUTTON)]
+    send_at = datetime.fromtimestamp(int(minutes) * 60, UTC)
+    return [await _announcements(ctx).schedule_draft(number, send_at, _now(ctx))]
+
+
+async def schedule(ctx: Context) -> Sequence[Outgoing]:
+    """/programmer <n> <quand>: a draft sent at a typed moment."""
+    number_text, _, when = ctx.args.partition(" ")
+    number = _number(number_text)
+    moment = parse_moment(when, _now(ctx), ctx.services.settings.zone) if when else None
+    if number is None or moment is None:
+        return [Reply(SCHEDULE_USAGE)]
+    return [await _announcements(ctx).schedule_draft(number, moment, _now(ctx))]
+
+
+async def scheduled(ctx: Context) -> Sequence[Outgoing]:
+    """/programmees: the broadcasts waiting for their time, each with a button to cancel it."""
+    return await _announcements(ctx).scheduled()
+
+
+async def unschedule(ctx: Context) -> Sequence[Outgoing]:
+    number = _number(ctx.args)
+    return [await _announcements(ctx).unschedule(number) if number else Reply(EXPIRED_BUTTON)]
 
 
 async def send_draft(ctx: Context) -> Sequence[Outgoing]:
@@ -167,6 +223,22 @@ FEATURE = Feature(
             role=Role.COORDINATOR,
         ),
         Command(
+            "programmees",
+            "les diffusions qui attendent leur heure, pour les voir ou les annuler",
+            scheduled,
+            aliases=("programmées", "scheduled"),
+            role=Role.COORDINATOR,
+        ),
+        Command(
+            "programmer",
+            "envoyer plus tard une diffusion en attente",
+            schedule,
+            aliases=("schedule",),
+            role=Role.COORDINATOR,
+            usage="<n> <jour> <heure>",
+            in_menu=False,
+        ),
+        Command(
             "valider",
             "relayer une proposition de partenaire",
             approve,
@@ -186,6 +258,9 @@ FEATURE = Feature(
     actions=[
         Action(SEND_ACTION, send_draft, Role.COORDINATOR),
         Action(CANCEL_ACTION, cancel_draft, Role.COORDINATOR),
+        Action(LATER_ACTION, send_later, Role.COORDINATOR),
+        Action(AT_ACTION, send_at_slot, Role.COORDINATOR),
+        Action(UNSCHEDULE_ACTION, unschedule, Role.COORDINATOR),
         Action(APPROVE_ACTION, approve_button, Role.COORDINATOR),
         Action(REJECT_ACTION, reject_button, Role.COORDINATOR),
     ],

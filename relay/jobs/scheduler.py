@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from relay.announcements import Announcements
 from relay.delivery.notices import Notices
 from relay.directory.querylog import purge_old_queries
 from relay.feeds.poller import FeedPoller
@@ -35,7 +36,9 @@ LEADER_RETRY_SECONDS = 15.0
 SYNC_SECONDS = 60.0
 FEEDS_SECONDS = 60.0
 NOTICE_JOB = "notice:"
+SCHEDULED_SENDS_SECONDS = 30.0  # a scheduled broadcast leaves within a minute of its time
 SYNC_JOB, FEEDS_JOB, REPORT_JOB = "meetings-sync", "feeds", "monthly-report"
+SCHEDULED_SENDS_JOB = "scheduled-sends"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class ScheduledWork:
     meetings: Meetings  # notices due, stale drafts
     changes: MeetingChanges  # meetings changed: rebuild their jobs
     feeds: FeedPoller
+    announcements: Announcements  # broadcasts scheduled for later
 
 
 class Scheduler:
@@ -112,6 +116,7 @@ class Scheduler:
         grace = reports.SEND_GRACE.total_seconds()
         self._every(self._sync_seconds, self.sync_meetings, SYNC_JOB)
         self._every(self._feeds_seconds, self.poll_feeds, FEEDS_JOB)
+        self._every(SCHEDULED_SENDS_SECONDS, self.send_scheduled, SCHEDULED_SENDS_JOB)
         self.aps.add_job(
             self.send_report,
             "cron",
@@ -125,6 +130,7 @@ class Scheduler:
         )
         self.aps.resume()
         await self.sync_meetings()  # catch up: notices due while no process led
+        await self.send_scheduled()  # catch up: broadcasts due while no process led
         await self.send_report()  # catch up: the 1st of the month passed while down
 
     def _every(self, seconds: float, work: Callable[[], Awaitable[None]], job_id: str) -> None:
@@ -176,6 +182,14 @@ class Scheduler:
             await self._work.meetings.send_due()
         except Exception:
             log.exception("sending meeting notices failed; the next synchronisation retries")
+
+    async def send_scheduled(self) -> None:
+        if not self._leading:
+            return
+        try:
+            await self._work.announcements.send_scheduled(self._work.meetings.clock())
+        except Exception:
+            log.exception("scheduled broadcasts: sending failed; retrying at the next round")
 
     async def poll_feeds(self) -> None:
         try:

@@ -1,6 +1,7 @@
 """Announcements: drafts, proposals awaiting moderation, queued broadcasts."""
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -8,6 +9,7 @@ from sqlmodel import col, select
 
 from relay.states import AnnouncementState
 from relay.store import outbox
+from relay.store.dialect import is_postgresql
 from relay.store.models import Announcement, AnnouncementTheme, DirectNotice, utcnow
 
 
@@ -55,6 +57,38 @@ async def queue(session: AsyncSession, announcement: Announcement) -> int:
     announcement.queued_at = utcnow()
     await session.flush()
     return await outbox.queue(session, announcement.id, themes)
+
+
+async def schedule(session: AsyncSession, announcement: Announcement, send_at: datetime) -> None:
+    """Hold an approved announcement until `send_at` (UTC)."""
+    announcement.status = AnnouncementState.SCHEDULED
+    announcement.send_at = send_at
+    await session.flush()
+
+
+async def due_scheduled(session: AsyncSession, now: datetime) -> Sequence[Announcement]:
+    """Scheduled announcements whose time has come, locked for this transaction (another
+    process skips them on PostgreSQL; SQLite's write transaction is exclusive anyway)."""
+    query = (
+        select(Announcement)
+        .where(
+            col(Announcement.status) == AnnouncementState.SCHEDULED,
+            col(Announcement.send_at) <= now,
+        )
+        .order_by(col(Announcement.send_at), col(Announcement.id))
+    )
+    if is_postgresql(session):
+        query = query.with_for_update(skip_locked=True)
+    return (await session.execute(query)).scalars().all()
+
+
+async def scheduled(session: AsyncSession) -> Sequence[Announcement]:
+    query = (
+        select(Announcement)
+        .where(col(Announcement.status) == AnnouncementState.SCHEDULED)
+        .order_by(col(Announcement.send_at), col(Announcement.id))
+    )
+    return (await session.execute(query)).scalars().all()
 
 
 async def pending_proposals(session: AsyncSession) -> Sequence[Announcement]:

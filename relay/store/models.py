@@ -84,6 +84,7 @@ class Announcement(SQLModel, table=True):
     decision_reason: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
     queued_at: datetime | None = Field(default=None, sa_column=_utc_column(True, index=True))
+    send_at: datetime | None = Field(default=None, sa_column=_utc_column(True, index=True))
     summarised_at: datetime | None = Field(default=None, sa_column=_utc_column(True))
 
 
