@@ -7,6 +7,7 @@ rate limiter is installed here, and python-telegram-bot's errors are mapped once
 errors of relay.contract.
 """
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -138,6 +139,7 @@ class TelegramChannel:
         self._core: Core | None = None
         self._admins: dict[tuple[int, int], tuple[bool, float]] = {}
         self._connected = False
+        self._connecting = asyncio.Lock()
         self.application: Application[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
             .token(settings.telegram_token.get_secret_value())
@@ -168,16 +170,17 @@ class TelegramChannel:
 
     async def connect(self) -> None:
         """Reach the Bot API (getMe); enough to send. Receiving needs `start`."""
-        if self._connected:
-            return
-        try:
-            await self.application.initialize()
-        except InvalidToken:
-            # The library's message quotes the token: never pass it on.
-            raise ChannelDown(TOKEN_REFUSED) from None
-        except NetworkError as error:
-            raise ChannelDown(UNREACHABLE.format(kind=type(error).__name__)) from None
-        self._connected = True
+        async with self._connecting:  # sends in flight all arrive here first: one getMe
+            if self._connected:
+                return
+            try:
+                await self.application.initialize()
+            except InvalidToken:
+                # The library's message quotes the token: never pass it on.
+                raise ChannelDown(TOKEN_REFUSED) from None
+            except NetworkError as error:
+                raise ChannelDown(UNREACHABLE.format(kind=type(error).__name__)) from None
+            self._connected = True
 
     async def start(self, core: Core) -> None:
         self._core = core
@@ -226,6 +229,11 @@ class TelegramChannel:
         assert isinstance(part, TelegramPart)
         try:
             await self.connect()
+        except ChannelDown as down:
+            if down.reason == TOKEN_REFUSED:
+                raise
+            raise RetryLater(down.reason) from None  # unreachable for now: retried with backoff
+        try:
             sent = await self._deliver(int(chat.address), part)
         except TelegramError as error:
             raise _classify(error) from error
