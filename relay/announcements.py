@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from relay.delivery.notices import Notices
+from relay.french_dates import find_date, mentions_date
 from relay.messages import (
     AnnouncementKind,
     AnnouncementView,
@@ -79,7 +80,6 @@ SEND_ACTION, CANCEL_ACTION = "send:", "cancel:"
 APPROVE_ACTION, REJECT_ACTION = "approve:", "reject:"
 
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)]")
-_DAY_MONTH = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b")
 _CALL_WORDS = ("appel a projet", "appel a candidature", "appel a manifestation", "aap ", "ami ")
 _EVENT_WORDS = ("forum", "journee", "conference", "atelier", "webinaire", "reunion", "colloque")
 
@@ -133,26 +133,9 @@ def guess_kind(text: str) -> AnnouncementKind:
     folded = fold(text) + " "
     if any(word in folded for word in _CALL_WORDS):
         return AnnouncementKind.CALL_FOR_PROJECTS
-    if any(word in folded for word in _EVENT_WORDS) or _DAY_MONTH.search(text):
+    if any(word in folded for word in _EVENT_WORDS) or mentions_date(text):
         return AnnouncementKind.EVENT
     return AnnouncementKind.INFORMATION
-
-
-def find_date(text: str, today: date) -> date | None:
-    """The first dd/mm[/yyyy] in a text; without a year, its next occurrence from today."""
-    for match in _DAY_MONTH.finditer(text):
-        day, month, year_text = int(match[1]), int(match[2]), match[3]
-        year = today.year if year_text is None else int(year_text)
-        if year < 100:
-            year += 2000
-        try:
-            found = date(year, month, day)
-        except ValueError:
-            continue
-        if year_text is None and found < today:
-            found = found.replace(year=year + 1)
-        return found
-    return None
 
 
 def themes_in_text(text: str, catalogue: ThemeCatalogue) -> tuple[str, ...]:

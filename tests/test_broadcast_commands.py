@@ -193,3 +193,14 @@ async def test_relay_post_deliver_gives_up_on_an_unreachable_platform(relay: Rel
     async with relay.db.read() as session:
         (delivery,) = (await session.execute(select(Delivery))).scalars().all()
     assert delivery.status == "pending", "left for relay run, not stuck in sending"
+
+
+async def test_an_event_date_written_in_words_is_found(relay: Relay) -> None:
+    coordinator = ChatUser.private(relay, "1000")
+    await coordinator.say("/diffuser #jeunes Forum des jeunes le 14 janvier à Pornic")
+    preview = coordinator.last[0]
+    assert isinstance(preview, AnnouncementView)
+    assert preview.date_label is not None and preview.date_label.startswith("Date : 14/01/")
+    await coordinator.say("/diffuser #jeunes Permanence tous les mardis, et demain aussi")
+    preview = coordinator.last[0]
+    assert isinstance(preview, AnnouncementView) and preview.date_label is None

@@ -10,15 +10,18 @@ import typer
 from relay import app as relay_app
 from relay.cli import common
 from relay.cli.themes import theme_option
-from relay.french_dates import offset_label, short_datetime
+from relay.french_dates import (
+    DateError,
+    local_moment,
+    offset_label,
+    parse_day_time,
+    short_datetime,
+)
 from relay.meetings.reminders import is_reminder
 from relay.meetings.service import (
     KIND_LABELS,
     DuplicateMeeting,
     MeetingInfo,
-    local_moment,
-    parse_day,
-    parse_time,
 )
 from relay.settings import Settings
 from relay.states import MeetingState, NoticeState, Rsvp
@@ -27,6 +30,8 @@ meeting_cli = typer.Typer(
     help="Réunions du CLS : COPIL, groupes de travail, équipe projet.", no_args_is_help=True
 )
 
+AT_HELP = "date et heure : « 14/01 14h », « jeudi 9h30 » ou « AAAA-MM-JJ HH:MM »"
+NEEDS_DAY_AND_TIME = "« {text} » : indiquez le jour et l'heure, par exemple « 14/01 14h »"
 ANYWAY_HINT = "Ajoutez --quand-meme pour la programmer malgré tout."
 ANSWERS = "réponses : {yes} oui, {maybe} peut-être, {no} non"
 NOTICE_STATES: dict[str, str] = {
@@ -51,7 +56,7 @@ def register(cli: typer.Typer) -> None:
 def meeting_add(
     kind: Annotated[Kind, typer.Option(help="copil, gt (groupe de travail) ou equipe-projet")],
     title: Annotated[str, typer.Option(help="intitulé de la réunion")],
-    at: Annotated[str, typer.Option("--at", help="date et heure, « AAAA-MM-JJ HH:MM »")],
+    at: Annotated[str, typer.Option("--at", help=AT_HELP)],
     themes: Annotated[str | None, typer.Option(help="thèmes (invités : leurs abonnés)")] = None,
     where: Annotated[str, typer.Option("--where", help="lieu")] = "",
     no_invite: Annotated[
@@ -87,13 +92,14 @@ def meeting_add(
 
 
 def _moment(text: str, settings: Settings, hint: str) -> datetime:
-    day_text, _, time_text = text.strip().partition(" ")
-    day, at = parse_day(day_text), parse_time(time_text)
-    if day is None or at is None:
-        raise typer.BadParameter(
-            f"« {text} » n'est pas de la forme AAAA-MM-JJ HH:MM", param_hint=hint
-        )
-    return local_moment(day, at, settings.zone)
+    """A meeting's day and time as typed in chat ("14/01 14h", "2027-01-14 14:00")."""
+    try:
+        day, at = parse_day_time(text, datetime.now(settings.zone).date())
+        if day is None or at is None:
+            raise DateError(NEEDS_DAY_AND_TIME.format(text=text.strip()[:80]))
+        return local_moment(day, at, settings.zone)
+    except DateError as error:
+        raise typer.BadParameter(str(error), param_hint=hint) from None
 
 
 def _notices_line(info: MeetingInfo, settings: Settings) -> str:
@@ -164,9 +170,7 @@ def _as_json(info: MeetingInfo, settings: Settings) -> dict[str, Any]:
 @meeting_cli.command("change")
 def meeting_change(
     number: Annotated[int, typer.Argument(help="numéro de la réunion")],
-    at: Annotated[
-        str | None, typer.Option("--at", help="nouvelle date, « AAAA-MM-JJ HH:MM »")
-    ] = None,
+    at: Annotated[str | None, typer.Option("--at", help="nouvelle " + AT_HELP)] = None,
     where: Annotated[str | None, typer.Option("--where", help="nouveau lieu")] = None,
 ) -> None:
     """Change la date ou le lieu d'une réunion ; les invités sont prévenus."""
