@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from relay.app import Relay
-from relay.feeds.config import FeedConfigError, load_feed_specs
+from relay.feeds.config import FeedConfigError, load_feed_specs, parse_interval
 from relay.feeds.parse import html_to_text
 from relay.feeds.poller import ALERT_AFTER, FeedPoller, PollOutcome
 from relay.states import AnnouncementState, PollStatus
@@ -413,6 +413,8 @@ def test_feeds_yaml_is_validated_with_readable_messages(tmp_path: Path) -> None:
     (spec,) = load_feed_specs(path, catalogue)
     assert spec.themes == ("sante-mentale", "jeunes") and spec.auto
     assert spec.interval == timedelta(hours=2)
+    assert parse_interval("1j") == timedelta(days=1)
+    assert parse_interval("30min") == timedelta(minutes=30)
     for body, message in (
         ("feeds:\n  - url: ftp://x\n", "flux n°1 : « ftp://x » n'est pas une adresse"),
         (
@@ -420,6 +422,7 @@ def test_feeds_yaml_is_validated_with_readable_messages(tmp_path: Path) -> None:
             "flux n°2 : thème inconnu",
         ),
         ("feeds:\n  - url: https://a.org\n    interval: 1m\n", "trop court"),
+        ("feeds:\n  - url: https://a.org\n    interval: 2x\n", r"\(par ex. 60, 30min, 2h, 1j\)"),
         ("feeds: [", "illisible"),
     ):
         path.write_text(body, encoding="utf-8")

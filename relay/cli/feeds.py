@@ -35,7 +35,7 @@ def feeds_add(
     auto: Annotated[
         bool, typer.Option("--auto", help="relayer sans validation des coordinateurs")
     ] = False,
-    interval: Annotated[str, typer.Option(help="intervalle : 60 (minutes), 30m, 2h…")] = "60",
+    interval: Annotated[str, typer.Option(help="intervalle : 60 (minutes), 30min, 2h, 1j…")] = "60",
 ) -> None:
     """Ajoute un flux (s'il est déjà déclaré dans feeds.yaml, c'est ce fichier qui compte)."""
     settings = common.settings()
