@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from relay import app as relay_app
-from relay.cli import common
+from relay.cli import common, french
 from relay.directory import Answer, DirectoryService, ImportReport
 from relay.directory.answers import answer_text
 from relay.directory.entries import Entry
@@ -23,7 +23,7 @@ from relay.textnorm import clean_input
 
 T = TypeVar("T")
 
-directory_cli = typer.Typer(
+directory_cli = french.App(
     help="Annuaire des acteurs et services du territoire.", no_args_is_help=True
 )
 
@@ -64,7 +64,10 @@ def _with_directory(work: Callable[[DirectoryService], Coroutine[Any, Any, T]]) 
 
 def ask(
     question: Annotated[
-        str, typer.Argument(help="la question, par exemple « psychologue à Pornic »")
+        str,
+        typer.Argument(
+            help="la question, par exemple « psychologue à Pornic »", metavar="QUESTION"
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="sortie JSON")] = False,
     limit: Annotated[int, typer.Option(min=1, max=30, help="nombre de résultats")] = 3,
@@ -132,7 +135,10 @@ def _check_suffix(path: Path) -> None:
 
 @directory_cli.command("import")
 def import_file(
-    file: Annotated[Path, typer.Argument(help="fichier .csv ou .xlsx (colonnes du contrat §4)")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="fichier .csv ou .xlsx (colonnes du contrat §4)", metavar="FICHIER"),
+    ],
     replace_all: Annotated[
         bool, typer.Option("--replace", help="supprimer les fiches absentes du fichier")
     ] = False,
@@ -194,7 +200,7 @@ def import_file(
 
 @directory_cli.command("export")
 def export_file(
-    file: Annotated[Path, typer.Argument(help="fichier .csv ou .xlsx à écrire")],
+    file: Annotated[Path, typer.Argument(help="fichier .csv ou .xlsx à écrire", metavar="FICHIER")],
 ) -> None:
     """Écrit l'annuaire dans un fichier, au format de l'import."""
     _check_suffix(file)

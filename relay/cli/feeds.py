@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from relay import app as relay_app
-from relay.cli import common
+from relay.cli import common, french
 from relay.cli.themes import theme_option
 from relay.feeds.config import FeedConfigError, check_url, parse_interval
 from relay.feeds.poller import PollOutcome
@@ -17,7 +17,7 @@ from relay.states import PollStatus
 from relay.store import feeds as feed_store
 from relay.store.models_schedule import Feed
 
-feeds_cli = typer.Typer(help="Flux RSS/Atom relayés.", no_args_is_help=True)
+feeds_cli = french.App(help="Flux RSS/Atom relayés.", no_args_is_help=True)
 
 POLL_NEW = "✓ {feed} : {new} nouveau(x), {relayed} relayé(s) ou proposé(s)"
 NO_FEED = "Aucun flux. Ajoutez-en dans config/feeds.yaml ou avec « relay feeds add URL »."
@@ -29,7 +29,7 @@ def register(cli: typer.Typer) -> None:
 
 @feeds_cli.command("add")
 def feeds_add(
-    url: Annotated[str, typer.Argument(help="adresse du flux RSS ou Atom")],
+    url: Annotated[str, typer.Argument(help="adresse du flux RSS ou Atom", metavar="URL")],
     themes: Annotated[str | None, typer.Option(help="thèmes par défaut de ses éléments")] = None,
     name: Annotated[str | None, typer.Option(help="nom affiché (par défaut : le site)")] = None,
     auto: Annotated[

@@ -10,7 +10,7 @@ import typer
 
 from relay import app as relay_app
 from relay.announcements import Draft, recipients_line
-from relay.cli import common, directory, feeds, meetings, reports, slack
+from relay.cli import common, directory, feeds, french, meetings, reports, slack
 from relay.messages import AnnouncementKind, UserRef
 from relay.states import DeliveryState
 from relay.store import schema, subscribers
@@ -20,15 +20,16 @@ from relay.themes import ALL_THEMES, ThemeCatalogue
 
 T = TypeVar("T")
 
-cli = typer.Typer(
+french.speak_french()
+cli = french.App(
     name="relay",
     help="relay : le relais d'information et le chatbot du Contrat Local de Santé.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-db_cli = typer.Typer(help="Base de données.", no_args_is_help=True)
-subscribers_cli = typer.Typer(help="Abonnés.", no_args_is_help=True)
+db_cli = french.App(help="Base de données.", no_args_is_help=True)
+subscribers_cli = french.App(help="Abonnés.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(subscribers_cli, name="subscribers")
 
@@ -58,7 +59,7 @@ def chat(
 
 @cli.command()
 def post(
-    text: Annotated[str, typer.Argument(help="le message")],
+    text: Annotated[str, typer.Argument(help="le message", metavar="TEXTE")],
     themes: Annotated[str, typer.Option(help="thèmes séparés par des virgules (ou « tout »)")],
     kind: Annotated[
         AnnouncementKind, typer.Option(help="nature de l'annonce")
@@ -193,7 +194,7 @@ for register in (
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        cli()
+        cli(prog_name="relay")
     except common.FAILURES as error:
         common.report_and_exit(error)
     except KeyboardInterrupt:

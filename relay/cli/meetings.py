@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from relay import app as relay_app
-from relay.cli import common
+from relay.cli import common, french
 from relay.cli.themes import theme_option
 from relay.french_dates import (
     DateError,
@@ -26,7 +26,7 @@ from relay.meetings.service import (
 from relay.settings import Settings
 from relay.states import MeetingState, NoticeState, Rsvp
 
-meeting_cli = typer.Typer(
+meeting_cli = french.App(
     help="Réunions du CLS : COPIL, groupes de travail, équipe projet.", no_args_is_help=True
 )
 
@@ -169,7 +169,7 @@ def _as_json(info: MeetingInfo, settings: Settings) -> dict[str, Any]:
 
 @meeting_cli.command("change")
 def meeting_change(
-    number: Annotated[int, typer.Argument(help="numéro de la réunion")],
+    number: Annotated[int, typer.Argument(help="numéro de la réunion", metavar="NUMÉRO")],
     at: Annotated[str | None, typer.Option("--at", help="nouvelle " + AT_HELP)] = None,
     where: Annotated[str | None, typer.Option("--where", help="nouveau lieu")] = None,
 ) -> None:
@@ -188,7 +188,9 @@ def meeting_change(
 
 
 @meeting_cli.command("cancel")
-def meeting_cancel(number: Annotated[int, typer.Argument(help="numéro de la réunion")]) -> None:
+def meeting_cancel(
+    number: Annotated[int, typer.Argument(help="numéro de la réunion", metavar="NUMÉRO")],
+) -> None:
     """Annule une réunion ; les invités sont prévenus."""
     settings = common.settings()
 
@@ -202,8 +204,8 @@ def meeting_cancel(number: Annotated[int, typer.Argument(help="numéro de la ré
 
 @meeting_cli.command("participants")
 def meeting_participants(
-    number: Annotated[int, typer.Argument(help="numéro de la réunion")],
-    count: Annotated[int, typer.Argument(help="nombre de participants")],
+    number: Annotated[int, typer.Argument(help="numéro de la réunion", metavar="NUMÉRO")],
+    count: Annotated[int, typer.Argument(help="nombre de participants", metavar="NOMBRE")],
 ) -> None:
     """Note le nombre de participants d'une réunion tenue."""
     settings = common.settings()
