@@ -458,7 +458,8 @@ async def test_feed_commands_in_the_shell(database_url: str, site: tuple[FeedSit
     assert code == 1
     code, out, err = await relay_command("feeds", "poll")
     assert code == 0, err
-    assert "✓ Département : 1 nouveau(x)" in out and "Tour terminé : 1 flux" in out
+    assert "✓ Département : 1 nouveau, 1 relayé ou proposé" in out
+    assert "Tour terminé : 1 flux, 1 nouvel élément, 0 en échec." in out
     code, out, _ = await relay_command("feeds", "list")
     assert "thèmes : jeunes" in out and "éléments relayés : 1" in out
     code, out, err = await relay_command("feeds", "add", "pas-une-url")

@@ -239,7 +239,9 @@ async def test_participants_are_recorded_after_the_meeting(relay: Relay) -> None
     coordinator = ChatUser.private(relay, "1000")
     assert "pas encore eu lieu" in await coordinator.say(f"/reunion participants {info.id} 12")
     clock.advance(hours=4)
-    assert "12 participant(s)" in await coordinator.say(f"/reunion participants {info.id} 12")
+    assert "C'est noté : 12 participants à la réunion" in await coordinator.say(
+        f"/reunion participants {info.id} 12"
+    )
     assert "Participants : 12" in await coordinator.say(f"/reunion {info.id}")
 
 

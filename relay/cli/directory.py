@@ -20,6 +20,7 @@ from relay.directory.entries import Entry
 from relay.directory.importing import CSV_SUFFIXES, XLSX_SUFFIXES
 from relay.directory.service import STALE_DAYS
 from relay.textnorm import clean_input
+from relay.wording import count
 
 T = TypeVar("T")
 
@@ -32,17 +33,12 @@ PROGRESS_FROM_ROWS = 1000
 EMPTY_QUESTION = 'la question est vide : relay ask "psychologue à Pornic"'
 BAD_SUFFIX = "{name} : format non reconnu (attendu : .csv ou .xlsx)"
 NO_FILE = "{path} : fichier introuvable"
-MORE_HINT = "({count} autre(s) résultat(s) : relay ask --limit {limit} « {question} »)"
-IMPORTED = (
-    "{rows} ligne(s) lue(s) ({encoding}) : {added} ajoutée(s), {updated} mise(s) à jour, "
-    "{unchanged} inchangée(s), {rejected} rejetée(s)."
-)
-REMOVED = "{count} fiche(s) absente(s) du fichier supprimée(s) (--replace)."
-IGNORED_COLUMNS = "colonne(s) ignorée(s) : {names}"
-EXPORTED = "{count} fiche(s) écrite(s) dans {path}."
-STALE_HEADER = (
-    "{count} fiche(s) non vérifiée(s) depuis plus de {days} jours (la plus ancienne d'abord) :"
-)
+MORE_HINT = "({others} : relay ask --limit {limit} « {question} »)"
+IMPORTED = "{rows} ({encoding}) : {added}, {updated}, {unchanged}, {rejected}."
+REMOVED = "Fiches supprimées car absentes du fichier (--replace) : {count}."
+IGNORED_COLUMNS = "{columns} : {names}"
+EXPORTED = "{entries} dans {path}."
+STALE_HEADER = "{entries} depuis plus de {days} jours (la plus ancienne d'abord) :"
 STALE_NONE = "Toutes les fiches ont été vérifiées depuis moins de {days} jours."
 NEVER = "jamais vérifiée"
 
@@ -87,7 +83,8 @@ def ask(
         return
     typer.echo(answer_text(replace(answer, notice=None)))
     if answer.remaining:
-        hint = MORE_HINT.format(count=answer.remaining, limit=answer.total, question=question)
+        others = count(answer.remaining, "autre résultat", "autres résultats")
+        hint = MORE_HINT.format(others=others, limit=answer.total, question=question)
         typer.echo("\n" + hint)
 
 
@@ -177,19 +174,23 @@ def import_file(
     parsed = report.parsed
     if parsed.ignored_columns:
         print(
-            f"relay : {IGNORED_COLUMNS.format(names=', '.join(parsed.ignored_columns))}",
+            "relay : "
+            + IGNORED_COLUMNS.format(
+                columns=count(len(parsed.ignored_columns), "colonne ignorée"),
+                names=", ".join(parsed.ignored_columns),
+            ),
             file=sys.stderr,
         )
     for problem in parsed.problems:
         print(f"relay : {file.name}, {problem}", file=sys.stderr)
     typer.echo(
         IMPORTED.format(
-            rows=parsed.rows,
+            rows=count(parsed.rows, "ligne lue", "lignes lues"),
             encoding=parsed.encoding,
-            added=report.added,
-            updated=report.updated,
-            unchanged=report.unchanged,
-            rejected=report.rejected,
+            added=count(report.added, "ajoutée"),
+            updated=count(report.updated, "mise à jour", "mises à jour"),
+            unchanged=count(report.unchanged, "inchangée"),
+            rejected=count(report.rejected, "rejetée"),
         )
     )
     if replace_all:
@@ -208,8 +209,8 @@ def export_file(
     async def work(directory: DirectoryService) -> int:
         return await directory.export_file(file)
 
-    count = _with_directory(work)
-    typer.echo(EXPORTED.format(count=count, path=file))
+    written = _with_directory(work)
+    typer.echo(EXPORTED.format(entries=count(written, "fiche écrite", "fiches écrites"), path=file))
 
 
 @directory_cli.command("stale")
@@ -234,7 +235,8 @@ def stale(
     if not entries:
         typer.echo(STALE_NONE.format(days=days))
         return
-    typer.echo(STALE_HEADER.format(count=len(entries), days=days))
+    stale = count(len(entries), "fiche non vérifiée", "fiches non vérifiées")
+    typer.echo(STALE_HEADER.format(entries=stale, days=days))
     for entry in entries:
         when = entry.verified_on.isoformat() if entry.verified_on else NEVER
         contact = entry.phone or entry.email or entry.website

@@ -17,6 +17,7 @@ from relay.store import schema, subscribers
 from relay.store.db import Database
 from relay.textnorm import clean_input
 from relay.themes import ALL_THEMES, ThemeCatalogue
+from relay.wording import count
 
 T = TypeVar("T")
 
@@ -178,7 +179,7 @@ def subscribers_list(
         themes = ", ".join(view.themes) or "aucun thème"
         name = view.display_name or view.address
         typer.echo(f"{view.platform:9} {view.chat_kind:8} {name} — {themes}{state}")
-    typer.echo(f"\n{len(views)} chat(s).")
+    typer.echo(f"\n{count(len(views), 'chat')}.")
 
 
 for register in (

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from relay import app as relay_app
+from relay import wording
 from relay.cli import common, french
 from relay.cli.themes import theme_option
 from relay.french_dates import (
@@ -215,4 +216,5 @@ def meeting_participants(
             return await relay.meetings.record_participants(number, count)
 
     info = common.run(record())
-    typer.echo(f"Réunion n°{info.id} : {count} participant(s) noté(s).")
+    noted = wording.count(count, "participant noté", "participants notés")
+    typer.echo(f"Réunion n°{info.id} : {noted}.")

@@ -4,6 +4,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, time, timedelta
 
+from relay import wording
 from relay.announcements import recipients_line
 from relay.commands.base import Action, Command, Context, Feature, Role, Services
 from relay.commands.meeting_form import (
@@ -88,7 +89,7 @@ CHANGED_TEXT = "La réunion n°{id} est modifiée ; les invités sont prévenus.
 PARTICIPANTS_USAGE = (
     "Usage : /reunion participants <n> <nombre>, par exemple /reunion participants 3 24"
 )
-PARTICIPANTS_TEXT = "C'est noté : {count} participant(s) à la réunion n°{id} « {title} »."
+PARTICIPANTS_TEXT = "C'est noté : {participants} à la réunion n°{id} « {title} »."
 CANCEL_USAGE = "Usage : /reunion annuler <n>"
 SUMMARY_WHEN = "📅 {when}"
 SUMMARY_WHERE = "📍 {place}"
@@ -456,7 +457,8 @@ async def _participants(ctx: Context, rest: str) -> Sequence[Outgoing]:
         info = await _meetings(ctx).record_participants(number, count)
     except MeetingError as error:
         return [Reply(str(error))]
-    return [Reply(PARTICIPANTS_TEXT.format(count=count, id=number, title=info.title))]
+    participants = wording.count(count, "participant")
+    return [Reply(PARTICIPANTS_TEXT.format(participants=participants, id=number, title=info.title))]
 
 
 async def rsvp_button(ctx: Context) -> Sequence[Outgoing]:

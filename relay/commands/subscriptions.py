@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from relay.commands.base import Action, Command, Context, Feature
-from relay.messages import Button, Reply
+from relay.messages import Button, Platform, Reply
 from relay.store import privacy, subscribers
 from relay.store.models import Subscriber
 from relay.themes import ALL_THEMES, Theme, ThemeCatalogue, ThemeMatch
@@ -36,9 +36,13 @@ NO_SUBSCRIPTION = "Ce chat n'est abonné à aucun thème. Tapez /themes pour en 
 SUBSCRIPTIONS = "Ce chat est abonné à :\n{lines}\n\nTapez /themes pour modifier."
 ALL_LABEL = "Tous les thèmes"
 ALL_LINE = "• Tous les thèmes (y compris ceux ajoutés plus tard)"
-THEMES_HEADER = (
-    "Les thèmes du CLS. Touchez un thème pour abonner ou désabonner ce chat (✅ = abonné) :"
-)
+THEMES_HEADER = "Les thèmes du CLS. {how} pour abonner ou désabonner ce chat (✅ = abonné) :"
+# How a button is pressed where the user reads: the console shows numbered choices.
+PRESS_A_THEME = {
+    Platform.TELEGRAM: "Touchez un thème",
+    Platform.SLACK: "Cliquez sur un thème",
+    Platform.CONSOLE: "Tapez le numéro d'un thème",
+}
 FORGET_QUESTION = (
     "Voulez-vous vraiment effacer tout ce que relay sait de vous "
     "(abonnements, nom affiché) ? C'est définitif."
@@ -155,20 +159,22 @@ async def show_subscriptions(ctx: Context) -> Sequence[Reply]:
     return [Reply(SUBSCRIPTIONS.format(lines=lines))]
 
 
-def _theme_board(catalogue: ThemeCatalogue, current: set[str], edit: bool) -> Reply:
+def _theme_board(ctx: Context, current: set[str], edit: bool) -> Reply:
+    catalogue = ctx.services.themes
     everything = ALL_THEMES in current
     rows = [
         (Button((CHECK if everything or t.slug in current else "") + t.label, TOGGLE + t.slug),)
         for t in catalogue
     ]
     rows.append((Button((CHECK if everything else "") + ALL_LABEL, TOGGLE + ALL_THEMES),))
-    return Reply(THEMES_HEADER, buttons=tuple(rows), edit_origin=edit)
+    how = PRESS_A_THEME.get(ctx.incoming.chat.platform, PRESS_A_THEME[Platform.TELEGRAM])
+    return Reply(THEMES_HEADER.format(how=how), buttons=tuple(rows), edit_origin=edit)
 
 
 async def show_themes(ctx: Context) -> Sequence[Reply]:
     async with ctx.services.db.read() as session:
         current = await subscribers.themes_of(session, ctx.incoming.chat)
-    return [_theme_board(ctx.services.themes, current, edit=False)]
+    return [_theme_board(ctx, current, edit=False)]
 
 
 async def toggle_theme(ctx: Context) -> Sequence[Reply]:
@@ -194,7 +200,7 @@ async def toggle_theme(ctx: Context) -> Sequence[Reply]:
         else:
             await subscribers.add_themes(session, subscriber, [slug])
         current = await subscribers.themes_of(session, incoming.chat)
-    return [_theme_board(catalogue, current, edit=True)]
+    return [_theme_board(ctx, current, edit=True)]
 
 
 async def ask_forget(ctx: Context) -> Sequence[Reply]:
