@@ -254,7 +254,9 @@ class SlackChannel:
         try:
             identity = await self.client.auth_test()
         except SlackApiError as error:
-            raise ChannelDown(f"Slack refused the bot token: {_code(error)}") from error
+            raise ChannelDown(
+                f"Slack a refusé le jeton du bot (RELAY_SLACK_BOT_TOKEN) : {_code(error)}"
+            ) from error
         return str(identity.get("user_id", ""))
 
     async def _serve_http(self) -> None:

@@ -93,7 +93,7 @@ def post(
         )
     body = clean_input(text, 20_000)
     if not body:
-        raise typer.BadParameter("le message est vide", param_hint="TEXT")
+        raise typer.BadParameter("le message est vide", param_hint="TEXTE")
     draft = Draft(body, slugs, (), kind, clean_input(title, 300), link, event_date)
 
     def show_progress(done: int, total: int) -> None:
