@@ -13,11 +13,11 @@ all).
 import re
 from collections.abc import Callable
 from difflib import get_close_matches
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import typer
 from typer import rich_utils
-from typer._click import Context, HelpFormatter
+from typer._click import Command, Context, HelpFormatter
 from typer._click.exceptions import (
     BadOptionUsage,
     BadParameter,
@@ -199,11 +199,14 @@ class FrenchGroup(TyperGroup):
     def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
         _write_usage(self, ctx, formatter)
 
-    def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Any, list[str]]:
+    def resolve_command(
+        self, ctx: Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
         name = args[0] if args else ""
-        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+        unknown = name and not name.startswith("-") and self.get_command(ctx, name) is None
+        if unknown and not ctx.resilient_parsing:
             close = get_close_matches(name, list(self.commands))
-            _fail(ctx, UNKNOWN_COMMAND.format(name=name) + _suggestion(close))
+            raise FrenchUsageError(UNKNOWN_COMMAND.format(name=name) + _suggestion(close), ctx)
         return super().resolve_command(ctx, args)
 
     def make_context(
@@ -219,10 +222,6 @@ class FrenchGroup(TyperGroup):
             return super().invoke(ctx)
         except UsageError as error:
             raise in_french(error) from None
-
-
-def _fail(ctx: Context, message: str) -> NoReturn:
-    raise FrenchUsageError(message, ctx)
 
 
 class App(typer.Typer):
