@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from relay.delivery.notices import Notices
-from relay.french_dates import as_utc, clock_time, long_datetime
+from relay.french_dates import as_utc, clock_time, find_date, long_datetime, mentions_date
 from relay.links import URL, clean_link, clean_links
 from relay.messages import (
     AnnouncementKind,
@@ -108,7 +108,6 @@ APPROVE_ACTION, REJECT_ACTION = "approve:", "reject:"
 
 _LEADING_TAGS = re.compile(r"\s*(?:#\S+\s*)+")
 MAX_TITLE_CHARS = 120
-_DAY_MONTH = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b")
 _CALL_WORDS = ("appel a projet", "appel a candidature", "appel a manifestation", "aap ", "ami ")
 _EVENT_WORDS = ("forum", "journee", "conference", "atelier", "webinaire", "reunion", "colloque")
 
@@ -177,26 +176,9 @@ def guess_kind(text: str) -> AnnouncementKind:
     folded = fold(text) + " "
     if any(word in folded for word in _CALL_WORDS):
         return AnnouncementKind.CALL_FOR_PROJECTS
-    if any(word in folded for word in _EVENT_WORDS) or _DAY_MONTH.search(text):
+    if any(word in folded for word in _EVENT_WORDS) or mentions_date(text):
         return AnnouncementKind.EVENT
     return AnnouncementKind.INFORMATION
-
-
-def find_date(text: str, today: date) -> date | None:
-    """The first dd/mm[/yyyy] in a text; without a year, its next occurrence from today."""
-    for match in _DAY_MONTH.finditer(text):
-        day, month, year_text = int(match[1]), int(match[2]), match[3]
-        year = today.year if year_text is None else int(year_text)
-        if year < 100:
-            year += 2000
-        try:
-            found = date(year, month, day)
-        except ValueError:
-            continue
-        if year_text is None and found < today:
-            found = found.replace(year=year + 1)
-        return found
-    return None
 
 
 def themes_in_text(text: str, catalogue: ThemeCatalogue) -> tuple[str, ...]:

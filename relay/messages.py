@@ -27,12 +27,16 @@ class UserRef:
     def parse(cls, text: str) -> "UserRef":
         platform, sep, user_id = text.strip().partition(":")
         if not sep or not user_id.strip():
-            raise ValueError(f"expected platform:id, got {text.strip()!r}")
+            raise ValueError(
+                f"attendu : plateforme:identifiant (par ex. telegram:12345), pas « {text.strip()} »"
+            )
         try:
             return cls(Platform(platform.strip().lower()), user_id.strip())
         except ValueError:
             names = ", ".join(p.value for p in Platform)
-            raise ValueError(f"unknown platform {platform!r} (expected one of {names})") from None
+            raise ValueError(
+                f"plateforme inconnue « {platform.strip()} » (attendu : {names})"
+            ) from None
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.user_id}"

@@ -33,6 +33,24 @@ _SECRET_VALUE = re.compile(r"\d+:[A-Za-z0-9_-]{30,}|xox[a-z]-[A-Za-z0-9-]+|xapp-
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
 
+# pydantic's own checks, said in French: error type -> message (with the error's context).
+_REASONS = {
+    "float_parsing": "un nombre est attendu",
+    "float_type": "un nombre est attendu",
+    "int_parsing": "un nombre entier est attendu",
+    "int_type": "un nombre entier est attendu",
+    "int_from_float": "un nombre entier est attendu",
+    "bool_parsing": "attendu : true ou false",
+    "bool_type": "attendu : true ou false",
+    "string_type": "un texte est attendu",
+    "greater_than": "doit être supérieur à {gt}",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "less_than": "doit être inférieur à {lt}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "finite_number": "un nombre fini est attendu",
+}
+
+
 class SettingsError(ValueError):
     """A setting has a bad value; the message names the variable and what is expected."""
 
@@ -111,7 +129,10 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError("expected an IANA time zone such as Europe/Paris") from exc
+            raise ValueError(
+                f"fuseau horaire inconnu « {value[:60]} » (un nom IANA comme Europe/Paris "
+                "ou America/Cayenne)"
+            ) from exc
         return value
 
     @field_validator("coordinators", mode="before")
@@ -125,14 +146,14 @@ class Settings(BaseSettings):
     @classmethod
     def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().startswith("xoxb-"):
-            raise ValueError("expected a bot token starting with xoxb-")
+            raise ValueError("attendu : un jeton de bot commençant par xoxb-")
         return value
 
     @field_validator("slack_app_token")
     @classmethod
     def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().startswith("xapp-"):
-            raise ValueError("expected an app-level token starting with xapp-")
+            raise ValueError("attendu : un jeton d'application commençant par xapp-")
         return value
 
     @property
@@ -254,6 +275,17 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         error = exc.errors()[0]
-        name = "RELAY_" + str(error["loc"][0]).upper() if error["loc"] else "RELAY_*"
-        reason = str(error["msg"]).removeprefix("Value error, ")
-        raise SettingsError(f"{name}: {reason}") from None
+        field = str(error["loc"][0]) if error["loc"] else ""
+        name = "RELAY_" + field.upper() if field else "RELAY_*"
+        raise SettingsError(f"{name} : {_reason(error, field)}") from None
+
+
+def _reason(error: Any, field: str) -> str:
+    """Why a value is refused, in French; the value itself is shown unless it is a secret."""
+    template = _REASONS.get(error["type"])
+    if template is None:
+        return str(error["msg"]).removeprefix("Value error, ")
+    reason = template.format(**error.get("ctx", {}))
+    if field not in _SECRET_FIELDS and isinstance(error.get("input"), str):
+        reason += f" (« {error['input'][:60]} »)"
+    return reason

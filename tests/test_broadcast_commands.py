@@ -279,3 +279,14 @@ async def test_coordinators_list_the_proposals_waiting_on_every_platform(relay: 
     assert listing.startswith("1 proposition(s)") and "Atelier" not in listing
     await coordinator.say("/refuser 2")
     assert await coordinator.say("/propositions") == "Aucune proposition n'attend de décision."
+
+
+async def test_an_event_date_written_in_words_is_found(relay: Relay) -> None:
+    coordinator = ChatUser.private(relay, "1000")
+    await coordinator.say("/diffuser #jeunes Forum des jeunes le 14 janvier à Pornic")
+    preview = coordinator.last[0]
+    assert isinstance(preview, AnnouncementView)
+    assert preview.date_label is not None and preview.date_label.startswith("Date : 14/01/")
+    await coordinator.say("/diffuser #jeunes Permanence tous les mardis, et demain aussi")
+    preview = coordinator.last[0]
+    assert isinstance(preview, AnnouncementView) and preview.date_label is None

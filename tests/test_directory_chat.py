@@ -84,6 +84,12 @@ async def test_typos_are_admitted(user: ChatUser) -> None:
     assert "Saint-Brevin-les-Pins" in answer.split("\n")[0]
 
 
+async def test_a_correction_that_only_changes_an_ending_is_not_mentioned(user: ChatUser) -> None:
+    answer = await user.say("qui peut m'aider à Pornic")
+    assert answer.startswith("Voici ce que j'ai trouvé pour « aider » à Pornic :\n")
+    assert "j'ai lu" not in answer
+
+
 @pytest.mark.parametrize(
     ("text", "start"),
     [
@@ -147,9 +153,22 @@ async def test_the_query_log_keeps_no_trace_of_who_asked(user: ChatUser) -> None
 async def test_a_fresh_directory_loads_the_sample_once_and_says_so(relay: Relay) -> None:
     user = ChatUser.private(relay, platform=Platform.CONSOLE)
     first = await user.say("psychologue à Pornic")
-    assert first.startswith("ℹ️ L'annuaire était vide : j'ai chargé l'annuaire d'exemple (325")
+    assert first.startswith(
+        "ℹ️ L'annuaire était vide : j'ai chargé l'annuaire d'exemple "
+        "(325 fiches du fichier annuaire.csv).\n"
+    )
     second = await user.say("psychologue à Pornic")
     assert second.startswith("Voici ce que j'ai trouvé")
+
+
+@pytest.mark.parametrize("platform", [Platform.SLACK, Platform.TELEGRAM])
+async def test_partners_in_a_chat_are_not_told_about_the_sample_directory(
+    relay: Relay, platform: Platform
+) -> None:
+    partner = ChatUser.private(relay, "U0PARTNER", platform=platform)
+    first = await partner.say("psychologue à Pornic")
+    assert first.startswith("Voici ce que j'ai trouvé pour « psychologue » à Pornic")
+    assert "annuaire d'exemple" not in first
 
 
 async def test_help_lists_the_command(user: ChatUser) -> None:

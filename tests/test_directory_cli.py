@@ -55,15 +55,17 @@ def test_import_export_and_stale(database_url: str, tmp_path: Path) -> None:
         "relay : annuaire.csv, ligne 3 : le nom (colonne « nom ») est vide",
         "relay : annuaire.csv, ligne 4 : latitude « x » n'est pas un nombre",
     ]
-    assert imported.stdout.startswith("3 ligne(s) lue(s) (utf-8) : 1 ajoutée(s), 0 mise(s) à jour")
+    assert imported.stdout.startswith(
+        "3 lignes lues (utf-8) : 1 ajoutée, 0 mise à jour, 0 inchangée, 2 rejetées."
+    )
 
     good = relay(database_url, "directory", "import", str(CONFIG / "annuaire.csv"))
     assert good.returncode == 0, good.stderr
-    assert "325 ajoutée(s)" in good.stdout
+    assert "325 ajoutées" in good.stdout
 
     exported = tmp_path / "export.xlsx"
     result = relay(database_url, "directory", "export", str(exported))
-    assert result.returncode == 0 and "326 fiche(s) écrite(s)" in result.stdout
+    assert result.returncode == 0 and "326 fiches écrites dans" in result.stdout
     assert exported.stat().st_size > 10_000
 
     stale = relay(database_url, "directory", "stale", "--json")

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from relay.app import Relay
-from relay.feeds.config import FeedConfigError, load_feed_specs
+from relay.feeds.config import FeedConfigError, load_feed_specs, parse_interval
 from relay.feeds.parse import html_to_text
 from relay.feeds.poller import ALERT_AFTER, FeedPoller, PollOutcome
 from relay.settings import Settings, load_settings
@@ -450,6 +450,8 @@ def test_feeds_yaml_is_validated_with_readable_messages(tmp_path: Path) -> None:
     (spec,) = load_feed_specs(path, catalogue)
     assert spec.themes == ("sante-mentale", "jeunes") and spec.auto
     assert spec.interval == timedelta(hours=2)
+    assert parse_interval("1j") == timedelta(days=1)
+    assert parse_interval("30min") == timedelta(minutes=30)
     for body, message in (
         ("feeds:\n  - url: ftp://x\n", "flux n°1 : « ftp://x » n'est pas une adresse"),
         (
@@ -457,6 +459,7 @@ def test_feeds_yaml_is_validated_with_readable_messages(tmp_path: Path) -> None:
             "flux n°2 : thème inconnu",
         ),
         ("feeds:\n  - url: https://a.org\n    interval: 1m\n", "trop court"),
+        ("feeds:\n  - url: https://a.org\n    interval: 2x\n", "(par ex. 60, 30min, 2h, 1j)"),
         ("feeds: [", "illisible"),
         ("feeds:\n  - url: http://[::1\n", "n'est pas une adresse"),
         ("feeds:\n  - url: http://10.0.0.8/rss\n", "flux n°1 : adresse refusée : 10.0.0.8"),
@@ -502,7 +505,8 @@ async def test_feed_commands_in_the_shell(database_url: str, site: tuple[FeedSit
     assert code == 1
     code, out, err = await relay_command("feeds", "poll")
     assert code == 0, err
-    assert "✓ Département : 1 nouveau(x)" in out and "Tour terminé : 1 flux" in out
+    assert "✓ Département : 1 nouveau, 1 relayé ou proposé" in out
+    assert "Tour terminé : 1 flux, 1 nouvel élément, 0 en échec." in out
     code, out, _ = await relay_command("feeds", "list")
     assert "thèmes : jeunes" in out and "éléments relayés : 1" in out
     code, out, err = await relay_command("feeds", "add", "pas-une-url")

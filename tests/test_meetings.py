@@ -277,7 +277,9 @@ async def test_participants_are_recorded_after_the_meeting(relay: Relay) -> None
     coordinator = ChatUser.private(relay, "1000")
     assert "pas encore eu lieu" in await coordinator.say(f"/reunion participants {info.id} 12")
     clock.advance(hours=4)
-    assert "12 participant(s)" in await coordinator.say(f"/reunion participants {info.id} 12")
+    assert "C'est noté : 12 participants à la réunion" in await coordinator.say(
+        f"/reunion participants {info.id} 12"
+    )
     assert "Participants : 12" in await coordinator.say(f"/reunion {info.id}")
 
 
@@ -374,6 +376,14 @@ async def test_meeting_commands_in_the_shell(database_url: str) -> None:
         database_url=database_url,
     )
     assert bad_date.returncode == 2 and "Traceback" not in bad_date.stderr
+    assert "indiquez le jour et l'heure" in bad_date.stderr
+    in_french = (datetime.now(UTC) + timedelta(days=21)).strftime("%d/%m") + " à 9h30"
+    typed = relay_command(
+        *("meeting", "add", "--kind", "equipe-projet", "--title", "EP", "--at", in_french),
+        database_url=database_url,
+    )
+    assert typed.returncode == 0, typed.stderr
+    assert "Réunion n°2 programmée : EP," in typed.stdout and "à 9 h 30." in typed.stdout
     past = relay_command(
         "meeting",
         "add",
@@ -440,3 +450,45 @@ async def test_the_shell_refuses_the_same_meeting_twice_unless_told(database_url
     assert "déjà programmée à ce moment : n°1" in twice.stderr and "--quand-meme" in twice.stderr
     anyway = relay_command(*add, "--quand-meme", database_url=database_url)
     assert anyway.returncode == 0 and "Réunion n°2 programmée" in anyway.stdout
+
+
+async def test_a_meeting_is_typed_the_way_coordinators_write_dates(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)  # Monday 4 January 2027, 10:00 in Paris
+    coordinator = ChatUser.private(relay, "1000")
+    for typed, shown in [
+        ("/reunion copil 14/01 14h Mairie de Pornic", "jeudi 14 janvier 2027 à 14 h"),
+        ("/reunion copil 14 janvier 14h Mairie de Pornic", "jeudi 14 janvier 2027 à 14 h"),
+        ("/reunion copil jeudi prochain 14h Mairie de Pornic", "jeudi 7 janvier 2027 à 14 h"),
+        ("/reunion gt #jeunes demain 9h30 Mairie de Pornic", "mardi 5 janvier 2027 à 9 h 30"),
+        ("/reunion copil le 3 février 2027 à 9h Mairie de Pornic", "mercredi 3 février 2027 à 9 h"),
+    ]:
+        preview = await coordinator.say(typed)
+        assert shown in preview and "📍 Mairie de Pornic" in preview, typed
+    assert "Où ?" in await coordinator.say("/reunion copil lundi 9h")
+    assert "Le 14 janvier 2027 est un jeudi, pas un lundi" in await coordinator.say(
+        "/reunion copil lundi 14/01/2027 9h Mairie"
+    )
+    assert "« 31/02 » n'est pas une date" in await coordinator.say("/reunion copil 31/02 9h x")
+    assert "déjà passée" in await coordinator.say("/reunion copil aujourd'hui 9h Mairie")
+    assert "n'existe pas le dimanche 28 mars 2027" in await coordinator.say(
+        "/reunion copil 28/03 2h30 Mairie"
+    )
+    assert "/reunion copil 18/01 14h Salle du conseil" in await coordinator.say(
+        "/reunion copil Salle du conseil"
+    )
+    info = await relay.meetings.schedule("copil", MONDAY + timedelta(days=10), invite=False)
+    changed = await coordinator.say(f"/reunion modifier {info.id} 15/01 Salle du conseil")
+    assert "vendredi 15 janvier 2027 à 10 h" in changed and "Salle du conseil" in changed
+    changed = await coordinator.say(f"/reunion modifier {info.id} mardi 9h")
+    assert "mardi 5 janvier 2027 à 9 h" in changed
+
+
+async def test_a_day_without_a_year_is_the_next_one_in_the_zone_of_relay(relay: Relay) -> None:
+    coordinator = ChatUser.private(relay, "1000")
+    relay.meetings.clock = Clock(datetime(2026, 12, 20, 10, 0, tzinfo=UTC))
+    assert "jeudi 14 janvier 2027 à 14 h" in await coordinator.say("/reunion copil 14/01 14h x")
+    # 23:30 UTC on Wednesday 13 January is already Thursday 14 January in Paris.
+    relay.meetings.clock = Clock(datetime(2027, 1, 13, 23, 30, tzinfo=UTC))
+    assert "vendredi 15 janvier 2027 à 9 h" in await coordinator.say("/reunion copil demain 9h x")
+    assert "jeudi 14 janvier 2027 à 14 h" in await coordinator.say("/reunion copil 14/01 14h x")
+    assert "mardi 19 janvier 2027 à 9 h" in await coordinator.say("/reunion copil mardi 9h x")

@@ -279,7 +279,7 @@ async def test_text_csv_and_chart(relay: Relay) -> None:
         "• Slack : 1 remis, 1 en échec, 1 injoignable(s), 1 chat(s)",
         "Invitations et rappels de réunion remis : 2",
         "Demandes de relais des partenaires : 3 reçue(s), 1 acceptée(s), 1 refusée(s), 1 en",
-        "Abonnés (chats) : 3 (2 nouveaux, 2 départs)",
+        "Abonnés (chats) : 3 (nouveaux : 2, départs : 2)",
         "Questions à l'annuaire : 8, dont 3 sans réponse",
         "• sans réponse : « ludotheque » (2), « orthophoniste paimboeuf » (1)",
         "Réunions tenues : 3 (COPIL 1, groupes de travail 1, équipes projet 1) ; participants",
@@ -600,3 +600,10 @@ async def test_a_chat_back_from_unreachable_counts_again(relay: Relay) -> None:
         "by_theme": {MH: (1, 1, 0), "jeunes": (1, 1, 0)},
         "by_platform": {TG: (1, 2, 1)},
     }
+
+
+async def test_a_quiet_month_reads_as_french(relay: Relay) -> None:
+    report = await reports.build_report(relay.db, relay.settings, relay.themes, OCTOBER, NOW)
+    text = report_formats.text(report, relay.themes)
+    assert "Abonnés (chats) : 0 (nouveaux : 0, départs : 0)" in text
+    assert "• par thème : aucun abonné" in text

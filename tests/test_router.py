@@ -149,6 +149,22 @@ async def test_subscribing_twice_keeps_one_row(relay: Relay) -> None:
     assert [v.themes for v in views] == [("jeunes",)]
 
 
+@pytest.mark.parametrize(
+    ("platform", "how"),
+    [
+        (Platform.TELEGRAM, "Touchez un thème pour"),
+        (Platform.SLACK, "Cliquez sur un thème pour"),
+        (Platform.CONSOLE, "Tapez le numéro d'un thème pour"),
+    ],
+)
+async def test_the_theme_board_says_how_to_choose_on_each_platform(
+    relay: Relay, platform: Platform, how: str
+) -> None:
+    user = ChatUser.private(relay, platform=platform)
+    assert how in await user.say("/themes")
+    assert how in await user.press("Santé mentale")
+
+
 async def test_theme_buttons_toggle_and_show_the_state(relay: Relay) -> None:
     user = ChatUser.private(relay)
     await user.say("/themes")

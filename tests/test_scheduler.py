@@ -283,7 +283,7 @@ def test_reminder_offsets_are_configurable_and_validated(
     (tmp_path / "relay.toml").write_text('reminders = ["14d", "1d"]\n', encoding="utf-8")
     monkeypatch.setenv("RELAY_CONFIG_DIR", str(tmp_path))
     assert load_settings().reminders == ("14d", "1d")
-    with pytest.raises(SettingsError, match=r"RELAY_REMINDERS: .*demain"):
+    with pytest.raises(SettingsError, match=r"RELAY_REMINDERS : .*demain"):
         load_settings(reminders="demain")
     with pytest.raises(SettingsError, match="RELAY_REMINDERS"):
         load_settings(reminders="400d")

@@ -1,6 +1,7 @@
 """Settings: environment first, then config/relay.toml, then defaults; clear errors; no leaks."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -50,21 +51,24 @@ def test_coordinators_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
-        ("RELAY_TELEGRAM_RATE", "vite", "RELAY_TELEGRAM_RATE"),
-        ("RELAY_TELEGRAM_RATE", "-3", "greater than 0"),
-        ("RELAY_SLACK_PORT", "99999", "RELAY_SLACK_PORT"),
-        ("RELAY_TIMEZONE", "Mars/Olympus", "IANA time zone"),
+        ("RELAY_TELEGRAM_RATE", "vite", "RELAY_TELEGRAM_RATE : un nombre est attendu (« vite »)"),
+        ("RELAY_TELEGRAM_RATE", "-3", "doit être supérieur à 0"),
+        ("RELAY_SLACK_PORT", "99999", "RELAY_SLACK_PORT : doit être inférieur ou égal à 65535"),
+        ("RELAY_SLACK_PORT", "http", "un nombre entier est attendu"),
+        ("RELAY_TIMEZONE", "Europe/Pariss", "fuseau horaire inconnu « Europe/Pariss »"),
         ("RELAY_DATABASE_URL", "mysql://x", "sqlite+aiosqlite"),
-        ("RELAY_COORDINATORS", "fax:12", "unknown platform"),
-        ("RELAY_COORDINATORS", "12345", "platform:id"),
+        ("RELAY_COORDINATORS", "fax:12", "plateforme inconnue « fax »"),
+        ("RELAY_COORDINATORS", "12345", "plateforme:identifiant"),
         ("RELAY_SLACK_BOT_TOKEN", "xapp-wrong-kind", "xoxb-"),
         ("RELAY_ORGANIZER_EMAIL", "coordination chez cls-retz.fr", "adresse e-mail invalide"),
         ("RELAY_ORGANIZER_EMAIL", "a@b@c.fr", "adresse e-mail invalide"),
         ("RELAY_CLS_NAME", "   ", "nom du CLS vide"),
         ("RELAY_FEEDS_ALLOW_PRIVATE", "peut-être", "RELAY_FEEDS_ALLOW_PRIVATE"),
+        ("RELAY_REMINDERS", "7x", "« 7x » n'est pas une durée"),
+        ("RELAY_REMINDER_GRACE", "400j", "entre 1 s et 90 jours"),
     ],
 )
-def test_bad_values_name_the_variable(
+def test_bad_values_name_the_variable_in_french(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: str
 ) -> None:
     monkeypatch.setenv(variable, value)
@@ -73,6 +77,20 @@ def test_bad_values_name_the_variable(
     message = str(error.value)
     assert variable in message and expected in message
     assert "\n" not in message
+    english = re.findall(r"\b(?:expected|should|must|Input|unknown|valid|Value error)\b", message)
+    assert not english, message
+
+
+def test_durations_are_written_the_french_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RELAY_REMINDERS", "7j, 1 j, 2h, 30min")
+    monkeypatch.setenv("RELAY_REMINDER_GRACE", "45 min")
+    settings = load_settings()
+    assert settings.reminders == ("7d", "1d", "2h", "30m")
+    assert settings.reminder_grace == "45m"
+    monkeypatch.setenv("RELAY_REMINDERS", "2 semaines")
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert "unités : j (jours), h (heures), min (minutes), s (secondes)" in str(error.value)
 
 
 def test_secrets_are_refused_in_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

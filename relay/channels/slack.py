@@ -165,11 +165,11 @@ class SlackChannel:
         """`http_port` overrides RELAY_SLACK_PORT in HTTP mode (0: any free port, then read
         `http_port` after start); `timeout` bounds every Web API call."""
         if settings.slack_bot_token is None:
-            raise SettingsError("RELAY_SLACK_BOT_TOKEN: required for the Slack channel")
+            raise SettingsError("RELAY_SLACK_BOT_TOKEN : nécessaire pour le canal Slack")
         if settings.slack_app_token is None and settings.slack_signing_secret is None:
             raise SettingsError(
-                "RELAY_SLACK_SIGNING_SECRET: required in HTTP mode "
-                "(or set RELAY_SLACK_APP_TOKEN for Socket Mode)"
+                "RELAY_SLACK_SIGNING_SECRET : nécessaire en mode HTTP "
+                "(ou donnez RELAY_SLACK_APP_TOKEN pour le Socket Mode)"
             )
         token = settings.slack_bot_token.get_secret_value()
         self._settings = settings
@@ -264,7 +264,9 @@ class SlackChannel:
         try:
             identity = await self.client.auth_test()
         except SlackApiError as error:
-            raise ChannelDown(f"Slack refused the bot token: {_code(error)}") from error
+            raise ChannelDown(
+                f"Slack a refusé le jeton du bot (RELAY_SLACK_BOT_TOKEN) : {_code(error)}"
+            ) from error
         self._bot_user_id = str(identity.get("user_id", ""))
         self._bot_name = str(identity.get("user") or self._bot_name)
 

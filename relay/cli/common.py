@@ -13,13 +13,15 @@ from relay.app import DeliveryStalled
 from relay.contract import ChannelDown
 from relay.directory.importing import DirectoryFileError
 from relay.feeds.config import FeedConfigError
-from relay.meetings.service import MeetingError, local_moment, parse_day, parse_time
+from relay.french_dates import DateError, local_moment, parse_day_time
+from relay.meetings.service import MeetingError
 from relay.reports.model import ReportError
 from relay.settings import Settings, SettingsError, load_settings
 from relay.store.db import DatabaseUnavailable
 from relay.themes import ThemeCatalogue, ThemeCatalogueError
 
 T = TypeVar("T")
+NEEDS_DAY_AND_TIME = "« {text} » : indiquez le jour et l'heure, par exemple « 14/01 14h »"
 
 
 class CliError(Exception):
@@ -77,11 +79,12 @@ def bad_parameter(message: str, hint: str | None = None) -> typer.BadParameter:
 
 
 def moment_option(text: str, loaded: Settings, hint: str) -> datetime:
-    """A `--at "AAAA-MM-JJ HH:MM"` option, in RELAY_TIMEZONE."""
-    day_text, _, time_text = text.strip().partition(" ")
-    day, at = parse_day(day_text), parse_time(time_text)
-    if day is None or at is None:
-        raise typer.BadParameter(
-            f"« {text} » n'est pas de la forme AAAA-MM-JJ HH:MM", param_hint=hint
-        )
-    return local_moment(day, at, loaded.zone)
+    """A `--at` option: a day and a time as coordinators type them (« 2027-01-14 14:00 »,
+    « 14/01 14h »), in RELAY_TIMEZONE."""
+    try:
+        day, at = parse_day_time(text, datetime.now(loaded.zone).date())
+        if day is None or at is None:
+            raise DateError(NEEDS_DAY_AND_TIME.format(text=text.strip()[:80]))
+        return local_moment(day, at, loaded.zone)
+    except DateError as error:
+        raise typer.BadParameter(str(error), param_hint=hint) from None

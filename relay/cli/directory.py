@@ -13,17 +13,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from relay import app as relay_app
-from relay.cli import common
+from relay.cli import common, french
 from relay.directory import Answer, DirectoryService, ImportReport
 from relay.directory.answers import answer_text
 from relay.directory.entries import Entry
 from relay.directory.importing import CSV_SUFFIXES, XLSX_SUFFIXES
 from relay.directory.service import STALE_DAYS
 from relay.textnorm import clean_input, visible
+from relay.wording import count
 
 T = TypeVar("T")
 
-directory_cli = typer.Typer(
+directory_cli = french.App(
     help="Annuaire des acteurs et services du territoire.", no_args_is_help=True
 )
 
@@ -32,17 +33,12 @@ PROGRESS_FROM_ROWS = 1000
 EMPTY_QUESTION = 'la question est vide : relay ask "psychologue à Pornic"'
 BAD_SUFFIX = "{name} : format non reconnu (attendu : .csv ou .xlsx)"
 NO_FILE = "{path} : fichier introuvable"
-MORE_HINT = "({count} autre(s) résultat(s) : relay ask --limit {limit} « {question} »)"
-IMPORTED = (
-    "{rows} ligne(s) lue(s) ({encoding}) : {added} ajoutée(s), {updated} mise(s) à jour, "
-    "{unchanged} inchangée(s), {rejected} rejetée(s)."
-)
-REMOVED = "{count} fiche(s) absente(s) du fichier supprimée(s) (--replace)."
-IGNORED_COLUMNS = "colonne(s) ignorée(s) : {names}"
-EXPORTED = "{count} fiche(s) écrite(s) dans {path}."
-STALE_HEADER = (
-    "{count} fiche(s) non vérifiée(s) depuis plus de {days} jours (la plus ancienne d'abord) :"
-)
+MORE_HINT = "({others} : relay ask --limit {limit} « {question} »)"
+IMPORTED = "{rows} ({encoding}) : {added}, {updated}, {unchanged}, {rejected}."
+REMOVED = "Fiches supprimées car absentes du fichier (--replace) : {count}."
+IGNORED_COLUMNS = "{columns} : {names}"
+EXPORTED = "{entries} dans {path}."
+STALE_HEADER = "{entries} depuis plus de {days} jours (la plus ancienne d'abord) :"
 STALE_NONE = "Toutes les fiches ont été vérifiées depuis moins de {days} jours."
 NEVER = "jamais vérifiée"
 
@@ -64,7 +60,10 @@ def _with_directory(work: Callable[[DirectoryService], Coroutine[Any, Any, T]]) 
 
 def ask(
     question: Annotated[
-        str, typer.Argument(help="la question, par exemple « psychologue à Pornic »")
+        str,
+        typer.Argument(
+            help="la question, par exemple « psychologue à Pornic »", metavar="QUESTION"
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="sortie JSON")] = False,
     limit: Annotated[int, typer.Option(min=1, max=30, help="nombre de résultats")] = 3,
@@ -84,7 +83,8 @@ def ask(
         return
     typer.echo(visible(answer_text(replace(answer, notice=None))))
     if answer.remaining:
-        hint = MORE_HINT.format(count=answer.remaining, limit=answer.total, question=question)
+        others = count(answer.remaining, "autre résultat", "autres résultats")
+        hint = MORE_HINT.format(others=others, limit=answer.total, question=question)
         typer.echo("\n" + visible(hint))
 
 
@@ -139,7 +139,10 @@ def _check_suffix(path: Path) -> None:
 
 @directory_cli.command("import")
 def import_file(
-    file: Annotated[Path, typer.Argument(help="fichier .csv ou .xlsx (colonnes du contrat §4)")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="fichier .csv ou .xlsx (colonnes du contrat §4)", metavar="FICHIER"),
+    ],
     replace_all: Annotated[
         bool, typer.Option("--replace", help="supprimer les fiches absentes du fichier")
     ] = False,
@@ -178,19 +181,23 @@ def import_file(
     parsed = report.parsed
     if parsed.ignored_columns:
         print(
-            f"relay : {IGNORED_COLUMNS.format(names=', '.join(parsed.ignored_columns))}",
+            "relay : "
+            + IGNORED_COLUMNS.format(
+                columns=count(len(parsed.ignored_columns), "colonne ignorée"),
+                names=", ".join(parsed.ignored_columns),
+            ),
             file=sys.stderr,
         )
     for problem in sorted(parsed.problems + parsed.warnings, key=lambda p: p.line):
         print(visible(f"relay : {file.name}, {problem}"), file=sys.stderr)
     typer.echo(
         IMPORTED.format(
-            rows=parsed.rows,
+            rows=count(parsed.rows, "ligne lue", "lignes lues"),
             encoding=parsed.encoding,
-            added=report.added,
-            updated=report.updated,
-            unchanged=report.unchanged,
-            rejected=report.rejected,
+            added=count(report.added, "ajoutée"),
+            updated=count(report.updated, "mise à jour", "mises à jour"),
+            unchanged=count(report.unchanged, "inchangée"),
+            rejected=count(report.rejected, "rejetée"),
         )
     )
     if replace_all:
@@ -201,7 +208,7 @@ def import_file(
 
 @directory_cli.command("export")
 def export_file(
-    file: Annotated[Path, typer.Argument(help="fichier .csv ou .xlsx à écrire")],
+    file: Annotated[Path, typer.Argument(help="fichier .csv ou .xlsx à écrire", metavar="FICHIER")],
 ) -> None:
     """Écrit l'annuaire dans un fichier, au format de l'import."""
     _check_suffix(file)
@@ -209,8 +216,8 @@ def export_file(
     async def work(directory: DirectoryService) -> int:
         return await directory.export_file(file)
 
-    count = _with_directory(work)
-    typer.echo(EXPORTED.format(count=count, path=file))
+    written = _with_directory(work)
+    typer.echo(EXPORTED.format(entries=count(written, "fiche écrite", "fiches écrites"), path=file))
 
 
 @directory_cli.command("stale")
@@ -235,7 +242,8 @@ def stale(
     if not entries:
         typer.echo(STALE_NONE.format(days=days))
         return
-    typer.echo(STALE_HEADER.format(count=len(entries), days=days))
+    stale = count(len(entries), "fiche non vérifiée", "fiches non vérifiées")
+    typer.echo(STALE_HEADER.format(entries=stale, days=days))
     for entry in entries:
         when = entry.verified_on.isoformat() if entry.verified_on else NEVER
         contact = entry.phone or entry.email or entry.website

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from relay import app as relay_app
-from relay.cli import common
+from relay.cli import common, french
 from relay.cli.themes import theme_option
 from relay.feeds.config import FeedConfigError, check_url, parse_interval
 from relay.feeds.poller import PollOutcome
@@ -16,10 +16,13 @@ from relay.settings import Settings
 from relay.states import PollStatus
 from relay.store import feeds as feed_store
 from relay.store.models_schedule import Feed
+from relay.wording import count
 
-feeds_cli = typer.Typer(help="Flux RSS/Atom relayés.", no_args_is_help=True)
+feeds_cli = french.App(help="Flux RSS/Atom relayés.", no_args_is_help=True)
 
-POLL_NEW = "✓ {feed} : {new} nouveau(x), {relayed} relayé(s) ou proposé(s)"
+POLL_NEW = "✓ {feed} : {new}, {relayed}"
+POLL_FAILED = "✗ {feed} : {error} ({failures} de suite)"
+POLL_DONE = "Tour terminé : {feeds} flux, {new}, {failed} en échec."
 NO_FEED = "Aucun flux. Ajoutez-en dans config/feeds.yaml ou avec « relay feeds add URL »."
 
 
@@ -29,13 +32,13 @@ def register(cli: typer.Typer) -> None:
 
 @feeds_cli.command("add")
 def feeds_add(
-    url: Annotated[str, typer.Argument(help="adresse du flux RSS ou Atom")],
+    url: Annotated[str, typer.Argument(help="adresse du flux RSS ou Atom", metavar="URL")],
     themes: Annotated[str | None, typer.Option(help="thèmes par défaut de ses éléments")] = None,
     name: Annotated[str | None, typer.Option(help="nom affiché (par défaut : le site)")] = None,
     auto: Annotated[
         bool, typer.Option("--auto", help="relayer sans validation des coordinateurs")
     ] = False,
-    interval: Annotated[str, typer.Option(help="intervalle : 60 (minutes), 30m, 2h…")] = "60",
+    interval: Annotated[str, typer.Option(help="intervalle : 60 (minutes), 30min, 2h, 1j…")] = "60",
 ) -> None:
     """Ajoute un flux (s'il est déjà déclaré dans feeds.yaml, c'est ce fichier qui compte)."""
     settings = common.settings()
@@ -140,11 +143,14 @@ def feeds_poll() -> None:
 
     def show(outcome: PollOutcome) -> None:
         if outcome.status == PollStatus.FAILED:
-            typer.echo(f"✗ {outcome.feed} : {outcome.error} ({outcome.failures} échec(s) de suite)")
-        elif outcome.status == PollStatus.NEW:
+            failures = count(outcome.failures, "échec")
             typer.echo(
-                POLL_NEW.format(feed=outcome.feed, new=outcome.new_items, relayed=outcome.relayed)
+                POLL_FAILED.format(feed=outcome.feed, error=outcome.error, failures=failures)
             )
+        elif outcome.status == PollStatus.NEW:
+            new = count(outcome.new_items, "nouveau", "nouveaux")
+            relayed = count(outcome.relayed, "relayé ou proposé", "relayés ou proposés")
+            typer.echo(POLL_NEW.format(feed=outcome.feed, new=new, relayed=relayed))
         else:
             typer.echo(f"= {outcome.feed} : rien de nouveau")
 
@@ -161,6 +167,5 @@ def feeds_poll() -> None:
         return
     failed = sum(1 for o in outcomes if o.status == PollStatus.FAILED)
     new = sum(o.new_items for o in outcomes)
-    typer.echo(
-        f"Tour terminé : {len(outcomes)} flux, {new} élément(s) nouveau(x), {failed} en échec."
-    )
+    elements = count(new, "nouvel élément", "nouveaux éléments")
+    typer.echo(POLL_DONE.format(feeds=len(outcomes), new=elements, failed=failed))

@@ -10,7 +10,7 @@ import typer
 
 from relay import app as relay_app
 from relay.announcements import Draft, recipients_line
-from relay.cli import common, directory, feeds, meetings, reports, slack
+from relay.cli import common, directory, feeds, french, meetings, reports, slack
 from relay.french_dates import long_datetime
 from relay.messages import AnnouncementKind, UserRef
 from relay.states import DeliveryState
@@ -18,20 +18,22 @@ from relay.store import schema, subscribers
 from relay.store.db import Database
 from relay.textnorm import clean_input
 from relay.themes import ALL_THEMES, ThemeCatalogue
+from relay.wording import count
 
 T = TypeVar("T")
 
 PAST_TEXT = "ce moment est déjà passé : choisissez une date et une heure à venir"
 
-cli = typer.Typer(
+french.speak_french()
+cli = french.App(
     name="relay",
     help="relay : le relais d'information et le chatbot du Contrat Local de Santé.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-db_cli = typer.Typer(help="Base de données.", no_args_is_help=True)
-subscribers_cli = typer.Typer(help="Abonnés.", no_args_is_help=True)
+db_cli = french.App(help="Base de données.", no_args_is_help=True)
+subscribers_cli = french.App(help="Abonnés.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(subscribers_cli, name="subscribers")
 
@@ -61,7 +63,7 @@ def chat(
 
 @cli.command()
 def post(
-    text: Annotated[str, typer.Argument(help="le message")],
+    text: Annotated[str, typer.Argument(help="le message", metavar="TEXTE")],
     themes: Annotated[str, typer.Option(help="thèmes séparés par des virgules (ou « tout »)")],
     kind: Annotated[
         AnnouncementKind, typer.Option(help="nature de l'annonce")
@@ -98,7 +100,7 @@ def post(
         )
     body = clean_input(text, 20_000)
     if not body:
-        raise typer.BadParameter("le message est vide", param_hint="TEXT")
+        raise typer.BadParameter("le message est vide", param_hint="TEXTE")
     draft = Draft(body, slugs, (), kind, clean_input(title, 300), link, event_date)
 
     def show_progress(done: int, total: int) -> None:
@@ -193,7 +195,7 @@ def subscribers_list(
         themes = ", ".join(view.themes) or "aucun thème"
         name = view.display_name or view.address
         typer.echo(f"{view.platform:9} {view.chat_kind:8} {name} — {themes}{state}")
-    typer.echo(f"\n{len(views)} chat(s).")
+    typer.echo(f"\n{count(len(views), 'chat')}.")
 
 
 for register in (
@@ -209,7 +211,7 @@ for register in (
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        cli()
+        cli(prog_name="relay")
     except common.FAILURES as error:
         common.report_and_exit(error)
     except KeyboardInterrupt:

@@ -7,9 +7,13 @@ from typing import Annotated, Any
 import typer
 
 from relay import app as relay_app
-from relay.cli import common
+from relay import wording
+from relay.cli import common, french
 from relay.cli.themes import theme_option
-from relay.french_dates import offset_label, short_datetime
+from relay.french_dates import (
+    offset_label,
+    short_datetime,
+)
 from relay.meetings.reminders import is_reminder
 from relay.meetings.service import (
     KIND_LABELS,
@@ -19,10 +23,12 @@ from relay.meetings.service import (
 from relay.settings import Settings
 from relay.states import MeetingState, NoticeState, Rsvp
 
-meeting_cli = typer.Typer(
+meeting_cli = french.App(
     help="Réunions du CLS : COPIL, groupes de travail, équipe projet.", no_args_is_help=True
 )
 
+AT_HELP = "date et heure : « 14/01 14h », « jeudi 9h30 » ou « AAAA-MM-JJ HH:MM »"
+NEEDS_DAY_AND_TIME = "« {text} » : indiquez le jour et l'heure, par exemple « 14/01 14h »"
 ANYWAY_HINT = "Ajoutez --quand-meme pour la programmer malgré tout."
 ANSWERS = "réponses : {yes} oui, {maybe} peut-être, {no} non"
 NOTICE_STATES: dict[str, str] = {
@@ -47,7 +53,7 @@ def register(cli: typer.Typer) -> None:
 def meeting_add(
     kind: Annotated[Kind, typer.Option(help="copil, gt (groupe de travail) ou equipe-projet")],
     title: Annotated[str, typer.Option(help="intitulé de la réunion")],
-    at: Annotated[str, typer.Option("--at", help="date et heure, « AAAA-MM-JJ HH:MM »")],
+    at: Annotated[str, typer.Option("--at", help=AT_HELP)],
     themes: Annotated[str | None, typer.Option(help="thèmes (invités : leurs abonnés)")] = None,
     where: Annotated[str, typer.Option("--where", help="lieu")] = "",
     no_invite: Annotated[
@@ -149,10 +155,8 @@ def _as_json(info: MeetingInfo, settings: Settings) -> dict[str, Any]:
 
 @meeting_cli.command("change")
 def meeting_change(
-    number: Annotated[int, typer.Argument(help="numéro de la réunion")],
-    at: Annotated[
-        str | None, typer.Option("--at", help="nouvelle date, « AAAA-MM-JJ HH:MM »")
-    ] = None,
+    number: Annotated[int, typer.Argument(help="numéro de la réunion", metavar="NUMÉRO")],
+    at: Annotated[str | None, typer.Option("--at", help="nouvelle " + AT_HELP)] = None,
     where: Annotated[str | None, typer.Option("--where", help="nouveau lieu")] = None,
 ) -> None:
     """Change la date ou le lieu d'une réunion ; les invités sont prévenus."""
@@ -170,7 +174,9 @@ def meeting_change(
 
 
 @meeting_cli.command("cancel")
-def meeting_cancel(number: Annotated[int, typer.Argument(help="numéro de la réunion")]) -> None:
+def meeting_cancel(
+    number: Annotated[int, typer.Argument(help="numéro de la réunion", metavar="NUMÉRO")],
+) -> None:
     """Annule une réunion ; les invités sont prévenus."""
     settings = common.settings()
 
@@ -184,8 +190,8 @@ def meeting_cancel(number: Annotated[int, typer.Argument(help="numéro de la ré
 
 @meeting_cli.command("participants")
 def meeting_participants(
-    number: Annotated[int, typer.Argument(help="numéro de la réunion")],
-    count: Annotated[int, typer.Argument(help="nombre de participants")],
+    number: Annotated[int, typer.Argument(help="numéro de la réunion", metavar="NUMÉRO")],
+    count: Annotated[int, typer.Argument(help="nombre de participants", metavar="NOMBRE")],
 ) -> None:
     """Note le nombre de participants d'une réunion tenue."""
     settings = common.settings()
@@ -195,4 +201,5 @@ def meeting_participants(
             return await relay.meetings.record_participants(number, count)
 
     info = common.run(record())
-    typer.echo(f"Réunion n°{info.id} : {count} participant(s) noté(s).")
+    noted = wording.count(count, "participant noté", "participants notés")
+    typer.echo(f"Réunion n°{info.id} : {noted}.")

@@ -1,7 +1,7 @@
 """Coordinators broadcast (/diffuser); partners propose (/proposer); coordinators moderate."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 
 from relay.announcements import (
     APPROVE_ACTION,
@@ -16,7 +16,7 @@ from relay.announcements import (
 )
 from relay.commands.base import Action, Command, Context, Feature, Role
 from relay.commands.router import EXPIRED_BUTTON
-from relay.meetings.service import local_moment, parse_day, parse_time
+from relay.french_dates import DateError, parse_moment
 from relay.messages import ChatRef, Outgoing, Reply
 from relay.states import AnnouncementSource, AnnouncementState
 from relay.themes import ALL_THEMES
@@ -38,8 +38,7 @@ PROPOSE_USAGE = (
 APPROVE_USAGE = "Usage : /valider <numéro> [#thème…], par exemple : /valider 12 #prevention"
 REJECT_USAGE = "Usage : /refuser <numéro> [motif], par exemple : /refuser 12 hors territoire"
 SCHEDULE_USAGE = (
-    "Usage : /programmer <numéro de la diffusion> <quand>, par exemple : "
-    "/programmer 12 2027-01-11 09:00"
+    "Usage : /programmer <numéro de la diffusion> <quand>, par exemple : /programmer 12 lundi 9h"
 )
 BAD_NUMBER = "« {text} » n'est pas un numéro de proposition."
 
@@ -50,13 +49,6 @@ def _announcements(ctx: Context) -> Announcements:
 
 def _today(ctx: Context) -> datetime:
     return datetime.now(ctx.services.settings.zone)
-
-
-def parse_moment(text: str, now: datetime, zone: tzinfo) -> datetime | None:
-    """A day and a time typed by a coordinator (« 2027-01-11 09:00 », « 11/01/2027 9h »)."""
-    day_text, _, time_text = text.strip().partition(" ")
-    day, at = parse_day(day_text), parse_time(time_text)
-    return local_moment(day, at, zone) if day and at else None
 
 
 def _now(ctx: Context) -> datetime:
@@ -110,9 +102,12 @@ async def schedule(ctx: Context) -> Sequence[Outgoing]:
     """/programmer <n> <quand>: a draft sent at a typed moment."""
     number_text, _, when = ctx.args.partition(" ")
     number = _number(number_text)
-    moment = parse_moment(when, _now(ctx), ctx.services.settings.zone) if when else None
-    if number is None or moment is None:
+    if number is None or not when.strip():
         return [Reply(SCHEDULE_USAGE)]
+    try:
+        moment = parse_moment(when, _now(ctx), ctx.services.settings.zone)
+    except DateError as error:
+        return [Reply(f"{error}\n{SCHEDULE_USAGE}")]
     return [await _announcements(ctx).schedule_draft(number, moment, _now(ctx))]
 
 

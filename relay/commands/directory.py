@@ -1,11 +1,12 @@
 """/trouver, /ou (/find), free-text questions and the "Plus de résultats" button."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from relay.commands.base import Action, Command, Context, Feature
 from relay.commands.router import EXPIRED_BUTTON
 from relay.directory.answers import MORE_ACTION, reply
-from relay.messages import Outgoing, Reply
+from relay.messages import Outgoing, Platform, Reply
 
 FIND_USAGE = (
     "Dites-moi ce que vous cherchez, par exemple :\n"
@@ -20,7 +21,12 @@ async def find(ctx: Context) -> Sequence[Outgoing]:
     directory = ctx.services.directory
     if not ctx.args.strip():
         return [Reply(FIND_USAGE)]
-    answer = await directory.ask(ctx.args, ctx.incoming.chat.platform.value)
+    platform = ctx.incoming.chat.platform
+    answer = await directory.ask(ctx.args, platform.value)
+    if platform is not Platform.CONSOLE:
+        # That the sample directory was just loaded concerns whoever runs relay (the console,
+        # `relay ask`, the log), not a partner asking in Telegram or Slack.
+        answer = replace(answer, notice=None)
     return [reply(answer)]
 
 

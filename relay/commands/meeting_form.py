@@ -4,7 +4,8 @@ actions (at most 64 bytes, Telegram's limit) that carry a half-filled form to th
 from dataclasses import dataclass, replace
 from datetime import date, time
 
-from relay.meetings.service import KINDS, parse_day, parse_kind, parse_time
+from relay.french_dates import read_when
+from relay.meetings.service import KINDS, parse_kind
 from relay.states import MeetingKind
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
@@ -46,9 +47,11 @@ class MeetingForm:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def parse_form(text: str, catalogue: ThemeCatalogue) -> MeetingForm | None:
-    """`copil 2027-01-14 14:00 Salle du conseil` or `gt #jeunes 14/01/2027 9h30 Mairie`;
-    None if the text does not start with a kind of meeting."""
+def parse_form(text: str, catalogue: ThemeCatalogue, today: date) -> MeetingForm | None:
+    """`copil 14/01 14h Salle du conseil`, `gt #jeunes jeudi 9h30 Mairie` or
+    `copil 2027-01-14 14:00 Mairie` (a day without a year is its next occurrence from `today`);
+    None if the text does not start with a kind of meeting. Raises `DateError` for a day or time
+    that cannot be."""
     words = text.split()
     kind = None
     for size in (3, 2, 1):
@@ -65,14 +68,9 @@ def parse_form(text: str, catalogue: ThemeCatalogue) -> MeetingForm | None:
         unknown.extend(word for word, _ in match.unknown)
         if match.everything:
             themes.append(ALL_THEMES)
-    day = parse_day(words[0]) if words else None
-    if day is not None:
-        words.pop(0)
-    at = parse_time(words[0]) if words and day is not None else None
-    if at is not None:
-        words.pop(0)
-    place = " ".join(words) or None
-    return MeetingForm(kind, tuple(dict.fromkeys(themes)), day, at, place, tuple(unknown))
+    when = read_when(words, today)
+    place = " ".join(words[when.used :]) or None
+    return MeetingForm(kind, tuple(dict.fromkeys(themes)), when.day, when.at, place, tuple(unknown))
 
 
 def encode(form: MeetingForm, catalogue: ThemeCatalogue) -> str | None:

@@ -2,8 +2,9 @@
 
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
+from relay import wording
 from relay.announcements import recipients_line
 from relay.commands.base import Action, Command, Context, Feature, Role, Services
 from relay.commands.meeting_form import (
@@ -16,7 +17,15 @@ from relay.commands.meeting_form import (
     parse_form,
 )
 from relay.commands.router import EXPIRED_BUTTON
-from relay.french_dates import WEEKDAYS, clock_time, offset_label, short_datetime
+from relay.french_dates import (
+    WEEKDAYS,
+    DateError,
+    clock_time,
+    local_moment,
+    offset_label,
+    read_when,
+    short_datetime,
+)
 from relay.meetings.reminders import RSVP_ACTION, is_reminder
 from relay.meetings.service import (
     KIND_LABELS,
@@ -25,9 +34,6 @@ from relay.meetings.service import (
     MeetingError,
     MeetingInfo,
     Meetings,
-    local_moment,
-    parse_day,
-    parse_time,
 )
 from relay.messages import Button, ChatKind, Outgoing, Reply
 from relay.states import MeetingKind, MeetingState, NoticeState, Rsvp
@@ -35,19 +41,19 @@ from relay.textnorm import fold
 
 USAGE = (
     "Programmer une réunion :\n"
-    "/reunion copil 2027-01-14 14:00 Salle du conseil, Pornic\n"
-    "/reunion gt #sante-mentale #jeunes 03/02/2027 9h30 Mairie de Machecoul\n"
-    "/reunion equipe-projet 2027-01-20 10:00 Visioconférence\n\n"
+    "/reunion copil 14/01 14h Salle du conseil, Pornic\n"
+    "/reunion gt #sante-mentale #jeunes jeudi 9h30 Mairie de Machecoul\n"
+    "/reunion equipe-projet 3 février 2027 10h Visioconférence\n\n"
     "Et ensuite :\n"
     "/reunion <n> : voir une réunion et les réponses\n"
-    "/reunion modifier <n> 2027-01-15 10:00 [nouveau lieu] : changer la date ou le lieu\n"
+    "/reunion modifier <n> 15/01 10h [nouveau lieu] : changer la date ou le lieu\n"
     "/reunion annuler <n> : annuler (les invités sont prévenus)\n"
     "/reunion participants <n> <nombre> : noter le nombre de participants, après la réunion"
 )
 ASK_KIND = "Quel type de réunion voulez-vous programmer ?"
 ASK_THEME = (
     "Sur quel thème porte ce groupe de travail ? Ses invités sont les abonnés de ce thème.\n"
-    "(Pour plusieurs thèmes : /reunion gt #thème1 #thème2 AAAA-MM-JJ HH:MM lieu)"
+    "(Pour plusieurs thèmes : /reunion gt #thème1 #thème2 14/01 14h lieu)"
 )
 ASK_DAY = (
     "Quel jour ? Choisissez ci-dessous, ou tapez la commande avec la date, par exemple :\n{example}"
@@ -75,12 +81,15 @@ ASK_CANCEL = "Annuler la réunion n°{id} ?\n\n{summary}\n\nLes invités seront 
 CANCEL_YES, CANCEL_NO = "Oui, annuler la réunion", "Non, la garder"
 CANCELLED_TEXT = "La réunion n°{id} est annulée ; les invités sont prévenus."
 KEPT_TEXT = "D'accord, la réunion n°{id} est maintenue."
-CHANGE_USAGE = "Usage : /reunion modifier <n> [AAAA-MM-JJ] [HH:MM] [nouveau lieu]"
+CHANGE_USAGE = (
+    "Usage : /reunion modifier <n> [jour] [heure] [nouveau lieu], "
+    "par exemple /reunion modifier 3 15/01 10h Mairie de Pornic"
+)
 CHANGED_TEXT = "La réunion n°{id} est modifiée ; les invités sont prévenus.\n\n{summary}"
 PARTICIPANTS_USAGE = (
     "Usage : /reunion participants <n> <nombre>, par exemple /reunion participants 3 24"
 )
-PARTICIPANTS_TEXT = "C'est noté : {count} participant(s) à la réunion n°{id} « {title} »."
+PARTICIPANTS_TEXT = "C'est noté : {participants} à la réunion n°{id} « {title} »."
 CANCEL_USAGE = "Usage : /reunion annuler <n>"
 SUMMARY_WHEN = "📅 {when}"
 SUMMARY_WHERE = "📍 {place}"
@@ -109,7 +118,7 @@ CONFIRM_ACTION, DISCARD_ACTION, FORCE_ACTION = "mtgok:", "mtgno:", "mtgforce:"
 ASK_CANCEL_ACTION, CANCEL_ACTION, KEEP_ACTION = "mtgcancel:", "mtgstop:", "mtgkeep:"
 TIMES = ("09:00", "10:00", "11:00", "14:00", "15:00", "16:00", "17:00", "18:00")
 DAYS_OFFERED = 10
-EXAMPLE_TIME = "14:00"
+EXAMPLE_TIME = time(14)
 
 
 def _meetings(ctx: Context) -> Meetings:
@@ -166,8 +175,9 @@ def _example(ctx: Context, form: MeetingForm) -> str:
     kind = form.kind or MeetingKind.COPIL
     tags = " ".join(f"#{t}" for t in form.themes if kind == MeetingKind.WORKING_GROUP)
     day = form.day or _today(ctx) + timedelta(days=14)
-    at = form.at.strftime("%H:%M") if form.at else EXAMPLE_TIME
-    parts = ["/reunion", kind, tags, day.isoformat(), at, "Salle du conseil, Pornic"]
+    at = form.at or EXAMPLE_TIME
+    typed_time = f"{at.hour}h{at.minute:02d}" if at.minute else f"{at.hour}h"
+    parts = ["/reunion", kind, tags, f"{day:%d/%m}", typed_time, "Salle du conseil, Pornic"]
     return " ".join(p for p in parts if p)
 
 
@@ -184,7 +194,10 @@ async def meeting_command(ctx: Context) -> Sequence[Outgoing]:
         return await _participants(ctx, rest)
     if _number(first) is not None and not rest:
         return await _show(ctx, _number(first) or 0)
-    form = parse_form(ctx.args, ctx.services.themes)
+    try:
+        form = parse_form(ctx.args, ctx.services.themes, _today(ctx))
+    except DateError as error:
+        return [Reply(str(error))]
     if form is None:
         return [Reply(UNKNOWN_KIND + USAGE)]
     if form.unknown_themes:
@@ -224,11 +237,9 @@ async def _next_step(ctx: Context, form: MeetingForm) -> Sequence[Outgoing]:
         return [Reply(ASK_DAY.format(example=_example(ctx, form)), buttons=_day_buttons(ctx, form))]
     if step == "time":
         assert form.day is not None
-        times = [parse_time(t) for t in TIMES]
+        times = [time.fromisoformat(t) for t in TIMES]
         choices = [
-            Button(clock_time(t), encode(form.with_code(at=t), catalogue) or "")
-            for t in times
-            if t is not None
+            Button(clock_time(t), encode(form.with_code(at=t), catalogue) or "") for t in times
         ]
         time_rows = (tuple(choices[:4]), tuple(choices[4:]))
         return [Reply(ASK_TIME.format(day=_day_label(form.day)), buttons=time_rows)]
@@ -287,11 +298,11 @@ async def _place_text(ctx: Context, code: str) -> str:
 async def _preview(ctx: Context, form: MeetingForm) -> Sequence[Outgoing]:
     assert form.kind and form.day and form.at and form.place is not None
     service = _meetings(ctx)
-    starts_at = local_moment(form.day, form.at, ctx.services.settings.zone)
     place = await _place_text(ctx, form.place)
     try:
+        starts_at = local_moment(form.day, form.at, ctx.services.settings.zone)
         info = await service.draft(form.kind, starts_at, place, form.themes)
-    except MeetingError as error:
+    except (MeetingError, DateError) as error:
         return [Reply(str(error) + "\n\n" + _example(ctx, form))]
     counts = await service.invitee_counts(info.themes)
     reminders = ", ".join(offset_label(o.label) for o in service.policy.offsets) or "—"
@@ -416,26 +427,23 @@ async def _change(ctx: Context, rest: str) -> Sequence[Outgoing]:
     if number is None or len(words) < 2:
         return [Reply(CHANGE_USAGE)]
     words = words[1:]
-    day = parse_day(words[0])
-    if day is not None:
-        words.pop(0)
-    at = parse_time(words[0]) if words else None
-    if at is not None:
-        words.pop(0)
-    place = " ".join(words) or None
+    try:
+        when = read_when(words, _today(ctx))
+    except DateError as error:
+        return [Reply(str(error))]
+    place = " ".join(words[when.used :]) or None
     service = _meetings(ctx)
     current = await service.info(number)
     if current is None:
         return [Reply(BAD_NUMBER.format(text=number))]
+    zone = ctx.services.settings.zone
     starts_at = None
-    if day is not None or at is not None:
-        local = current.starts_at.astimezone(ctx.services.settings.zone)
-        starts_at = local_moment(
-            day or local.date(), at or local.time(), local.tzinfo or ctx.services.settings.zone
-        )
     try:
+        if when.day is not None or when.at is not None:
+            local = current.starts_at.astimezone(zone)
+            starts_at = local_moment(when.day or local.date(), when.at or local.time(), zone)
         info = await service.reschedule(number, starts_at, place)
-    except MeetingError as error:
+    except (MeetingError, DateError) as error:
         return [Reply(str(error))]
     return [Reply(CHANGED_TEXT.format(id=number, summary=summary(info, ctx)))]
 
@@ -449,7 +457,8 @@ async def _participants(ctx: Context, rest: str) -> Sequence[Outgoing]:
         info = await _meetings(ctx).record_participants(number, count)
     except MeetingError as error:
         return [Reply(str(error))]
-    return [Reply(PARTICIPANTS_TEXT.format(count=count, id=number, title=info.title))]
+    participants = wording.count(count, "participant")
+    return [Reply(PARTICIPANTS_TEXT.format(participants=participants, id=number, title=info.title))]
 
 
 async def rsvp_button(ctx: Context) -> Sequence[Outgoing]:
@@ -527,7 +536,7 @@ FEATURE = Feature(
             meeting_command,
             aliases=("meeting", "réunion"),
             role=Role.COORDINATOR,
-            usage="[copil|gt|equipe-projet] [AAAA-MM-JJ HH:MM lieu]",
+            usage="[copil|gt|equipe-projet] [jour heure lieu]",
         ),
     ],
     actions=[

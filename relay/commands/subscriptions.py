@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from relay.commands.base import Action, Command, Context, Feature
-from relay.messages import Button, Mention, Reply
+from relay.messages import Button, Mention, Platform, Reply
 from relay.store import privacy, subscribers
 from relay.store.models import Subscriber
 from relay.themes import ALL_THEMES, Theme, ThemeCatalogue, ThemeMatch
@@ -40,9 +40,13 @@ NO_SUBSCRIPTION = "{Chat} n'est abonné{e} à aucun thème. Tapez /themes pour e
 SUBSCRIPTIONS = "{Chat} est abonné{e} à :\n{lines}\n\nTapez /themes pour modifier."
 ALL_LABEL = "Tous les thèmes"
 ALL_LINE = "• Tous les thèmes (y compris ceux ajoutés plus tard)"
-THEMES_HEADER = (
-    "Les thèmes du CLS. Touchez un thème pour abonner ou désabonner {chat} (✅ = abonné) :"
-)
+THEMES_HEADER = "Les thèmes du CLS. {how} pour abonner ou désabonner {chat} (✅ = abonné) :"
+# How a button is pressed where the user reads: the console shows numbered choices.
+PRESS_A_THEME = {
+    Platform.TELEGRAM: "Touchez un thème",
+    Platform.SLACK: "Cliquez sur un thème",
+    Platform.CONSOLE: "Tapez le numéro d'un thème",
+}
 # What the whole chat is told when any member may change its subscriptions; {who} comes first.
 TOLD_SUBSCRIBED = (
     "{who} a abonné {chat} aux informations du CLS sur : {labels}. Pour annuler : {undo}"
@@ -254,7 +258,8 @@ def _theme_board(ctx: Context, current: set[str], edit: bool) -> Reply:
         for t in ctx.services.themes
     ]
     rows.append((Button((CHECK if everything else "") + ALL_LABEL, TOGGLE + ALL_THEMES),))
-    return Reply(_say(ctx, THEMES_HEADER), buttons=tuple(rows), edit_origin=edit)
+    how = PRESS_A_THEME.get(ctx.incoming.chat.platform, PRESS_A_THEME[Platform.TELEGRAM])
+    return Reply(_say(ctx, THEMES_HEADER, how=how), buttons=tuple(rows), edit_origin=edit)
 
 
 async def show_themes(ctx: Context) -> Sequence[Reply]:

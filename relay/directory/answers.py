@@ -3,6 +3,7 @@
 from relay.directory.results import Answer, Result
 from relay.directory.understanding import Query
 from relay.messages import Button, Reply
+from relay.textnorm import fold
 
 FOUND = "Voici ce que j'ai trouvé pour « {what} »{where} :"
 FOUND_NEARBY = "Rien{where} même pour « {what} » ; voici le plus proche :"
@@ -82,9 +83,16 @@ def _header(answer: Answer) -> str:
     corrections = [
         CORRECTED.format(fixed=c.corrected, typed=c.label or c.text)
         for c in query.concepts
-        if c.corrected
+        if c.corrected and not _same_word(c.corrected, c.label or c.text)
     ]
     return " ".join([header, *corrections])
+
+
+def _same_word(fixed: str, typed: str) -> bool:
+    """A correction that only changes an ending ("aider" read as "aide") tells the user nothing:
+    it is not mentioned."""
+    short, long = sorted((fold(fixed), fold(typed)), key=len)
+    return long.startswith(short) and len(long) - len(short) <= 2
 
 
 def _nothing(answer: Answer) -> str:

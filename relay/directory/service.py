@@ -25,6 +25,7 @@ from relay.store import directory as store
 from relay.store.db import Database
 from relay.store.models_directory import DirectoryEntry
 from relay.themes import ThemeCatalogue
+from relay.wording import count
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ PAGE = 3
 REFRESH_SECONDS = 30.0  # how often another process's import is looked for
 STALE_DAYS = 365
 SAMPLE_LOADED = (
-    "ℹ️ L'annuaire était vide : j'ai chargé l'annuaire d'exemple ({count} fiches de {file})."
+    "ℹ️ L'annuaire était vide : j'ai chargé l'annuaire d'exemple ({entries} du fichier {file})."
 )
 
 
@@ -184,7 +185,9 @@ class DirectoryService:
                 if empty and self.sample.is_file():
                     report = await self.import_file(self.sample)
                     log.info("directory was empty: loaded %d entries", report.added)
-                    self._notice = SAMPLE_LOADED.format(count=report.added, file=self.sample.name)
+                    self._notice = SAMPLE_LOADED.format(
+                        entries=count(report.added, "fiche"), file=self.sample.name
+                    )
         notice, self._notice = self._notice, None
         return notice
 

@@ -47,7 +47,7 @@ def check_url(url: str, allow_private: bool = False) -> str:
 
 
 def parse_interval(value: Any) -> timedelta:
-    """Minutes (60) or a duration ("1h", "30m", "1d")."""
+    """Minutes (60) or a duration ("1h", "30min", "1j")."""
     try:
         interval = (
             timedelta(minutes=int(value))
@@ -55,7 +55,9 @@ def parse_interval(value: Any) -> timedelta:
             else parse_offset(str(value)).delta
         )
     except (ValueError, OverflowError) as exc:
-        raise FeedConfigError(f"intervalle invalide « {value} » (par ex. 60, 30m, 2h)") from exc
+        raise FeedConfigError(
+            f"intervalle invalide « {value} » (par ex. 60, 30min, 2h, 1j)"
+        ) from exc
     if interval < MIN_INTERVAL:
         raise FeedConfigError(f"intervalle trop court « {value} » (5 minutes au moins)")
     return interval

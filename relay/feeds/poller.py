@@ -24,7 +24,6 @@ from relay.announcements import (
     REJECT,
     REJECT_ACTION,
     Announcements,
-    find_date,
     guess_kind,
     themes_in_text,
 )
@@ -32,7 +31,7 @@ from relay.feeds import fetch as feed_fetch
 from relay.feeds.config import FeedConfigError, FeedSpec, load_feed_specs
 from relay.feeds.fetch import Fetched, FetchError, fetch, make_client
 from relay.feeds.parse import FeedEntry, FeedParseError, parse_feed
-from relay.french_dates import as_utc
+from relay.french_dates import as_utc, find_date
 from relay.messages import AnnouncementKind, Button, ChatKind, ChatRef, Reply
 from relay.settings import Settings
 from relay.states import AnnouncementSource, AnnouncementState, PollStatus

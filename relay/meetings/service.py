@@ -5,11 +5,10 @@ sends those already due through `relay.meetings.reminders.send_due`, the one pat
 messages reach the delivery outbox.
 """
 
-import re
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -122,39 +121,6 @@ class MeetingInfo:
 
 def parse_kind(text: str) -> str | None:
     return _KIND_WORDS.get(" ".join(fold(text).replace("-", " ").split()))
-
-
-_DAY_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DAY_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_TIME = re.compile(r"^(\d{1,2})(?:[:h](\d{2})?)?$", re.IGNORECASE)
-
-
-def parse_day(text: str) -> date | None:
-    """'2027-01-14' or '14/01/2027'."""
-    match = _DAY_ISO.match(text)
-    parts = (match[1], match[2], match[3]) if match else None
-    if parts is None and (match := _DAY_FR.match(text)):
-        parts = (match[3], match[2], match[1])
-    if parts is None:
-        return None
-    try:
-        return date(int(parts[0]), int(parts[1]), int(parts[2]))
-    except ValueError:
-        return None
-
-
-def parse_time(text: str) -> time | None:
-    """'14:00', '14h', '14h30', '9:15'."""
-    match = _TIME.match(text.strip())
-    if not match or (":" not in text and "h" not in text.lower()):
-        return None
-    hour, minute = int(match[1]), int(match[2] or 0)
-    return time(hour, minute) if hour < 24 and minute < 60 else None
-
-
-def local_moment(day: date, at: time, zone: tzinfo) -> datetime:
-    """A local date and time as an aware datetime (UTC)."""
-    return as_utc(datetime.combine(day, at, tzinfo=zone))
 
 
 def default_title(kind: str, themes: Sequence[str], catalogue: ThemeCatalogue) -> str:

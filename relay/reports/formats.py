@@ -47,8 +47,8 @@ REQUESTS = (
     "Demandes de relais des partenaires : {received} reçue(s), {accepted} acceptée(s), "
     "{refused} refusée(s), {pending} en attente"
 )
-SUBSCRIBERS = "Abonnés (chats) : {total} ({new} nouveaux, {left} départs)"
-PLATFORM_LINE = "• {platform} : {total} ({new} nouveaux, {left} départs)"
+SUBSCRIBERS = "Abonnés (chats) : {total} (nouveaux : {new}, départs : {left})"
+PLATFORM_LINE = "• {platform} : {total} (nouveaux : {new}, départs : {left})"
 THEME_SUBSCRIBERS = "• par thème : {items}"
 THEME_ITEM = "{label} {total} (+{new}, −{left})"
 DIRECTORY = "Questions à l'annuaire : {questions}, dont {unanswered} sans réponse"
@@ -61,6 +61,7 @@ CANCELLED = "• réunion(s) annulée(s) : {count}"
 FEEDS = "Flux en échec : {items}"
 FEED_ITEM = "{name} ({failures} essai(s) : {error})"
 NONE = "aucune"
+NO_SUBSCRIBER = "aucun abonné"
 CHART_NOTE = "Graphique joint : informations relayées par thème sur douze mois."
 KIND_PLURALS = {
     AnnouncementKind.EVENT.value: "événements",
@@ -174,7 +175,7 @@ def _subscribers(subscribers: Subscribers, catalogue: ThemeCatalogue) -> list[st
         for slug, counts in sorted(subscribers.by_theme.items(), key=lambda kv: -kv[1].total)
         if counts.total or counts.new or counts.left
     ]
-    lines.append(THEME_SUBSCRIBERS.format(items=", ".join(by_theme) or NONE))
+    lines.append(THEME_SUBSCRIBERS.format(items=", ".join(by_theme) or NO_SUBSCRIBER))
     return lines
 
 
