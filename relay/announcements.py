@@ -6,12 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from relay.attachments import ATTACHED_TEXT, describe
 from relay.delivery.notices import Notices
 from relay.french_dates import as_utc, clock_time, find_date, long_datetime, mentions_date
 from relay.links import URL, clean_link, clean_links
 from relay.messages import (
     AnnouncementKind,
     AnnouncementView,
+    Attachment,
     Button,
     ChatKind,
     ChatRef,
@@ -22,6 +26,7 @@ from relay.messages import (
 from relay.settings import Settings
 from relay.states import AnnouncementSource, AnnouncementState, DeliveryState
 from relay.store import announcements as store
+from relay.store import attachments as attachment_store
 from relay.store import notices as notice_store
 from relay.store import outbox
 from relay.store.db import Database
@@ -123,6 +128,7 @@ class Draft:
     title: str
     link: str | None
     event_date: date | None
+    attachment: Attachment | None = None  # a poster or a form, checked (relay.attachments)
 
 
 def understand(
@@ -216,7 +222,12 @@ class AnnouncementViews:
         self._db = db
         self._catalogue = catalogue
 
-    def view(self, announcement: Announcement, themes: Sequence[str]) -> AnnouncementView:
+    def view(
+        self,
+        announcement: Announcement,
+        themes: Sequence[str],
+        attachment: Attachment | None = None,
+    ) -> AnnouncementView:
         kind = AnnouncementKind(announcement.kind)
         date_label = None
         if announcement.event_date:
@@ -233,12 +244,19 @@ class AnnouncementViews:
             date_label=date_label,
             theme_labels=_theme_labels(themes, self._catalogue),
             source_label=source_label,
+            attachment=attachment,
         )
 
     async def __call__(self, ids: Sequence[int]) -> dict[int, AnnouncementView]:
         async with self._db.read() as session:
             found = await store.get_many(session, ids)
-            return {i: self.view(a, await store.themes_of(session, i)) for i, a in found.items()}
+            files = await attachment_store.get_many(
+                session, (a.attachment_id for a in found.values())
+            )
+            return {
+                i: self.view(a, await store.themes_of(session, i), files.get(a.attachment_id or 0))
+                for i, a in found.items()
+            }
 
 
 class Announcements:
@@ -273,6 +291,7 @@ class Announcements:
         draft = without_tracking(draft)
         announcement = _new_announcement(draft, source, status, author, origin, source_name)
         async with self.db.write() as session:
+            announcement.attachment_id = await _stored_file(session, draft)
             announcement_id = await store.add(session, announcement, draft.themes)
             if status == AnnouncementState.QUEUED and send_at is not None:
                 await store.schedule(session, announcement, as_utc(send_at))
@@ -289,6 +308,7 @@ class Announcements:
             assert announcement is not None
             themes = await store.themes_of(session, announcement_id)
             counts = await outbox.count_recipients(session, themes)
+            attachment = await attachment_store.get(session, announcement.attachment_id)
         buttons = (
             (
                 Button(SEND, f"{SEND_ACTION}{announcement_id}"),
@@ -296,9 +316,11 @@ class Announcements:
                 Button(CANCEL, f"{CANCEL_ACTION}{announcement_id}"),
             ),
         )
-        view = self.views.view(announcement, themes)
+        view = self.views.view(announcement, themes, attachment)
         text = PREVIEW_TEXT.format(id=announcement_id) + "\n" + recipients_line(counts)
-        parts = self.notices.parts(view)
+        if attachment is not None:
+            text += "\n" + ATTACHED_TEXT.format(file=describe(attachment))
+        parts = self.notices.parts(replace(view, attachment=None))  # the text's messages
         for platform in sorted(counts):
             if counts[platform] and parts.get(platform, 1) > 1:
                 label = PLATFORM_LABELS.get(platform, platform)
@@ -391,6 +413,7 @@ class Announcements:
             draft, AnnouncementSource.PROPOSAL, AnnouncementState.PROPOSED, author, origin
         )
         async with self.db.write() as session:  # the proposal and its requests, or neither
+            announcement.attachment_id = await _stored_file(session, draft)
             announcement_id = await store.add(session, announcement, draft.themes)
             for chat, request in self._moderation_requests(announcement_id, draft, who):
                 key = store.moderation_key(announcement_id, f"{chat.platform}:{chat.address}")
@@ -403,14 +426,22 @@ class Announcements:
     ) -> list[tuple[ChatRef, Reply]]:
         """What each coordinator receives about a partner's proposal."""
         lead = TO_COORDINATORS_TEXT.format(id=announcement_id, who=who)
-        request = self._request(announcement_id, lead, draft.text, draft.themes)
+        request = self._request(announcement_id, lead, draft.text, draft.themes, draft.attachment)
         return [
             (ChatRef(coordinator.platform, coordinator.user_id, ChatKind.PRIVATE), request)
             for coordinator in sorted(self.settings.coordinators)
         ]
 
-    def _request(self, announcement_id: int, lead: str, text: str, themes: Sequence[str]) -> Reply:
-        """A proposal as coordinators decide on it: its text, its themes, the buttons."""
+    def _request(
+        self,
+        announcement_id: int,
+        lead: str,
+        text: str,
+        themes: Sequence[str],
+        attachment: Attachment | None = None,
+    ) -> Reply:
+        """A proposal as coordinators decide on it: its text, its themes, its file, the
+        buttons."""
         labels = ", ".join(_theme_labels(themes, self.catalogue))
         body = PROPOSAL_BODY_TEXT.format(
             text=text, themes=labels or NO_THEME_FOUND_TEXT.format(id=announcement_id)
@@ -419,7 +450,9 @@ class Announcements:
         row = [Button(REJECT, f"{REJECT_ACTION}{announcement_id}")]
         if themes:
             row.insert(0, Button(APPROVE, f"{APPROVE_ACTION}{announcement_id}"))
-        return Reply(f"{lead}\n\n{body}", buttons=(tuple(row),))
+        if attachment is not None:
+            body += "\n" + ATTACHED_TEXT.format(file=describe(attachment))
+        return Reply(f"{lead}\n\n{body}", buttons=(tuple(row),), attachment=attachment)
 
     async def pending(self, limit: int = PENDING_SHOWN) -> list[Reply]:
         """The proposals awaiting a decision, oldest first, each with its buttons."""
@@ -434,7 +467,10 @@ class Announcements:
                     source=announcement.source_name or PARTNER,
                     day=announcement.created_at.astimezone(self.settings.zone).strftime("%d/%m"),
                 )
-                replies.append(self._request(announcement.id, lead, announcement.text, themes))
+                attachment = await attachment_store.get(session, announcement.attachment_id)
+                replies.append(
+                    self._request(announcement.id, lead, announcement.text, themes, attachment)
+                )
         if not waiting:
             return [Reply(NO_PENDING_TEXT)]
         header = PENDING_HEADER_TEXT.format(count=len(waiting))
@@ -506,6 +542,12 @@ def _check_send_time(send_at: datetime, now: datetime) -> str | None:
 def _short_title(announcement: Announcement) -> str:
     title = announcement.title or announcement.text.split("\n")[0]
     return title if len(title) <= 60 else title[:59] + "…"
+
+
+async def _stored_file(session: AsyncSession, draft: Draft) -> int | None:
+    if draft.attachment is None:
+        return None
+    return await attachment_store.save(session, draft.attachment)
 
 
 def _new_announcement(

@@ -65,6 +65,18 @@ class ChannelDown(SendError):
     """The channel as a whole cannot work (revoked token): stop it loudly, not per message."""
 
 
+class FileUnavailable(Exception):
+    """A file a user shared could not be downloaded; `reason` is safe to log (no token, no URL)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class FileTooLarge(FileUnavailable):
+    """The shared file holds more bytes than the caller accepts: it was not downloaded whole."""
+
+
 @dataclass(frozen=True)
 class ThemeChoice:
     slug: str

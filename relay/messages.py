@@ -1,5 +1,6 @@
 """The neutral message model: what every channel turns platform traffic into, and back."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -51,9 +52,27 @@ class ChatRef:
     kind: ChatKind = ChatKind.PRIVATE
 
 
+# Fetches a shared file's content, given the most bytes the caller accepts; raises
+# relay.contract.FileUnavailable (FileTooLarge when it holds more).
+Download = Callable[[int], Awaitable[bytes]]
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """A file a user sent with their message (a Telegram photo or document, a file shared in a
+    Slack direct message), not yet downloaded: the core fetches it only for a command that
+    takes one. `size` and `mime_type` are what the platform says, to check, never to trust."""
+
+    name: str
+    size: int | None
+    mime_type: str
+    download: Download = field(compare=False, repr=False)
+
+
 @dataclass(frozen=True)
 class Incoming:
-    """One thing a user did: a line of text, or a press on a button (`action`)."""
+    """One thing a user did: a line of text (with the files sent with it), or a press on a
+    button (`action`)."""
 
     chat: ChatRef
     user: UserRef
@@ -69,6 +88,7 @@ class Incoming:
     # Where the bot may write to this user alone, when the platform lets a bot write first
     # (Slack: their direct message); None means only `chat`.
     private_chat: ChatRef | None = None
+    files: tuple[SharedFile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,7 +101,8 @@ class Button:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file sent with a message: a meeting's .ics, a report's chart."""
+    """A file sent with a message: a meeting's .ics, a report's chart, an announcement's poster
+    or form."""
 
     filename: str
     content: bytes

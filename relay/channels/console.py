@@ -12,6 +12,7 @@ import threading
 from collections.abc import Sequence
 from typing import TextIO
 
+from relay.attachments import describe
 from relay.contract import Core
 from relay.messages import (
     AnnouncementView,
@@ -120,8 +121,7 @@ class ConsoleChannel:
             if message.link:
                 lines.append(message.link)
         if message.attachment:
-            size = len(message.attachment.content)
-            lines.append(f"📎 {message.attachment.filename} ({size} octets)")
+            lines.append(f"📎 {describe(message.attachment)}")
         buttons = [button for row in message.buttons for button in row]
         if numbered and buttons:
             lines.extend(f"  {n}. {button.label}" for n, button in enumerate(buttons, start=1))

@@ -33,6 +33,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -71,12 +72,24 @@ from relay.contract import (
     ChannelDown,
     CommandInfo,
     Core,
+    FileTooLarge,
+    FileUnavailable,
     MessageRejected,
     RecipientGone,
     RetryLater,
     SendError,
 )
-from relay.messages import ChatKind, ChatRef, Incoming, Outgoing, Platform, Reply, UserRef
+from relay.messages import (
+    ChatKind,
+    ChatRef,
+    Download,
+    Incoming,
+    Outgoing,
+    Platform,
+    Reply,
+    SharedFile,
+    UserRef,
+)
 from relay.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -92,6 +105,9 @@ MAX_CACHED = 10_000
 MAX_REMEMBERED_EVENTS = 10_000
 THEME_ACTION = "theme:"  # the core's subscribe/unsubscribe toggle, as its theme buttons send it
 BROADCAST_COMMAND = "diffuser"  # the command the broadcast modal stands for
+FILE_SHARE = "file_share"  # the subtype of a message that comes with files
+SLACK_FILE_HOSTS = frozenset({"files.slack.com"})
+DOWNLOAD_SECONDS = 60
 
 # Slack's error codes, by what they mean for a delivery.
 TOKEN_ERRORS = frozenset(
@@ -402,7 +418,9 @@ class SlackChannel:
         )
         self._remember_direct_chat(event["user"], channel)
         text = self._without_mention(event.get("text", ""))
-        await self._converse(conversation, await self._incoming(conversation, text=text))
+        files = self._shared_files(event)
+        incoming = await self._incoming(conversation, text=text, files=files)
+        await self._converse(conversation, incoming)
 
     async def _on_mention(self, event: JSON) -> None:
         channel = event["channel"]
@@ -413,7 +431,9 @@ class SlackChannel:
             thread_ts=event.get("thread_ts") or event["ts"],
         )
         text = self._without_mention(event.get("text", ""))
-        await self._converse(conversation, await self._incoming(conversation, text=text))
+        files = self._shared_files(event)
+        incoming = await self._incoming(conversation, text=text, files=files)
+        await self._converse(conversation, incoming)
 
     async def _on_button(self, body: JSON) -> None:
         action = body["actions"][0]
@@ -474,7 +494,12 @@ class SlackChannel:
         await self._converse(conversation, incoming)
 
     async def _incoming(
-        self, conversation: Conversation, *, text: str = "", action: str | None = None
+        self,
+        conversation: Conversation,
+        *,
+        text: str = "",
+        action: str | None = None,
+        files: tuple[SharedFile, ...] = (),
     ) -> Incoming:
         user = _user(conversation.user_id)
         person = await self._person(conversation.user_id)
@@ -491,7 +516,66 @@ class SlackChannel:
             addressed_to_bot=True,
             # A user id as address is that user's direct message with the bot.
             private_chat=ChatRef(Platform.SLACK, conversation.user_id, ChatKind.PRIVATE),
+            files=files,
         )
+
+    def _shared_files(self, event: JSON) -> tuple[SharedFile, ...]:
+        """The files shared with a message, to be downloaded if a command takes them."""
+        shared = []
+        for file in event.get("files") or []:
+            url = file.get("url_private_download") or file.get("url_private") or ""
+            size = file.get("size")
+            shared.append(
+                SharedFile(
+                    name=str(file.get("name") or file.get("title") or "fichier"),
+                    size=size if isinstance(size, int) else None,
+                    mime_type=str(file.get("mimetype") or ""),
+                    download=self._downloader(str(url)),
+                )
+            )
+        return tuple(shared)
+
+    def _downloader(self, url: str) -> Download:
+        async def download(limit: int) -> bytes:
+            if not self._is_slack_file(url):  # the bot token goes to Slack only
+                raise FileUnavailable("slack: not a Slack file address")
+            try:
+                return await self._fetch(url, limit)
+            except TRANSPORT_ERRORS as error:
+                raise FileUnavailable(f"slack: {type(error).__name__}") from None
+
+        return download
+
+    def _is_slack_file(self, url: str) -> bool:
+        parts = urlsplit(url)
+        api = urlsplit(self._settings.slack_api_url)
+        own = (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
+        return own or (parts.scheme == "https" and parts.hostname in SLACK_FILE_HOSTS)
+
+    async def _fetch(self, url: str, limit: int) -> bytes:
+        """A private file's bytes, fetched with the bot token, at most `limit` of them."""
+        assert self._settings.slack_bot_token is not None
+        token = self._settings.slack_bot_token.get_secret_value()
+        session = self._session or aiohttp.ClientSession()
+        try:
+            async with session.get(
+                url,
+                headers={"Authorization": f"Bearer {token}"},
+                allow_redirects=False,
+                timeout=aiohttp.ClientTimeout(total=DOWNLOAD_SECONDS),
+            ) as response:
+                # Slack answers its sign-in page, not the file, to a token without files:read.
+                if response.status != 200 or response.content_type == "text/html":
+                    raise FileUnavailable(f"slack: HTTP {response.status} {response.content_type}")
+                content = bytearray()
+                async for chunk in response.content.iter_chunked(64 * 1024):
+                    content += chunk
+                    if len(content) > limit:
+                        raise FileTooLarge(f"slack: more than {limit} bytes")
+                return bytes(content)
+        finally:
+            if session is not self._session:
+                await session.close()
 
     async def _person(self, user_id: str) -> Person:
         """A user's name and whether they administer the workspace (users.info, cached)."""
@@ -785,8 +869,11 @@ def _for_everyone(conversation: Conversation) -> Conversation:
 
 
 def _is_automatic(event: JSON) -> bool:
-    """Edits, joins, bots' own messages: nothing a person said to the bot."""
-    return bool(event.get("subtype") or event.get("bot_id")) or not event.get("user")
+    """Edits, joins, bots' own messages: nothing a person said to the bot (a message with files
+    is one, of subtype file_share)."""
+    subtype = event.get("subtype")
+    automatic = bool(subtype and subtype != FILE_SHARE) or bool(event.get("bot_id"))
+    return automatic or not event.get("user")
 
 
 def _is_user_id(address: str) -> bool:

@@ -28,7 +28,8 @@ BOT_SCOPES = (
     "channels:read",
     "chat:write",
     "commands",  # /cls
-    "files:write",  # meeting invitations, report charts
+    "files:read",  # posters and forms shared with a broadcast in a direct message
+    "files:write",  # meeting invitations, report charts, posters and forms
     "groups:read",
     "im:history",  # direct messages
     "im:read",

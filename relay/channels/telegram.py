@@ -56,19 +56,24 @@ from relay.contract import (
     ChannelDown,
     ChatMoved,
     Core,
+    FileTooLarge,
+    FileUnavailable,
     MessageRejected,
     RecipientGone,
     RetryLater,
     SendError,
 )
 from relay.messages import (
+    Attachment,
     Button,
     ChatKind,
     ChatRef,
+    Download,
     Incoming,
     Outgoing,
     Platform,
     Reply,
+    SharedFile,
     UserRef,
 )
 from relay.settings import Settings
@@ -86,9 +91,20 @@ UNREACHABLE = "Telegram est injoignable ({kind}) : vérifiez RELAY_TELEGRAM_API_
 LEFT_REASON = "bot retiré du groupe"
 BLOCKED_REASON = "bot bloqué par l'utilisateur"
 ADMIN_CACHE_SECONDS = 300
+DOWNLOAD_SECONDS = 60.0
+PHOTO_NAME = "image.jpg"  # Telegram photos have no name
+DOCUMENT_NAME = "document"
 REPLY_ATTEMPTS = 3
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
+# Telegram's refusals of an image as a photo: it may still go as a document.
+_PHOTO_REFUSED = (
+    "photo_invalid_dimensions",
+    "photo_save_file_invalid",
+    "photo_ext_invalid",
+    "photo_invalid",
+    "image_process_failed",
+)
 # Telegram's error texts for a chat that is gone for good (matched case-insensitively: the
 # library rewrites some of them).
 _GONE = (
@@ -155,7 +171,10 @@ class TelegramChannel:
             ChatMemberHandler(self._on_membership, ChatMemberHandler.MY_CHAT_MEMBER)
         )
         self.application.add_handler(
-            MessageHandler(filters.TEXT & ~filters.UpdateType.EDITED, self._on_message)
+            MessageHandler(
+                (filters.TEXT | filters.PHOTO | filters.Document.ALL) & ~filters.UpdateType.EDITED,
+                self._on_message,
+            )
         )
         self.application.add_error_handler(self._on_error)
 
@@ -241,15 +260,44 @@ class TelegramChannel:
 
     async def _deliver(self, chat_id: int, part: TelegramPart) -> Message:
         bot = self.bot
+        if part.photo is not None:
+            return await self._send_photo(chat_id, part.photo, part)
         if part.document is not None:
-            document = InputFile(part.document.content, filename=part.document.filename)
-            return await bot.send_document(chat_id, document)
+            return await self._send_document(chat_id, part.document, part)
         return await bot.send_message(
             chat_id,
             part.html,
             parse_mode=ParseMode.HTML,
             reply_markup=_keyboard(part.buttons),
             link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+
+    async def _send_photo(self, chat_id: int, photo: Attachment, part: TelegramPart) -> Message:
+        """A poster as a photo; one Telegram will not take as a photo (its dimensions, its
+        weight) goes as a document, with the same caption."""
+        try:
+            return await self.bot.send_photo(
+                chat_id,
+                InputFile(photo.content, filename=photo.filename),
+                caption=part.html or None,
+                parse_mode=ParseMode.HTML if part.html else None,
+                reply_markup=_keyboard(part.buttons),
+            )
+        except BadRequest as error:
+            if not any(marker in str(error).lower() for marker in _PHOTO_REFUSED):
+                raise
+            log.info("telegram took %s as a document, not a photo: %s", photo.filename, error)
+        return await self._send_document(chat_id, photo, part)
+
+    async def _send_document(
+        self, chat_id: int, document: Attachment, part: TelegramPart
+    ) -> Message:
+        return await self.bot.send_document(
+            chat_id,
+            InputFile(document.content, filename=document.filename),
+            caption=part.html or None,
+            parse_mode=ParseMode.HTML if part.html else None,
+            reply_markup=_keyboard(part.buttons),
         )
 
     async def _publish_command_menus(self, core: Core) -> None:
@@ -269,8 +317,13 @@ class TelegramChannel:
 
     async def _on_message(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
-        if message is None or message.from_user is None or message.text is None:
+        if message is None or message.from_user is None:
             return
+        files = self._shared_files(message)
+        if message.text is None and not files:
+            return
+        if files and message.caption is None and message.media_group_id is not None:
+            return  # an album's other pictures: the first one carries the caption
         chat = _chat_ref(message)
         addressed, text = self._addressed(message)
         is_admin = False
@@ -283,8 +336,35 @@ class TelegramChannel:
             display_name=message.from_user.full_name,
             is_chat_admin=is_admin,
             addressed_to_bot=addressed,
+            files=files,
         )
         await self._answer(incoming, message, None)
+
+    def _shared_files(self, message: Message) -> tuple[SharedFile, ...]:
+        """The photo or document sent with a message, to be downloaded if a command takes it."""
+        if message.photo:
+            largest = max(message.photo, key=lambda size: size.width * size.height)
+            download = self._downloader(largest.file_id)
+            return (SharedFile(PHOTO_NAME, largest.file_size, "image/jpeg", download),)
+        document = message.document
+        if document is not None:
+            name = document.file_name or DOCUMENT_NAME
+            download = self._downloader(document.file_id)
+            return (SharedFile(name, document.file_size, document.mime_type or "", download),)
+        return ()
+
+    def _downloader(self, file_id: str) -> Download:
+        async def download(limit: int) -> bytes:
+            try:
+                file = await self.bot.get_file(file_id)
+                if file.file_size is not None and file.file_size > limit:
+                    raise FileTooLarge(f"{file.file_size} bytes")
+                return bytes(await file.download_as_bytearray(read_timeout=DOWNLOAD_SECONDS))
+            except TelegramError as error:
+                # Never the error's text: the library may quote the file's URL, token included.
+                raise FileUnavailable(f"telegram: {type(error).__name__}") from None
+
+        return download
 
     async def _on_button(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -372,8 +452,9 @@ class TelegramChannel:
             await self._core.chat_reachable(chat, False, reason)
 
     def _addressed(self, message: Message) -> tuple[bool, str]:
-        """Whether a message is for the bot, and its text without the bot's @mention."""
-        text = message.text or ""
+        """Whether a message is for the bot, and its text (a file's caption) without the bot's
+        @mention."""
+        text = message.text or message.caption or ""
         if message.chat.type == ChatType.PRIVATE:
             return True, text
         mention = f"@{self.username}"

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from relay.messages import AnnouncementView, Attachment, Button, Outgoing
 
 MAX_UNITS = 4096
+CAPTION_UNITS = 1024  # a photo's or a document's caption
+PHOTO_TYPES = frozenset({"image/png", "image/jpeg"})
+POSTER_TYPES = PHOTO_TYPES | {"application/pdf"}
 MIN_ROOM = 200  # less room than this left in a message: an oversized paragraph starts a new one
 # Where a paragraph too long for one message is cut, in order of preference, and what joins
 # the pieces that stay together.
@@ -25,11 +28,13 @@ CALLBACK_DATA_BYTES = 64
 
 @dataclass(frozen=True)
 class TelegramPart:
-    """One Telegram message: HTML text, inline keyboard rows, or a document."""
+    """One Telegram message: HTML text with inline keyboard rows, or a document or a photo
+    (`html` is then its caption)."""
 
     html: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     document: Attachment | None = None
+    photo: Attachment | None = None
 
 
 def utf16_units(text: str) -> int:
@@ -41,21 +46,42 @@ def escape(text: str) -> str:
 
 
 def render(message: Outgoing) -> list[TelegramPart]:
-    if isinstance(message, AnnouncementView):
-        blocks = announcement_blocks(message)
-    else:
-        blocks = [(escape(p), utf16_units(p)) for p in message.text.split("\n\n")]
-        if message.link and message.link not in message.text:
-            blocks.append((_link(message.link), utf16_units(message.link)))
     for row in message.buttons:
         for button in row:
             if len(button.action.encode()) > CALLBACK_DATA_BYTES:
                 raise ValueError(f"button action longer than 64 bytes: {button.action!r}")
+    if isinstance(message, AnnouncementView):
+        blocks = announcement_blocks(message)
+        poster = message.attachment
+        if poster is not None and poster.mime_type in POSTER_TYPES:
+            return _with_poster(blocks, message.buttons, poster)
+    else:
+        blocks = [(escape(p), utf16_units(p)) for p in message.text.split("\n\n")]
+        if message.link and message.link not in message.text:
+            blocks.append((_link(message.link), utf16_units(message.link)))
     parts = [TelegramPart(text) for text in _pack(blocks)] or [TelegramPart("…")]
     parts[-1] = TelegramPart(parts[-1].html, buttons=message.buttons)
     if message.attachment is not None:
         parts.append(TelegramPart("", document=message.attachment))
     return parts
+
+
+def _with_poster(
+    blocks: list[tuple[str, int]], buttons: tuple[tuple[Button, ...], ...], poster: Attachment
+) -> list[TelegramPart]:
+    """An announcement with its poster or form: one message, the file with the text as its
+    caption, when the text fits in a caption; else the text, then the file."""
+    if sum(units for _, units in blocks) + 2 * (len(blocks) - 1) <= CAPTION_UNITS:
+        return [_file_part("\n\n".join(html for html, _ in blocks), buttons, poster)]
+    return [*(TelegramPart(text) for text in _pack(blocks)), _file_part("", buttons, poster)]
+
+
+def _file_part(
+    caption: str, buttons: tuple[tuple[Button, ...], ...], poster: Attachment
+) -> TelegramPart:
+    if poster.mime_type in PHOTO_TYPES:
+        return TelegramPart(caption, buttons, photo=poster)
+    return TelegramPart(caption, buttons, document=poster)
 
 
 def announcement_blocks(view: AnnouncementView) -> list[tuple[str, int]]:

@@ -4,15 +4,17 @@ import json
 import logging
 import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 
 from relay import app as relay_app
 from relay.announcements import Draft, recipients_line
+from relay.attachments import AttachmentRefused, accept, check_size
 from relay.cli import common, directory, feeds, french, meetings, reports, slack
 from relay.french_dates import long_datetime
-from relay.messages import AnnouncementKind, UserRef
+from relay.messages import AnnouncementKind, Attachment, UserRef
 from relay.states import DeliveryState
 from relay.store import schema, subscribers
 from relay.store.db import Database
@@ -73,6 +75,10 @@ def post(
     when: Annotated[
         str | None, typer.Option("--date", help="date de l'événement ou date limite, AAAA-MM-JJ")
     ] = None,
+    attach: Annotated[
+        Path | None,
+        typer.Option("--attach", help="une affiche ou un formulaire à joindre : PNG, JPEG ou PDF"),
+    ] = None,
     deliver: Annotated[
         bool, typer.Option("--deliver", help="diffuser tout de suite depuis cette commande")
     ] = False,
@@ -101,7 +107,10 @@ def post(
     body = clean_input(text, 20_000)
     if not body:
         raise typer.BadParameter("le message est vide", param_hint="TEXTE")
-    draft = Draft(body, slugs, (), kind, clean_input(title, 300), link, event_date)
+    attachment = _attachment(attach) if attach is not None else None
+    draft = Draft(
+        body, slugs, (), kind, clean_input(title, 300), link, event_date, attachment=attachment
+    )
 
     def show_progress(done: int, total: int) -> None:
         typer.echo(f"… {done}/{total} envois terminés", err=True)
@@ -142,6 +151,21 @@ def _theme_slugs(catalogue: ThemeCatalogue, text: str) -> tuple[str, ...]:
     if not match.themes:
         raise typer.BadParameter("au moins un thème est nécessaire", param_hint="--themes")
     return tuple(t.slug for t in match.themes)
+
+
+def _attachment(path: Path) -> Attachment:
+    """The file to attach, checked as a file sent in chat is (its size before reading it)."""
+    try:
+        if not path.is_file():
+            raise typer.BadParameter(f"fichier introuvable : {path}", param_hint="--attach")
+        check_size(path.name, path.stat().st_size)
+        return accept(path.name, path.read_bytes())
+    except AttachmentRefused as refused:
+        raise typer.BadParameter(refused.message, param_hint="--attach") from None
+    except OSError as error:
+        raise typer.BadParameter(
+            f"lecture impossible de {path} : {error.strerror}", param_hint="--attach"
+        ) from None
 
 
 def _parse_date(text: str | None) -> date | None:

@@ -104,6 +104,7 @@ class Command:
     role: Role = Role.EVERYONE
     usage: str = ""
     in_menu: bool = True
+    takes_files: bool = False  # a file sent with it (a poster) is the handler's to fetch
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Coordinators broadcast (/diffuser); partners propose (/proposer); coordinators moderate."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from relay.announcements import (
@@ -12,8 +13,10 @@ from relay.announcements import (
     SEND_ACTION,
     UNSCHEDULE_ACTION,
     Announcements,
+    Draft,
     understand,
 )
+from relay.attachments import AttachmentRefused, receive
 from relay.commands.base import Action, Command, Context, Feature, Role
 from relay.commands.router import EXPIRED_BUTTON
 from relay.french_dates import DateError, parse_moment
@@ -65,9 +68,12 @@ async def broadcast(ctx: Context) -> Sequence[Outgoing]:
         return [Reply(BROADCAST_NO_THEME)]
     if not draft.text:
         return [Reply(BROADCAST_NO_TEXT)]
+    with_file = await _with_file(ctx, draft)
+    if isinstance(with_file, Reply):
+        return [with_file]
     service = _announcements(ctx)
     announcement_id, _ = await service.create(
-        draft,
+        with_file,
         AnnouncementSource.COORDINATOR,
         AnnouncementState.DRAFT,
         ctx.incoming.user,
@@ -135,8 +141,21 @@ async def propose(ctx: Context) -> Sequence[Outgoing]:
     if not ctx.args:
         return [Reply(PROPOSE_USAGE)]
     draft = understand(ctx.args, ctx.services.themes, _today(ctx).date())
+    with_file = await _with_file(ctx, draft)
+    if isinstance(with_file, Reply):
+        return [with_file]
     who = ctx.incoming.display_name or str(ctx.incoming.user)
-    return [await _announcements(ctx).propose(draft, ctx.incoming.user, _privately(ctx), who)]
+    service = _announcements(ctx)
+    return [await service.propose(with_file, ctx.incoming.user, _privately(ctx), who)]
+
+
+async def _with_file(ctx: Context, draft: Draft) -> Draft | Reply:
+    """The draft with the poster or form sent with the command, or why the file is refused."""
+    try:
+        attachment = await receive(ctx.incoming.files)
+    except AttachmentRefused as refused:
+        return Reply(refused.message)
+    return replace(draft, attachment=attachment)
 
 
 def _privately(ctx: Context) -> ChatRef:
@@ -201,6 +220,7 @@ FEATURE = Feature(
             propose,
             aliases=("propose",),
             usage="<texte>",
+            takes_files=True,
         ),
         Command(
             "diffuser",
@@ -209,6 +229,7 @@ FEATURE = Feature(
             aliases=("broadcast",),
             role=Role.COORDINATOR,
             usage="#thème… <texte>",
+            takes_files=True,
         ),
         Command(
             "propositions",

@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from rapidfuzz import process
 
+from relay.attachments import file_hint
 from relay.commands.base import Action, Command, Context, Feature, Handler, Role, Services
 from relay.messages import ChatKind, Incoming, Outgoing, Platform, Reply, UserRef
 from relay.textnorm import clean_input, fold
@@ -76,7 +77,9 @@ class Router:
             return [Reply(too_long)] if private or incoming.addressed_to_bot else []
         text = clean_input(incoming.text, MAX_INPUT_CHARS)
         if not text:
-            return [Reply(EMPTY_MESSAGE)] if private or incoming.addressed_to_bot else []
+            if not (private or incoming.addressed_to_bot):
+                return []
+            return [Reply(file_hint(incoming.chat.platform) if incoming.files else EMPTY_MESSAGE)]
         word, args = _first_word(text)
         if word.startswith("/"):
             name = fold(word[1:].split("@", 1)[0])
@@ -94,6 +97,8 @@ class Router:
         context = Context(incoming, args.strip() if command else text, self.services, coordinator)
         if command is not None:
             return await self._run(command, context)
+        if incoming.files:
+            return [Reply(file_hint(incoming.chat.platform))]
         if self._free_text is not None:
             return await self._free_text(context)
         shown = text if len(text) <= 60 else text[:59] + "…"
@@ -102,6 +107,8 @@ class Router:
     async def _run(self, command: Command, context: Context) -> Sequence[Outgoing]:
         if command.role is Role.COORDINATOR and not context.is_coordinator:
             return [Reply(REFUSED)]
+        if context.incoming.files and not command.takes_files:
+            return [Reply(file_hint(context.incoming.chat.platform))]
         return await command.handler(context)
 
     async def _press(self, incoming: Incoming, coordinator: bool) -> Sequence[Outgoing]:

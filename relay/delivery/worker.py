@@ -199,9 +199,9 @@ class DeliveryWorker:
         async with self._db.write() as session:
             claimed = await outbox.claim(session, self.platform.value, limit, self._options.lease)
             notice_ids = [c.notice_id for c in claimed if c.notice_id is not None]
-            notices = await notice_store.get_many(session, notice_ids) if notice_ids else {}
-        for notice_id, notice in notices.items():
-            self._notice_parts[notice_id] = self.channel.render(notice_store.as_reply(notice))
+            notices = await notice_store.replies(session, notice_ids) if notice_ids else {}
+        for notice_id, reply in notices.items():
+            self._notice_parts[notice_id] = self.channel.render(reply)
         missing = {
             c.announcement_id for c in claimed if c.announcement_id is not None
         } - self._rendered.keys()

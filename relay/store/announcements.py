@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from relay.states import AnnouncementState
-from relay.store import outbox
+from relay.store import attachments, outbox
 from relay.store.dialect import is_postgresql
 from relay.store.models import Announcement, AnnouncementTheme, DirectNotice, utcnow
 
@@ -126,3 +126,5 @@ async def forget_author(session: AsyncSession, author: str) -> None:
         .where(col(Announcement.author) == author)
         .values(author=None, origin_platform=None, origin_address=None)
     )
+    if pending_ids:
+        await attachments.delete_unused(session)  # the files they carried

@@ -60,6 +60,26 @@ class Subscription(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
 
 
+class StoredAttachment(SQLModel, table=True):
+    """An announcement's poster or form, stored once however many chats receive it (and the
+    same file under the same name, once whatever refers to it)."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("sha256", "filename", name="uq_attachment_content"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64)
+    filename: str = Field(max_length=200)
+    mime_type: str = Field(max_length=100)
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+def _attachment_column() -> Column[int]:
+    return Column(Integer, ForeignKey("attachments.id"), nullable=True, index=True)
+
+
 class Announcement(SQLModel, table=True):
     """Something to relay: written by a coordinator, proposed by a partner, or brought by a feed.
 
@@ -86,6 +106,7 @@ class Announcement(SQLModel, table=True):
     queued_at: datetime | None = Field(default=None, sa_column=_utc_column(True, index=True))
     send_at: datetime | None = Field(default=None, sa_column=_utc_column(True, index=True))
     summarised_at: datetime | None = Field(default=None, sa_column=_utc_column(True))
+    attachment_id: int | None = Field(default=None, sa_column=_attachment_column())
 
 
 class AnnouncementTheme(SQLModel, table=True):
@@ -117,6 +138,8 @@ class DirectNotice(SQLModel, table=True):
     attachment_name: str | None = Field(default=None, max_length=200)
     attachment_type: str | None = Field(default=None, max_length=100)
     attachment: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    # Or, for a file relay already stores (a proposal's poster), a reference to it.
+    attachment_id: int | None = Field(default=None, sa_column=_attachment_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
 
 

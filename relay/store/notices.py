@@ -9,6 +9,7 @@ from sqlmodel import col
 
 from relay.messages import Attachment, Button, ChatRef, Reply
 from relay.states import DeliveryState
+from relay.store import attachments
 from relay.store.dialect import insert_ignoring_duplicates
 from relay.store.models import Delivery, DirectNotice, utcnow
 
@@ -20,8 +21,12 @@ def _buttons(reply: Reply) -> str:
 
 
 async def queue(session: AsyncSession, chat: ChatRef, reply: Reply, key: str | None = None) -> bool:
-    """Queue `reply` for `chat`; with a `key`, only once ever. Returns whether it was queued."""
+    """Queue `reply` for `chat`; with a `key`, only once ever. Returns whether it was queued.
+    A file relay already stores (a proposal's poster) is referred to, not copied."""
     attachment = reply.attachment
+    stored_id = await attachments.find(session, attachment) if attachment else None
+    if stored_id is not None:
+        attachment = None
     row = {
         "key": key,
         "platform": chat.platform.value,
@@ -33,6 +38,7 @@ async def queue(session: AsyncSession, chat: ChatRef, reply: Reply, key: str | N
         "attachment_name": attachment.filename if attachment else None,
         "attachment_type": attachment.mime_type if attachment else None,
         "attachment": attachment.content if attachment else None,
+        "attachment_id": stored_id,
         "created_at": utcnow(),
     }
     statement = insert_ignoring_duplicates(session, DirectNotice, [row], ["key"])
@@ -52,9 +58,10 @@ async def queue(session: AsyncSession, chat: ChatRef, reply: Reply, key: str | N
     return True
 
 
-def as_reply(notice: DirectNotice) -> Reply:
+def as_reply(notice: DirectNotice, stored: Attachment | None = None) -> Reply:
+    """The notice as sent; `stored` is the file it refers to (`attachment_id`), if any."""
     rows = json.loads(notice.buttons) if notice.buttons else []
-    attachment = None
+    attachment = stored
     if notice.attachment is not None:
         attachment = Attachment(
             notice.attachment_name or "fichier",
@@ -72,6 +79,16 @@ def as_reply(notice: DirectNotice) -> Reply:
 async def get_many(session: AsyncSession, ids: Sequence[int]) -> dict[int, DirectNotice]:
     found = await session.execute(select(DirectNotice).where(col(DirectNotice.id).in_(ids)))
     return {n.id: n for n in found.scalars() if n.id is not None}
+
+
+async def replies(session: AsyncSession, ids: Sequence[int]) -> dict[int, Reply]:
+    """The notices as sent, with the files they refer to."""
+    notices = await get_many(session, ids)
+    files = await attachments.get_many(session, (n.attachment_id for n in notices.values()))
+    return {
+        notice_id: as_reply(notice, files.get(notice.attachment_id or 0))
+        for notice_id, notice in notices.items()
+    }
 
 
 async def forget_chat(session: AsyncSession, platform: str, addresses: Sequence[str]) -> None:

@@ -55,6 +55,7 @@ DEFAULT_SCOPES = (
     "chat:write",
     "chat:write.public",
     "commands",
+    "files:read",
     "files:write",
     "im:history",
     "im:read",
@@ -186,6 +187,18 @@ class UploadedFile:
 
 
 @dataclass(frozen=True)
+class SharedFile:
+    """A file a user shared (in a direct message with the bot, say): its `url_private` serves
+    `content` to a request bearing the bot token, from an app with the files:read scope."""
+
+    id: str
+    user: str
+    name: str
+    mimetype: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class SignedRequest:
     """An HTTP request as Slack would POST it to an app: the raw body and its headers."""
 
@@ -233,7 +246,8 @@ class SlackState:
 
     Records: `messages`, `updates` (a copy of the message after each chat.update), `ephemerals`,
     `responses` (to response URLs), `home_views` (user → published view), `opened_views`,
-    `files`, `acks`; counters `requests` (by method), `rate_limited` (429s served),
+    `files` (uploaded by the app), `downloads` (ids of users' shared files the app fetched),
+    `acks`; counters `requests` (by method), `rate_limited` (429s served),
     `server_errors` (5xx served), `duplicates` (same channel, thread, text and blocks posted
     again), `abandoned` (requests the client gave up on before the answer).
     """
@@ -294,6 +308,8 @@ class SlackState:
         self.home_views: dict[str, JSON] = {}
         self.opened_views: list[JSON] = []
         self.files: list[UploadedFile] = []
+        self.shared_files: dict[str, SharedFile] = {}
+        self.downloads: list[str] = []
         self.acks: list[Ack] = []
         self.requests: Counter[str] = Counter()
         self.rate_limited = 0
@@ -333,6 +349,26 @@ class SlackState:
 
     def find_message(self, channel: str, ts: str) -> Message | None:
         return self._by_ts.get((channel, ts))
+
+    def share_file(
+        self, user: str, name: str, content: bytes, mimetype: str | None = None
+    ) -> SharedFile:
+        """A file `user` uploads to Slack, to share in a message (`message_im(files=…)`)."""
+        guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        shared = SharedFile(self.new_id("F"), user, name, mimetype or guessed, content)
+        self.shared_files[shared.id] = shared
+        return shared
+
+    def download(self, file_id: str, authorization: str) -> bytes | None:
+        """A shared file's content for a request with this Authorization header; None when
+        Slack would answer its sign-in page (no bot token, or no files:read scope)."""
+        shared = self.shared_files.get(file_id)
+        if shared is None:
+            return None
+        if authorization != f"Bearer {self.bot_token}" or "files:read" not in self.scopes:
+            return None
+        self.downloads.append(file_id)
+        return shared.content
 
     def set_channel_error(self, channel: str, error: str, *, joinable: bool = False) -> None:
         """Make calls on `channel` answer `{"ok": false, "error": error}` until cleared, e.g.
@@ -758,7 +794,8 @@ class FakeSlackServer:
     `with FakeSlackServer(...) as slack` (or `start_in_thread()` / `stop_in_thread()`).
 
     Besides the Web API it serves the Socket Mode WebSocket (`push` sends envelopes and returns
-    the acks), response URLs (recorded in `state.responses`), file upload URLs, and
+    the acks), response URLs (recorded in `state.responses`), file upload URLs, users' shared
+    files (`url_private`, with the bot token), and
     `GET /fake/stats` (the counters as JSON, for a server in another process).
     The payload builders return what Slack sends to apps, for `push` or `sign_request`.
     """
@@ -814,6 +851,7 @@ class FakeSlackServer:
                 web.post("/commands/{path:.+}", self._response_url),
                 web.post("/actions/{path:.+}", self._response_url),
                 web.post("/upload/v1/{file_id}", self._upload),
+                web.get("/files-pri/{key}/{path:.+}", self._download),
                 web.get("/fake/stats", self._stats),
             ]
         )
@@ -973,22 +1011,67 @@ class FakeSlackServer:
             event["thread_ts"] = thread_ts
         return self._event_callback(event)
 
-    def message_im(self, user: str, channel: str, text: str, ts: str | None = None) -> JSON:
-        """A message event from `user` in the bot's DM `channel`."""
+    def message_im(
+        self,
+        user: str,
+        channel: str,
+        text: str,
+        ts: str | None = None,
+        *,
+        files: Iterable[SharedFile] = (),
+    ) -> JSON:
+        """A message event from `user` in the bot's DM `channel`; with `files` (from
+        `state.share_file`), the `file_share` message Slack sends when files come with it."""
         ts = ts or self.state.new_ts()
-        return self._event_callback(
-            {
-                "client_msg_id": str(uuid.uuid4()),
-                "type": "message",
-                "text": text,
-                "user": user,
-                "ts": ts,
-                "team": self.state.team_id,
-                "channel": channel,
-                "event_ts": ts,
-                "channel_type": "im",
-            }
-        )
+        event: JSON = {
+            "client_msg_id": str(uuid.uuid4()),
+            "type": "message",
+            "text": text,
+            "user": user,
+            "ts": ts,
+            "team": self.state.team_id,
+            "channel": channel,
+            "event_ts": ts,
+            "channel_type": "im",
+        }
+        shared = [self.shared_file_json(file) for file in files]
+        if shared:
+            event |= {"subtype": "file_share", "files": shared, "upload": False}
+            event["display_as_bot"] = False
+        return self._event_callback(event)
+
+    def shared_file_json(self, shared: SharedFile) -> JSON:
+        """A user's file as events describe it; its URLs are served by this fake."""
+        now = int(time.time())
+        private = f"{self.url}/files-pri/{self.state.team_id}-{shared.id}"
+        extension = shared.name.rpartition(".")[2].lower() if "." in shared.name else "binary"
+        return {
+            "id": shared.id,
+            "created": now,
+            "timestamp": now,
+            "name": shared.name,
+            "title": shared.name,
+            "mimetype": shared.mimetype,
+            "filetype": extension,
+            "pretty_type": extension.upper(),
+            "user": shared.user,
+            "user_team": self.state.team_id,
+            "editable": False,
+            "size": len(shared.content),
+            "mode": "hosted",
+            "is_external": False,
+            "external_type": "",
+            "is_public": False,
+            "public_url_shared": False,
+            "display_as_bot": False,
+            "username": "",
+            "url_private": f"{private}/{shared.name}",
+            "url_private_download": f"{private}/download/{shared.name}",
+            "permalink": f"https://{self.state.team_domain}.slack.com/files/{shared.user}/"
+            f"{shared.id}/{shared.name}",
+            "has_rich_preview": False,
+            "file_access": "visible",
+        }
 
     def app_home_opened(self, user: str, tab: str = "home") -> JSON:
         """An app_home_opened event, with the user's published Home view if there is one."""
@@ -1259,6 +1342,15 @@ class FakeSlackServer:
         if not self.state.receive_upload(request.match_info["file_id"], content):
             return web.Response(status=404, text="not found")
         return web.Response(text=f"OK - {len(content)}")
+
+    async def _download(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["key"].rpartition("-")[2]
+        authorization = request.headers.get("Authorization", "")
+        content = self.state.download(file_id, authorization)
+        if content is None:  # what Slack answers a browser that is not signed in
+            page = "<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in</body>"
+            return web.Response(text=page, content_type="text/html")
+        return web.Response(body=content, content_type="application/octet-stream")
 
     async def _stats(self, _: web.Request) -> web.Response:
         return web.json_response(self.state.stats())

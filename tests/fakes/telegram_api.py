@@ -40,6 +40,13 @@ MESSAGE_MAX_LENGTH = 4096
 CAPTION_MAX_LENGTH = 1024
 CALLBACK_DATA_MAX_BYTES = 64
 _MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# getFile refuses larger files: bots download at most 20 MB.
+DOWNLOAD_MAX_BYTES = 20 * 1024 * 1024
+# sendPhoto: at most 10000 for width + height together, and a ratio of at most 20.
+PHOTO_MAX_SIDES = 10_000
+PHOTO_MAX_RATIO = 20
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_DEFAULT_PHOTO_SIZE = (1280, 905)
 _SHUTDOWN_GRACE_SECONDS = 0.1
 
 _DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
@@ -475,6 +482,31 @@ class SentDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class SentPhoto:
+    """A photo the bot delivered; `caption` as sent (HTML when parse_mode is), `plain_caption`
+    as users read it."""
+
+    chat_id: int
+    message_id: int
+    file_id: str
+    content: bytes
+    caption: str | None
+    plain_caption: str
+    reply_markup: JSONDict | None
+    time: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """A file on Telegram's servers: what getFile describes and `/file/bot<token>/<path>` serves."""
+
+    file_id: str
+    file_unique_id: str
+    file_path: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class CallbackAnswer:
     """An answerCallbackQuery call for a query this fake had issued."""
 
@@ -527,6 +559,23 @@ def _default_chat_type(chat_id: int) -> str:
     return "supergroup" if chat_id < -1_000_000_000_000 else "group"
 
 
+def _image_size(content: bytes) -> tuple[int, int]:
+    """A PNG's width and height, read from its header; other images get a usual photo size."""
+    if content.startswith(_PNG_SIGNATURE) and len(content) >= 24:
+        return int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
+    return _DEFAULT_PHOTO_SIZE
+
+
+def _photo_size(stored: "StoredFile", width: int, height: int) -> JSONDict:
+    return {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "width": width,
+        "height": height,
+        "file_size": len(stored.content),
+    }
+
+
 # --------------------------------------------------------------------------------------------
 # State and Bot API semantics
 
@@ -548,16 +597,19 @@ class FakeTelegram:
         seed: seed of the random source behind error_rate, hang_rate and jitter.
         clock: monotonic time source of the rate limits and record times (tests may fake it).
 
-    Sends are sendMessage and sendDocument: they share the rate limits, latency and injected
-    failures. Every method that takes a chat_id honours the scripted per-chat failures.
+    Sends are sendMessage, sendDocument and sendPhoto: they share the rate limits, latency and
+    injected failures. Every method that takes a chat_id honours the scripted per-chat failures.
 
-    Records: `messages` (every delivered SentMessage, in order), `edits`, `documents`,
-    `callback_answers`; counters `requests` (by method), `served_429`, `served_5xx`,
-    `duplicates` (same plain text delivered twice to one chat) and `abandoned`.
+    Records: `messages` (every delivered SentMessage, in order), `edits`, `documents`, `photos`,
+    `callback_answers`, `downloads` (file paths fetched from `/file/bot<token>/…`); counters
+    `requests` (by method), `served_429`, `served_5xx`, `duplicates` (same plain text delivered
+    twice to one chat) and `abandoned`.
 
-    Injection (`user_message`, `group_message`, `callback_query`, `my_chat_member`,
-    `chat_member`), scripted failures and knobs may be used from another thread than the
-    server's event loop, as may `wait_for` (any event loop) and `wait_for_blocking`.
+    Injection (`user_message`, `group_message`, `user_photo`, `user_document`,
+    `callback_query`, `my_chat_member`, `chat_member`), scripted failures and knobs may be used
+    from another thread than the server's event loop, as may `wait_for` (any event loop) and
+    `wait_for_blocking`. Files users send, and those the bot sent, are on the fake's servers:
+    getFile describes them and the server serves their content.
     """
 
     def __init__(
@@ -601,6 +653,8 @@ class FakeTelegram:
         self.messages: list[SentMessage] = []
         self.edits: list[EditedMessage] = []
         self.documents: list[SentDocument] = []
+        self.photos: list[SentPhoto] = []
+        self.downloads: list[str] = []
         self.callback_answers: list[CallbackAnswer] = []
         self.requests: Counter[str] = Counter()
         self.served_429 = 0
@@ -616,6 +670,9 @@ class FakeTelegram:
         self._messages: dict[tuple[int, int], JSONDict] = {}
         self._message_ids: dict[int, Iterator[int]] = {}
         self._files: dict[str, SentDocument] = {}
+        self._stored: dict[str, StoredFile] = {}  # by file_id
+        self._stored_paths: dict[str, StoredFile] = {}  # by file_path
+        self._file_numbers = itertools.count(1)
         self._chat_failures: dict[int, _ChatFailure] = {}
         self._bot_status: dict[int, str] = {}
         self._owners: dict[int, int] = {}
@@ -649,6 +706,8 @@ class FakeTelegram:
                 ("deleteMyCommands", self._delete_my_commands),
                 ("sendMessage", self._send_message),
                 ("sendDocument", self._send_document),
+                ("sendPhoto", self._send_photo),
+                ("getFile", self._get_file),
                 ("editMessageText", self._edit_message_text),
                 ("editMessageReplyMarkup", self._edit_message_reply_markup),
                 ("answerCallbackQuery", self._answer_callback_query),
@@ -692,6 +751,7 @@ class FakeTelegram:
             "abandoned": self.abandoned,
             "edits": len(self.edits),
             "documents": len(self.documents),
+            "photos": len(self.photos),
             "requests": dict(self.requests),
         }
 
@@ -851,6 +911,92 @@ class FakeTelegram:
             reply_to_message_id=reply_to_message_id,
             message_thread_id=message_thread_id,
         )
+
+    def user_photo(
+        self,
+        user_id: int,
+        content: bytes,
+        caption: str | None = None,
+        *,
+        chat_id: int | None = None,
+        media_group_id: str | None = None,
+    ) -> JSONDict:
+        """Queue a photo from a user, as clients send it: several sizes (a thumbnail first, the
+        photo itself last), each its own file; the caption carries the entities clients attach.
+        Returns the Update."""
+        width, height = _image_size(content)
+        thumbnail = self._store_file("photos", b"\xff\xd8\xff\xe0thumbnail", ".jpg")
+        original = self._store_file("photos", content, ".jpg")
+        sizes = [
+            _photo_size(thumbnail, 90, max(1, 90 * height // max(1, width))),
+            _photo_size(original, width, height),
+        ]
+        return self._file_message(user_id, chat_id, caption, media_group_id, photo=sizes)
+
+    def user_document(
+        self,
+        user_id: int,
+        content: bytes,
+        filename: str,
+        mime_type: str,
+        caption: str | None = None,
+        *,
+        chat_id: int | None = None,
+    ) -> JSONDict:
+        """Queue a file sent by a user as a document, with an optional caption. Returns the
+        Update."""
+        stored = self._store_file("documents", content, "." + filename.rpartition(".")[2])
+        document = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": filename,
+            "mime_type": mime_type,
+            "file_size": len(content),
+        }
+        return self._file_message(user_id, chat_id, caption, None, document=document)
+
+    def _file_message(
+        self,
+        user_id: int,
+        chat_id: int | None,
+        caption: str | None,
+        media_group_id: str | None,
+        **media: Any,
+    ) -> JSONDict:
+        chat_id = user_id if chat_id is None else chat_id
+        user = self._remember_user(user_id, None, None, None)
+        chat = self._remember_chat(chat_id, _default_chat_type(chat_id), None, user)
+        message = self._new_message(
+            chat,
+            user,
+            media_group_id=media_group_id,
+            caption=caption,
+            caption_entities=_detected_entities(caption) or None if caption else None,
+            **media,
+        )
+        return self._enqueue("message", message)
+
+    def _store_file(self, folder: str, content: bytes, suffix: str) -> StoredFile:
+        number = next(self._file_numbers)
+        stored = StoredFile(
+            file_id=f"AgACAgQAAxkBAAI{uuid.uuid4().hex}",
+            file_unique_id=f"AQAD{uuid.uuid4().hex[:12]}",
+            file_path=f"{folder}/file_{number}{suffix}",
+            content=content,
+        )
+        with self._lock:
+            self._stored[stored.file_id] = stored
+            self._stored_paths[stored.file_path] = stored
+        return stored
+
+    def stored_file(self, file_path: str) -> StoredFile | None:
+        """The file served at `/file/bot<token>/<file_path>`, recorded as downloaded."""
+        with self._lock:
+            stored = self._stored_paths.get(file_path)
+        if stored is not None:
+            self.downloads.append(file_path)
+            self._changed()
+        return stored
 
     def callback_query(
         self,
@@ -1418,6 +1564,70 @@ class FakeTelegram:
         self._files[file_id] = sent
         return message
 
+    async def _send_photo(self, params: Params) -> JSONDict:
+        chat = self._target_chat(params)
+        chat_id = chat["id"]
+        upload = params.upload("photo")
+        if isinstance(upload, UploadedFile):
+            content = upload.content
+        elif isinstance(upload, str) and upload in self._stored:
+            content = self._stored[upload].content
+        else:
+            raise BotApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        if not content:
+            raise BotApiError(400, "Bad Request: file must be non-empty")
+        width, height = _image_size(content)
+        if width + height > PHOTO_MAX_SIDES or max(width, height) > PHOTO_MAX_RATIO * max(
+            1, min(width, height)
+        ):
+            raise BotApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        caption = params.text("caption")
+        plain_caption, caption_entities = self._formatted(
+            caption or "", params.text("parse_mode"), params.structured("caption_entities")
+        )
+        if _utf16_length(plain_caption) > CAPTION_MAX_LENGTH:
+            raise BotApiError(400, "Bad Request: message caption is too long")
+        markup = self._reply_markup(params)
+        reply_to = self._reply_target(chat_id, params)
+        await self._admit_send(chat_id)
+        stored = self._store_file("photos", content, ".jpg")
+        message = self._new_message(
+            chat,
+            self.bot_user,
+            message_thread_id=params.integer("message_thread_id"),
+            reply_to_message=reply_to,
+            photo=[_photo_size(stored, width, height)],
+            caption=plain_caption or None,
+            caption_entities=caption_entities or None,
+            reply_markup=self._inline_only(markup),
+        )
+        self.photos.append(
+            SentPhoto(
+                chat_id=chat_id,
+                message_id=message["message_id"],
+                file_id=stored.file_id,
+                content=content,
+                caption=caption,
+                plain_caption=plain_caption,
+                reply_markup=markup,
+                time=self.clock(),
+            )
+        )
+        return message
+
+    async def _get_file(self, params: Params) -> JSONDict:
+        stored = self._stored.get(params.text("file_id") or "")
+        if stored is None:
+            raise BotApiError(400, "Bad Request: invalid file_id")
+        if len(stored.content) > DOWNLOAD_MAX_BYTES:
+            raise BotApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.content),
+            "file_path": stored.file_path,
+        }
+
     async def _edit_message_text(self, params: Params) -> JSONDict:
         chat_id = self._target_chat(params)["id"]
         message = self._editable_message(chat_id, params)
@@ -1547,7 +1757,8 @@ class FakeTelegramServer:
     """The HTTP face of a FakeTelegram, on 127.0.0.1 and an ephemeral (or given) port.
 
     Routes: ``GET|POST /bot<token>/<method>`` (query string, JSON, form or multipart
-    parameters) and ``GET /fake/stats`` (FakeTelegram.stats() as JSON).
+    parameters), ``GET /file/bot<token>/<file_path>`` (a file's content, as getFile named it)
+    and ``GET /fake/stats`` (FakeTelegram.stats() as JSON).
     """
 
     def __init__(self, telegram: FakeTelegram | None = None, *, port: int = 0) -> None:
@@ -1571,6 +1782,7 @@ class FakeTelegramServer:
     async def start(self) -> None:
         app = web.Application(client_max_size=_MAX_UPLOAD_BYTES)
         app.router.add_route("*", "/bot{token}/{method}", self._api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         app.router.add_get("/fake/stats", self._stats)
         # Cancelling the handler when its client goes away is what keeps a message the client
         # gave up on from being recorded as delivered.
@@ -1628,6 +1840,16 @@ class FakeTelegramServer:
         except BotApiError as error:
             return self._error(error)
         return web.json_response({"ok": True, "result": result})
+
+    async def _file(self, request: web.Request) -> web.Response:
+        stored = None
+        if request.match_info["token"] == self.telegram.token:
+            stored = self.telegram.stored_file(request.match_info["path"])
+        if stored is None:
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+            )
+        return web.Response(body=stored.content, content_type="application/octet-stream")
 
     async def _stats(self, request: web.Request) -> web.Response:
         return web.json_response(self.telegram.stats())
