@@ -312,7 +312,7 @@ async def test_a_member_presses_the_theme_board_and_the_channel_is_told(
 
     assert board["response_type"] == "ephemeral"
     assert board["text"].startswith(
-        "Les thèmes du CLS. Touchez un thème pour abonner ou désabonner ce canal"
+        "Les thèmes du CLS. Cliquez sur un thème pour abonner ou désabonner ce canal"
     )
     rows = [b for b in board["blocks"] if b["type"] == "actions"]
     assert len(rows) == len(list(world.relay.themes)) + 1  # each theme, and "tout"

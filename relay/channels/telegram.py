@@ -161,7 +161,15 @@ class TelegramChannel:
             .token(settings.telegram_token.get_secret_value())
             .base_url(settings.telegram_api_url)
             .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
-            .request(HTTPXRequest(connection_pool_size=send_pool_size, read_timeout=send_timeout))
+            .request(
+                HTTPXRequest(
+                    connection_pool_size=send_pool_size,
+                    read_timeout=send_timeout,
+                    # Many answers at once wait for a free connection rather than fail after
+                    # the library's default second (the answer would be lost).
+                    pool_timeout=send_timeout,
+                )
+            )
             .get_updates_request(HTTPXRequest(read_timeout=40))
             .concurrent_updates(256)
             .build()
