@@ -61,12 +61,12 @@ NOT_YOURS_TEXT = {
     ),
 }
 MEETING_TEXT = (
-    "Le message n°{id} est une invitation ou un rappel de réunion : pour la déplacer ou "
-    "l'annuler, utilisez /reunion modifier ou /reunion annuler."
+    "Le message n°{id} est une invitation ou un rappel de réunion : pour déplacer ou annuler "
+    "la réunion, utilisez /reunion modifier ou /reunion annuler."
 )
 DRAFT_TEXT = (
     "La diffusion n°{id} n'est pas partie : ce n'est qu'un aperçu. Pour l'abandonner, "
-    "choisissez « Annuler » sous l'aperçu ; pour changer le texte, diffusez-le de nouveau."
+    "choisissez « Annuler » sous l'aperçu ; pour en changer le texte, diffusez le texte corrigé."
 )
 PROPOSED_TEXT = (
     "La proposition n°{id} attend une décision : elle n'a pas été diffusée. "
@@ -398,9 +398,10 @@ def _change(operation: DeliveryOperation, user: UserRef, origin: ChatRef) -> Ann
 
 
 def _corrected_text(number: int | None, queued: int, waiting: int) -> str:
-    if not queued:
-        return CORRECTED_NOWHERE_TEXT.format(id=number)
-    text = CORRECTING_TEXT.format(id=number, where=_plural(CORRECT_WHERE, queued))
+    if queued:
+        text = CORRECTING_TEXT.format(id=number, where=_plural(CORRECT_WHERE, queued))
+    else:
+        text = CORRECTED_NOWHERE_TEXT.format(id=number)
     if waiting:
         text += _plural(CORRECT_WAITING, waiting)
     return text

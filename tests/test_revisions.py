@@ -5,7 +5,7 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlmodel import col
@@ -23,8 +23,10 @@ from relay.store import subscribers
 from relay.store.models import Announcement, Delivery
 from relay.store.models_revisions import AnnouncementChange
 from tests.chat import ChatUser
+from tests.scheduled_support import Clock
 from tests.scripted_channel import ScriptedChannel
 from tests.test_delivery import FAST_RETRIES, engine_with, subscribe
+from tests.test_meetings import MONDAY
 from tests.waiting import eventually
 
 FORUM = "/diffuser #jeunes Forum santé des jeunes le 12/12 à Pornic"
@@ -211,6 +213,11 @@ async def test_a_withdrawal_before_anything_left_sends_nothing(relay: Relay) -> 
     await subscribe(relay, "11", ["jeunes"])
     coordinator = ChatUser.private(relay, "1000")
     await broadcast(coordinator)  # no engine: nothing leaves yet
+    corrected = await coordinator.say("/corriger 1 Forum santé des jeunes le 14/12 à Pornic")
+    assert corrected.endswith(
+        "Diffusion n°1 corrigée (ci-dessus) : elle n'avait atteint aucun chat. "
+        "Le chat qui ne l'a pas encore reçue recevra directement le texte corrigé."
+    )
     assert "Elle n'a encore atteint aucun chat." in await coordinator.say("/retirer 1")
     assert "rien ne partira plus" in await coordinator.press("Oui")
     channel = ScriptedChannel()
@@ -373,3 +380,15 @@ def test_a_summary_says_how_many_chats_kept_it_and_why() -> None:
     assert change_summary_text(forum, withdrawal, {"telegram": Counter(sent=2, gone=2)}) == (
         "Diffusion n°12 « Forum » retirée de 2 chats ; 2 l'ont gardée (chats devenus injoignables)."
     )
+
+
+async def test_a_meeting_invitation_is_changed_with_reunion_not_with_retirer(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    await relay.meetings.schedule("copil", MONDAY + timedelta(days=3))
+    coordinator = ChatUser.private(relay, "1000")
+    for command in ("/retirer 1", "/corriger 1 COPIL déplacé"):
+        assert (await coordinator.say(command)).startswith(
+            "Le message n°1 est une invitation ou un rappel de réunion : pour déplacer ou "
+            "annuler la réunion, utilisez /reunion modifier ou /reunion annuler."
+        )
+    assert await revision_rows(relay) == 0
