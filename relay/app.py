@@ -26,6 +26,7 @@ from relay.meetings.ical import Organizer
 from relay.meetings.reminders import NoticeViews
 from relay.meetings.service import MeetingChanges, Meetings
 from relay.messages import Platform, UserRef
+from relay.revisions import Revisions, change_summary_notice
 from relay.settings import Settings
 from relay.states import FINAL_DELIVERY_STATES, AnnouncementSource, AnnouncementState
 from relay.store import outbox, schema
@@ -64,10 +65,13 @@ class Relay:
         # Meeting notices are announcements with RSVP buttons and the .ics on top.
         organizer = Organizer(settings.cls_name, settings.organizer_email)
         self.views = NoticeViews(self.db, announcement_views, organizer)
-        self.engine = DeliveryEngine(self.db, settings, self.views, summary_notice)
+        self.engine = DeliveryEngine(
+            self.db, settings, self.views, summary_notice, summarise_change=change_summary_notice
+        )
         self.announcements = Announcements(
             self.db, self.themes, settings, self.engine, announcement_views
         )
+        self.revisions = Revisions(self.db, self.themes, self.engine, announcement_views)
         self.meeting_changes = MeetingChanges()
         self.meetings = Meetings(self.db, self.themes, settings, self.engine, self.meeting_changes)
         self.directory = DirectoryService(self.db, settings, self.themes)
@@ -79,6 +83,7 @@ class Relay:
             meetings=self.meetings,
             directory=self.directory,
             admissions=self.engine,
+            revisions=self.revisions,
         )
         self.router: Router = build_router(self.services)
         self.core = Gateway(self.router, self.services, self.engine)

@@ -7,6 +7,8 @@ parses error strings:
 - `RecipientGone`: the chat cannot be reached any more (bot blocked, kicked, archived channel).
 - `ChatMoved`: the chat has a new address (a Telegram group upgraded to a supergroup).
 - `MessageRejected`: the platform refused this message (bad markup, too long); do not retry.
+  `TooLateToChange`, one of them: the platform no longer lets relay withdraw or correct a
+  message it delivered (Telegram deletes a message for everyone within 48 hours only).
 """
 
 from collections.abc import Sequence
@@ -59,6 +61,10 @@ class ChatMoved(SendError):
 
 class MessageRejected(SendError):
     """The platform refused the message itself; retrying the same message cannot help."""
+
+
+class TooLateToChange(MessageRejected):
+    """The message was delivered too long ago for the platform to let relay change it."""
 
 
 class ChannelDown(SendError):
@@ -145,6 +151,18 @@ class Admitting(Protocol):
     async def admit(self, chat: ChatRef) -> Admission:
         """Join the chat when the bot may, else say how a member lets it in. When the platform
         cannot tell (unreachable), the chat counts as admitted: deliveries will try."""
+
+
+@runtime_checkable
+class Revising(Protocol):
+    """A channel that can withdraw and correct the messages it delivered, by the ids `send`
+    returned. Both raise the send errors; a message already gone counts as deleted."""
+
+    async def delete(self, chat: ChatRef, message_id: str) -> None:
+        """Delete one delivered message for everyone in the chat."""
+
+    async def edit(self, chat: ChatRef, message_id: str, part: object) -> None:
+        """Replace one delivered message with a rendered part; the same content is no error."""
 
 
 class Core(Protocol):

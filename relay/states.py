@@ -12,9 +12,25 @@ class DeliveryState(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # given up: refused by the platform, or too many attempts
     GONE = "gone"  # the chat is unreachable (bot blocked, removed, channel archived)
+    # A withdrawal or correction the platform no longer allows (Telegram: 48 hours to delete)
+    EXPIRED = "expired"
 
 
-FINAL_DELIVERY_STATES = (DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.GONE)
+FINAL_DELIVERY_STATES = (
+    DeliveryState.SENT,
+    DeliveryState.FAILED,
+    DeliveryState.GONE,
+    DeliveryState.EXPIRED,
+)
+
+
+class DeliveryOperation(StrEnum):
+    """What a delivery row does in its chat: the announcement's send (revision 0), or a later
+    revision's withdrawal or correction of the messages that send left there."""
+
+    SEND = "send"
+    DELETE = "delete"
+    EDIT = "edit"
 
 
 class AnnouncementState(StrEnum):

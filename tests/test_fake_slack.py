@@ -186,6 +186,49 @@ async def test_scripted_channel_errors(slack: FakeSlackServer, error: str) -> No
     assert slack.state.delivered_count == 1
 
 
+async def test_chat_delete_removes_a_message_of_the_bot_only(slack: FakeSlackServer) -> None:
+    client = web_client(slack)
+    slack.state.channel_rate = 100
+    posted = await client.chat_postMessage(channel="C0GENERAL", text="Vaccination mardi")
+    kept = await client.chat_postMessage(channel="C0GENERAL", text="Programme")
+
+    response = await client.chat_delete(channel="C0GENERAL", ts=posted["ts"])
+
+    assert (response["ok"], response["channel"], response["ts"]) == (
+        True,
+        "C0GENERAL",
+        posted["ts"],
+    )
+    assert [m.text for m in slack.state.messages_in("C0GENERAL")] == ["Programme"]
+    assert [m.ts for m in slack.state.deleted] == [posted["ts"]]
+    assert slack.state.delivered_count == 2, "the log of posts stays"
+    person = slack.state.user_posted("C0GENERAL", ALICE.id, "Merci !")
+    refusals = [
+        (client.chat_delete(channel="C0GENERAL", ts=posted["ts"]), "message_not_found"),
+        (client.chat_delete(channel="C0GENERAL", ts=person.ts), "cant_delete_message"),
+        (client.chat_update(channel="C0GENERAL", ts=person.ts, text="x"), "cant_update_message"),
+    ]
+    for call, error in refusals:
+        with pytest.raises(SlackApiError) as raised:
+            await call
+        assert raised.value.response["error"] == error
+    assert [m.ts for m in slack.state.messages_in("C0GENERAL")] == [kept["ts"], person.ts]
+
+
+async def test_chat_delete_and_update_need_the_direct_message_id(slack: FakeSlackServer) -> None:
+    client = web_client(slack)
+    posted = await client.chat_postMessage(channel=BOB.id, text="Bonjour")
+
+    for call in (
+        client.chat_delete(channel=BOB.id, ts=posted["ts"]),
+        client.chat_update(channel=BOB.id, ts=posted["ts"], text="Bonsoir"),
+    ):
+        with pytest.raises(SlackApiError, match="channel_not_found"):
+            await call
+    await client.chat_delete(channel=posted["channel"], ts=posted["ts"])
+    assert slack.state.messages_in(posted["channel"]) == []
+
+
 async def test_a_wrong_token_is_invalid_auth(slack: FakeSlackServer) -> None:
     with pytest.raises(SlackApiError) as raised:
         await web_client(slack, "xoxb-wrong").chat_postMessage(channel="C0GENERAL", text="Bonjour")

@@ -549,6 +549,46 @@ async def test_edits(bot: Bot, telegram: FakeTelegram) -> None:
     ]
 
 
+async def test_delete_message_removes_it_once(bot: Bot, telegram: FakeTelegram) -> None:
+    first = await bot.send_message(PRIVATE, "Forum le 12/12")
+    second = await bot.send_message(PRIVATE, "Programme")
+
+    assert await bot.delete_message(PRIVATE, first.message_id) is True
+    assert telegram.shown_in(PRIVATE) == ["Programme"]
+    assert [(d.chat_id, d.message_id) for d in telegram.deletions] == [(PRIVATE, first.message_id)]
+    with pytest.raises(BadRequest, match="Message to delete not found"):
+        await bot.delete_message(PRIVATE, first.message_id)
+    with pytest.raises(BadRequest, match="Message to edit not found"):
+        await bot.edit_message_text("x", chat_id=PRIVATE, message_id=first.message_id)
+    await bot.edit_message_text("Programme corrigé", chat_id=PRIVATE, message_id=second.message_id)
+    assert telegram.shown_in(PRIVATE) == ["Programme corrigé"]
+    assert telegram.messages_to(PRIVATE)[0].plain_text == "Forum le 12/12", "the log stays"
+
+
+async def test_a_message_older_than_48_hours_cannot_be_deleted(
+    bot: Bot, telegram: FakeTelegram
+) -> None:
+    old = await bot.send_message(PRIVATE, "Forum le 12/12")
+    telegram.wall_clock = lambda: time.time() + 48 * 3600 + 60
+    recent = await bot.send_message(PRIVATE, "Forum le 14/12")
+
+    with pytest.raises(BadRequest, match="Message can't be deleted"):
+        await bot.delete_message(PRIVATE, old.message_id)
+    assert await bot.delete_message(PRIVATE, recent.message_id)
+    assert telegram.shown_in(PRIVATE) == ["Forum le 12/12"]
+
+
+async def test_a_bot_deletes_others_messages_in_a_group_only_as_an_administrator(
+    bot: Bot, telegram: FakeTelegram
+) -> None:
+    said = telegram.group_message(GROUP, 44, "Bonjour", chat_type="group")["message"]
+
+    with pytest.raises(BadRequest, match="Message can't be deleted"):
+        await bot.delete_message(GROUP, said["message_id"])
+    telegram.my_chat_member(GROUP, old_status="member", new_status="administrator", from_user_id=44)
+    assert await bot.delete_message(GROUP, said["message_id"])
+
+
 async def test_chats_and_members(bot: Bot, telegram: FakeTelegram) -> None:
     telegram.group_message(GROUP, 44, "Bonjour", chat_type="group", chat_title="CPTS Sud")
     telegram.set_admins(GROUP, [43], owner_id=42)

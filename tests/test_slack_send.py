@@ -14,6 +14,7 @@ from relay.contract import (
     MessageRejected,
     RecipientGone,
     RetryLater,
+    TooLateToChange,
 )
 from relay.messages import Attachment, ChatKind, ChatRef, Platform, Reply
 from relay.settings import SettingsError, load_settings
@@ -138,6 +139,43 @@ async def test_a_refused_message_is_rejected(slack: FakeSlackServer, error: str)
         await send(channel_for(slack))
 
     assert raised.value.reason == error
+
+
+async def test_a_withdrawal_or_correction_for_a_user_id_finds_their_direct_message(
+    slack: FakeSlackServer,
+) -> None:
+    channel = channel_for(slack)
+    bob = ChatRef(Platform.SLACK, BOB.id)
+    ts = await send(channel, bob, "Forum le 12/12")
+    [corrected] = channel.render(Reply("Forum le 14/12"))
+
+    await channel.edit(bob, ts, corrected)
+    direct_message = slack.state.conversation_with(BOB.id)[0]
+    assert [m.text for m in slack.state.messages_in(direct_message)] == ["Forum le 14/12"]
+    await channel.delete(bob, ts)
+    await channel.delete(bob, ts)  # deleted already: nothing left to do
+    assert slack.state.messages_in(direct_message) == []
+
+
+async def test_what_slack_will_not_change_is_refused_with_its_reason(
+    slack: FakeSlackServer,
+) -> None:
+    channel = channel_for(slack)
+    [part] = channel.render(Reply("Forum le 14/12"))
+    someone = slack.state.user_posted("C0SANTE", BOB.id, "Merci !")
+
+    with pytest.raises(MessageRejected, match="cant_delete_message"):
+        await channel.delete(CHANNEL, someone.ts)
+    with pytest.raises(MessageRejected, match="cant_update_message"):
+        await channel.edit(CHANNEL, someone.ts, part)
+    with pytest.raises(MessageRejected, match="fichier"):
+        await channel.delete(CHANNEL, "F0FLYER01")
+    slack.state.set_channel_error("C0SANTE", "edit_window_closed")
+    with pytest.raises(TooLateToChange):
+        await channel.edit(CHANNEL, someone.ts, part)
+    slack.state.set_channel_error("C0SANTE", "is_archived")
+    with pytest.raises(RecipientGone):
+        await channel.delete(CHANNEL, someone.ts)
 
 
 async def test_a_public_channel_is_joined_then_delivered(slack: FakeSlackServer) -> None:

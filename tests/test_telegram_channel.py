@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 
@@ -14,7 +15,13 @@ from relay.announcements import Draft
 from relay.app import Relay, delivering, opened
 from relay.channels.telegram import TelegramChannel
 from relay.channels.telegram_format import MAX_UNITS, TelegramPart, render, utf16_units
-from relay.contract import ChatMoved, MessageRejected, RecipientGone, RetryLater
+from relay.contract import (
+    ChatMoved,
+    MessageRejected,
+    RecipientGone,
+    RetryLater,
+    TooLateToChange,
+)
 from relay.messages import AnnouncementKind, AnnouncementView, ChatKind, ChatRef, Platform
 from relay.settings import load_settings
 from relay.states import AnnouncementSource, AnnouncementState
@@ -202,6 +209,30 @@ async def sending_only(
             yield channel, render(AnnouncementView(AnnouncementKind.INFORMATION, "Bonjour"))[0]
         finally:
             await channel.stop()
+
+
+async def test_withdrawing_and_correcting_map_telegrams_answers() -> None:
+    telegram = FakeTelegram(private_chat_rate=None)
+    async with sending_only(telegram) as (channel, part):
+        chat = ChatRef(Platform.TELEGRAM, "42")
+        message_id = await channel.send(chat, part)
+        await channel.edit(chat, message_id, part)  # the same text again is no error
+        [corrected] = render(AnnouncementView(AnnouncementKind.INFORMATION, "Bonsoir"))
+        await channel.edit(chat, message_id, corrected)
+        assert [text.splitlines()[-1] for text in telegram.shown_in(42)] == ["Bonsoir"]
+        await channel.delete(chat, message_id)
+        await channel.delete(chat, message_id)  # deleted already: nothing left to do
+        assert telegram.shown_in(42) == []
+
+        old = await channel.send(chat, part)
+        telegram.wall_clock = lambda: time.time() + 49 * 3600
+        with pytest.raises(TooLateToChange, match=r"(?i)can't be deleted"):
+            await channel.delete(chat, old)
+        with pytest.raises(MessageRejected, match=r"(?i)message to edit not found"):
+            await channel.edit(chat, "999", corrected)
+        telegram.block(42)
+        with pytest.raises(RecipientGone):
+            await channel.delete(chat, old)
 
 
 async def test_an_html_bad_gateway_is_one_line_in_the_log(caplog: pytest.LogCaptureFixture) -> None:

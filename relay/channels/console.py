@@ -27,6 +27,8 @@ from relay.messages import (
 )
 from relay.textnorm import visible
 
+WITHDRAWN = "(un message précédent a été retiré par la coordination du CLS)"
+CORRECTED = "(un message précédent a été corrigé par la coordination du CLS ; le voici)"
 PROMPT = "vous › "
 BOT = "relay › "
 INDENT = " " * len(BOT)
@@ -71,6 +73,21 @@ class ConsoleChannel:
         else:  # `relay run` without tokens: show what each console subscriber receives
             self._write(f"→ {chat.address}\n" + INDENT + self._render(part, numbered=False))
         return f"console-{next(self._message_ids)}"
+
+    async def delete(self, chat: ChatRef, message_id: str) -> None:
+        """A terminal cannot take back what it printed: it says the message was withdrawn."""
+        self._deliver_note(chat, WITHDRAWN)
+
+    async def edit(self, chat: ChatRef, message_id: str, part: object) -> None:
+        assert isinstance(part, Reply | AnnouncementView)
+        self._deliver_note(chat, CORRECTED)
+        await self.send(chat, part)
+
+    def _deliver_note(self, chat: ChatRef, note: str) -> None:
+        if chat.address == self.chat.address:
+            self._write(BOT + note)
+        else:
+            self._write(f"→ {chat.address}\n" + INDENT + note)
 
     async def converse(self, core: Core) -> None:
         """Read lines until end of input, answering each one."""

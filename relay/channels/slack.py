@@ -78,6 +78,7 @@ from relay.contract import (
     RecipientGone,
     RetryLater,
     SendError,
+    TooLateToChange,
 )
 from relay.messages import (
     ChatKind,
@@ -129,6 +130,9 @@ TRANSIENT_ERRORS = frozenset(
     {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
 TRANSPORT_ERRORS = (aiohttp.ClientError, TimeoutError)
+# A workspace may forbid changing messages after a while (its "message editing" setting).
+TOO_LATE_ERRORS = frozenset({"edit_window_closed"})
+FILE_UNCHANGED = "un fichier déjà partagé ne peut être ni retiré ni corrigé par relay"
 
 
 @dataclass(frozen=True)
@@ -759,6 +763,45 @@ class SlackChannel:
         )
         return str(response["ts"])
 
+    async def delete(self, chat: ChatRef, message_id: str) -> None:
+        """Withdraw a delivered message; one already deleted counts."""
+        try:
+            channel = await self._conversation_id(chat.address)
+            await self.client.chat_delete(channel=channel, ts=_message_ts(message_id))
+        except SlackApiError as error:
+            if _code(error) != "message_not_found":
+                raise await self._send_error(error) from error
+        except TRANSPORT_ERRORS as error:
+            raise RetryLater(_describe(error)) from error
+
+    async def edit(self, chat: ChatRef, message_id: str, part: object) -> None:
+        """Replace a delivered message with a rendered part."""
+        rendered = _slack_part(part)
+        if rendered.file is not None:
+            raise MessageRejected(FILE_UNCHANGED)
+        try:
+            channel = await self._conversation_id(chat.address)
+            await self.client.chat_update(
+                channel=channel,
+                ts=_message_ts(message_id),
+                text=rendered.text,
+                blocks=list(rendered.blocks),
+            )
+        except SlackApiError as error:
+            raise await self._send_error(error) from error
+        except TRANSPORT_ERRORS as error:
+            raise RetryLater(_describe(error)) from error
+
+    async def _conversation_id(self, address: str) -> str:
+        """The channel holding relay's messages to `address`: a user id means the user's
+        direct message, whose own id (D…) chat.update and chat.delete need."""
+        if not _is_user_id(address):
+            return address
+        if address not in self._direct_chats:
+            opened = await self.client.conversations_open(users=address)
+            self._remember_direct_chat(address, str(opened["channel"]["id"]))
+        return self._direct_chats[address]
+
     async def _upload(
         self, client: AsyncWebClient, address: str, part: SlackPart, thread_ts: str | None
     ) -> str:
@@ -798,6 +841,8 @@ class SlackChannel:
             return self._down(code)
         if code in GONE_ERRORS:
             return RecipientGone(code)
+        if code in TOO_LATE_ERRORS:
+            return TooLateToChange(code)
         return MessageRejected(code or "refused")
 
     async def _token_works(self) -> bool:
@@ -878,6 +923,13 @@ def _is_automatic(event: JSON) -> bool:
 
 def _is_user_id(address: str) -> bool:
     return address.startswith(("U", "W"))
+
+
+def _message_ts(message_id: str) -> str:
+    """A delivered message's ts; a file relay shared has an id (F…) instead, and stays."""
+    if "." not in message_id:
+        raise MessageRejected(FILE_UNCHANGED)
+    return message_id
 
 
 def _slack_part(part: object) -> SlackPart:

@@ -62,6 +62,7 @@ from relay.contract import (
     RecipientGone,
     RetryLater,
     SendError,
+    TooLateToChange,
 )
 from relay.messages import (
     Attachment,
@@ -119,6 +120,12 @@ _GONE = (
     "peer_id_invalid",
     "chat_write_forbidden",
 )
+# Its answer to deleting a message sent more than 48 hours ago ("… for everyone" in a private
+# chat): the bot can no longer withdraw it.
+_TOO_LATE = "message can't be deleted"
+_ALREADY_DELETED = "message to delete not found"
+_UNCHANGED = "message is not modified"
+DOCUMENT_UNCHANGED = "un document déjà envoyé ne peut pas être corrigé"
 
 
 class _NotJsonAnswer(logging.Filter):
@@ -265,6 +272,34 @@ class TelegramChannel:
         except TelegramError as error:
             raise _classify(error) from error
         return str(sent.message_id)
+
+    async def delete(self, chat: ChatRef, message_id: str) -> None:
+        """Withdraw a delivered message; one already deleted (by its reader) counts."""
+        try:
+            await self.connect()
+            await self.bot.delete_message(int(chat.address), int(message_id))
+        except TelegramError as error:
+            if _ALREADY_DELETED not in str(error).lower():
+                raise _classify(error) from error
+
+    async def edit(self, chat: ChatRef, message_id: str, part: object) -> None:
+        """Replace a delivered message's text; the same text again is no error."""
+        assert isinstance(part, TelegramPart)
+        if part.document is not None:
+            raise MessageRejected(DOCUMENT_UNCHANGED)
+        try:
+            await self.connect()
+            await self.bot.edit_message_text(
+                part.html,
+                chat_id=int(chat.address),
+                message_id=int(message_id),
+                parse_mode=ParseMode.HTML,
+                reply_markup=_keyboard(part.buttons),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except TelegramError as error:
+            if _UNCHANGED not in str(error).lower():
+                raise _classify(error) from error
 
     async def _deliver(self, chat_id: int, part: TelegramPart) -> Message:
         bot = self.bot
@@ -539,6 +574,8 @@ def _classify(error: TelegramError) -> SendError:
     if isinstance(error, BadRequest):
         if any(marker in lowered for marker in _GONE):
             return RecipientGone(text)
+        if _TOO_LATE in lowered:
+            return TooLateToChange(text)
         return MessageRejected(text)
     return RetryLater(text, nothing_sent=_answered(error))
 

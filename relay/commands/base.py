@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from relay.announcements import Announcements
     from relay.directory import DirectoryService
     from relay.meetings.service import Meetings
+    from relay.revisions import Revisions
 
 
 class Role(StrEnum):
@@ -33,6 +34,7 @@ class Services:
     meetings: "Meetings"
     directory: "DirectoryService"
     admissions: Admitting  # whether deliveries can reach a shared chat (the bot let in)
+    revisions: "Revisions"  # broadcasts withdrawn or corrected after their send
 
 
 @dataclass(frozen=True)

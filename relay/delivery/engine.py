@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 from relay.contract import ADMITTED, Admission, Admitting, Channel
-from relay.delivery.notices import Summariser, ViewSource
+from relay.delivery.notices import ChangeSummariser, Summariser, ViewSource
 from relay.delivery.worker import DeliveryWorker, WorkerOptions, limits_for
 from relay.messages import ChatRef, Outgoing, Platform, Reply
 from relay.settings import Settings
@@ -29,11 +29,13 @@ class DeliveryEngine:
         views: ViewSource,
         summarise: Summariser,
         options: WorkerOptions | None = None,
+        summarise_change: ChangeSummariser | None = None,
     ) -> None:
         self._db = db
         self._settings = settings
         self._views = views
         self._summarise = summarise
+        self._summarise_change = summarise_change
         self._options = options
         self.workers: dict[Platform, DeliveryWorker] = {}
 
@@ -46,7 +48,14 @@ class DeliveryEngine:
             or WorkerOptions(lease=timedelta(seconds=self._settings.delivery_lease_seconds))
         )
         self.workers[channel.platform] = DeliveryWorker(
-            channel, self._db, limits, self._views, self._summarise, self.wake, options
+            channel,
+            self._db,
+            limits,
+            self._views,
+            self._summarise,
+            self.wake,
+            options,
+            summarise_change=self._summarise_change,
         )
 
     def start(self) -> None:

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from relay.messages import AnnouncementView, ChatRef, Outgoing, Reply
 from relay.store.models import Announcement
+from relay.store.models_revisions import AnnouncementChange
 
 
 class Notices(Protocol):
@@ -26,3 +27,8 @@ class Notices(Protocol):
 ViewSource = Callable[[Sequence[int]], Awaitable[dict[int, AnnouncementView]]]
 # The notice an announcement's author gets once every delivery of it is final, and where.
 Summariser = Callable[[Announcement, dict[str, Counter[str]]], tuple[ChatRef, Reply] | None]
+# What the coordinator who withdrew or corrected an announcement hears once every row of that
+# revision is final, and where.
+ChangeSummariser = Callable[
+    [Announcement, AnnouncementChange, dict[str, Counter[str]]], tuple[ChatRef, Reply] | None
+]

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -23,14 +23,17 @@ from relay.contract import (
     MessageRejected,
     RecipientGone,
     RetryLater,
+    Revising,
+    TooLateToChange,
 )
-from relay.delivery.notices import Summariser, ViewSource
+from relay.delivery.notices import ChangeSummariser, Summariser, ViewSource
 from relay.delivery.pacing import Pacer
 from relay.messages import ChatKind, ChatRef, Platform
 from relay.settings import Settings
-from relay.states import FINAL_DELIVERY_STATES, DeliveryState
+from relay.states import FINAL_DELIVERY_STATES, DeliveryOperation, DeliveryState
 from relay.store import notices as notice_store
 from relay.store import outbox, subscribers
+from relay.store import revisions as revision_store
 from relay.store.db import Database
 from relay.store.models import utcnow
 
@@ -40,15 +43,22 @@ RECORD_INTERVAL_SECONDS = 0.1
 MAX_SENDS_IN_FLIGHT = 16
 IDLE_POLL_SECONDS = 0.5
 FORGOTTEN_RECIPIENT = "abonné supprimé ou désactivé avant l'envoi"
+CANNOT_REVISE = "cette plateforme ne permet pas de retirer ou de corriger un message"
+LONGER_THAN_SENT = "le texte corrigé demande plus de messages que l'envoi n'en a laissé"
+# A step of a delivery: one part sent, or one message deleted or edited, in this chat.
+Step = Callable[[ChatRef, int], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class ChannelLimits:
-    """A platform's limits: messages per second for the whole bot, and per-chat intervals."""
+    """A platform's limits: messages per second for the whole bot, and per-chat intervals;
+    withdrawals and corrections count in them too, and `revision_rate` (per second) bounds
+    them besides where the platform limits its delete and update methods apart."""
 
     rate: float
     private_interval: float = 1.0
     group_interval: float = 1.0
+    revision_rate: float | None = None
 
     def interval(self, kind: str) -> float:
         return self.private_interval if kind == ChatKind.PRIVATE else self.group_interval
@@ -59,7 +69,10 @@ def limits_for(platform: Platform, settings: Settings) -> ChannelLimits:
         # Telegram: 1 message per second in a chat, 20 per minute in a group.
         return ChannelLimits(settings.telegram_rate, private_interval=1.0, group_interval=3.0)
     if platform is Platform.SLACK:
-        return ChannelLimits(settings.slack_rate, private_interval=1.0, group_interval=1.0)
+        # chat.update and chat.delete are Slack's "Tier 3" methods: about 50 a minute.
+        return ChannelLimits(
+            settings.slack_rate, private_interval=1.0, group_interval=1.0, revision_rate=50 / 60
+        )
     return ChannelLimits(rate=100, private_interval=0.0, group_interval=0.0)
 
 
@@ -103,10 +116,13 @@ class DeliveryWorker:
         summarise: Summariser,
         wake_all: Callable[[], None],
         options: WorkerOptions | None = None,
+        summarise_change: ChangeSummariser | None = None,
     ) -> None:
         self.channel = channel
         self.platform = channel.platform
         self.pacer = Pacer(limits.rate)
+        self._revision_pacer = Pacer(limits.revision_rate) if limits.revision_rate else None
+        self._summarise_change = summarise_change
         self._db = db
         self._limits = limits
         self._views = views
@@ -116,7 +132,8 @@ class DeliveryWorker:
         self._in_flight = asyncio.Semaphore(self._options.sends_in_flight(limits.rate))
         self._outstanding: dict[int, asyncio.Task[None]] = {}
         self._outcomes: list[outbox.Outcome] = []
-        self._rendered: dict[int, Sequence[object]] = {}  # by announcement, while it goes out
+        # By announcement and revision of its text, while it goes out.
+        self._rendered: dict[tuple[int, int], Sequence[object]] = {}
         self._notice_parts: dict[int, Sequence[object]] = {}  # by notice, until its attempt ends
         self._wake = asyncio.Event()
         self._record_now = asyncio.Event()
@@ -203,26 +220,32 @@ class DeliveryWorker:
         for notice_id, reply in notices.items():
             self._notice_parts[notice_id] = self.channel.render(reply)
         missing = {
-            c.announcement_id for c in claimed if c.announcement_id is not None
+            (c.announcement_id, c.version) for c in claimed if c.announcement_id is not None
         } - self._rendered.keys()
         if missing:
-            views = await self._views(sorted(missing))
-            for announcement_id, view in views.items():
-                self._rendered[announcement_id] = self.channel.render(view)
+            views = await self._views(sorted({announcement_id for announcement_id, _ in missing}))
+            for announcement_id, version in missing:
+                if announcement_id in views:
+                    self._rendered[announcement_id, version] = self.channel.render(
+                        views[announcement_id]
+                    )
         return claimed
 
     async def _deliver(self, delivery: outbox.Claimed) -> None:
         if delivery.notice_id is not None:
             parts = self._notice_parts.pop(delivery.notice_id, None)
         else:
-            parts = self._rendered.get(delivery.announcement_id or 0)
+            parts = self._rendered.get((delivery.announcement_id or 0, delivery.version))
         if delivery.address is None or not parts:
             self._outcomes.append(
                 outbox.Outcome(delivery.delivery_id, DeliveryState.GONE, error=FORGOTTEN_RECIPIENT)
             )
             return
         chat = ChatRef(self.platform, delivery.address, ChatKind(delivery.chat_kind))
-        outcome = await self._send_parts(delivery, chat, parts)
+        if delivery.operation == DeliveryOperation.SEND:
+            outcome = await self._send_parts(delivery, chat, parts)
+        else:
+            outcome = await self._revise(delivery, chat, parts)
         if outcome is not None:  # appended after the await: the recorder swaps the list meanwhile
             self._outcomes.append(outcome)
 
@@ -230,15 +253,60 @@ class DeliveryWorker:
         self, delivery: outbox.Claimed, chat: ChatRef, parts: Sequence[object]
     ) -> outbox.Outcome | None:
         message_ids = list(delivery.message_ids)
+
+        async def send(target: ChatRef, index: int) -> None:
+            message_ids.append(await self.channel.send(target, parts[index]))
+
+        def shown() -> str:
+            return ",".join(message_ids)
+
+        return await self._perform(delivery, chat, len(parts), send, shown, shown)
+
+    async def _revise(
+        self, delivery: outbox.Claimed, chat: ChatRef, parts: Sequence[object]
+    ) -> outbox.Outcome | None:
+        """Withdraw (delete) or correct (edit, and delete the parts the new text no longer
+        needs) the messages the chat shows of an announcement."""
+        channel, targets = self.channel, delivery.message_ids
+        if not targets:  # its send never reached the chat after all
+            return outbox.Outcome(delivery.delivery_id, outbox.VOID)
+        if not isinstance(channel, Revising):
+            return self._failed(delivery, CANNOT_REVISE)
+        if delivery.operation == DeliveryOperation.DELETE:
+            parts = ()
+        elif len(parts) > len(targets):
+            return self._failed(delivery, LONGER_THAN_SENT)
+
+        async def change(target: ChatRef, index: int) -> None:
+            if index < len(parts):
+                await channel.edit(target, targets[index], parts[index])
+            else:
+                await channel.delete(target, targets[index])
+
+        kept = ",".join(targets[: len(parts)])
+        return await self._perform(delivery, chat, len(targets), change, lambda: None, lambda: kept)
+
+    async def _perform(
+        self,
+        delivery: outbox.Claimed,
+        chat: ChatRef,
+        steps: int,
+        step: Step,
+        progress: Callable[[], str | None],
+        shown: Callable[[], str],
+    ) -> outbox.Outcome | None:
+        """Take a delivery's steps in order within the limits, resuming after those done by
+        earlier attempts; `progress` is what a retry keeps of them, `shown` what the chat shows
+        once every step is done."""
         moved = False
-        index = min(delivery.parts_sent, len(parts))  # parts sent before: never again
-        while index < len(parts):
+        index = min(delivery.parts_sent, steps)  # steps done before: never again
+        while index < steps:
             await self.pacer.wait_for_chat(chat.address, self._limits.interval(chat.kind))
             if index == delivery.parts_sent and utcnow() >= delivery.lease_until:
                 # Waited so long that the claim lapsed: someone may hold it now. Leave it to them.
                 return None
             try:
-                message_ids.append(await self._send_within_rate(chat, parts[index]))
+                await self._within_rate(step, chat, index, delivery.revision > 0)
                 index += 1
             except ChatMoved as moved_error:
                 if moved or delivery.subscriber_id is None:
@@ -248,42 +316,45 @@ class DeliveryWorker:
                     await subscribers.move(session, delivery.subscriber_id, moved_error.new_address)
                 chat = ChatRef(chat.platform, moved_error.new_address, chat.kind)
             except RetryLater as busy:
-                return self._retry(delivery, busy, index, message_ids)
-            except RecipientGone as gone:
-                return outbox.Outcome(
-                    delivery.delivery_id,
-                    DeliveryState.GONE,
-                    error=gone.reason,
-                    subscriber_id=delivery.subscriber_id,
-                )
-            except MessageRejected as rejected:
-                log.warning(
-                    "%s rejected delivery %s: %s",
-                    self.platform,
-                    delivery.delivery_id,
-                    rejected.reason,
-                )
-                return self._failed(delivery, rejected.reason)
-            except ChannelDown as down:
-                log.critical("%s channel is down: %s", self.platform, down.reason)
-                self.pacer.pause(60)
-                later = RetryLater(down.reason, retry_after=60)
-                return self._retry(delivery, later, index, message_ids)
-            except Exception as unexpected:
-                log.exception("unexpected error sending delivery %s", delivery.delivery_id)
-                later = RetryLater(type(unexpected).__name__)
-                return self._retry(delivery, later, index, message_ids)
-        return outbox.Outcome(
-            delivery.delivery_id, DeliveryState.SENT, message_id=",".join(message_ids)
-        )
+                return self._retry(delivery, busy, index, progress())
+            except Exception as error:
+                return self._refused(delivery, error, index, progress())
+        return outbox.Outcome(delivery.delivery_id, DeliveryState.SENT, message_id=shown())
 
-    async def _send_within_rate(self, chat: ChatRef, part: object) -> str:
+    def _refused(
+        self, delivery: outbox.Claimed, error: Exception, index: int, progress: str | None
+    ) -> outbox.Outcome:
+        """What a step's error other than a wait makes of the delivery."""
+        if isinstance(error, RecipientGone):
+            return outbox.Outcome(
+                delivery.delivery_id,
+                DeliveryState.GONE,
+                error=error.reason,
+                subscriber_id=delivery.subscriber_id,
+            )
+        if isinstance(error, TooLateToChange):
+            return outbox.Outcome(delivery.delivery_id, DeliveryState.EXPIRED, error=error.reason)
+        if isinstance(error, MessageRejected):
+            log.warning(
+                "%s rejected delivery %s: %s", self.platform, delivery.delivery_id, error.reason
+            )
+            return self._failed(delivery, error.reason)
+        if isinstance(error, ChannelDown):
+            log.critical("%s channel is down: %s", self.platform, error.reason)
+            self.pacer.pause(60)
+            return self._retry(delivery, RetryLater(error.reason, retry_after=60), index, progress)
+        log.exception("unexpected error sending delivery %s", delivery.delivery_id, exc_info=error)
+        return self._retry(delivery, RetryLater(type(error).__name__), index, progress)
+
+    async def _within_rate(self, step: Step, chat: ChatRef, index: int, revising: bool) -> None:
+        if revising and self._revision_pacer is not None:
+            await self._revision_pacer.wait_for_window()
         # The window's turn is taken holding a connection, so the send leaves at once: a turn
         # followed by a wait for a connection would let sends bunch up past the platform's limit.
         async with self._in_flight:
             ticket = await self.pacer.wait_for_window()
             try:
-                return await self.channel.send(chat, part)
+                await step(chat, index)
             except RetryLater as busy:
                 if busy.nothing_sent:
                     self.pacer.give_back(ticket)
@@ -294,11 +365,11 @@ class DeliveryWorker:
         delivery: outbox.Claimed,
         busy: RetryLater,
         parts_sent: int | None = None,
-        message_ids: Sequence[str] = (),
+        sent_ids: str | None = None,
     ) -> outbox.Outcome:
-        """Try again later, from the first part not yet delivered."""
+        """Try again later, from the first part (or step) not yet done."""
         done = delivery.parts_sent if parts_sent is None else parts_sent
-        sent_ids = ",".join(message_ids or delivery.message_ids) or None
+        sent_ids = sent_ids or None
         if busy.retry_after is not None:
             # The platform said how long to wait: the whole channel waits, and this is no failure.
             self.pacer.pause(busy.retry_after)
@@ -357,7 +428,7 @@ class DeliveryWorker:
         except Exception:
             self._outcomes[:0] = outcomes
             raise
-        if any(o.status in FINAL_DELIVERY_STATES for o in outcomes):
+        if any(o.status in (*FINAL_DELIVERY_STATES, outbox.VOID) for o in outcomes):
             await self._summarise()
         loop = asyncio.get_running_loop()
         for outcome in outcomes:
@@ -367,18 +438,33 @@ class DeliveryWorker:
                 loop.call_later(max(0.0, due_in), self._wake.set)
 
     async def _summarise(self) -> None:
-        """Announcements whose deliveries are all final: their authors' summaries are queued in
-        the transaction that marks them summarised, so each goes once, whatever happens."""
+        """Announcements whose deliveries are all final, and revisions (withdrawals,
+        corrections) whose rows are: their authors' summaries are queued in the transaction
+        that marks them summarised, so each goes once, whatever happens."""
         queued = False
         async with self._db.write() as session:
             for announcement in await outbox.claim_finished_summaries(session):
                 assert announcement.id is not None
-                self._rendered.pop(announcement.id, None)
+                self._forget_rendered(announcement.id)
                 progress = await outbox.progress(session, announcement.id)
                 summary = self._summariser(announcement, progress)
                 if summary is not None:
                     chat, reply = summary
                     key = f"summary:{announcement.id}"
                     queued = await notice_store.queue(session, chat, reply, key) or queued
+            for change, announcement in await revision_store.claim_finished_changes(session):
+                self._forget_rendered(change.announcement_id)
+                progress = await outbox.progress(session, change.announcement_id, change.revision)
+                if self._summarise_change is None:
+                    continue
+                summary = self._summarise_change(announcement, change, progress)
+                if summary is not None:
+                    chat, reply = summary
+                    key = f"revision:{change.announcement_id}:{change.revision}"
+                    queued = await notice_store.queue(session, chat, reply, key) or queued
         if queued:
             self._wake_all()
+
+    def _forget_rendered(self, announcement_id: int) -> None:
+        for key in [k for k in self._rendered if k[0] == announcement_id]:
+            del self._rendered[key]

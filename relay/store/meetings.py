@@ -148,6 +148,7 @@ async def was_invited(session: AsyncSession, meeting_id: int, platform: str, add
         .join(Subscriber, col(Subscriber.id) == col(Delivery.subscriber_id))
         .where(
             col(Delivery.announcement_id).in_(notices),
+            col(Delivery.revision) == 0,
             col(Subscriber.platform) == platform,
             col(Subscriber.address) == address,
         )
@@ -244,7 +245,7 @@ async def recent_places(session: AsyncSession, limit: int) -> list[tuple[int, st
 async def coming_events(
     session: AsyncSession, today: date, sources: Sequence[str], limit: int
 ) -> list[Announcement]:
-    """Relayed announcements of events still to come."""
+    """Relayed announcements of events still to come (not withdrawn)."""
     query = (
         select(Announcement)
         .where(
@@ -252,6 +253,7 @@ async def coming_events(
             col(Announcement.status) == AnnouncementState.QUEUED,
             col(Announcement.source).in_(list(sources)),
             col(Announcement.event_date) >= today,
+            col(Announcement.withdrawn_at).is_(None),
         )
         .order_by(col(Announcement.event_date), col(Announcement.id))
         .limit(limit)

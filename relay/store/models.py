@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from relay.states import DeliveryState
+from relay.states import DeliveryOperation, DeliveryState
 
 
 def utcnow() -> datetime:
@@ -84,7 +84,9 @@ class Announcement(SQLModel, table=True):
     """Something to relay: written by a coordinator, proposed by a partner, or brought by a feed.
 
     Its life: draft (a coordinator's preview) or proposed (awaiting moderation) -> queued (its
-    deliveries are written) -> summarised; or cancelled / rejected.
+    deliveries are written) -> summarised; or cancelled / rejected. Once queued, each correction
+    or withdrawal is a new `revision` (relay/store/models_revisions.py); a withdrawn one stays
+    queued (it was relayed) with `withdrawn_at` set.
     """
 
     __tablename__ = "announcements"
@@ -107,6 +109,8 @@ class Announcement(SQLModel, table=True):
     send_at: datetime | None = Field(default=None, sa_column=_utc_column(True, index=True))
     summarised_at: datetime | None = Field(default=None, sa_column=_utc_column(True))
     attachment_id: int | None = Field(default=None, sa_column=_attachment_column())
+    revision: int = 0  # corrections and withdrawal so far
+    withdrawn_at: datetime | None = Field(default=None, sa_column=_utc_column(True))
 
 
 class AnnouncementTheme(SQLModel, table=True):
@@ -147,13 +151,17 @@ class Delivery(SQLModel, table=True):
     """One announcement (or one direct notice) to one chat: the outbox row, and afterwards the
     relay log.
 
-    pending -> sending (claimed, with a lease) -> sent | failed | gone. A row left in `sending`
-    by a crashed process is claimed again once its lease has expired.
+    pending -> sending (claimed, with a lease) -> sent | failed | gone | expired. A row left in
+    `sending` by a crashed process is claimed again once its lease has expired.
+
+    An announcement's send is revision 0; each later revision (a correction, the withdrawal)
+    adds one row per chat the send reached, which deletes or edits the messages the rows
+    before it left there, and is claimed only once those rows are final.
     """
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        UniqueConstraint("announcement_id", "subscriber_id", name="uq_delivery"),
+        UniqueConstraint("announcement_id", "subscriber_id", "revision", name="uq_delivery"),
         Index("ix_deliveries_due", "platform", "status", "next_attempt_at"),
     )
 
@@ -180,13 +188,17 @@ class Delivery(SQLModel, table=True):
     )
     platform: str = Field(max_length=16)
     status: str = Field(default=DeliveryState.PENDING, max_length=16)
+    operation: str = Field(default=DeliveryOperation.SEND, max_length=16)
+    revision: int = 0
     attempts: int = 0
     # A message in several parts resumes after the parts already sent, never repeating them.
     parts_sent: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     lease_until: datetime | None = Field(default=None, sa_column=_utc_column(True))
     last_error: str | None = Field(default=None, max_length=500)
-    platform_message_id: str | None = Field(default=None, max_length=1000)  # one per part
+    # One id per part; once final, the messages of this announcement the chat still shows ("":
+    # none after a withdrawal; NULL: this row changed nothing there).
+    platform_message_id: str | None = Field(default=None, max_length=1000)
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column(True, index=True))
 
 

@@ -146,11 +146,13 @@ class ReportRun(SQLModel, table=True):
     sent_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
 
 
-# The monthly report reads deliveries by announcement, status and platform from this index alone.
+# The monthly report reads deliveries by announcement, status and platform from this index alone
+# (sends only: revision 0).
 Index(
     "ix_deliveries_report",
     Delivery.__table__.c.announcement_id,  # type: ignore[attr-defined]
     Delivery.__table__.c.status,  # type: ignore[attr-defined]
     Delivery.__table__.c.platform,  # type: ignore[attr-defined]
     Delivery.__table__.c.subscriber_id,  # type: ignore[attr-defined]
+    Delivery.__table__.c.revision,  # type: ignore[attr-defined]
 )

@@ -6,11 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, literal, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, exists, func, literal, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from relay.states import FINAL_DELIVERY_STATES, AnnouncementState, DeliveryState
+from relay.states import (
+    FINAL_DELIVERY_STATES,
+    AnnouncementState,
+    DeliveryOperation,
+    DeliveryState,
+)
 from relay.store.dialect import is_postgresql
 from relay.store.models import (
     Announcement,
@@ -23,6 +28,11 @@ from relay.store.models import (
 from relay.themes import ALL_THEMES
 
 _deliveries = Delivery.__table__  # type: ignore[attr-defined]
+_announcements = Announcement.__table__  # type: ignore[attr-defined]
+UNFINISHED_STATES = (DeliveryState.PENDING, DeliveryState.SENDING)
+# An outcome, not a state: a withdrawal or correction found nothing of its announcement in the
+# chat (the send, on its way when it was asked for, failed), so its row goes.
+VOID = "void"
 
 
 @dataclass(frozen=True)
@@ -37,8 +47,14 @@ class Claimed:
     chat_kind: str
     attempts: int
     lease_until: datetime
-    parts_sent: int = 0  # parts delivered by earlier attempts
-    message_ids: tuple[str, ...] = ()  # the platform's ids of those parts
+    # Parts delivered by earlier attempts (a withdrawal or correction: messages already done).
+    parts_sent: int = 0
+    # A send: the platform's ids of those parts. A withdrawal or correction: the messages of
+    # the announcement the chat shows, which it deletes or edits.
+    message_ids: tuple[str, ...] = ()
+    operation: str = DeliveryOperation.SEND
+    revision: int = 0
+    version: int = 0  # the announcement's revision when claimed: which text to render
 
 
 @dataclass(frozen=True)
@@ -93,7 +109,7 @@ async def queue(session: AsyncSession, announcement_id: int, themes: Iterable[st
     statement = (
         dialect.insert(_deliveries)
         .from_select([*columns, "next_attempt_at"], source)
-        .on_conflict_do_nothing(index_elements=["announcement_id", "subscriber_id"])
+        .on_conflict_do_nothing(index_elements=["announcement_id", "subscriber_id", "revision"])
     )
     result = await session.execute(statement)
     return int(getattr(result, "rowcount", 0) or 0)
@@ -105,8 +121,9 @@ async def claim(
     """Take up to `limit` due deliveries for a platform, oldest first.
 
     Due means pending and past its next attempt time, or stuck in `sending` past its lease (the
-    process that claimed it died). On PostgreSQL, rows another process is claiming are skipped
-    (FOR UPDATE SKIP LOCKED); on SQLite the write transaction itself is exclusive.
+    process that claimed it died); a withdrawal or correction besides waits until the rows
+    before it in its chat are final. On PostgreSQL, rows another process is claiming are
+    skipped (FOR UPDATE SKIP LOCKED); on SQLite the write transaction itself is exclusive.
     """
     now = utcnow()
     lease_until = now + lease
@@ -123,6 +140,7 @@ async def claim(
                     _deliveries.c.status == DeliveryState.SENDING, _deliveries.c.lease_until < now
                 ),
             ),
+            or_(_deliveries.c.revision == 0, ~_earlier_rows_unfinished()),
         )
         .order_by(_deliveries.c.id)
         .limit(limit)
@@ -141,12 +159,16 @@ async def claim(
             _deliveries.c.attempts,
             _deliveries.c.parts_sent,
             _deliveries.c.platform_message_id,
+            _deliveries.c.operation,
+            _deliveries.c.revision,
         )
     )
     rows = (await session.execute(claimed)).all()
     if not rows:
         return []
     chats = await _chats(session, rows)
+    targets = await _targets(session, [r for r in rows if r.revision > 0])
+    versions = await _versions(session, {r.announcement_id for r in rows} - {None})
     return [
         Claimed(
             delivery_id=row.id,
@@ -158,10 +180,64 @@ async def claim(
             attempts=row.attempts,
             lease_until=lease_until,
             parts_sent=row.parts_sent,
-            message_ids=tuple(filter(None, (row.platform_message_id or "").split(","))),
+            message_ids=targets.get(row.id, _ids(row.platform_message_id)),
+            operation=row.operation,
+            revision=row.revision,
+            version=versions.get(row.announcement_id, 0),
         )
         for row in sorted(rows, key=lambda r: r.id)
     ]
+
+
+def _ids(text: str | None) -> tuple[str, ...]:
+    return tuple(filter(None, (text or "").split(",")))
+
+
+def _earlier_rows_unfinished() -> Any:
+    """Whether a row of the same announcement and chat, of an earlier revision, is not final:
+    a chat's withdrawal or correction waits for what comes before it there."""
+    earlier = _deliveries.alias("earlier")
+    return exists().where(
+        earlier.c.announcement_id == _deliveries.c.announcement_id,
+        earlier.c.subscriber_id == _deliveries.c.subscriber_id,
+        earlier.c.revision < _deliveries.c.revision,
+        earlier.c.status.in_(UNFINISHED_STATES),
+    )
+
+
+async def _targets(session: AsyncSession, rows: Sequence[Any]) -> dict[int, tuple[str, ...]]:
+    """For withdrawals and corrections: the messages their chat shows, as the latest earlier
+    row that changed something there left them."""
+    if not rows:
+        return {}
+    query = select(
+        _deliveries.c.announcement_id,
+        _deliveries.c.subscriber_id,
+        _deliveries.c.revision,
+        _deliveries.c.platform_message_id,
+    ).where(
+        _deliveries.c.announcement_id.in_({r.announcement_id for r in rows}),
+        _deliveries.c.subscriber_id.in_({r.subscriber_id for r in rows}),
+        _deliveries.c.platform_message_id.is_not(None),
+    )
+    shown: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for announcement_id, subscriber_id, revision, ids in (await session.execute(query)).all():
+        shown.setdefault((announcement_id, subscriber_id), []).append((revision, ids))
+    targets = {}
+    for row in rows:
+        earlier = shown.get((row.announcement_id, row.subscriber_id), [])
+        latest = max((e for e in earlier if e[0] < row.revision), default=(0, ""))
+        targets[row.id] = _ids(latest[1])
+    return targets
+
+
+async def _versions(session: AsyncSession, announcement_ids: set[int]) -> dict[int, int]:
+    if not announcement_ids:
+        return {}
+    query = select(_announcements.c.id, _announcements.c.revision).where(
+        _announcements.c.id.in_(announcement_ids)
+    )
+    return {i: revision for i, revision in (await session.execute(query)).all()}
 
 
 async def _chats(session: AsyncSession, rows: Sequence[Any]) -> dict[int, tuple[str | None, str]]:
@@ -203,6 +279,9 @@ async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
     now = utcnow()
     finished = [o for o in outcomes if o.status in FINAL_DELIVERY_STATES]
     retried = [o for o in outcomes if o.status == DeliveryState.PENDING]
+    void = [o.delivery_id for o in outcomes if o.status == VOID]
+    if void:
+        await session.execute(delete(_deliveries).where(_deliveries.c.id.in_(void)))
     if finished:
         statement = (
             update(_deliveries)
@@ -285,11 +364,17 @@ async def unfinished(
     return int((await session.execute(query)).scalar_one())
 
 
-async def progress(session: AsyncSession, announcement_id: int) -> dict[str, Counter[str]]:
-    """Deliveries of one announcement: platform -> status -> count."""
+async def progress(
+    session: AsyncSession, announcement_id: int, revision: int = 0
+) -> dict[str, Counter[str]]:
+    """Deliveries of one announcement (its send, or a later revision): platform -> status ->
+    count."""
     query = (
         select(_deliveries.c.platform, _deliveries.c.status, func.count())
-        .where(_deliveries.c.announcement_id == announcement_id)
+        .where(
+            _deliveries.c.announcement_id == announcement_id,
+            _deliveries.c.revision == revision,
+        )
         .group_by(_deliveries.c.platform, _deliveries.c.status)
     )
     counts: dict[str, Counter[str]] = {}
@@ -307,6 +392,7 @@ async def claim_finished_summaries(session: AsyncSession) -> list[Announcement]:
     unfinished = select(_deliveries.c.announcement_id).where(
         _deliveries.c.status.in_([DeliveryState.PENDING, DeliveryState.SENDING]),
         _deliveries.c.announcement_id.is_not(None),  # NOT IN with a NULL would match nothing
+        _deliveries.c.revision == 0,
     )
     query = select(Announcement).where(
         col(Announcement.status) == AnnouncementState.QUEUED,

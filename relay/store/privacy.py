@@ -3,7 +3,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from relay.messages import UserRef
-from relay.store import announcements, meetings, notices, subscribers
+from relay.store import announcements, meetings, notices, revisions, subscribers
 
 
 async def forget_user(session: AsyncSession, user: UserRef, chat_address: str | None) -> None:
@@ -14,6 +14,7 @@ async def forget_user(session: AsyncSession, user: UserRef, chat_address: str | 
     """
     await subscribers.forget(session, user.platform.value, user.user_id, chat_address)
     await announcements.forget_author(session, str(user))
+    await revisions.forget_author(session, str(user))
     await meetings.forget_rsvps(session, user.platform.value, user.user_id)
     addresses = [user.user_id] + ([chat_address] if chat_address else [])
     await notices.forget_chat(session, user.platform.value, addresses)

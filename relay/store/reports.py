@@ -99,7 +99,10 @@ async def deliveries(
     """Deliveries of what was relayed: platform -> status -> count, and chats reached per
     platform (distinct chats with at least one message delivered)."""
     relayed = _relayed(sources, period).subquery()
-    in_period = col(Delivery.announcement_id).in_(select(relayed.c.id))
+    # Sends only: a later withdrawal or correction is not one more message relayed.
+    in_period = col(Delivery.announcement_id).in_(select(relayed.c.id)) & (
+        col(Delivery.revision) == 0
+    )
     by_status = (
         select(col(Delivery.platform), col(Delivery.status), func.count())
         .where(in_period)
@@ -120,6 +123,7 @@ async def delivered_count(session: AsyncSession, sources: Sequence[str], period:
     relayed = _relayed(sources, period).subquery()
     query = select(func.count()).where(
         col(Delivery.announcement_id).in_(select(relayed.c.id)),
+        col(Delivery.revision) == 0,
         col(Delivery.status) == DeliveryState.SENT,
     )
     return int((await session.execute(query)).scalar_one())

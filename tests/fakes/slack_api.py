@@ -136,6 +136,7 @@ class Message:
     args: JSON
     posted_at: float = field(default_factory=time.monotonic)
     user: str | None = None  # the recipient, for ephemeral messages only
+    author: str | None = None  # a person who wrote it (`user_posted`); None: the bot
 
 
 @dataclass
@@ -244,7 +245,8 @@ class SlackState:
     channels (None: unlimited), bursts up to one second's worth. See also `burst_429` and
     `set_channel_error`. Texts over `max_text_length` get `msg_too_long`.
 
-    Records: `messages`, `updates` (a copy of the message after each chat.update), `ephemerals`,
+    Records: `messages`, `updates` (a copy of the message after each chat.update), `deleted`
+    (messages chat.delete removed: they leave `messages_in` too), `ephemerals`,
     `responses` (to response URLs), `home_views` (user → published view), `opened_views`,
     `files` (uploaded by the app), `downloads` (ids of users' shared files the app fetched),
     `acks`; counters `requests` (by method), `rate_limited` (429s served),
@@ -303,6 +305,7 @@ class SlackState:
 
         self.messages: list[Message] = []
         self.updates: list[Message] = []
+        self.deleted: list[Message] = []
         self.ephemerals: list[Message] = []
         self.responses: list[ResponsePost] = []
         self.home_views: dict[str, JSON] = {}
@@ -344,8 +347,16 @@ class SlackState:
         return len(self.messages)
 
     def messages_in(self, channel: str) -> list[Message]:
-        """The messages posted in `channel` (thread replies included), oldest first."""
+        """The messages in `channel` now (thread replies included, deleted ones gone), oldest
+        first."""
         return list(self._by_channel.get(channel, ()))
+
+    def user_posted(self, channel: str, user: str, text: str) -> Message:
+        """A person's message in `channel`: the bot may neither update nor delete it."""
+        message = Message(channel, self.new_ts(), text, None, None, {}, author=user)
+        self._by_channel.setdefault(channel, []).append(message)
+        self._by_ts[(channel, message.ts)] = message
+        return message
 
     def find_message(self, channel: str, ts: str) -> Message | None:
         return self._by_ts.get((channel, ts))
@@ -511,6 +522,13 @@ class SlackState:
                 raise SlackApiFailure("not_in_channel")
         return channel
 
+    def check_conversation(self, args: JSON) -> str:
+        """As `check_channel`, for the methods that change a message (chat.update, chat.delete):
+        they need the direct message's own id (D…), a user id is no channel to them."""
+        if _arg(args, "channel") in self.users:
+            raise SlackApiFailure("channel_not_found")
+        return self.check_channel(args)
+
     def check_content(self, args: JSON) -> tuple[str, list[JSON] | None]:
         """The message's text and blocks, or the error Slack gives for them."""
         text = _arg(args, "text")
@@ -641,8 +659,21 @@ class SlackState:
         message = self._by_ts.get((channel, ts))
         if message is None:
             raise SlackApiFailure("message_not_found")
+        if message.author is not None:
+            raise SlackApiFailure("cant_update_message")
         message.text, message.blocks = text, blocks
         self.updates.append(replace(message, args=args, posted_at=time.monotonic()))
+        return message
+
+    def record_deletion(self, channel: str, ts: str) -> Message:
+        message = self._by_ts.get((channel, ts))
+        if message is None:
+            raise SlackApiFailure("message_not_found")
+        if message.author is not None:
+            raise SlackApiFailure("cant_delete_message")
+        del self._by_ts[(channel, ts)]
+        self._by_channel[channel].remove(message)
+        self.deleted.append(message)
         return message
 
     def record_ephemeral(
@@ -818,6 +849,7 @@ class FakeSlackServer:
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
+            "chat.delete": self._chat_delete,
             "conversations.info": self._conversations_info,
             "conversations.join": self._conversations_join,
             "conversations.open": self._conversations_open,
@@ -1385,7 +1417,7 @@ class FakeSlackServer:
 
     async def _chat_update(self, args: JSON) -> JSON:
         state = self.state
-        channel = state.check_channel(args)
+        channel = state.check_conversation(args)
         text, blocks = state.check_content(args)
         message = state.record_update(channel, _arg(args, "ts"), text, blocks, args)
         return {
@@ -1394,6 +1426,12 @@ class FakeSlackServer:
             "text": message.text,
             "message": state.message_json(message),
         }
+
+    async def _chat_delete(self, args: JSON) -> JSON:
+        state = self.state
+        channel = state.check_conversation(args)
+        message = state.record_deletion(channel, _arg(args, "ts"))
+        return {"channel": channel, "ts": message.ts}
 
     async def _chat_post_ephemeral(self, args: JSON) -> JSON:
         state = self.state

@@ -47,6 +47,7 @@ PHOTO_MAX_SIDES = 10_000
 PHOTO_MAX_RATIO = 20
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _DEFAULT_PHOTO_SIZE = (1280, 905)
+DELETE_WINDOW_SECONDS = 48 * 3600  # a bot may delete a message for everyone within 48 hours
 _SHUTDOWN_GRACE_SECONDS = 0.1
 
 _DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
@@ -468,6 +469,15 @@ class EditedMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class DeletedMessage:
+    """A message deleteMessage removed."""
+
+    chat_id: int
+    message_id: int
+    time: float
+
+
+@dataclass(frozen=True, slots=True)
 class SentDocument:
     """A document the bot delivered."""
 
@@ -596,14 +606,18 @@ class FakeTelegram:
             disables. Exceeding any limit gets 429 "Too Many Requests: retry after N".
         seed: seed of the random source behind error_rate, hang_rate and jitter.
         clock: monotonic time source of the rate limits and record times (tests may fake it).
+        wall_clock: Unix time of messages' `date`; deleteMessage refuses a message whose date
+            is more than 48 hours behind it ("message can't be deleted"), so a test makes the
+            messages sent so far old by moving it forward.
 
     Sends are sendMessage, sendDocument and sendPhoto: they share the rate limits, latency and
     injected failures. Every method that takes a chat_id honours the scripted per-chat failures.
 
-    Records: `messages` (every delivered SentMessage, in order), `edits`, `documents`, `photos`,
-    `callback_answers`, `downloads` (file paths fetched from `/file/bot<token>/…`); counters
-    `requests` (by method), `served_429`, `served_5xx`, `duplicates` (same plain text delivered
-    twice to one chat) and `abandoned`.
+    Records: `messages` (every delivered SentMessage, in order), `edits`, `deletions`,
+    `documents`, `photos`, `callback_answers`, `downloads` (file paths fetched from
+    `/file/bot<token>/…`); `shown_in(chat_id)` is what a chat shows now (edits and deletions
+    applied); counters `requests` (by method), `served_429`, `served_5xx`, `duplicates` (same
+    plain text delivered twice to one chat) and `abandoned`.
 
     Injection (`user_message`, `group_message`, `user_photo`, `user_document`,
     `callback_query`, `my_chat_member`, `chat_member`), scripted failures and knobs may be used
@@ -628,6 +642,7 @@ class FakeTelegram:
         group_rate_per_minute: int | None = 20,
         seed: int | None = 0,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         bot_id, separator, _ = token.partition(":")
         if not (bot_id.isdigit() and separator):
@@ -648,10 +663,12 @@ class FakeTelegram:
         self.private_chat_rate = private_chat_rate
         self.group_rate_per_minute = group_rate_per_minute
         self.clock = clock
+        self.wall_clock = wall_clock
         self._random = random.Random(seed)
 
         self.messages: list[SentMessage] = []
         self.edits: list[EditedMessage] = []
+        self.deletions: list[DeletedMessage] = []
         self.documents: list[SentDocument] = []
         self.photos: list[SentPhoto] = []
         self.downloads: list[str] = []
@@ -710,6 +727,7 @@ class FakeTelegram:
                 ("getFile", self._get_file),
                 ("editMessageText", self._edit_message_text),
                 ("editMessageReplyMarkup", self._edit_message_reply_markup),
+                ("deleteMessage", self._delete_message),
                 ("answerCallbackQuery", self._answer_callback_query),
                 ("getChat", self._get_chat),
                 ("getChatMember", self._get_chat_member),
@@ -727,6 +745,15 @@ class FakeTelegram:
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         """The messages delivered to one chat, oldest first."""
         return list(self._by_chat.get(chat_id, ()))
+
+    def shown_in(self, chat_id: int) -> list[str]:
+        """What the bot's messages in one chat say now, oldest first: edits applied, deleted
+        messages gone (a document shows its caption)."""
+        return [
+            str(message.get("text", message.get("caption", "")))
+            for (chat, _), message in sorted(self._messages.items())
+            if chat == chat_id and message["from"]["id"] == self.bot_user["id"]
+        ]
 
     def commands_for(
         self,
@@ -750,6 +777,7 @@ class FakeTelegram:
             "served_5xx": self.served_5xx,
             "abandoned": self.abandoned,
             "edits": len(self.edits),
+            "deletions": len(self.deletions),
             "documents": len(self.documents),
             "photos": len(self.photos),
             "requests": dict(self.requests),
@@ -1178,7 +1206,7 @@ class FakeTelegram:
             "message_id": next(ids),
             "from": sender,
             "chat": chat,
-            "date": int(time.time()),
+            "date": int(self.wall_clock()),
         }
         message.update((key, value) for key, value in content.items() if value is not None)
         self._messages[(chat_id, message["message_id"])] = message
@@ -1675,9 +1703,26 @@ class FakeTelegram:
             )
         edited = {key: value for key, value in message.items() if key not in changes}
         edited.update((key, value) for key, value in changes.items() if value is not None)
-        edited["edit_date"] = int(time.time())
+        edited["edit_date"] = int(self.wall_clock())
         self._messages[(message["chat"]["id"], message["message_id"])] = edited
         return edited
+
+    async def _delete_message(self, params: Params) -> bool:
+        chat = self._target_chat(params)
+        key = (chat["id"], params.required_integer("message_id"))
+        message = self._messages.get(key)
+        if message is None:
+            raise BotApiError(400, "Bad Request: message to delete not found")
+        from_bot = message["from"]["id"] == self.bot_user["id"]
+        may_delete_others = chat["type"] == "private" or (
+            self._status_in(chat["id"], self.bot_user["id"]) == "administrator"
+        )
+        too_old = self.wall_clock() - message["date"] > DELETE_WINDOW_SECONDS
+        if too_old or not (from_bot or may_delete_others):
+            raise BotApiError(400, "Bad Request: message can't be deleted")
+        del self._messages[key]
+        self.deletions.append(DeletedMessage(key[0], key[1], self.clock()))
+        return True
 
     async def _answer_callback_query(self, params: Params) -> bool:
         query_id = params.text("callback_query_id") or ""
