@@ -17,6 +17,7 @@ from relay.reports.monthly import ReportError
 from relay.settings import Settings, SettingsError, load_settings
 from relay.store.db import DatabaseUnavailable
 from relay.themes import ThemeCatalogue, ThemeCatalogueError
+from relay.web import WebServerError
 
 T = TypeVar("T")
 
@@ -42,6 +43,7 @@ FAILURES: tuple[type[Exception], ...] = (
     ReportError,
     SettingsError,
     ThemeCatalogueError,
+    WebServerError,
 )
 
 

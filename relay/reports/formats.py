@@ -40,6 +40,7 @@ THEME_SUBSCRIBERS = "• par thème : {items}"
 THEME_ITEM = "{label} {total} (+{new}, −{left})"
 DIRECTORY = "Questions à l'annuaire : {questions}, dont {unanswered} sans réponse"
 TOP = "• les plus posées : {items}"
+WEB = "• sur le site : {web_searches} recherche(s), {web_entry_views} fiche(s) consultée(s)"
 TOP_UNANSWERED = "• sans réponse : {items}"
 MEETINGS = "Réunions tenues : {held}{detail} ; participants notés : {participants}"
 MEETINGS_DETAIL = " ({items})"
@@ -136,6 +137,9 @@ def text(report: dict[str, Any], catalogue: ThemeCatalogue) -> str:
         "",
         DIRECTORY.format(**_numbers({k: directory[k] for k in ("questions", "unanswered")})),
     ]
+    lines.append(
+        WEB.format(**_numbers({k: directory[k] for k in ("web_searches", "web_entry_views")}))
+    )
     if directory["top_questions"]:
         lines.append(TOP.format(items=_questions(directory["top_questions"])))
     if directory["top_unanswered"]:

@@ -21,6 +21,7 @@ from relay.settings import Settings
 from relay.states import AnnouncementSource
 from relay.store import directory as directory_store
 from relay.store import reports as store
+from relay.store import sitecounts
 from relay.store.db import Database
 from relay.store.dialect import insert_ignoring_duplicates
 from relay.store.models import utcnow
@@ -117,6 +118,7 @@ async def build_report(
         chats = await store.chats_by_platform(session, period)
         asked, unanswered = await store.questions(session, period)
         archived = await directory_store.archived_query_counts(session, str(month))
+        site = await sitecounts.of_month(session, str(month))
         asked, unanswered = asked + archived[0], unanswered + archived[1]
         top = await store.top_questions(session, period, TOP, unanswered_only=False)
         top_unanswered = await store.top_questions(session, period, TOP, unanswered_only=True)
@@ -177,6 +179,8 @@ async def build_report(
             "unanswered": unanswered,
             "top_questions": [{"question": q, "count": n} for q, n in top],
             "top_unanswered": [{"question": q, "count": n} for q, n in top_unanswered],
+            "web_searches": site[sitecounts.SEARCHES],
+            "web_entry_views": site[sitecounts.ENTRY_VIEWS],
         },
         "meetings": {
             "held": sum(held.values()),
