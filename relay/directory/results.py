@@ -36,10 +36,11 @@ class Answer:
         return any(r.proximity >= 1.0 for r in self.results)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Found:
     """A search or a listing as the web site shows it: a page of entries, narrowed by filters,
-    and the choices that narrow it further."""
+    and the choices that narrow it further. Compared by identity: the directory keeps each
+    until it changes, and the site keeps its rendered pages beside it."""
 
     question: str
     query: Query | None  # None: a listing without a question, in name order

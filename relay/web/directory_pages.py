@@ -4,16 +4,18 @@ erreur », and the search another site embeds."""
 import math
 import re
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from aiohttp import web
 
 from relay.announcements import Draft
 from relay.directory.entries import Entry
 from relay.directory.facets import Filters
+from relay.directory.results import Found
 from relay.messages import AnnouncementKind
 from relay.pagecounts import ENTRY_VIEWS, SEARCHES
 from relay.textnorm import clean_input
-from relay.web.render import entry_path
+from relay.web.render import entry_path, respond
 from relay.web.site import EMBED_PREFIX, Site
 
 PAGE_SIZE = 10
@@ -41,6 +43,7 @@ class DirectoryPages:
     def __init__(self, site: Site) -> None:
         self.site = site
         self.directory = site.services.directory
+        self._rendered: WeakKeyDictionary[Found, dict[tuple[str, ...], str]] = WeakKeyDictionary()
 
     async def home(self, request: web.Request) -> web.Response:
         overview = await self.directory.overview()
@@ -74,10 +77,17 @@ class DirectoryPages:
         found = await self.directory.find(question, filters, (page - 1) * PAGE_SIZE, PAGE_SIZE)
         if page == 1:
             site.services.counts.count(SEARCHES)
-        values.update(found=found, page=page, pages=math.ceil(found.total / PAGE_SIZE))
-        title = f"Résultats pour « {question} »" if question else "Annuaire"
-        label = self._label(current)
-        return site.page(template, section="annuaire", title=title, found_label=label, **values)
+        # The same search is the same page until the directory changes (and `found` with it).
+        rendered = self._rendered.setdefault(found, {})
+        key = (template, *current.values())
+        if key not in rendered:
+            values.update(found=found, page=page, pages=math.ceil(found.total / PAGE_SIZE))
+            title = f"Résultats pour « {question} »" if question else "Annuaire"
+            label = self._label(current)
+            rendered[key] = site.renderer.html(
+                template, section="annuaire", title=title, found_label=label, **values
+            )
+        return respond(rendered[key])
 
     def _label(self, current: dict[str, str]) -> str:
         """What a listing without a question is of: « Santé mentale, Pornic »."""

@@ -45,10 +45,16 @@ class Renderer:
         )
 
     def page(self, template: str, status: int = 200, **values: Any) -> web.Response:
+        return respond(self.html(template, **values), status)
+
+    def html(self, template: str, **values: Any) -> str:
         values.setdefault("section", "")
         values.setdefault("title", "")
-        html = self.env.get_template(template).render(**values)
-        return web.Response(text=html, status=status, content_type=HTML, charset="utf-8")
+        return self.env.get_template(template).render(**values)
+
+
+def respond(html: str, status: int = 200) -> web.Response:
+    return web.Response(text=html, status=status, content_type=HTML, charset="utf-8")
 
 
 def tel_uri(phone: str) -> str:
