@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from relay.app import Relay, opened
 from relay.cli.directory import terminal_json
+from relay.directory.entries import Entry
 from relay.directory.jsonview import answer_json
 from relay.reports.monthly import Month, build_report
 from relay.settings import load_settings
@@ -328,7 +329,9 @@ async def test_searches_and_entry_views_are_counted_for_the_report(loaded: Relay
     assert report["directory"]["web_entry_views"] == 2
     async with loaded.db.read() as session:
         tables = (await session.execute(text("SELECT * FROM site_counts"))).all()
-    assert {row[1] for row in tables} == {"searches", "entry_views"}, "numbers only"
+        assert {row[1] for row in tables} == {"searches", "entry_views"}, "numbers only"
+        logged = (await session.execute(text("SELECT count(*) FROM directory_queries"))).scalar()
+    assert logged == 0, "the site's searches are counted, not written to the question log"
 
 
 async def test_health_says_ok_while_the_database_answers(loaded: Relay) -> None:
@@ -398,3 +401,34 @@ def test_relay_meeting_add_public_puts_it_on_the_site_agenda(database_url: str) 
         ("COPIL", True),
         ("GT ouvert aux habitants", False),
     ]
+
+
+async def test_clients_behind_the_proxy_each_have_their_own_limit(database_url: str) -> None:
+    settings = load_settings(database_url=database_url, web_search_limit=2)
+    async with opened(settings) as relay, site(relay) as http:
+        statuses = []
+        for client in ("203.0.113.5", "203.0.113.5", "203.0.113.5", "198.51.100.7"):
+            proxied = {"X-Forwarded-For": f"10.1.1.1, {client}"}  # the proxy's last word counts
+            async with http.get("/annuaire?q=CSAPA", headers=proxied) as response:
+                statuses.append(response.status)
+                assert response.headers["Server"] == "relay"
+    assert statuses == [200, 200, 429, 200]
+
+
+async def test_the_site_leaves_the_sample_notice_to_the_chat(relay: Relay) -> None:
+    async with site(relay) as http, http.get("/annuaire?q=psychologue") as response:
+        assert "fiches trouvées" in await response.text()  # the sample directory, loaded
+    answer = await ChatUser.private(relay).say("psychologue")
+    assert "L'annuaire était vide : j'ai chargé l'annuaire d'exemple" in answer
+
+
+async def test_an_entry_id_may_hold_a_slash(relay: Relay) -> None:
+    await load_directory(relay, Entry(name="Maison Zéphyrine", ref="cls/42", commune="Pornic"))
+    async with site(relay) as http:
+        async with http.get("/annuaire?q=zéphyrine") as response:
+            link = re.search(r'href="(/annuaire/cls[^"]+)"', await response.text())
+        assert link and link.group(1) == "/annuaire/cls%2F42"
+        async with http.get(link.group(1)) as response:
+            assert "Maison Zéphyrine" in await response.text()
+        async with http.get(link.group(1) + "/signaler") as response:
+            assert "Signaler une erreur" in await response.text()

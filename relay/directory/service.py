@@ -135,7 +135,7 @@ class DirectoryService:
         """A page of the entries answering a question (the same search as `ask`, not logged),
         or of every entry in name order without one; narrowed by `filters`, with the choices
         that narrow it further. Kept until the directory changes."""
-        await self.ensure_loaded()
+        await self.ensure_loaded(tell=False)
         index = await self.index()
         catalogue = await self.catalogue(index)
         key = (question, filters, offset, limit)
@@ -168,14 +168,14 @@ class DirectoryService:
 
     async def entry(self, ref: str) -> Entry | None:
         """The entry with this `id` (the directory file's), if any."""
-        await self.ensure_loaded()
+        await self.ensure_loaded(tell=False)
         async with self.db.read() as session:
             row = await store.entry_by_ref(session, ref)
         return None if row is None else to_entry(row)
 
     async def overview(self) -> Facets:
         """Every theme with its number of entries, and the most frequent publics and communes."""
-        await self.ensure_loaded()
+        await self.ensure_loaded(tell=False)
         return (await self.catalogue(await self.index())).overview(self.themes)
 
     async def catalogue(self, index: Index) -> Catalogue:
@@ -233,10 +233,13 @@ class DirectoryService:
     def forget_index(self) -> None:
         self._index = None
 
-    async def ensure_loaded(self) -> str | None:
+    async def ensure_loaded(self, tell: bool = True) -> str | None:
         """Load the sample directory (config/annuaire.csv) into an empty directory, once per
-        process; the notice saying so is returned once."""
+        process; the notice saying so is returned once (kept for a later caller that `tell`s,
+        when this one does not: the site has nobody to tell)."""
         if self._sample_checked:
+            if not tell:
+                return None
             notice, self._notice = self._notice, None
             return notice
         async with self._lock:
@@ -248,6 +251,8 @@ class DirectoryService:
                     report = await self.import_file(self.sample)
                     log.info("directory was empty: loaded %d entries", report.added)
                     self._notice = SAMPLE_LOADED.format(count=report.added, file=self.sample.name)
+        if not tell:
+            return None
         notice, self._notice = self._notice, None
         return notice
 

@@ -47,7 +47,7 @@ class Api:
         limit = _number(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         offset = _number(request, "offset", 0, 0, MAX_OFFSET)
         found = await site.services.directory.find(question, filters, offset, limit)
-        if offset == 0:
+        if offset == 0 and request.method == "GET":
             site.services.counts.count(SEARCHES)
         return _json(answer_json(question, found.query, found.total, found.results))
 

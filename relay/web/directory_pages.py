@@ -21,6 +21,7 @@ from relay.web.site import EMBED_PREFIX, Site
 PAGE_SIZE = 10
 MAX_PAGE = 1000
 MAX_REF = 64
+RENDERED_PER_SEARCH = 4
 MESSAGE_MIN, MESSAGE_MAX = 5, 2000
 REPORTED_BY = "un visiteur du site (« signaler une erreur »)"
 REPORT_TEXT = "Erreur signalée sur la fiche « {name} » de l'annuaire ({url}) :\n\n{message}"
@@ -75,19 +76,23 @@ class DirectoryPages:
             return site.too_many()
         page = _page(request)
         found = await self.directory.find(question, filters, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-        if page == 1:
+        if page == 1 and request.method == "GET":
             site.services.counts.count(SEARCHES)
-        # The same search is the same page until the directory changes (and `found` with it).
+        # The same search is the same page until the directory changes (and `found` with it);
+        # a few spellings of its filters are kept, not every one a visitor may type.
         rendered = self._rendered.setdefault(found, {})
         key = (template, *current.values())
-        if key not in rendered:
+        html = rendered.get(key)
+        if html is None:
             values.update(found=found, page=page, pages=math.ceil(found.total / PAGE_SIZE))
             title = f"Résultats pour « {question} »" if question else "Annuaire"
             label = self._label(current)
-            rendered[key] = site.renderer.html(
+            html = site.renderer.html(
                 template, section="annuaire", title=title, found_label=label, **values
             )
-        return respond(rendered[key])
+            if len(rendered) < RENDERED_PER_SEARCH:
+                rendered[key] = html
+        return respond(html)
 
     def _label(self, current: dict[str, str]) -> str:
         """What a listing without a question is of: « Santé mentale, Pornic »."""
@@ -96,7 +101,8 @@ class DirectoryPages:
 
     async def entry(self, request: web.Request) -> web.Response:
         entry = await self._entry(request)
-        self.site.services.counts.count(ENTRY_VIEWS)
+        if request.method == "GET":
+            self.site.services.counts.count(ENTRY_VIEWS)
         return self.site.page(
             "entry.html",
             section="annuaire",

@@ -98,6 +98,7 @@ class Site:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers["Server"] = "relay"  # not the versions of Python and aiohttp
         if not framable:
             headers.setdefault("X-Frame-Options", "DENY")
 
