@@ -406,7 +406,11 @@ class Announcements:
             announcement.status = AnnouncementState.CANCELLED
         return Reply(CANCELLED_TEXT.format(id=announcement_id), edit_origin=True)
 
-    async def propose(self, draft: Draft, author: UserRef, origin: ChatRef, who: str) -> Reply:
+    async def propose(
+        self, draft: Draft, author: UserRef | None, origin: ChatRef | None, who: str
+    ) -> Reply:
+        """A partner's proposal (or a visitor's correction, from the site: no author, nobody to
+        tell the outcome), to the coordinators with their buttons."""
         suggested = draft.themes or themes_in_text(draft.text, self.catalogue)
         draft = without_tracking(Draft(**{**draft.__dict__, "themes": suggested}))
         announcement = _new_announcement(

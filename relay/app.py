@@ -1,16 +1,20 @@
-"""The composition root: builds the store, the services, the channels and the delivery engine;
-starts them and stops them."""
+"""The composition root: builds the store, the services, the channels, the delivery engine and
+the web server; starts them and stops them."""
 
 import asyncio
 import gc
 import logging
 import signal
+import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from aiohttp import web
+
+from relay.agenda import PublicAgenda
 from relay.announcements import Announcements, AnnouncementViews, Draft, summary_notice
 from relay.channels.console import ConsoleChannel
 from relay.channels.slack import SlackChannel
@@ -26,12 +30,14 @@ from relay.meetings.ical import Organizer
 from relay.meetings.reminders import NoticeViews
 from relay.meetings.service import MeetingChanges, Meetings
 from relay.messages import Platform, UserRef
+from relay.pagecounts import PageCounts
 from relay.revisions import Revisions, change_summary_notice
 from relay.settings import Settings
 from relay.states import FINAL_DELIVERY_STATES, AnnouncementSource, AnnouncementState
 from relay.store import outbox, schema
 from relay.store.db import Database
 from relay.themes import ThemeCatalogue
+from relay.web import SiteServices, WebServer, build_app
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +53,7 @@ STALLED_TEXT = (
 POST_PATIENCE_SECONDS = 60.0
 SHUTDOWN_GRACE_SECONDS = 5.0
 CHAT_DRAIN_SECONDS = 10.0  # at the end of `relay chat` input, broadcasts still going out
+SITE_TEXT = "relay : le site web répond sur {url} (adresse publique : {public})"
 
 
 class DeliveryStalled(Exception):
@@ -75,6 +82,8 @@ class Relay:
         self.meeting_changes = MeetingChanges()
         self.meetings = Meetings(self.db, self.themes, settings, self.engine, self.meeting_changes)
         self.directory = DirectoryService(self.db, settings, self.themes)
+        self.agenda = PublicAgenda(self.db, settings)
+        self.page_counts = PageCounts(self.db, settings)
         self.services = Services(
             settings=settings,
             db=self.db,
@@ -98,14 +107,30 @@ class Relay:
             announcements=self.announcements,
         )
 
-    def platform_channels(self) -> list[Channel]:
-        """The Telegram and Slack channels whose tokens are set."""
+    def platform_channels(self, own_server: bool = True) -> list[Channel]:
+        """The Telegram and Slack channels whose tokens are set; without `own_server`, those
+        receiving over HTTP leave it to relay's web server (`http_routes`)."""
         channels: list[Channel] = []
         if self.settings.telegram_token is not None:
-            channels.append(TelegramChannel(self.settings))
+            channels.append(TelegramChannel(self.settings, own_server=own_server))
         if self.settings.slack_bot_token is not None:
-            channels.append(SlackChannel(self.settings))
+            channels.append(SlackChannel(self.settings, own_server=own_server))
         return channels
+
+    def site(self, channels: list[Channel]) -> WebServer:
+        """The one HTTP server: the site, and the routes of the channels receiving over HTTP."""
+        services = SiteServices(
+            settings=self.settings,
+            themes=self.themes,
+            directory=self.directory,
+            agenda=self.agenda,
+            announcements=self.announcements,
+            counts=self.page_counts,
+            ping=self.db.ping,
+        )
+        settings = self.settings
+        app = build_app(services, http_routes(channels))
+        return WebServer(app, settings.web_host, settings.web_port, settings.legacy_web_ports)
 
     async def close(self) -> None:
         await self.db.close()
@@ -120,6 +145,24 @@ async def opened(settings: Settings) -> AsyncIterator[Relay]:
         yield relay
     finally:
         await relay.close()
+
+
+def http_routes(channels: list[Channel]) -> list[web.RouteDef]:
+    return [
+        route
+        for channel in channels
+        if isinstance(channel, TelegramChannel | SlackChannel)
+        for route in channel.http_routes()
+    ]
+
+
+@asynccontextmanager
+async def serving(server: WebServer) -> AsyncIterator[WebServer]:
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
 
 
 @asynccontextmanager
@@ -169,13 +212,15 @@ async def run(settings: Settings) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     async with opened(settings) as relay:
-        channels = relay.platform_channels()
-        if not channels:
-            print(NO_TOKEN, flush=True)
-            channels = [ConsoleChannel(CONSOLE_USER)]
-        async with delivering(relay, channels), scheduled(relay.work):
-            log.info("relay is running: %s", ", ".join(c.platform for c in channels))
-            await stop.wait()
+        channels = relay.platform_channels(own_server=False)
+        async with serving(relay.site(channels)) as server:
+            print(SITE_TEXT.format(url=server.url, public=settings.public_url), file=sys.stderr)
+            if not channels:
+                print(NO_TOKEN, flush=True)
+                channels = [ConsoleChannel(CONSOLE_USER)]
+            async with delivering(relay, channels), scheduled(relay.work):
+                log.info("relay is running: %s", ", ".join(c.platform for c in channels))
+                await stop.wait()
 
 
 @dataclass(frozen=True)

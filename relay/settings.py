@@ -7,6 +7,7 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -88,6 +89,15 @@ class Settings(BaseSettings):
     # The organizer of the meetings' .ics invitations (RFC 5546 requires one).
     cls_name: str = "Contrat Local de Santé"
     organizer_email: str = "noreply@example.org"
+    # The one HTTP server: the public site, Slack's HTTP mode and the Telegram webhook.
+    web_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port (tests)
+    web_host: str = "127.0.0.1"
+    public_url: str = "http://127.0.0.1:8080"  # the site's address in links relay writes
+    # The map of an entry's page: a tile server's URL template ("" for no tiles) and its credit.
+    web_tiles_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    web_tiles_attribution: str = "© les contributrices et contributeurs d'OpenStreetMap"
+    # Searches one client may make per minute on the site (0: no limit).
+    web_search_limit: int = Field(default=60, ge=0, le=100_000)
 
     @field_validator("reminders", mode="before")
     @classmethod
@@ -114,6 +124,23 @@ class Settings(BaseSettings):
         value = value.strip()
         if len(value) > 254 or not _EMAIL.fullmatch(value):
             raise ValueError("adresse e-mail invalide (par exemple coordination@cls-exemple.fr)")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError("adresse du site attendue, par exemple https://cls.example.org")
+        return value
+
+    @field_validator("web_tiles_url")
+    @classmethod
+    def _tiles_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not (value.startswith("https://") and "{z}" in value):
+            raise ValueError("modèle https://…/{z}/{x}/{y}.png attendu (ou vide : pas de fond)")
         return value
 
     @field_validator("database_url")
@@ -167,6 +194,19 @@ class Settings(BaseSettings):
     @property
     def feeds_file(self) -> Path:
         return self.config_dir / "feeds.yaml"
+
+    @property
+    def legacy_web_ports(self) -> tuple[int, ...]:
+        """Ports the one HTTP server listens on besides RELAY_WEB_PORT, on every interface as
+        before: RELAY_SLACK_PORT (Slack HTTP mode) and RELAY_TELEGRAM_WEBHOOK_PORT (webhook
+        mode), when set explicitly, from the time each platform had its own server."""
+        ports: list[int] = []
+        slack_http = self.slack_signing_secret is not None and self.slack_app_token is None
+        if slack_http and "slack_port" in self.model_fields_set:
+            ports.append(self.slack_port)
+        if self.telegram_webhook_url and "telegram_webhook_port" in self.model_fields_set:
+            ports.append(self.telegram_webhook_port)
+        return tuple(p for p in dict.fromkeys(ports) if p not in (0, self.web_port))
 
     def is_coordinator(self, user: UserRef) -> bool:
         return user in self.coordinators

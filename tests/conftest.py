@@ -28,6 +28,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         if name.startswith("RELAY_") and name != "RELAY_TEST_POSTGRES_URL":
             monkeypatch.delenv(name)
     monkeypatch.setenv("RELAY_CONFIG_DIR", str(CONFIG_DIR))
+    # Any free port for the web server, so that `relay run` in tests never fights over 8080.
+    monkeypatch.setenv("RELAY_WEB_PORT", "0")
 
 
 def _asyncpg_dsn(url: str) -> str:

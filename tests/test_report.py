@@ -20,7 +20,7 @@ from relay.reports import monthly as reports
 from relay.reports.model import Month, MonthlyReport, SubscriberCounts
 from relay.settings import load_settings
 from relay.store import reports as store
-from relay.store import schema
+from relay.store import schema, sitecounts
 from relay.store.db import Database
 from relay.store.models import (
     Announcement,
@@ -172,6 +172,11 @@ async def build_october(db: Database) -> None:
         ars.last_error = "erreur HTTP 404"
         session.add(ars)
         session.add(Feed(name="Ancien", url="https://old.example.org/", failures=9, enabled=False))
+    # The web site's pages, counted without any visitor data: October's, and November's.
+    async with db.write() as session:
+        await sitecounts.add(session, "2026-10", {"searches": 40, "entry_views": 25})
+        await sitecounts.add(session, "2026-10", {"searches": 2})  # another process's flush
+        await sitecounts.add(session, "2026-11", {"searches": 7, "entry_views": 3})
 
 
 def zero_themes(relay: Relay, **values: int) -> dict[str, int]:
@@ -245,6 +250,8 @@ async def test_the_report_counts_a_hand_built_month(relay: Relay) -> None:
                 {"question": "ludotheque", "count": 2},
                 {"question": "orthophoniste paimboeuf", "count": 1},
             ],
+            "web_searches": 42,
+            "web_entry_views": 25,
         },
         "meetings": {
             "held": 3,
@@ -281,6 +288,7 @@ async def test_text_csv_and_chart(relay: Relay) -> None:
         "Demandes de relais des partenaires : 3 reçue(s), 1 acceptée(s), 1 refusée(s), 1 en",
         "Abonnés (chats) : 3 (nouveaux : 2, départs : 2)",
         "Questions à l'annuaire : 8, dont 3 sans réponse",
+        "• sur le site : 42 recherche(s), 25 fiche(s) consultée(s)",
         "• sans réponse : « ludotheque » (2), « orthophoniste paimboeuf » (1)",
         "Réunions tenues : 3 (COPIL 1, groupes de travail 1, équipes projet 1) ; participants",
         "• réponses aux invitations : 2 oui, 1 peut-être, 1 non",
@@ -293,6 +301,7 @@ async def test_text_csv_and_chart(relay: Relay) -> None:
     assert ["deliveries", "by_platform.delivered", "telegram", "5"] in rows
     assert ["subscribers", "by_theme.left", "sante-mentale", "1"] in rows
     assert ["directory", "top_unanswered", "ludotheque", "2"] in rows
+    assert ["directory", "web_searches", "", "42"] in rows
     assert ["feeds_in_error", "failures", "ARS", "2"] in rows
 
     chart = await reports.build_chart(relay.db, relay.settings, relay.themes, OCTOBER)

@@ -28,6 +28,39 @@ def test_defaults_match_the_contract() -> None:
     assert settings.organizer_email == "noreply@example.org"
 
 
+def test_web_defaults_match_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RELAY_WEB_PORT")
+    settings = load_settings()
+    assert settings.web_port == 8080 and settings.web_host == "127.0.0.1"
+    assert settings.public_url == "http://127.0.0.1:8080"
+    assert settings.legacy_web_ports == ()
+
+
+def test_public_url_is_a_web_address_without_its_last_slash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RELAY_PUBLIC_URL", "https://cls.example.org/")
+    assert load_settings().public_url == "https://cls.example.org"
+    monkeypatch.setenv("RELAY_PUBLIC_URL", "cls.example.org")
+    with pytest.raises(SettingsError, match="RELAY_PUBLIC_URL"):
+        load_settings()
+
+
+def test_the_old_platform_ports_stay_open_on_the_one_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RELAY_WEB_PORT", "8080")
+    monkeypatch.setenv("RELAY_SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("RELAY_SLACK_SIGNING_SECRET", "s")
+    assert load_settings().legacy_web_ports == (), "RELAY_SLACK_PORT not set: the web port only"
+    monkeypatch.setenv("RELAY_SLACK_PORT", "3000")
+    monkeypatch.setenv("RELAY_TELEGRAM_WEBHOOK_URL", "https://relay.example.org/telegram")
+    monkeypatch.setenv("RELAY_TELEGRAM_WEBHOOK_PORT", "8443")
+    assert load_settings().legacy_web_ports == (3000, 8443)
+    monkeypatch.setenv("RELAY_TELEGRAM_WEBHOOK_PORT", "8080")
+    assert load_settings().legacy_web_ports == (3000,), "the web port is not opened twice"
+
+
 def test_environment_wins_over_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "relay.toml").write_text('timezone = "Europe/London"\ntelegram_rate = 10\n')
     monkeypatch.setenv("RELAY_CONFIG_DIR", str(tmp_path))

@@ -16,11 +16,12 @@ Any member of a channel may change its subscriptions, as with Slack's own apps. 
 channel gets themes, relay makes sure it is in it (`admit`): it joins a public channel by
 itself, and asks for an invitation to a private one.
 
-Transport: Socket Mode when RELAY_SLACK_APP_TOKEN is set, else HTTP (`POST /slack/events`,
-signed requests only, the signature checked before the body is read). Slack redelivers an
-event it thinks was missed; each event id is handled once. Deliveries (`send`) go through a Web
-API client without retry handlers: pacing and retries are the delivery engine's, and
-slack_sdk's errors are mapped once, here, to the channel errors of relay.contract.
+Transport: Socket Mode when RELAY_SLACK_APP_TOKEN is set, else HTTP (`POST /slack/events`, signed
+requests only, the signature checked before the body is read), on the route relay's one web server
+mounts (`http_routes`), or on a server of the channel's own on RELAY_SLACK_PORT. Slack redelivers
+an event it thinks was missed; each event id is handled once. Deliveries (`send`) go through a Web
+API client without retry handlers: pacing and retries are the delivery engine's, and slack_sdk's
+errors are mapped once, here, to the channel errors of relay.contract.
 """
 
 import asyncio
@@ -181,9 +182,11 @@ class SlackChannel:
         http_port: int | None = None,
         http_host: str = "0.0.0.0",
         timeout: int = API_TIMEOUT_SECONDS,
+        own_server: bool = True,
     ) -> None:
-        """`http_port` overrides RELAY_SLACK_PORT in HTTP mode (0: any free port, then read
-        `http_port` after start); `timeout` bounds every Web API call."""
+        """`own_server`: in HTTP mode, listen on `http_port` (RELAY_SLACK_PORT by default; 0:
+        any free port, then read `http_port` after start); without it the caller mounts
+        `http_routes()` on its own server. `timeout` bounds every Web API call."""
         if settings.slack_bot_token is None:
             raise SettingsError("RELAY_SLACK_BOT_TOKEN : nécessaire pour le canal Slack")
         if settings.slack_app_token is None and settings.slack_signing_secret is None:
@@ -194,6 +197,7 @@ class SlackChannel:
         token = settings.slack_bot_token.get_secret_value()
         self._settings = settings
         self._http_host = http_host
+        self._own_server = own_server
         self.http_port: int | None = settings.slack_port if http_port is None else http_port
         # Deliveries: the engine paces and retries, so slack_sdk must not retry anything itself.
         self.client = AsyncWebClient(
@@ -257,7 +261,7 @@ class SlackChannel:
             self._socket = AsyncSocketModeHandler(self.app, app_token.get_secret_value())
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("slack channel started in Socket Mode")
-        else:
+        elif self._own_server:
             await self._serve_http()
             log.info("slack channel serving %s on port %s", EVENTS_PATH, self.http_port)
 
@@ -290,9 +294,15 @@ class SlackChannel:
         self._bot_user_id = str(identity.get("user_id", ""))
         self._bot_name = str(identity.get("user") or self._bot_name)
 
+    def http_routes(self) -> list[web.RouteDef]:
+        """In HTTP mode, the route Slack posts events, commands and actions to."""
+        if self._settings.slack_app_token is not None:
+            return []
+        return [web.post(EVENTS_PATH, self._on_http_request)]
+
     async def _serve_http(self) -> None:
         server = web.Application()
-        server.router.add_post(EVENTS_PATH, self._on_http_request)
+        server.router.add_routes(self.http_routes())
         runner = web.AppRunner(server, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, self._http_host, self.http_port).start()
@@ -302,6 +312,8 @@ class SlackChannel:
     async def _on_http_request(self, request: web.Request) -> web.Response:
         """Slack's signature is checked before anything in the body is read: a request without
         it gets 401, and a signed body that is not Slack's format 400, each one line of log."""
+        if self._core is None:  # the web server is up before the channel: Slack retries
+            return web.Response(status=503)
         body = await request.read()
         if not self._signed_by_slack(body, request.headers):
             log.warning("unsigned or badly signed request on %s refused (401)", EVENTS_PATH)

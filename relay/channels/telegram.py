@@ -1,7 +1,9 @@
 """The Telegram channel, on python-telegram-bot.
 
 The Application lives inside relay's own event loop (initialize, start, start_polling, and the
-reverse on stop; never run_polling). Updates become Incoming messages for the core; replies and
+reverse on stop; never run_polling). In webhook mode Telegram posts updates to a route that relay's
+one web server mounts (`http_routes`), or, for a channel built with its own server, to that server
+on RELAY_TELEGRAM_WEBHOOK_PORT. Updates become Incoming messages for the core; replies and
 deliveries become HTML messages with inline keyboards. Pacing is the delivery engine's job, so no
 rate limiter is installed here, and python-telegram-bot's errors are mapped once to the channel
 errors of relay.contract.
@@ -9,6 +11,8 @@ errors of relay.contract.
 
 import asyncio
 import hashlib
+import hmac
+import json
 import logging
 import time
 import warnings
@@ -16,6 +20,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from aiohttp import web
 from telegram import (
     Bot,
     BotCommand,
@@ -155,10 +160,18 @@ class TelegramChannel:
     platform = Platform.TELEGRAM
 
     def __init__(
-        self, settings: Settings, send_pool_size: int = 20, send_timeout: float = 10.0
+        self,
+        settings: Settings,
+        send_pool_size: int = 20,
+        send_timeout: float = 10.0,
+        own_server: bool = True,
     ) -> None:
+        """`own_server`: in webhook mode, listen on RELAY_TELEGRAM_WEBHOOK_PORT; without it the
+        caller mounts `http_routes()` on its own server."""
         assert settings.telegram_token is not None
         self._settings = settings
+        self._own_server = own_server
+        self._runner: web.AppRunner | None = None
         self._core: Core | None = None
         self._admins: dict[tuple[int, int], tuple[bool, float]] = {}
         self._connected = False
@@ -225,13 +238,10 @@ class TelegramChannel:
         assert updater is not None
         webhook = self._settings.telegram_webhook_url
         if webhook:
-            await updater.start_webhook(
-                listen="0.0.0.0",
-                port=self._settings.telegram_webhook_port,
-                url_path=urlsplit(webhook).path.lstrip("/"),
-                webhook_url=webhook,
-                secret_token=self.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
+            if self._own_server:
+                await self._serve_webhook()
+            await self.bot.set_webhook(
+                webhook, secret_token=self.webhook_secret, allowed_updates=ALLOWED_UPDATES
             )
         else:
             await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
@@ -246,7 +256,40 @@ class TelegramChannel:
         token = self._settings.telegram_token.get_secret_value().encode()
         return hashlib.sha256(b"relay-webhook:" + token).hexdigest()[:64]
 
+    def http_routes(self) -> list[web.RouteDef]:
+        """In webhook mode, the route Telegram posts updates to (the path of
+        RELAY_TELEGRAM_WEBHOOK_URL)."""
+        webhook = self._settings.telegram_webhook_url
+        if not webhook:
+            return []
+        return [web.post(urlsplit(webhook).path or "/", self._on_webhook)]
+
+    async def _serve_webhook(self) -> None:
+        server = web.Application()
+        server.router.add_routes(self.http_routes())
+        runner = web.AppRunner(server, access_log=None, handle_signals=False)
+        await runner.setup()
+        self._runner = runner
+        await web.TCPSite(runner, "0.0.0.0", self._settings.telegram_webhook_port).start()
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        """An update from Telegram: only with the secret token relay registered with it."""
+        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(secret.encode(), self.webhook_secret.encode()):
+            log.warning("webhook post without the secret token refused (403)")
+            return web.Response(status=403)
+        try:
+            update = Update.de_json(json.loads(await request.read()), self.bot)
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            log.warning("unreadable webhook post refused (400): %s", type(error).__name__)
+            return web.Response(status=400)
+        await self.application.update_queue.put(update)
+        return web.Response()
+
     async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()

@@ -19,6 +19,7 @@ from relay.reports.model import ReportError
 from relay.settings import Settings, SettingsError, load_settings
 from relay.store.db import DatabaseUnavailable
 from relay.themes import ThemeCatalogue, ThemeCatalogueError
+from relay.web import WebServerError
 
 T = TypeVar("T")
 NEEDS_DAY_AND_TIME = "« {text} » : indiquez le jour et l'heure, par exemple « 14/01 14h »"
@@ -45,6 +46,7 @@ FAILURES: tuple[type[Exception], ...] = (
     ReportError,
     SettingsError,
     ThemeCatalogueError,
+    WebServerError,
 )
 
 

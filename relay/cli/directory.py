@@ -18,6 +18,7 @@ from relay.directory import Answer, DirectoryService, ImportReport
 from relay.directory.answers import answer_text
 from relay.directory.entries import Entry
 from relay.directory.importing import CSV_SUFFIXES, XLSX_SUFFIXES
+from relay.directory.jsonview import answer_json, entry_json
 from relay.directory.service import STALE_DAYS
 from relay.textnorm import clean_input, visible
 from relay.wording import count
@@ -79,7 +80,7 @@ def ask(
     if answer.notice:
         print(answer.notice, file=sys.stderr)
     if as_json:
-        typer.echo(terminal_json(_json(question, answer)))
+        typer.echo(terminal_json(answer_json(question, answer.query, answer.total, answer.results)))
         return
     typer.echo(visible(answer_text(replace(answer, notice=None))))
     if answer.remaining:
@@ -93,43 +94,6 @@ def terminal_json(data: object) -> str:
     characters as they are): the data stays whole, the terminal receives none of them."""
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return "".join(json.dumps(c)[1:-1] if visible(c) != c and c != "\n" else c for c in text)
-
-
-def _json(question: str, answer: Answer) -> dict[str, object]:
-    query = answer.query
-    return {
-        "query": question,
-        "normalised": query.normalised(),
-        "place": query.where,
-        "publics": sorted(query.publics),
-        "total": answer.total,
-        "results": [
-            {
-                "id": r.entry.ref,
-                "name": r.entry.name,
-                "score": round(r.score, 4),
-                "coverage": round(r.coverage, 4),
-                **_entry_json(r.entry),
-            }
-            for r in answer.results
-        ],
-    }
-
-
-def _entry_json(entry: Entry) -> dict[str, object]:
-    return {
-        "category": entry.category,
-        "address": entry.address,
-        "postal_code": entry.postal_code,
-        "commune": entry.commune,
-        "phone": entry.phone,
-        "email": entry.email,
-        "site": entry.website,
-        "hours": entry.hours,
-        "latitude": entry.latitude,
-        "longitude": entry.longitude,
-        "verified_on": entry.verified_on.isoformat() if entry.verified_on else None,
-    }
 
 
 def _check_suffix(path: Path) -> None:
@@ -235,7 +199,7 @@ def stale(
     entries = _with_directory(work)
     if as_json:
         rows = [
-            {"id": e.ref, "name": e.name, "commune": e.commune, **_entry_json(e)} for e in entries
+            {"id": e.ref, "name": e.name, "commune": e.commune, **entry_json(e)} for e in entries
         ]
         typer.echo(terminal_json(rows))
         return

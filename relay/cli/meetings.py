@@ -65,6 +65,9 @@ def meeting_add(
             "--quand-meme", help="programmer même si une réunion du même type est à cette heure"
         ),
     ] = False,
+    public: Annotated[
+        bool, typer.Option("--public", help="la montrer sur l'agenda public du site")
+    ] = False,
 ) -> None:
     """Programme une réunion : invitation aux abonnés de ses thèmes, puis rappels."""
     settings = common.settings()
@@ -75,7 +78,7 @@ def meeting_add(
         async with relay_app.opened(settings) as relay:
             try:
                 info = await relay.meetings.schedule(
-                    kind.value, starts_at, where, slugs, title, not no_invite, anyway
+                    kind.value, starts_at, where, slugs, title, not no_invite, anyway, public
                 )
             except DuplicateMeeting as duplicate:
                 common.fail(f"{duplicate} {ANYWAY_HINT}")
@@ -85,6 +88,8 @@ def meeting_add(
     typer.echo(f"Réunion n°{info.id} programmée : {info.title}, {info.when(settings.zone)}.")
     if not no_invite:
         typer.echo("L'invitation est en file : « relay run » la diffuse.")
+    if public:
+        typer.echo(f"Elle figure sur l'agenda public du site : {settings.public_url}/agenda")
     typer.echo(_notices_line(info, settings))
 
 
@@ -121,6 +126,7 @@ def meeting_list(
         return
     for info in infos:
         state = " [annulée]" if info.status == MeetingState.CANCELLED else ""
+        state += " [publique]" if info.public else ""
         place = f" — {info.place}" if info.place else ""
         kind = KIND_LABELS.get(info.kind, info.kind)
         typer.echo(f"n°{info.id:<4} {kind:18} {info.when(settings.zone)}{state}")
@@ -143,6 +149,7 @@ def _as_json(info: MeetingInfo, settings: Settings) -> dict[str, Any]:
         "place": info.place,
         "themes": list(info.themes),
         "status": info.status,
+        "public": info.public,
         "participants": info.participants,
         "rsvps": {answer.value: info.rsvps[answer] for answer in Rsvp},
         "reminders": [
@@ -171,6 +178,29 @@ def meeting_change(
     typer.echo(
         f"Réunion n°{info.id} modifiée : {info.when(settings.zone)}. Les invités sont prévenus."
     )
+
+
+@meeting_cli.command("public")
+def meeting_public(
+    number: Annotated[int, typer.Argument(help="numéro de la réunion")],
+    remove: Annotated[
+        bool, typer.Option("--retirer", help="la retirer de l'agenda public")
+    ] = False,
+) -> None:
+    """Montre une réunion sur l'agenda public du site (ou l'en retire avec --retirer)."""
+    settings = common.settings()
+
+    async def mark() -> MeetingInfo:
+        async with relay_app.opened(settings) as relay:
+            return await relay.meetings.set_public(number, not remove)
+
+    info = common.run(mark())
+    if remove:
+        typer.echo(f"Réunion n°{info.id} retirée de l'agenda public du site.")
+    else:
+        typer.echo(
+            f"Réunion n°{info.id} sur l'agenda public du site : {settings.public_url}/agenda"
+        )
 
 
 @meeting_cli.command("cancel")

@@ -48,6 +48,8 @@ USAGE = (
     "/reunion <n> : voir une réunion et les réponses\n"
     "/reunion modifier <n> 15/01 10h [nouveau lieu] : changer la date ou le lieu\n"
     "/reunion annuler <n> : annuler (les invités sont prévenus)\n"
+    "/reunion publique <n> : la montrer sur l'agenda public du site (/reunion privee <n> : "
+    "l'en retirer)\n"
     "/reunion participants <n> <nombre> : noter le nombre de participants, après la réunion"
 )
 ASK_KIND = "Quel type de réunion voulez-vous programmer ?"
@@ -91,6 +93,12 @@ PARTICIPANTS_USAGE = (
 )
 PARTICIPANTS_TEXT = "C'est noté : {participants} à la réunion n°{id} « {title} »."
 CANCEL_USAGE = "Usage : /reunion annuler <n>"
+PUBLICITY_USAGE = "Usage : /reunion publique <n> ou /reunion privee <n>"
+MADE_PUBLIC_TEXT = (
+    "La réunion n°{id} « {title} » figure maintenant sur l'agenda public du site : {url}/agenda"
+)
+MADE_PRIVATE_TEXT = "La réunion n°{id} « {title} » n'est plus sur l'agenda public du site."
+SUMMARY_PUBLIC = "Sur l'agenda public du site."
 SUMMARY_WHEN = "📅 {when}"
 SUMMARY_WHERE = "📍 {place}"
 SUMMARY_THEMES = "Invités : les abonnés de {themes}"
@@ -143,6 +151,8 @@ def summary(info: MeetingInfo, ctx: Context, details: bool = False) -> str:
     lines.append(SUMMARY_THEMES.format(themes=labels))
     if info.status == MeetingState.CANCELLED:
         lines.append(SUMMARY_CANCELLED)
+    elif info.public:
+        lines.append(SUMMARY_PUBLIC)
     if details:
         lines.append(SUMMARY_ANSWERS.format(**_answers(info.rsvps)))
         if info.participants is not None:
@@ -192,6 +202,8 @@ async def meeting_command(ctx: Context) -> Sequence[Outgoing]:
         return await _change(ctx, rest)
     if word == "participants":
         return await _participants(ctx, rest)
+    if word in ("publique", "public", "privee", "prive", "private"):
+        return await _publicity(ctx, rest, public=word.startswith("publi"))
     if _number(first) is not None and not rest:
         return await _show(ctx, _number(first) or 0)
     try:
@@ -478,6 +490,20 @@ async def rsvp_button(ctx: Context) -> Sequence[Outgoing]:
     if ctx.incoming.chat.kind is not ChatKind.PRIVATE and ctx.incoming.display_name:
         text = f"{ctx.incoming.display_name} : {text}"
     return [Reply(text)]
+
+
+async def _publicity(ctx: Context, text: str, public: bool) -> Sequence[Outgoing]:
+    """Show a meeting on the public site's agenda, or take it off."""
+    number = _number(text)
+    if number is None:
+        return [Reply(PUBLICITY_USAGE)]
+    try:
+        info = await _meetings(ctx).set_public(number, public)
+    except MeetingError as error:
+        return [Reply(str(error))]
+    template = MADE_PUBLIC_TEXT if public else MADE_PRIVATE_TEXT
+    url = ctx.services.settings.public_url
+    return [Reply(template.format(id=info.id, title=info.title, url=url))]
 
 
 async def agenda(ctx: Context) -> Sequence[Outgoing]:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from relay.directory.entries import Entry
+from relay.directory.facets import Facets, Filters
 from relay.directory.understanding import Query
 
 
@@ -33,3 +34,23 @@ class Answer:
     def in_place(self) -> bool:
         """Some result is in the asked place itself."""
         return any(r.proximity >= 1.0 for r in self.results)
+
+
+@dataclass(frozen=True, eq=False)
+class Found:
+    """A search or a listing as the web site shows it: a page of entries, narrowed by filters,
+    and the choices that narrow it further. Compared by identity: the directory keeps each
+    until it changes, and the site keeps its rendered pages beside it."""
+
+    question: str
+    query: Query | None  # None: a listing without a question, in name order
+    filters: Filters
+    results: tuple[Result, ...]  # this page
+    total: int  # every entry kept by the filters, all pages
+    offset: int
+    facets: Facets
+    broader: str | None = None  # nothing found: words that would find something
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.total - self.offset - len(self.results))

@@ -4,6 +4,7 @@ what needs checking. One per relay, built by the composition root."""
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -11,10 +12,11 @@ from pathlib import Path
 
 from relay.directory.entries import COLUMNS, Entry
 from relay.directory.exporting import write_file
+from relay.directory.facets import Catalogue, Facets, Filters
 from relay.directory.geography import Commune, load_communes
 from relay.directory.importing import WRITING, ParsedFile, Problem, Progress, read_file
 from relay.directory.querylog import loggable
-from relay.directory.results import Answer, Result
+from relay.directory.results import Answer, Found, Result
 from relay.directory.scoring import Scored
 from relay.directory.search import Index, search
 from relay.directory.synonyms import Synonyms, SynonymsError
@@ -30,6 +32,7 @@ from relay.wording import count
 log = logging.getLogger(__name__)
 
 PAGE = 3
+FOUND_CACHE = 2048  # searches and listings of the web site kept, until the directory changes
 REFRESH_SECONDS = 30.0  # how often another process's import is looked for
 STALE_DAYS = 365
 SAMPLE_LOADED = (
@@ -74,6 +77,8 @@ class DirectoryService:
         self._lock = asyncio.Lock()
         self._sample_checked = False
         self._notice: str | None = None
+        self._catalogue: tuple[Index, Catalogue] | None = None
+        self._found: OrderedDict[tuple[object, ...], Found] = OrderedDict()
 
     # --- questions ---
 
@@ -125,6 +130,64 @@ class DirectoryService:
         query = index.read(question)
         return query, (await self._search(index, query, 0, limit))[1]
 
+    async def find(
+        self, question: str, filters: Filters, offset: int = 0, limit: int = 10
+    ) -> Found:
+        """A page of the entries answering a question (the same search as `ask`, not logged),
+        or of every entry in name order without one; narrowed by `filters`, with the choices
+        that narrow it further. Kept until the directory changes."""
+        await self.ensure_loaded(tell=False)
+        index = await self.index()
+        catalogue = await self.catalogue(index)
+        key = (question, filters, offset, limit)
+        found = self._found.get(key)
+        if found is not None:
+            self._found.move_to_end(key)
+            return found
+        query = index.read(question) if question.strip() else None
+        scored: dict[int, Scored] = {}
+        if query is not None:
+            async with self.db.read() as session:
+                scored = {s.id: s for s in await search(session, index, query)}
+        ids = list(scored) if query is not None else list(catalogue.by_name)
+        kept = catalogue.keep(ids, filters)
+        page = kept[offset : offset + limit]
+        async with self.db.read() as session:
+            rows = await store.entries_by_id(session, page)
+        results = tuple(
+            _result(rows[i], scored[i]) if i in scored else Result(to_entry(rows[i]), 0, 0, 0)
+            for i in page
+            if i in rows
+        )
+        broader = await self._broader(index, query) if query and not ids else None
+        facets = catalogue.facets(ids, filters, self.themes)
+        found = Found(question, query, filters, results, len(kept), offset, facets, broader)
+        self._found[key] = found
+        if len(self._found) > FOUND_CACHE:
+            self._found.popitem(last=False)
+        return found
+
+    async def entry(self, ref: str) -> Entry | None:
+        """The entry with this `id` (the directory file's), if any."""
+        await self.ensure_loaded(tell=False)
+        async with self.db.read() as session:
+            row = await store.entry_by_ref(session, ref)
+        return None if row is None else to_entry(row)
+
+    async def overview(self) -> Facets:
+        """Every theme with its number of entries, and the most frequent publics and communes."""
+        await self.ensure_loaded(tell=False)
+        return (await self.catalogue(await self.index())).overview(self.themes)
+
+    async def catalogue(self, index: Index) -> Catalogue:
+        """The themes, publics and communes of the directory in the state `index` read."""
+        if self._catalogue is None or self._catalogue[0] is not index:
+            async with self.db.read() as session:
+                rows = await store.facet_rows(session)
+            self._catalogue = (index, await asyncio.to_thread(Catalogue, rows))
+            self._found.clear()
+        return self._catalogue[1]
+
     async def _search(
         self, index: Index, query: Query, offset: int, limit: int
     ) -> tuple[int, list[Result]]:
@@ -171,10 +234,13 @@ class DirectoryService:
     def forget_index(self) -> None:
         self._index = None
 
-    async def ensure_loaded(self) -> str | None:
+    async def ensure_loaded(self, tell: bool = True) -> str | None:
         """Load the sample directory (config/annuaire.csv) into an empty directory, once per
-        process; the notice saying so is returned once."""
+        process; the notice saying so is returned once (kept for a later caller that `tell`s,
+        when this one does not: the site has nobody to tell)."""
         if self._sample_checked:
+            if not tell:
+                return None
             notice, self._notice = self._notice, None
             return notice
         async with self._lock:
@@ -188,6 +254,8 @@ class DirectoryService:
                     self._notice = SAMPLE_LOADED.format(
                         entries=count(report.added, "fiche"), file=self.sample.name
                     )
+        if not tell:
+            return None
         notice, self._notice = self._notice, None
         return notice
 

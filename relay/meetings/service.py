@@ -110,6 +110,7 @@ class MeetingInfo:
     participants: int | None
     rsvps: Counter[str] = field(default_factory=Counter)
     notices: tuple[tuple[str, datetime, str], ...] = ()  # (label, due time, state)
+    public: bool = False  # on the web site's agenda
 
     @property
     def kind_label(self) -> str:
@@ -152,6 +153,7 @@ def _info(
         participants=meeting.participants,
         rsvps=rsvps or Counter(),
         notices=tuple(notices),  # type: ignore[arg-type]
+        public=meeting.public,
     )
 
 
@@ -205,11 +207,14 @@ class Meetings:
         title: str = "",
         invite: bool = True,
         allow_duplicate: bool = False,
+        public: bool = False,
     ) -> MeetingInfo:
         """Schedule a meeting: its invitation goes now (unless `invite` is False), its
         reminders at their time. Refused (`DuplicateMeeting`) when one of the same kind is
-        scheduled at the same time, unless `allow_duplicate`."""
+        scheduled at the same time, unless `allow_duplicate`. A `public` one is on the web
+        site's agenda."""
         meeting = self._new(kind, starts_at, place, themes, title, MeetingState.SCHEDULED)
+        meeting.public = public
         async with self.db.write() as session:
             if not allow_duplicate:
                 await self._check_unique(session, meeting)
@@ -313,6 +318,15 @@ class Meetings:
             await store.withdraw_pending(session, meeting_id)
             await store.add_notices(session, meeting, [(CANCEL, now, NoticeState.PENDING)])
         await self._changed()
+        return _info(meeting)
+
+    async def set_public(self, meeting_id: int, public: bool) -> MeetingInfo:
+        """Show a meeting on the web site's agenda, or take it off."""
+        now = self.clock()
+        async with self.db.write() as session:
+            meeting = await self._open_meeting(session, meeting_id, now)
+            meeting.public = public
+            meeting.updated_at = now
         return _info(meeting)
 
     async def record_participants(self, meeting_id: int, count: int) -> MeetingInfo:

@@ -53,6 +53,7 @@ THEME_SUBSCRIBERS = "• par thème : {items}"
 THEME_ITEM = "{label} {total} (+{new}, −{left})"
 DIRECTORY = "Questions à l'annuaire : {questions}, dont {unanswered} sans réponse"
 TOP = "• les plus posées : {items}"
+WEB = "• sur le site : {web_searches} recherche(s), {web_entry_views} fiche(s) consultée(s)"
 TOP_UNANSWERED = "• sans réponse : {items}"
 MEETINGS = "Réunions tenues : {held}{detail} ; participants notés : {participants}"
 MEETINGS_DETAIL = " ({items})"
@@ -185,6 +186,8 @@ def _directory(directory: Directory) -> list[str]:
             questions=number(directory.questions), unanswered=number(directory.unanswered)
         )
     ]
+    searches, views = number(directory.web_searches), number(directory.web_entry_views)
+    lines.append(WEB.format(web_searches=searches, web_entry_views=views))
     if directory.top_questions:
         lines.append(TOP.format(items=_questions(directory.top_questions)))
     if directory.top_unanswered:

@@ -135,6 +135,8 @@ class Directory:
     unanswered: int
     top_questions: tuple[QuestionCount, ...]
     top_unanswered: tuple[QuestionCount, ...]
+    web_searches: int  # searches on the web site (no visitor data kept)
+    web_entry_views: int  # entry pages shown on the web site
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from relay.states import AnnouncementSource, AnnouncementState, DeliveryState, R
 from relay.store import directory as directory_store
 from relay.store import notices as notice_store
 from relay.store import reports as store
+from relay.store import sitecounts
 from relay.store.db import Database
 from relay.store.dialect import insert_ignoring_duplicates
 from relay.store.models import utcnow
@@ -180,11 +181,14 @@ async def _directory(session: AsyncSession, period: store.Period, month: Month) 
     asked, unanswered = asked + archived_asked, unanswered + archived_unanswered
     top = await store.top_questions(session, period, TOP, unanswered_only=False)
     top_unanswered = await store.top_questions(session, period, TOP, unanswered_only=True)
+    site = await sitecounts.of_month(session, str(month))
     return Directory(
         questions=asked,
         unanswered=unanswered,
         top_questions=tuple(QuestionCount(q, n) for q, n in top),
         top_unanswered=tuple(QuestionCount(q, n) for q, n in top_unanswered),
+        web_searches=site[sitecounts.SEARCHES],
+        web_entry_views=site[sitecounts.ENTRY_VIEWS],
     )
 
 

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
@@ -51,6 +51,11 @@ class Database:
                 pass
         except (OSError, DBAPIError) as error:
             raise DatabaseUnavailable(UNAVAILABLE_TEXT.format(reason=_reason(error))) from None
+
+    async def ping(self) -> None:
+        """One trivial query: raises if the database does not answer."""
+        async with self._reader.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     @property
     def engine(self) -> AsyncEngine:

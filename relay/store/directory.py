@@ -167,6 +167,22 @@ async def entries_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, 
     return {entry.id: entry for entry in found if entry.id is not None}
 
 
+async def entry_by_ref(session: AsyncSession, ref: str) -> DirectoryEntry | None:
+    """The entry with this `id` of the directory file."""
+    table = DirectoryEntry.metadata.tables[TABLE]
+    row = (await session.execute(select(table).where(table.c.ref == ref))).first()
+    return None if row is None else DirectoryEntry.model_construct(**row._mapping)
+
+
+async def facet_rows(session: AsyncSession) -> list[tuple[int, str, str, str, str]]:
+    """Every entry's id, name, themes, publics and commune: what the site narrows lists by."""
+    e = DirectoryEntry
+    rows = await session.execute(
+        select(col(e.id), col(e.name), col(e.themes), col(e.publics), col(e.commune))
+    )
+    return [(i, name, themes, publics, commune) for i, name, themes, publics, commune in rows if i]
+
+
 async def stale(session: AsyncSession, before: date) -> list[DirectoryEntry]:
     """Entries verified before that day, or never: the oldest first."""
     verified = col(DirectoryEntry.verified_on)

@@ -6,7 +6,7 @@ platform user id and an answer, nothing else, and is emptied by /oublier.
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from relay.states import MeetingState, NoticeState
@@ -32,6 +32,11 @@ class Meeting(SQLModel, table=True):
     )  # draft | scheduled | cancelled…
     sequence: int = 0  # bumped at each change: the .ics SEQUENCE and the notices' generation
     participants: int | None = None
+    # Shown on the public site's agenda and calendar; COPIL and working groups stay private
+    # unless the coordinator marks them public.
+    public: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
 
