@@ -128,6 +128,8 @@ async def test_raw_questions_are_kept_13_months_then_only_counts(relay: Relay) -
         "unanswered": 1,
         "top_questions": [],
         "top_unanswered": [],
+        "web_searches": 0,
+        "web_entry_views": 0,
     }
     kept_month = await reports.build_report(
         relay.db, relay.settings, relay.themes, Month(2026, 3), now
