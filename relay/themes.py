@@ -12,6 +12,7 @@ from relay.textnorm import key
 ALL_THEMES = "tout"
 SUGGESTION_CUTOFF = 60
 SUGGESTION_SPREAD = 12
+FORGIVING_CUTOFF = 90  # a name this close to one theme's (and to no other's) means it
 _ALL_WORDS = {"tout", "tous", "toute", "toutes", "all", "everything"}
 
 
@@ -88,6 +89,21 @@ class ThemeCatalogue:
             if score >= floor and theme not in suggestions:
                 suggestions.append(theme)
         return tuple(suggestions[:limit])
+
+    def forgiving(self, name: str) -> tuple[Theme, ...]:
+        """The themes another file means by its own name for them: the theme names it holds
+        ("precarite-acces-aux-droits", "attractivité des métiers"), else the one theme it is very
+        close to ("santé environnementale"); none when it names no theme of ours ("Mobilité")."""
+        exact = self.find(name)
+        if exact is not None:
+            return (exact,)
+        words = name.replace("-", " ").replace("/", " ").replace("_", " ")
+        found = self.parse(words)
+        if found.themes:
+            return found.themes
+        scored = process.extract(key(name), list(self._by_key), scorer=fuzz.WRatio, limit=4)
+        close = {self._by_key[choice] for choice, score, _ in scored if score >= FORGIVING_CUTOFF}
+        return tuple(close) if len(close) == 1 else ()
 
     def parse(self, text: str) -> ThemeMatch:
         """Read theme names from free text.

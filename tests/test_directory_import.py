@@ -64,7 +64,6 @@ async def test_french_excel_csv_with_bad_rows(relay: Relay, tmp_path: Path) -> N
         "ligne 3",
         "ligne 5",
         "ligne 6",
-        "ligne 7",
         "ligne 8",
         "ligne 9",
     ]
@@ -72,10 +71,10 @@ async def test_french_excel_csv_with_bad_rows(relay: Relay, tmp_path: Path) -> N
     assert "nom" in messages[0]
     assert "n'est pas un nombre" in messages[1]
     assert "latitude et longitude" in messages[2]
-    assert "thème inconnu « astrologie »" in messages[3]
-    assert "n'est pas une date" in messages[4]
-    assert "doublon de la ligne 2" in messages[5]
-    assert (report.added, report.rejected) == (3, 6)
+    assert "n'est pas une date" in messages[3]
+    assert "doublon de la ligne 2" in messages[4]
+    assert [(w.line, "« astrologie »" in w.message) for w in parsed.warnings] == [(7, True)]
+    assert (report.added, report.rejected) == (4, 5)
     entries = {e.name: e for e in await relay.directory.entries()}
     nurse = entries["Cabinet infirmier de l'Étang"]
     assert nurse.verified_on == date(2026, 3, 12)
@@ -83,6 +82,35 @@ async def test_french_excel_csv_with_bad_rows(relay: Relay, tmp_path: Path) -> N
     msp = entries["Maison de santé du Bourg"]
     assert (msp.latitude, msp.longitude, msp.themes) == (47.18, -1.87, ("sante-mentale",))
     assert entries["Pharmacie des Œillets"].postal_code == "04560"
+
+
+async def test_no_entry_is_dropped_for_its_themes(relay: Relay, tmp_path: Path) -> None:
+    """Another territory's themes: mapped to ours when they say the same, else kept on the entry
+    (searchable, exported back) with a line-numbered warning."""
+    lines = [
+        "id;nom;categorie;themes",
+        "t-1;Point conseil budget;Association;precarite-acces-aux-droits",
+        "t-2;Lieu d'accueil enfants-parents;LAEP;Parentalité",
+        "t-3;Forum des internes;Événement;attractivité des métiers",
+        't-4;Plateforme solidaire;Association;"Mobilité;Santé mentale"',
+        "t-5;Atelier numérique;Association;sante environnementale",
+    ]
+    report = await relay.directory.import_file(write(tmp_path / "autre.csv", lines))
+    assert (report.added, report.rejected) == (5, 0)
+    themes = {e.ref: e.themes for e in await relay.directory.entries()}
+    assert themes["t-1"] == ("precarite",)
+    assert themes["t-2"] == ("perinatalite",)
+    assert themes["t-3"] == ("metiers-de-sante",)
+    assert themes["t-4"] == ("Mobilité", "sante-mentale")
+    assert themes["t-5"] == ("sante-environnement",)
+    warnings = [(w.line, w.message) for w in report.parsed.warnings]
+    assert [line for line, _ in warnings] == [5]
+    assert "thème « Mobilité » inconnu" in warnings[0][1]
+    _, found = await relay.directory.search("mobilité")
+    assert [r.entry.ref for r in found] == ["t-4"]
+    exported = tmp_path / "export.csv"
+    await relay.directory.export_file(exported)
+    assert "Mobilité;sante-mentale" in exported.read_text("utf-8")
 
 
 async def test_upsert_by_id_else_by_name_and_commune(relay: Relay, tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """A directory entry with the columns of the directory file (contract §4), and what is derived
 from it for searching."""
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -29,6 +30,7 @@ COLUMNS = (
 )
 LIST_COLUMNS = ("mots_cles", "public", "themes")
 LIST_SEPARATOR = ";"
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # The Entry attribute each column of the file fills.
 FIELDS = {
     "id": "ref",
@@ -83,11 +85,17 @@ class Entry:
         absent = {FIELDS[c]: getattr(stored, FIELDS[c]) for c in COLUMNS if c not in columns}
         return replace(self, **absent)
 
+    @property
+    def own_themes(self) -> tuple[str, ...]:
+        """Themes the file named its own way, none of the catalogue's (slugs have no capitals,
+        accents nor spaces): their words are searched like keywords."""
+        return tuple(t for t in self.themes if not _SLUG.fullmatch(t))
+
     def search_columns(self) -> dict[str, str]:
         """The analysed text the full-text index and the scorer read."""
         return {
             "search_name": analyze(self.name, self.category),
-            "search_keywords": analyze(*self.keywords),
+            "search_keywords": analyze(*self.keywords, *self.own_themes),
             "search_text": analyze(self.description),
             "search_publics": analyze(*self.publics),
             "search_place": place_token(place_key(self.commune)),

@@ -78,6 +78,10 @@ PHONE_FIXED = (
 )
 
 
+UNKNOWN_THEME = (
+    "thème « {theme} » inconnu du catalogue : gardé sur la fiche et cherchable "
+    "(thèmes proches : {hint})"
+)
 TOO_BIG = "{name} : le fichier dépasse {mb} Mo ; découpez-le en plusieurs fichiers"
 TOO_LONG = "{name} : le fichier a plus de {count} lignes ; découpez-le en plusieurs fichiers"
 TOO_WIDE = "{name} : le fichier a plus de {count} colonnes ; gardez celles de l'annuaire"
@@ -309,7 +313,7 @@ def _entry(
     longitude = _coordinate(value["longitude"], "longitude", 180, messages)
     if (latitude is None) != (longitude is None) and not messages:
         messages.append("latitude et longitude vont ensemble : remplissez les deux ou aucune")
-    theme_slugs = _themes(value["themes"], themes, messages)
+    theme_slugs = _themes(value["themes"], themes, warnings)
     verified = _date(value["verifie_le"], messages)
     postal_code = value["code_postal"]
     if postal_code.isdigit() and len(postal_code) == 4:
@@ -384,15 +388,17 @@ def _coordinate(text: str, name: str, bound: float, messages: list[str]) -> floa
     return number
 
 
-def _themes(text: str, catalogue: ThemeCatalogue, messages: list[str]) -> tuple[str, ...]:
+def _themes(text: str, catalogue: ThemeCatalogue, warnings: list[str]) -> tuple[str, ...]:
+    """The catalogue's slugs for the file's themes; a theme naming none of ours stays as written
+    (searchable, exported back), with a warning: an entry is never dropped for its themes."""
     slugs: list[str] = []
     for item in _list(text):
-        theme = catalogue.find(item)
-        if theme is None:
+        found = [t.slug for t in catalogue.forgiving(item)]
+        if not found:
+            found = [item]
             hint = ", ".join(t.slug for t in catalogue.suggest(item)) or "voir config/themes.yaml"
-            messages.append(f"thème inconnu « {item[:40]} » (essayez : {hint})")
-        elif theme.slug not in slugs:
-            slugs.append(theme.slug)
+            warnings.append(UNKNOWN_THEME.format(theme=item[:40], hint=hint))
+        slugs.extend(slug for slug in found if slug not in slugs)
     return tuple(slugs)
 
 
