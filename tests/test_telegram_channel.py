@@ -1,5 +1,6 @@
 """The Telegram channel end to end: relay's real adapter against the fake Bot API server."""
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -7,6 +8,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 
 import aiohttp
 import pytest
@@ -473,3 +475,24 @@ def test_a_paragraph_longer_than_a_message_is_cut_between_sentences() -> None:
     body = [texts[0].split("\n\n", 1)[1], *texts[1:]]
     assert all(piece.endswith("finale.") for piece in body[:-1]), "cut between sentences"
     assert " ".join(body).startswith(paragraph)
+
+
+async def test_a_scheduled_broadcast_reaches_telegram_once_when_due(database_url: str) -> None:
+    telegram = FakeTelegram(private_chat_rate=None)
+    async with running(database_url, telegram) as (relay, _):
+        telegram.user_message(PARTNER, "/abonner jeunes")
+        await last_text(telegram, PARTNER)
+        coordinator = ChatUser.private(relay, "local", Platform.CONSOLE)
+        await coordinator.say("/diffuser #jeunes Forum des jeunes samedi")
+        when = datetime.now(relay.settings.zone) + timedelta(days=1)
+        answer = await coordinator.say(f"/programmer 1 {when:%d/%m/%Y} 9h")
+        assert "C'est programmé" in answer
+        await asyncio.sleep(0.5)
+        assert len(telegram.messages_to(PARTNER)) == 1, "nothing before its time"
+        due = when.replace(hour=9, minute=0) + timedelta(seconds=30)
+        sent = await asyncio.gather(*(relay.announcements.send_scheduled(due) for _ in range(3)))
+        assert sorted(n for numbers in sent for n in numbers) == [1]
+        await telegram.wait_for(lambda: len(telegram.messages_to(PARTNER)) >= 2)
+        assert await relay.engine.drain(10)
+        assert "Forum des jeunes samedi" in texts_to(telegram, PARTNER)[1]
+        assert len(texts_to(telegram, PARTNER)) == 2 and telegram.duplicates == 0
