@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from relay.announcements import (
     APPROVE_ACTION,
@@ -50,8 +50,9 @@ def _announcements(ctx: Context) -> Announcements:
     return ctx.services.announcements
 
 
-def _today(ctx: Context) -> datetime:
-    return datetime.now(ctx.services.settings.zone)
+def _today(ctx: Context) -> date:
+    """Today in RELAY_TIMEZONE, by the clock the rest of relay reads."""
+    return _now(ctx).astimezone(ctx.services.settings.zone).date()
 
 
 def _now(ctx: Context) -> datetime:
@@ -61,7 +62,7 @@ def _now(ctx: Context) -> datetime:
 async def broadcast(ctx: Context) -> Sequence[Outgoing]:
     if not ctx.args:
         return [Reply(BROADCAST_USAGE)]
-    draft = understand(ctx.args, ctx.services.themes, _today(ctx).date())
+    draft = understand(ctx.args, ctx.services.themes, _today(ctx))
     if draft.unknown_themes:
         return [Reply(UNKNOWN_TAG.format(tags=", ".join(draft.unknown_themes)))]
     if not draft.themes:
@@ -140,7 +141,7 @@ async def cancel_draft(ctx: Context) -> Sequence[Outgoing]:
 async def propose(ctx: Context) -> Sequence[Outgoing]:
     if not ctx.args:
         return [Reply(PROPOSE_USAGE)]
-    draft = understand(ctx.args, ctx.services.themes, _today(ctx).date())
+    draft = understand(ctx.args, ctx.services.themes, _today(ctx))
     with_file = await _with_file(ctx, draft)
     if isinstance(with_file, Reply):
         return [with_file]
