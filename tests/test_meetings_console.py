@@ -14,12 +14,19 @@ class RunningRelay:
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
         self.output = ""
+        self.errors = ""
         self._reader = asyncio.create_task(self._read())
+        self._error_reader = asyncio.create_task(self._read_errors())
 
     async def _read(self) -> None:
         assert self.process.stdout is not None
         while chunk := await self.process.stdout.read(4096):
             self.output += chunk.decode()
+
+    async def _read_errors(self) -> None:
+        assert self.process.stderr is not None
+        while chunk := await self.process.stderr.read(4096):
+            self.errors += chunk.decode()
 
     async def say(self, line: str) -> None:
         assert self.process.stdin is not None
@@ -35,13 +42,15 @@ class RunningRelay:
         try:
             await eventually(seen, within=30)
         except AssertionError:
-            raise AssertionError(f"{text!r} not shown; output:\n{self.output[after:]}") from None
+            raise AssertionError(
+                f"{text!r} not shown; output:\n{self.output[after:]}\nerrors:\n{self.errors}"
+            ) from None
         return self.output.index(text, after) + len(text)
 
     async def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(self.process.wait(), 30)
-        await self._reader
+        await asyncio.gather(self._reader, self._error_reader)
         return code
 
 
@@ -77,7 +86,5 @@ async def test_relay_run_on_the_console_schedules_invites_and_records_an_answer(
         await relay.shows("Réponses : 1 oui, 0 peut-être, 0 non", at)
     finally:
         code = await relay.stop()
-    assert process.stderr is not None
-    errors = (await process.stderr.read()).decode()
-    assert code == 0, errors
-    assert "Traceback" not in errors + relay.output
+    assert code == 0, relay.errors
+    assert "Traceback" not in relay.errors + relay.output

@@ -54,6 +54,9 @@ class ConsoleChannel:
         self._message_ids = itertools.count(1)
         self._reader: asyncio.Task[None] | None = None
         self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        # While a command is being answered, what arrives for this terminal waits for the
+        # answer, so that an invitation never shows before the "C'est fait" that announces it.
+        self._held: list[Outgoing] | None = None
 
     async def start(self, core: Core) -> None:
         self._reader = asyncio.create_task(self.converse(core))
@@ -69,7 +72,10 @@ class ConsoleChannel:
     async def send(self, chat: ChatRef, part: object) -> str:
         assert isinstance(part, Reply | AnnouncementView)
         if chat.address == self.chat.address:
-            self._show(part, keep_choices=not part.buttons)
+            if self._held is not None:
+                self._held.append(part)
+            else:
+                self._show(part, keep_choices=not part.buttons)
         else:  # `relay run` without tokens: show what each console subscriber receives
             self._write(f"→ {chat.address}\n" + INDENT + self._render(part, numbered=False))
         return f"console-{next(self._message_ids)}"
@@ -100,8 +106,15 @@ class ConsoleChannel:
             if line is None:
                 return
             incoming = self._incoming(line.rstrip("\n"))
-            for reply in await core.handle(incoming):
+            self._held = []
+            try:
+                replies = await core.handle(incoming)
+            finally:
+                held, self._held = self._held, None
+            for reply in replies:
                 self._show(reply)
+            for message in held:
+                self._show(message, keep_choices=not message.buttons)
 
     def _start_reading(self) -> None:
         # A daemon thread, not asyncio.to_thread: a blocked readline must not keep the process
