@@ -52,6 +52,9 @@ _REASONS = {
 }
 
 
+_TERRITORY_CODE = re.compile(r"\d{2}|2[AB]|97\d|\d{9}")
+
+
 class SettingsError(ValueError):
     """A setting has a bad value; the message names the variable and what is expected."""
 
@@ -89,6 +92,9 @@ class Settings(BaseSettings):
     # The organizer of the meetings' .ics invitations (RFC 5546 requires one).
     cls_name: str = "Contrat Local de Santé"
     organizer_email: str = "noreply@example.org"
+    # The CLS's territory, to know its communes and prefer them: département codes ("44") or
+    # intercommunality SIRENs ("200067346"), comma-separated; empty: where the directory is.
+    territory: Annotated[tuple[str, ...], NoDecode] = ()
     # The one HTTP server: the public site, Slack's HTTP mode and the Telegram webhook.
     web_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port (tests)
     web_host: str = "127.0.0.1"
@@ -104,6 +110,19 @@ class Settings(BaseSettings):
     def _reminder_offsets(cls, value: Any) -> tuple[str, ...]:
         items = value.split(",") if isinstance(value, str) else list(value)
         return tuple(o.label for o in parse_offsets([str(i) for i in items if str(i).strip()]))
+
+    @field_validator("territory", mode="before")
+    @classmethod
+    def _territory(cls, value: Any) -> tuple[str, ...]:
+        items = value.replace(";", ",").split(",") if isinstance(value, str) else list(value)
+        codes = tuple(str(i).strip().upper() for i in items if str(i).strip())
+        for code in codes:
+            if not _TERRITORY_CODE.fullmatch(code):
+                raise ValueError(
+                    f"« {code} » n'est ni un numéro de département (44, 2A, 974) "
+                    "ni le SIREN d'une intercommunalité (9 chiffres)"
+                )
+        return codes
 
     @field_validator("reminder_grace")
     @classmethod

@@ -42,8 +42,9 @@ async def logged(relay: Relay) -> list[tuple[str, int]]:
         ("mon fils de 15 ans fume du cannabis", "15 ans cannabi"),  # "fume": a stem only
         # unanswered: common words stay (the need), names, numbers and unknown places go
         ("vétérinaire pour le chien de Mme Lefebvre à Pornic", "veterinaire chien à Pornic"),
-        ("notaire Dupont-Aignan 06 12 34 56 78 à Machecoul", "notaire à Machecoul-Saint-Même"),
-        ("ludothèque à Nantes", "ludotheque"),
+        ("notaire Dupont-Aignan 06 12 34 56 78 à Machecoul", "notaire à Machecoul"),
+        ("ludothèque à Nantes", "ludotheque à Nantes"),  # a commune of France is no name
+        ("ludothèque chez Zorglubovitch", "ludotheque"),
         ("zoé martin", ""),
     ],
 )

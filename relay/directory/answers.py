@@ -14,6 +14,10 @@ FOUND_ANYWHERE = (
 MORE_HEADER = "Suite des résultats pour « {what} »{where} :"
 CORRECTED = "(j'ai lu « {fixed} » pour « {typed} »)"
 NOTHING = "Je n'ai rien trouvé pour « {what} »{where} dans l'annuaire du CLS."
+OUTSIDE = (
+    "« {place} » est en dehors du territoire du CLS : son annuaire n'y recense "
+    "rien pour « {what} »."
+)
 TRY_BROADER = "Essayez une recherche plus large, par exemple « {words} »."
 TRY_OTHER_WORDS = "Essayez d'autres mots. L'annuaire recense par exemple : {examples}."
 EMPTY = "Que cherchez-vous ? Posez votre question en quelques mots, par exemple : {examples}."
@@ -97,7 +101,10 @@ def _same_word(fixed: str, typed: str) -> bool:
 
 def _nothing(answer: Answer) -> str:
     query = answer.query
-    lines = [NOTHING.format(what=what(query), where=where(query))]
+    if query.outside and query.unknown_place:
+        lines = [OUTSIDE.format(place=query.unknown_place, what=what(query))]
+    else:
+        lines = [NOTHING.format(what=what(query), where=where(query))]
     if answer.broader:
         lines.append(TRY_BROADER.format(words=answer.broader))
     elif answer.examples:

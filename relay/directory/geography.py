@@ -1,8 +1,10 @@
 """Communes, their intercommunalities and distances: what "à Pornic" and "près de Machecoul" mean.
 
-The communes are those of the loaded directory, completed by config/communes.csv when it exists
-(postal codes, intercommunality, coordinates). "Nearby" is by distance when both places have
-coordinates, by intercommunality otherwise.
+The communes are those of the loaded directory, completed by France's communes around it
+(relay/directory/france.py) and by config/communes.csv when it exists (postal codes,
+intercommunality, coordinates). "Nearby" goes from the same commune to the same
+intercommunality, then the neighbouring ones, then the département; by distance too when both
+places have a position, whichever is nearer.
 """
 
 import csv
@@ -13,9 +15,15 @@ from pathlib import Path
 
 from relay.directory.analysis import tokens
 
-NEAR_KM = 20.0  # beyond this, a commune is not "nearby"
-SAME_EPCI = 0.6  # how near a commune of the same intercommunality is, without coordinates
+NEAR_KM = 20.0  # beyond this, a commune is not "nearby" by distance
+SAME_EPCI = 0.6  # how near a commune of the same intercommunality is, whatever the distance
+NEIGHBOUR_EPCI = 0.35  # … of a neighbouring intercommunality
+SAME_DEPARTEMENT = 0.15  # … of the same département
 TERRITORY_WIDE = 0.5  # how near a service without address (it covers the whole territory) is
+# Two intercommunalities are neighbours when a commune of one is this close to a commune of the
+# other, or their middles this close (positions are known for the larger communes only).
+NEIGHBOUR_COMMUNES_KM = 10.0
+NEIGHBOUR_MIDDLES_KM = 25.0
 
 
 def place_key(name: str) -> str:
@@ -30,6 +38,8 @@ class Commune:
     epci: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    departement: str = ""
+    part_of: str = ""  # a former commune: the key of the commune it now belongs to
 
     @property
     def key(self) -> str:
@@ -55,23 +65,43 @@ class Territory:
     """Every known commune by key, and the intercommunalities they belong to."""
 
     communes: dict[str, Commune] = field(default_factory=dict)
+    _neighbours: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _formers: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, reference: Iterable[Commune], places: Iterable[EntryPlace]) -> "Territory":
-        """The reference communes (communes.csv) completed by the directory's own places."""
-        communes = {c.key: c for c in reference}
-        located: dict[str, list[tuple[float, float]]] = {}
+    def build(
+        cls,
+        reference: Iterable[Commune],
+        places: Iterable[EntryPlace],
+        national: Iterable[Commune] = (),
+    ) -> "Territory":
+        """France's communes around the directory, completed by the reference (config/
+        communes.csv: what it says wins) and by the directory's own places. Of two communes of
+        France with one name, the one whose postal code a directory entry gives wins."""
+        places = list(places)
         codes: dict[str, set[str]] = {}
+        located: dict[str, list[tuple[float, float]]] = {}
         for place in places:
             key = place_key(place.commune)
-            if not key:
-                continue
-            if key not in communes:
-                communes[key] = Commune(place.commune.strip())
             if place.postal_code:
                 codes.setdefault(key, set()).add(place.postal_code)
-            if place.latitude is not None and place.longitude is not None:
+            if key and place.latitude is not None and place.longitude is not None:
                 located.setdefault(key, []).append((place.latitude, place.longitude))
+        communes: dict[str, Commune] = {}
+        for commune in national:
+            known = communes.get(commune.key)
+            if known is None or (
+                _named_by(commune, codes.get(commune.key, set()))
+                and not _named_by(known, codes.get(commune.key, set()))
+            ):
+                communes[commune.key] = commune
+        for commune in reference:
+            known = communes.get(commune.key)
+            communes[commune.key] = commune if known is None else _completed(commune, known)
+        for place in places:
+            key = place_key(place.commune)
+            if key and key not in communes:
+                communes[key] = Commune(place.commune.strip())
         for key, commune in list(communes.items()):
             extra = tuple(sorted(codes.get(key, set()) - set(commune.postal_codes)))
             points = located.get(key)
@@ -95,8 +125,70 @@ class Territory:
                 found.setdefault(code, set()).add(key)
         return found
 
+    def same_town(self, key: str) -> frozenset[str]:
+        """A commune and what it is now or was before a merger: "Kaysersberg" and
+        "Kaysersberg Vignoble"."""
+        commune = self.communes.get(key)
+        if commune is None:
+            return frozenset({key})
+        if not self._formers:
+            for other, c in self.communes.items():
+                if c.part_of:
+                    self._formers.setdefault(c.part_of, set()).add(other)
+        town = commune.part_of or key
+        return frozenset({key, town, *self._formers.get(town, ())})
+
+    def neighbours(self, epci: str) -> frozenset[str]:
+        """The intercommunalities next to this one (itself excluded)."""
+        found = self._neighbours.get(epci)
+        if found is None:
+            found = self._find_neighbours(epci)
+            self._neighbours[epci] = found
+        return found
+
+    def _find_neighbours(self, epci: str) -> frozenset[str]:
+        points: dict[str, list[tuple[float, float]]] = {}
+        for commune in self.communes.values():
+            if commune.epci and commune.latitude is not None and commune.longitude is not None:
+                points.setdefault(commune.epci, []).append((commune.latitude, commune.longitude))
+        own = points.get(epci, [])
+        if not own:
+            return frozenset()
+        middle = _middle(own)
+        found = set()
+        for other, theirs in points.items():
+            if other == epci:
+                continue
+            if distance_km(middle, _middle(theirs)) <= NEIGHBOUR_MIDDLES_KM or any(
+                distance_km(a, b) <= NEIGHBOUR_COMMUNES_KM for a in own for b in theirs
+            ):
+                found.add(other)
+        return frozenset(found)
+
     def proximity(self, area: frozenset[str]) -> "Proximity":
         return Proximity(self, area)
+
+
+def _completed(commune: Commune, other: Commune) -> Commune:
+    """What a commune's file says, completed by what France's communes know of it."""
+    located = commune.located
+    return replace(
+        commune,
+        postal_codes=commune.postal_codes or other.postal_codes,
+        epci=commune.epci or other.epci,
+        latitude=commune.latitude if located else other.latitude,
+        longitude=commune.longitude if located else other.longitude,
+        departement=commune.departement or other.departement,
+        part_of=commune.part_of or other.part_of,
+    )
+
+
+def _named_by(commune: Commune, postal_codes: set[str]) -> bool:
+    return bool(postal_codes & set(commune.postal_codes))
+
+
+def _middle(points: list[tuple[float, float]]) -> tuple[float, float]:
+    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
 
 
 class Proximity:
@@ -112,6 +204,8 @@ class Proximity:
             if c.latitude is not None and c.longitude is not None
         ]
         self._epcis = {c.epci for c in members if c.epci}
+        self._neighbour_epcis = {n for e in self._epcis for n in territory.neighbours(e)}
+        self._departements = {c.departement for c in members if c.departement}
         self._cache: dict[str, float] = {}
 
     def of(self, commune_key: str, latitude: float | None, longitude: float | None) -> float:
@@ -121,22 +215,29 @@ class Proximity:
             return TERRITORY_WIDE
         if commune_key in self.area:
             return 1.0
-        if latitude is not None and longitude is not None and self._points:
-            return _by_distance(self._distance((latitude, longitude)))
         cached = self._cache.get(commune_key)
         if cached is None:
             cached = self._commune(commune_key)
             self._cache[commune_key] = cached
+        if latitude is not None and longitude is not None and self._points:
+            return max(cached, _by_distance(self._distance((latitude, longitude))))
         return cached
 
     def _commune(self, key: str) -> float:
         commune = self._territory.communes.get(key)
         if commune is None:
             return 0.0
+        tier = 0.0
+        if commune.epci and commune.epci in self._epcis:
+            tier = SAME_EPCI
+        elif commune.epci and commune.epci in self._neighbour_epcis:
+            tier = NEIGHBOUR_EPCI
+        elif commune.departement and commune.departement in self._departements:
+            tier = SAME_DEPARTEMENT
         if commune.located and self._points:
             point = (commune.latitude or 0.0, commune.longitude or 0.0)
-            return _by_distance(self._distance(point))
-        return SAME_EPCI if commune.epci and commune.epci in self._epcis else 0.0
+            return max(tier, _by_distance(self._distance(point)))
+        return tier
 
     def _distance(self, point: tuple[float, float]) -> float:
         return min(distance_km(point, other) for other in self._points)
@@ -157,8 +258,8 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def load_communes(path: Path) -> list[Commune]:
-    """config/communes.csv (insee, commune, code_postal, epci_siren, epci, latitude, longitude);
-    an absent file is no reference at all."""
+    """config/communes.csv (insee, commune, code_postal, epci_siren, epci, latitude, longitude,
+    and optionally departement); an absent file is no reference at all."""
     if not path.is_file():
         return []
     with path.open(encoding="utf-8-sig", newline="") as f:
@@ -173,6 +274,7 @@ def _commune(row: Mapping[str, str | None]) -> Commune:
         epci=(row.get("epci") or row.get("epci_siren") or "").strip() or None,
         latitude=_number(row.get("latitude")),
         longitude=_number(row.get("longitude")),
+        departement=(row.get("departement") or "").strip(),
     )
 
 

@@ -89,26 +89,32 @@ class PlaceFinder:
         self._variants: dict[tuple[str, ...], _Variant] = {}
         self._postal = territory.by_postal_code()
         self._names = {k: c.name for k, c in territory.communes.items()}
+        towns = {key: territory.same_town(key) for key in territory.communes}
+        for key, commune in territory.communes.items():  # whole names before their beginnings
+            self._add_commune(key, commune.name, towns[key], common_words, whole=True)
         for key, commune in territory.communes.items():
-            self._add_commune(key, commune.name, common_words)
+            self._add_commune(key, commune.name, towns[key], common_words, whole=False)
         for epci in sorted(territory.epcis()):
             self._add_epci(epci, frozenset(territory.epci_members(epci)))
         self._words = sorted({w for variant in self._variants for w in variant if len(w) >= 5})
         self._fixed: dict[str, str] = {}
 
-    def _add_commune(self, key: str, name: str, common: frozenset[str]) -> None:
+    def _add_commune(
+        self, key: str, name: str, town: frozenset[str], common: frozenset[str], whole: bool
+    ) -> None:
         words = tuple(key.split())
         forms = [words]
         if len(words) > 1 and words[0] in PLACE_ARTICLES:
             forms.append(words[1:])
         for form in forms:
-            for end in range(len(form), 0, -1):
+            ends = [len(form)] if whole else range(len(form) - 1, 0, -1)
+            for end in ends:
                 prefix = form[:end]
                 if prefix[-1] in GENERIC:
                     continue
                 distinctive = [w for w in prefix if w not in GENERIC]
                 weak = all(w in common for w in distinctive)
-                self._offer(prefix, _Variant(name, frozenset({key}), weak))
+                self._offer(prefix, _Variant(name, town, weak))
 
     def _add_epci(self, epci: str, members: frozenset[str]) -> None:
         variant = _Variant(epci, members, weak=False, kind="epci")

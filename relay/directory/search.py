@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from relay.directory.analysis import stem
 from relay.directory.entries import place_token
-from relay.directory.geography import Commune, EntryPlace, Proximity
+from relay.directory.geography import SAME_DEPARTEMENT, Commune, EntryPlace, Proximity
 from relay.directory.scoring import MIN_TEXT, Doc, Scored, Scorer, select
 from relay.directory.synonyms import Synonyms
 from relay.directory.understanding import Concept, Query, Understanding
@@ -33,13 +33,18 @@ class Index:
 
     @classmethod
     async def load(
-        cls, session: AsyncSession, synonyms: Synonyms, reference: Iterable[Commune]
+        cls,
+        session: AsyncSession,
+        synonyms: Synonyms,
+        reference: Iterable[Commune],
+        territory: Sequence[str] = (),
     ) -> "Index":
         signature = await store.signature(session)
         rows = await store.vocabulary_rows(session)
 
         def build() -> "Index":  # a second or so for 20,000 entries: not on the event loop
-            vocabulary = Vocabulary.build((_source(row) for row in rows), synonyms, reference)
+            sources = (_source(row) for row in rows)
+            vocabulary = Vocabulary.build(sources, synonyms, reference, territory)
             return cls(vocabulary, Understanding(vocabulary), signature)
 
         return await asyncio.to_thread(build)
@@ -131,7 +136,7 @@ def near_places(proximity: Proximity, index: Index) -> list[str]:
     """The places worth a look for a question's place, as full-text tokens: the place itself,
     nearby communes, and services for the whole territory."""
     territory = index.vocabulary.territory
-    near = [key for key in territory.communes if proximity.of(key, None, None) > 0]
+    near = [key for key in territory.communes if proximity.of(key, None, None) > SAME_DEPARTEMENT]
     return sorted({place_token(key) for key in {*near, *proximity.area, ""}})
 
 
@@ -143,7 +148,7 @@ async def search(session: AsyncSession, index: Index, query: Query) -> list[Scor
     looked at only when fewer than a page of them are beyond the reach of any entry farther
     away (whose score is at most the best text score possible)."""
     scorer = index.scorer(query)
-    if not scorer.answerable:
+    if not scorer.answerable or query.outside:
         return []
     wanted = formula(query, scorer, index.vocabulary)
     scored: dict[int, Scored] = {}
@@ -177,6 +182,6 @@ async def every_doc(session: AsyncSession, index: Index) -> list[Doc]:
 def scan(docs: Sequence[Doc], index: Index, query: Query) -> list[Scored]:
     """The naive baseline: every entry scored in Python, no full-text index."""
     scorer = index.scorer(query)
-    if not scorer.answerable:
+    if not scorer.answerable or query.outside:
         return []
     return select([scorer.score(doc) for doc in docs], MAX_RESULTS)

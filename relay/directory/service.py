@@ -10,9 +10,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from relay.directory import france
 from relay.directory.entries import COLUMNS, Entry
 from relay.directory.exporting import write_file
 from relay.directory.facets import Catalogue, Facets, Filters
+from relay.directory.france import TerritoryError
 from relay.directory.geography import Commune, load_communes
 from relay.directory.importing import WRITING, ParsedFile, Problem, Progress, read_file
 from relay.directory.querylog import loggable
@@ -22,7 +24,7 @@ from relay.directory.search import Index, search
 from relay.directory.synonyms import Synonyms, SynonymsError
 from relay.directory.understanding import Concept, Query
 from relay.directory.upsert import Plan, plan
-from relay.settings import Settings
+from relay.settings import Settings, SettingsError
 from relay.store import directory as store
 from relay.store.db import Database
 from relay.store.models_directory import DirectoryEntry
@@ -71,6 +73,15 @@ class DirectoryService:
             self.synonyms = Synonyms()
         communes = communes_file or settings.config_dir / "communes.csv"
         self.reference: list[Commune] = load_communes(communes)
+        self.territory = settings.territory
+        if self.territory:
+            try:
+                france.national_index().scope(self.territory)
+            except TerritoryError as exc:
+                raise SettingsError(
+                    f"RELAY_TERRITORY : « {exc} » ne désigne aucun département "
+                    "ni aucune intercommunalité de France"
+                ) from None
         self.sample = settings.config_dir / "annuaire.csv"
         self._index: Index | None = None
         self._checked_at = 0.0
@@ -201,9 +212,9 @@ class DirectoryService:
     async def _broader(self, index: Index, query: Query) -> str | None:
         """Nothing found: the known words of the question alone, if they find something."""
         known = tuple(c for c in query.concepts if c.known and not c.publics)
-        if not known or len(known) == len(query.concepts):
+        if not known or (len(known) == len(query.concepts) and not query.outside):
             return None
-        broader = replace(query, concepts=known, unknown_place=None, label="")
+        broader = replace(query, concepts=known, unknown_place=None, outside=False, label="")
         total, _ = await self._search(index, broader, 0, 0)
         return " ".join(_shown(c) for c in known) if total else None
 
@@ -227,7 +238,9 @@ class DirectoryService:
             async with self.db.read() as session:
                 current = await store.signature(session)
                 if self._index is None or self._index.signature != current:
-                    self._index = await Index.load(session, self.synonyms, self.reference)
+                    self._index = await Index.load(
+                        session, self.synonyms, self.reference, self.territory
+                    )
             self._checked_at = time.monotonic()
             return self._index
 

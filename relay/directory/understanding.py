@@ -8,6 +8,7 @@ psychologue (a typo corrected against the directory's words), gratuit and ado (a
 import re
 from dataclasses import dataclass, field, replace
 
+from relay.directory import france
 from relay.directory.analysis import Span, spans
 from relay.directory.french import AGE_WORDS, LOCATION_MARKERS, STOP_WORDS
 from relay.directory.places import Place, PlaceFinder
@@ -20,6 +21,7 @@ MAX_WORDS = 30
 MAX_PHRASE = 5
 SYNONYM = 0.9  # an entry found through a synonym ranks a little below one found as typed
 _PLACE_LINKS = frozenset({"de", "du", "la", "le", "les", "l", "d"})
+_POSTAL_CODE = re.compile(r"\d{5}")
 _AGE = re.compile(r"^(\d{1,3})(?:-(\d{1,3}))?$")
 
 
@@ -51,6 +53,7 @@ class Query:
     concepts: tuple[Concept, ...] = ()
     place: Place | None = None
     unknown_place: str | None = None  # "à Nantes": a place this directory does not know
+    outside: bool = False  # … and a commune of France outside the territory: nothing to find
     publics: frozenset[str] = frozenset()
     extra_places: tuple[Place, ...] = field(default=())
     label: str = ""  # the looked-for words as typed, for the answer to quote
@@ -109,9 +112,11 @@ class Understanding:
         consumed = {owner[i] for p in places for i in range(p.start, p.end)}
         rest = [n for n in range(len(words)) if n not in consumed]
         unknown_place = None
+        outside = False
         if not places:
             rest, tail = self._unknown_place(words, rest)
             unknown_place = _label(cleaned, [found[n] for n in tail]) if tail else None
+            outside = bool(tail) and _in_france([words[n] for n in tail])
         publics: set[str] = set()
         concepts: list[Concept] = []
         segments = self._segments(words, rest)
@@ -127,6 +132,7 @@ class Understanding:
             place=places[0] if places else None,
             extra_places=tuple(places[1:]),
             unknown_place=unknown_place,
+            outside=outside,
             publics=frozenset(publics),
             label=_span_label(cleaned, used, [found[n] for n in consumed]),
         )
@@ -138,7 +144,15 @@ class Understanding:
 
     def _unknown_place(self, words: list[str], rest: list[int]) -> tuple[list[int], list[int]]:
         """ "… à Nantes": trailing words after a place marker that name no commune of the
-        directory, nor anything else it lists; returns the other words and those."""
+        directory, nor anything else it lists, or a postal code of France the directory does
+        not know; returns the other words and those."""
+        for n in rest:
+            if _POSTAL_CODE.fullmatch(words[n]) and self._names_a_place(words[n]):
+                at = rest.index(n)
+                before = rest[:at]
+                if before and words[before[-1]] in LOCATION_MARKERS:
+                    before = before[:-1]
+                return before + rest[at + 1 :], [n]
         for at in range(max(0, len(rest) - 4), len(rest) - 1):
             if words[rest[at]] not in LOCATION_MARKERS:
                 continue
@@ -149,8 +163,10 @@ class Understanding:
 
     def _names_a_place(self, word: str) -> bool:
         """Unknown to the directory, or only ever written there as a proper noun and never as
-        what an entry is or does ("Nantes" in "maternités de Nantes")."""
+        what an entry is or does ("Nantes" in "maternités de Nantes"); or a postal code."""
         vocabulary = self.vocabulary
+        if _POSTAL_CODE.fullmatch(word):
+            return word in france.national_index().departements_of_postal_code
         if word in STOP_WORDS or word.isdigit() or (word,) in self._phrases:
             return False
         if not vocabulary.knows(word):
@@ -221,6 +237,16 @@ class Understanding:
             for age in range(low, min(high, 120) + 1):
                 publics |= self.vocabulary.publics_for_age(age)
         return Concept(text, (), frozenset(publics), known=bool(publics))
+
+
+def _in_france(words: list[str]) -> bool:
+    """Whether these words name a commune or a postal code of France."""
+    index = france.national_index()
+    if len(words) == 1 and words[0] in index.departements_of_postal_code:
+        return True
+    return (
+        " ".join(part for word in words for part in word.split("-")) in index.departements_of_name
+    )
 
 
 def _label(text: str, words: list[Span]) -> str:

@@ -6,13 +6,14 @@ import bisect
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from relay.directory import france
 from relay.directory.analysis import fold, parts, stem
 from relay.directory.geography import Commune, EntryPlace, Territory
 from relay.directory.synonyms import Phrase, PublicGroup, Synonyms, phrase
@@ -75,7 +76,10 @@ class Vocabulary:
         entries: Iterable[EntrySource],
         synonyms: Synonyms,
         reference_communes: Iterable[Commune] = (),
+        territory: Sequence[str] = (),
     ) -> "Vocabulary":
+        """`territory`: the CLS's département codes or EPCI SIRENs (else the départements of
+        the entries)."""
         df: Counter[str] = Counter()
         public_values: Counter[str] = Counter()
         places: list[EntryPlace] = []
@@ -110,7 +114,7 @@ class Vocabulary:
             public_phrases={p: g.name for gs in groups.values() for g in gs for p in _says(g)},
             public_ages={g.name: g.ages for gs in groups.values() for g in gs if g.ages},
             public_df=dict(public_df),
-            territory=Territory.build(reference_communes, places),
+            territory=_territory(places, reference_communes, territory),
             common_words=frozenset(
                 singular(part) for word in lower for part in fold(word).split("-")
             ),
@@ -283,3 +287,23 @@ def _contains(words: Phrase, part: Phrase) -> bool:
     """'Jeunes 16-25 ans' says 'jeunes'; 'Personnes handicapées' says 'handicapées'."""
     n = len(part)
     return any(words[i : i + n] == part for i in range(len(words) - n + 1))
+
+
+def _territory(
+    places: list[EntryPlace], reference: Iterable[Commune], codes: Sequence[str]
+) -> Territory:
+    index = france.national_index()
+    departements = index.scope(codes) if codes else france.departements_of_directory(places)
+    national = france.local_communes(departements, places) if departements else []
+    # A reference file left from another territory (the sample's) brings none of its communes.
+    known = {c.key for c in national}
+    kept = [
+        c
+        for c in reference
+        if c.key in known or not index.departements_of(EntryPlace(c.name, _first(c.postal_codes)))
+    ]
+    return Territory.build(kept, places, national)
+
+
+def _first(items: tuple[str, ...]) -> str:
+    return items[0] if items else ""
