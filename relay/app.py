@@ -11,14 +11,13 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from aiohttp import web
 
 from relay.agenda import PublicAgenda
 from relay.announcements import Announcements, AnnouncementViews, Draft, summary_notice
 from relay.channels.console import ConsoleChannel
-from relay.channels.slack import SlackChannel
-from relay.channels.telegram import TelegramChannel
 from relay.commands import Router, Services, build_router
 from relay.contract import Channel
 from relay.delivery import DeliveryEngine
@@ -110,10 +109,15 @@ class Relay:
     def platform_channels(self, own_server: bool = True) -> list[Channel]:
         """The Telegram and Slack channels whose tokens are set; without `own_server`, those
         receiving over HTTP leave it to relay's web server (`http_routes`)."""
+        # Imported here: a command that needs no platform does not load their libraries.
         channels: list[Channel] = []
         if self.settings.telegram_token is not None:
+            from relay.channels.telegram import TelegramChannel
+
             channels.append(TelegramChannel(self.settings, own_server=own_server))
         if self.settings.slack_bot_token is not None:
+            from relay.channels.slack import SlackChannel
+
             channels.append(SlackChannel(self.settings, own_server=own_server))
         return channels
 
@@ -147,11 +151,18 @@ async def opened(settings: Settings) -> AsyncIterator[Relay]:
         await relay.close()
 
 
+@runtime_checkable
+class ReceivesOverHttp(Protocol):
+    """A channel whose platform posts to relay's web server (webhook, Slack HTTP mode)."""
+
+    def http_routes(self) -> list[web.RouteDef]: ...
+
+
 def http_routes(channels: list[Channel]) -> list[web.RouteDef]:
     return [
         route
         for channel in channels
-        if isinstance(channel, TelegramChannel | SlackChannel)
+        if isinstance(channel, ReceivesOverHttp)
         for route in channel.http_routes()
     ]
 

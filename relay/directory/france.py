@@ -144,6 +144,7 @@ def _commune(row: dict[str, str], current: dict[str, str]) -> Commune:
         longitude=float(row["longitude"]) if row["longitude"] else None,
         departement=row["departement"],
         part_of=place_key(parent) if parent and parent != row["commune"] else "",
+        approximate=True,
     )
 
 

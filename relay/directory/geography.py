@@ -3,8 +3,8 @@
 The communes are those of the loaded directory, completed by France's communes around it
 (relay/directory/france.py) and by config/communes.csv when it exists (postal codes,
 intercommunality, coordinates). "Nearby" goes from the same commune to the same
-intercommunality, then the neighbouring ones, then the département; by distance too when both
-places have a position, whichever is nearer.
+intercommunality, then the neighbouring ones, then the département; by distance instead when both
+places have a position.
 """
 
 import csv
@@ -16,9 +16,9 @@ from pathlib import Path
 from relay.directory.analysis import tokens
 
 NEAR_KM = 20.0  # beyond this, a commune is not "nearby" by distance
-SAME_EPCI = 0.6  # how near a commune of the same intercommunality is, whatever the distance
-NEIGHBOUR_EPCI = 0.35  # … of a neighbouring intercommunality
-SAME_DEPARTEMENT = 0.15  # … of the same département
+SAME_EPCI = 0.7  # how near a commune of the same intercommunality is, without coordinates
+NEIGHBOUR_EPCI = 0.1  # … of a neighbouring one: before the rest when the text is as good
+SAME_DEPARTEMENT = 0.03  # … of the same département: before another département
 TERRITORY_WIDE = 0.5  # how near a service without address (it covers the whole territory) is
 # Two intercommunalities are neighbours when a commune of one is this close to a commune of the
 # other, or their middles this close (positions are known for the larger communes only).
@@ -40,6 +40,9 @@ class Commune:
     longitude: float | None = None
     departement: str = ""
     part_of: str = ""  # a former commune: the key of the commune it now belongs to
+    # A town centre from France's communes, not the coordinator's: it finds the neighbouring
+    # intercommunalities, and measures distances only to entries that have coordinates.
+    approximate: bool = False
 
     @property
     def key(self) -> str:
@@ -105,10 +108,10 @@ class Territory:
         for key, commune in list(communes.items()):
             extra = tuple(sorted(codes.get(key, set()) - set(commune.postal_codes)))
             points = located.get(key)
-            if not commune.located and points:
+            if (not commune.located or commune.approximate) and points:
                 lat = sum(p[0] for p in points) / len(points)
                 lon = sum(p[1] for p in points) / len(points)
-                commune = replace(commune, latitude=lat, longitude=lon)
+                commune = replace(commune, latitude=lat, longitude=lon, approximate=False)
             communes[key] = replace(commune, postal_codes=commune.postal_codes + extra)
         return cls(communes)
 
@@ -174,6 +177,7 @@ def _completed(commune: Commune, other: Commune) -> Commune:
     located = commune.located
     return replace(
         commune,
+        approximate=commune.approximate if located else other.approximate,
         postal_codes=commune.postal_codes or other.postal_codes,
         epci=commune.epci or other.epci,
         latitude=commune.latitude if located else other.latitude,
@@ -198,11 +202,13 @@ class Proximity:
         self._territory = territory
         self.area = area
         members = [territory.communes[k] for k in area if k in territory.communes]
-        self._points = [
-            (c.latitude, c.longitude)
-            for c in members
-            if c.latitude is not None and c.longitude is not None
-        ]
+        located = [c for c in members if c.latitude is not None and c.longitude is not None]
+        self._points = [(c.latitude or 0.0, c.longitude or 0.0) for c in located]
+        exact = [point for c, point in zip(located, self._points, strict=True) if not c.approximate]
+        # Where the asked place is for entries without coordinates of their own: only a
+        # position the coordinator gave (town centres would rank a commune of another
+        # intercommunality before one of the same).
+        self._exact_points = exact
         self._epcis = {c.epci for c in members if c.epci}
         self._neighbour_epcis = {n for e in self._epcis for n in territory.neighbours(e)}
         self._departements = {c.departement for c in members if c.departement}
@@ -215,32 +221,33 @@ class Proximity:
             return TERRITORY_WIDE
         if commune_key in self.area:
             return 1.0
+        if latitude is not None and longitude is not None and self._points:
+            return _by_distance(self._distance((latitude, longitude), self._points))
         cached = self._cache.get(commune_key)
         if cached is None:
             cached = self._commune(commune_key)
             self._cache[commune_key] = cached
-        if latitude is not None and longitude is not None and self._points:
-            return max(cached, _by_distance(self._distance((latitude, longitude))))
         return cached
 
     def _commune(self, key: str) -> float:
+        """By distance when both places have a position, else by intercommunality."""
         commune = self._territory.communes.get(key)
         if commune is None:
             return 0.0
-        tier = 0.0
-        if commune.epci and commune.epci in self._epcis:
-            tier = SAME_EPCI
-        elif commune.epci and commune.epci in self._neighbour_epcis:
-            tier = NEIGHBOUR_EPCI
-        elif commune.departement and commune.departement in self._departements:
-            tier = SAME_DEPARTEMENT
-        if commune.located and self._points:
+        if commune.located and not commune.approximate and self._exact_points:
             point = (commune.latitude or 0.0, commune.longitude or 0.0)
-            return max(tier, _by_distance(self._distance(point)))
-        return tier
+            return _by_distance(self._distance(point, self._exact_points))
+        if commune.epci and commune.epci in self._epcis:
+            return SAME_EPCI
+        if commune.epci and commune.epci in self._neighbour_epcis:
+            return NEIGHBOUR_EPCI
+        if commune.departement and commune.departement in self._departements:
+            return SAME_DEPARTEMENT
+        return 0.0
 
-    def _distance(self, point: tuple[float, float]) -> float:
-        return min(distance_km(point, other) for other in self._points)
+    @staticmethod
+    def _distance(point: tuple[float, float], others: list[tuple[float, float]]) -> float:
+        return min(distance_km(point, other) for other in others)
 
 
 def _by_distance(km: float) -> float:
