@@ -23,6 +23,7 @@ from relay.directory.synonyms import Synonyms, SynonymsError
 from relay.directory.understanding import Concept, Query
 from relay.directory.upsert import Plan, plan
 from relay.settings import Settings
+from relay.states import Asker
 from relay.store import directory as store
 from relay.store.db import Database
 from relay.store.models_directory import DirectoryEntry
@@ -83,9 +84,15 @@ class DirectoryService:
     # --- questions ---
 
     async def ask(
-        self, question: str, platform: str, limit: int = PAGE, log_query: bool = True
+        self,
+        question: str,
+        platform: str,
+        limit: int = PAGE,
+        log_query: bool = True,
+        asker: Asker = Asker.UNKNOWN,
     ) -> Answer:
-        """Answer a question: its first page of results, logged without who asked."""
+        """Answer a question: its first page of results, logged without who asked (only
+        `asker`, what their profile says of them)."""
         notice = await self.ensure_loaded()
         index = await self.index()
         query = index.read(question)
@@ -101,6 +108,7 @@ class DirectoryService:
                     best.ref if best else None,
                     best.name if best else None,
                     platform,
+                    asker,
                 )
         return Answer(
             query=query,
