@@ -30,6 +30,7 @@ from relay.meetings.reminders import NoticeViews
 from relay.meetings.service import MeetingChanges, Meetings
 from relay.messages import Platform, UserRef
 from relay.pagecounts import PageCounts
+from relay.profiles import Typology
 from relay.revisions import Revisions, change_summary_notice
 from relay.settings import Settings
 from relay.states import FINAL_DELIVERY_STATES, AnnouncementSource, AnnouncementState
@@ -92,6 +93,7 @@ class Relay:
             directory=self.directory,
             admissions=self.engine,
             revisions=self.revisions,
+            typology=Typology.load(settings.typology_file),
         )
         self.router: Router = build_router(self.services)
         self.core = Gateway(self.router, self.services, self.engine)

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol, runtime_checkable
 
-from relay.messages import AnnouncementKind, ChatRef, Incoming, Outgoing, Platform, UserRef
+from relay.messages import (
+    AnnouncementKind,
+    Button,
+    ChatRef,
+    Incoming,
+    Outgoing,
+    Platform,
+    UserRef,
+)
 
 
 class SendError(Exception):
@@ -99,13 +107,15 @@ class ProposalSummary:
 
 @dataclass(frozen=True)
 class HomeSummary:
-    """What a user's home screen shows (Slack's App Home): their themes, what is coming, and
-    for coordinators the partners' proposals awaiting a decision."""
+    """What a user's home screen shows (Slack's App Home): their themes, their profile, what is
+    coming, and for coordinators the partners' proposals awaiting a decision."""
 
     themes: tuple[ThemeChoice, ...]
     is_coordinator: bool
     agenda: tuple[str, ...] = ()
     pending_proposals: tuple[ProposalSummary, ...] = ()
+    profile: str = ""  # what their profile says ("Votre profil actuel : …")
+    profile_choices: tuple[tuple[Button, ...], ...] = ()  # the kinds of structure, to press
 
 
 @dataclass(frozen=True)

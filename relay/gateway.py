@@ -5,6 +5,7 @@ from relay.announcements import Draft
 from relay.commands import Router, Services
 from relay.commands.base import Role
 from relay.commands.meetings import home_agenda
+from relay.commands.profiles import home_profile
 from relay.commands.router import REFUSED
 from relay.contract import (
     BroadcastForm,
@@ -73,11 +74,14 @@ class Gateway:
             ThemeChoice(t.slug, t.label, everything or t.slug in current)
             for t in self.services.themes
         )
+        profile, choices = await home_profile(self.services.db, self.services.typology, user)
         return HomeSummary(
             themes=themes,
             is_coordinator=coordinator,
             agenda=await home_agenda(self.services),
             pending_proposals=tuple(summaries),
+            profile=profile,
+            profile_choices=choices,
         )
 
     async def submit_broadcast(

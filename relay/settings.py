@@ -215,6 +215,14 @@ class Settings(BaseSettings):
         return self.config_dir / "feeds.yaml"
 
     @property
+    def typology_file(self) -> Path:
+        return self.config_dir / "typologie.yaml"
+
+    @property
+    def survey_file(self) -> Path:
+        return self.config_dir / "sondage.yaml"
+
+    @property
     def legacy_web_ports(self) -> tuple[int, ...]:
         """Ports the one HTTP server listens on besides RELAY_WEB_PORT, on every interface as
         before: RELAY_SLACK_PORT (Slack HTTP mode) and RELAY_TELEGRAM_WEBHOOK_PORT (webhook

@@ -90,3 +90,11 @@ class PollStatus(StrEnum):
     NEW = "new"
     UNCHANGED = "unchanged"
     FAILED = "failed"
+
+
+class Asker(StrEnum):
+    """Who asked a directory question, as their profile says: the query log keeps only this."""
+
+    PROFESSIONAL = "professionnel"
+    INHABITANT = "habitant"
+    UNKNOWN = "inconnu"

@@ -14,10 +14,11 @@ from alembic import command
 from sqlalchemy import Connection, DateTime, String, column, insert, table
 
 from relay.app import Relay
+from relay.directory.querylog import purge_old_queries
 from relay.messages import ChatKind, ChatRef, Platform
 from relay.reports import formats as report_formats
 from relay.reports import monthly as reports
-from relay.reports.model import Month, MonthlyReport, SubscriberCounts
+from relay.reports.model import Month, MonthlyReport, SubscriberCounts, Year
 from relay.settings import load_settings
 from relay.store import reports as store
 from relay.store import schema, sitecounts
@@ -31,6 +32,7 @@ from relay.store.models import (
     Subscription,
 )
 from relay.store.models_history import ChatPeriod, SubscriptionPeriod
+from relay.store.models_profiles import Profile
 from relay.store.models_schedule import Feed, Meeting, MeetingRsvp
 from relay.themes import ThemeCatalogue
 from tests.chat import ChatUser
@@ -94,13 +96,21 @@ DELIVERIES = [
     ("a6", TG, 2, "sent"),
     ("a4", TG, 1, "sent"),
 ]
-# (question, results, times asked, when)
+# (question, results, times asked, when, who asked as their profile said)
 QUESTIONS = [
-    ("psychologue pornic", 4, 3, at(10, 3)),
-    ("csapa machecoul", 2, 2, at(10, 9)),
-    ("ludotheque", 0, 2, at(10, 14)),
-    ("orthophoniste paimboeuf", 0, 1, at(10, 30)),
-    ("psychologue pornic", 4, 1, at(11, 2)),
+    ("psychologue pornic", 4, 3, at(10, 3), "professionnel"),
+    ("csapa machecoul", 2, 2, at(10, 9), "inconnu"),
+    ("ludotheque", 0, 2, at(10, 14), "habitant"),
+    ("orthophoniste paimboeuf", 0, 1, at(10, 30), "inconnu"),
+    ("psychologue pornic", 4, 1, at(11, 2), "habitant"),
+]
+# (platform, user id, kind of structure, given at): chat 1's person, a person without any
+# subscription, one offered a profile who gave none, chat 5's person after October.
+PROFILES = [
+    (TG, "1", "medical", at(10, 5)),
+    (SL, "U9", "habitant", at(10, 7)),
+    (TG, "77", None, None),
+    (TG, "5", "social", at(11, 6)),
 ]
 # (kind, starts, status, participants, answers)
 MEETINGS = [
@@ -118,6 +128,7 @@ async def build_october(db: Database) -> None:
         chat_ids: dict[int | None, int | None] = {None: None}
         for n, (platform, kind, created, active, subscribed) in enumerate(CHATS, start=1):
             chat = Subscriber(platform=platform, address=str(n), chat_kind=kind, active=active)
+            chat.user_id = str(n) if kind == "private" else None
             chat.created_at = chat.updated_at = created
             session.add(chat)
             await session.flush()
@@ -152,11 +163,15 @@ async def build_october(db: Database) -> None:
                     status=status,
                 )
             )
-        for question, results, count, when in QUESTIONS:
+        for question, results, count, when, asker in QUESTIONS:
             for _ in range(count):
                 query = DirectoryQuery(question=question, result_count=results, platform=TG)
-                query.asked_at = when
+                query.asked_at, query.asker = when, asker
                 session.add(query)
+        for where, user_id, structure, described in PROFILES:
+            profile = Profile(platform=where, user_id=user_id, kind=structure)
+            profile.described_at = described
+            session.add(profile)
         for kind, starts, status, participants, answers in MEETINGS:
             meeting = Meeting(kind=kind, title=kind, starts_at=starts, status=status)
             meeting.participants = participants
@@ -252,6 +267,7 @@ async def test_the_report_counts_a_hand_built_month(relay: Relay) -> None:
             ],
             "web_searches": 42,
             "web_entry_views": 25,
+            "questions_by_asker": {"professionnel": 3, "habitant": 2, "inconnu": 3},
         },
         "meetings": {
             "held": 3,
@@ -269,6 +285,24 @@ async def test_the_report_counts_a_hand_built_month(relay: Relay) -> None:
                 "last_error": "erreur HTTP 404",
             }
         ],
+        # Chat 1 and its person once, the person without a subscription, the group and the
+        # Slack channel subscribed at the end of October.
+        "partners": {
+            "total": 4,
+            "by_type": {
+                "medical": 1,
+                "paramedical": 0,
+                "medico-social": 0,
+                "social": 0,
+                "prevention": 0,
+                "education": 0,
+                "culture-loisirs": 0,
+                "collectivite": 0,
+                "habitant": 1,
+                "autre": 0,
+            },
+        },
+        "surveys": [],
     }
 
 
@@ -293,6 +327,15 @@ async def test_text_csv_and_chart(relay: Relay) -> None:
         "Réunions tenues : 3 (COPIL 1, groupes de travail 1, équipes projet 1) ; participants",
         "• réponses aux invitations : 2 oui, 1 peut-être, 1 non",
         "Flux en échec : ARS (2 essai(s) : erreur HTTP 404)",
+        "Indicateurs du CLS",
+        "• Nombre de partenaires participant au CLS (profils et abonnements) : 4",
+        "• Typologie des acteurs (2 profil(s) renseigné(s)) : médical 1, habitants 1",
+        "• Nombre d'informations relayées : 5",
+        "• Nombre de partenaires sollicitant un relais d'information : 3 demande(s)",
+        "• Nombre de réunions (COPIL, groupes de travail, équipe projet) : 3 ; participants : 23",
+        "• Consultations de l'annuaire par les professionnels : 3 ; par les habitants : 2 ; "
+        "sans profil : 3 ; sur le site : 42 recherche(s), 25 fiche(s) consultée(s)",
+        "• Satisfaction des usagers et avis des partenaires : aucun questionnaire sur la période",
     ):
         assert line in text, line
     rows = list(csv.reader(io.StringIO(report_formats.to_csv(report))))
@@ -303,6 +346,9 @@ async def test_text_csv_and_chart(relay: Relay) -> None:
     assert ["directory", "top_unanswered", "ludotheque", "2"] in rows
     assert ["directory", "web_searches", "", "42"] in rows
     assert ["feeds_in_error", "failures", "ARS", "2"] in rows
+    assert ["directory", "questions_by_asker", "habitant", "2"] in rows
+    assert ["partners", "total", "", "4"] in rows
+    assert ["partners", "by_type", "medical", "1"] in rows
 
     chart = await reports.build_chart(relay.db, relay.settings, relay.themes, OCTOBER)
     assert chart[:8] == b"\x89PNG\r\n\x1a\n"
@@ -356,6 +402,10 @@ async def test_report_in_chat_for_coordinators(relay: Relay) -> None:
     (reply,) = coordinator.last
     assert reply.attachment is not None and reply.attachment.filename == "rapport-2026-10.png"
     assert "n'est pas un mois" in await coordinator.say("/rapport octobre")
+    year = await coordinator.say("/rapport 2026")
+    assert year.startswith("Rapport du relais d'information du CLS — année 2026")
+    assert "Consultations de l'annuaire par les professionnels : 3 ; par les habitants : 3" in year
+    assert coordinator.last[0].attachment is not None
     assert "pas encore commencé" in await coordinator.say("/rapport 2099-01")
 
 
@@ -384,6 +434,13 @@ def test_report_command_line(database_url: str, tmp_path: Path) -> None:
     assert chart.read_bytes()[:4] == b"\x89PNG"
     bad = relay_command("--month", "octobre")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    year = relay_command("--year", "2026", "--format", "json", "--chart", str(chart))
+    assert year.returncode == 0, year.stderr
+    assert json.loads(year.stdout)["period"]["start"] == "2026-01-01T00:00:00+01:00"
+    assert chart.read_bytes()[:4] == b"\x89PNG"
+    for args in (("--year", "vingt"), ("--year", "2026", "--month", "2026-10")):
+        refused = relay_command(*args)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
     unwritable = relay_command("--month", "2026-10", "--output", str(tmp_path / "absent" / "r.txt"))
     assert unwritable.returncode == 1 and unwritable.stderr.startswith(
         "relay : écriture impossible"
@@ -616,3 +673,36 @@ async def test_a_quiet_month_reads_as_french(relay: Relay) -> None:
     text = report_formats.text(report, relay.themes)
     assert "Abonnés (chats) : 0 (nouveaux : 0, départs : 0)" in text
     assert "• par thème : aucun abonné" in text
+
+
+async def test_the_year_adds_up_its_months(relay: Relay) -> None:
+    await build_october(relay.db)
+    now = datetime(2027, 1, 5, tzinfo=UTC)
+    year = await reports.build_report(relay.db, relay.settings, relay.themes, Year(2026), now)
+    assert str(year.month) == "2026" and year.period.end.isoformat() == "2027-01-01T00:00:00+01:00"
+    assert year.directory.questions == 9
+    assert year.directory.questions_by_asker == {
+        "professionnel": 3,
+        "habitant": 3,
+        "inconnu": 3,
+    }
+    assert (year.directory.web_searches, year.directory.web_entry_views) == (49, 28)
+    assert year.partners.by_type["social"] == 1, "chat 5's person gave a profile in November"
+    text = report_formats.text(year, relay.themes)
+    assert text.startswith("Rapport du relais d'information du CLS — année 2026")
+    chart = await reports.build_chart(relay.db, relay.settings, relay.themes, Year(2026))
+    assert chart[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+async def test_archived_months_keep_who_asked(relay: Relay) -> None:
+    await build_october(relay.db)
+    # Fourteen months later, October's questions are deleted; their counts stay.
+    await purge_old_queries(relay.db, datetime(2027, 12, 15, tzinfo=UTC), relay.settings.zone)
+    report = await reports.build_report(relay.db, relay.settings, relay.themes, OCTOBER, NOW)
+    assert report.directory.questions == 8
+    assert report.directory.top_questions == ()
+    assert report.directory.questions_by_asker == {
+        "professionnel": 3,
+        "habitant": 2,
+        "inconnu": 3,
+    }

@@ -79,11 +79,12 @@ async def test_subscribe_by_command_and_by_button(database_url: str) -> None:
         telegram.user_message(PARTNER, "/start")
         assert "Contrat Local de Santé" in await last_text(telegram, PARTNER)
         telegram.user_message(PARTNER, "/abonner santé mentale")
-        assert "Santé mentale" in await last_text(telegram, PARTNER, 2)
+        assert "/profil" in await last_text(telegram, PARTNER, 3), "then the profile is offered"
+        assert "Santé mentale" in texts_to(telegram, PARTNER)[1]
         assert await themes_of(relay, PARTNER) == {"sante-mentale"}
 
         telegram.user_message(PARTNER, "/themes")
-        await telegram.wait_for(lambda: len(telegram.messages_to(PARTNER)) >= 3)
+        await telegram.wait_for(lambda: len(telegram.messages_to(PARTNER)) >= 4)
         board = telegram.messages_to(PARTNER)[-1]
         assert board.reply_markup is not None
         buttons = [b for row in board.reply_markup["inline_keyboard"] for b in row]
@@ -398,6 +399,7 @@ async def test_a_hundred_users_at_once_are_all_answered(database_url: str) -> No
 
 COMMAND_ANSWERS = [
     ("/help", "Les commandes"),
+    ("/profile", "type de structure"),  # seen: not offered again after /subscribe
     ("/subscribe jeunes", "Santé des jeunes"),
     ("/subscriptions", "Santé des jeunes"),
     ("/desabonner jeunes", "Désabonnement effectué"),
@@ -445,7 +447,7 @@ async def test_a_long_call_for_projects_arrives_whole_in_order(database_url: str
     telegram = FakeTelegram(private_chat_rate=None)
     async with running(database_url, telegram) as (relay, _):
         telegram.user_message(PARTNER, "/abonner prévention")
-        await last_text(telegram, PARTNER)
+        await last_text(telegram, PARTNER, 2)  # subscribed, then offered a profile
         coordinator = ChatUser.private(relay, "local", Platform.CONSOLE)
         await coordinator.say(
             "/diffuser #prevention Appel à projets prévention 2027\n\n" + CALL_FOR_PROJECTS
@@ -455,9 +457,9 @@ async def test_a_long_call_for_projects_arrives_whole_in_order(database_url: str
             in coordinator.last[-1].text
         )
         assert "C'est parti" in await coordinator.press("Envoyer")
-        await telegram.wait_for(lambda: len(telegram.messages_to(PARTNER)) >= 5)
+        await telegram.wait_for(lambda: len(telegram.messages_to(PARTNER)) >= 6)
         await relay.engine.drain(10)
-        received = texts_to(telegram, PARTNER)[1:]
+        received = texts_to(telegram, PARTNER)[2:]
         assert len(received) == 4 and all(utf16_units(t) <= MAX_UNITS for t in received)
         assert received[0].startswith("📣 Appel à projets — Appel à projets prévention 2027")
         paragraphs = [p for text in received for p in text.split("\n\n")]
@@ -481,18 +483,18 @@ async def test_a_scheduled_broadcast_reaches_telegram_once_when_due(database_url
     telegram = FakeTelegram(private_chat_rate=None)
     async with running(database_url, telegram) as (relay, _):
         telegram.user_message(PARTNER, "/abonner jeunes")
-        await last_text(telegram, PARTNER)
+        await last_text(telegram, PARTNER, 2)  # subscribed, then offered a profile
         coordinator = ChatUser.private(relay, "local", Platform.CONSOLE)
         await coordinator.say("/diffuser #jeunes Forum des jeunes samedi")
         when = datetime.now(relay.settings.zone) + timedelta(days=1)
         answer = await coordinator.say(f"/programmer 1 {when:%d/%m/%Y} 9h")
         assert "C'est programmé" in answer
         await asyncio.sleep(0.5)
-        assert len(telegram.messages_to(PARTNER)) == 1, "nothing before its time"
+        assert len(telegram.messages_to(PARTNER)) == 2, "nothing before its time"
         due = when.replace(hour=9, minute=0) + timedelta(seconds=30)
         sent = await asyncio.gather(*(relay.announcements.send_scheduled(due) for _ in range(3)))
         assert sorted(n for numbers in sent for n in numbers) == [1]
-        await telegram.wait_for(lambda: len(telegram.messages_to(PARTNER)) >= 2)
+        await telegram.wait_for(lambda: len(telegram.messages_to(PARTNER)) >= 3)
         assert await relay.engine.drain(10)
-        assert "Forum des jeunes samedi" in texts_to(telegram, PARTNER)[1]
-        assert len(texts_to(telegram, PARTNER)) == 2 and telegram.duplicates == 0
+        assert "Forum des jeunes samedi" in texts_to(telegram, PARTNER)[2]
+        assert len(texts_to(telegram, PARTNER)) == 3 and telegram.duplicates == 0

@@ -62,7 +62,7 @@ async def test_one_port_serves_the_site_slack_events_and_the_telegram_webhook(
                 async with http.post(hook, json=update, headers=secret) as response:
                     assert response.status == 200
                 await telegram.wait_for(lambda: bool(telegram.messages_to(PARTNER)))
-                assert "Santé des jeunes" in telegram.messages_to(PARTNER)[-1].plain_text
+                assert "Santé des jeunes" in telegram.messages_to(PARTNER)[0].plain_text
                 assert telegram.requests.get("getUpdates", 0) == 0, "no polling in webhook mode"
 
                 command = slack.slash_command(ALICE.id, "D0ALICE", "abonner jeunes")
@@ -71,7 +71,7 @@ async def test_one_port_serves_the_site_slack_events_and_the_telegram_webhook(
                 async with http.post(events, data=signed.body, headers=signed.headers) as response:
                     assert response.status == 200
                 await state.wait_for(lambda: bool(state.responses))
-                assert "Santé des jeunes" in state.responses[-1].body["text"]
+                assert "Santé des jeunes" in state.responses[0].body["text"]
                 unsigned = {"Content-Type": "application/json"}
                 async with http.post(events, data=b"{}", headers=unsigned) as response:
                     assert response.status == 401

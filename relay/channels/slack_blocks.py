@@ -65,6 +65,7 @@ HOME_INTRO = (
 )
 HOME_THEMES = "*Vos thèmes* (messages privés)"
 HOME_AGENDA = "*Prochains rendez-vous*"
+HOME_PROFILE = "*Votre profil* (facultatif : votre type de structure, rien d'autre)"
 HOME_NO_AGENDA = "Aucun rendez-vous prévu pour l'instant."
 HOME_COORDINATION = "*Coordination*"
 NEW_BROADCAST = "Nouvelle diffusion"
@@ -391,6 +392,9 @@ def fallback(blocks: Iterable[JSON]) -> str:
 def home_view(home: HomeSummary) -> JSON:
     blocks: list[JSON] = [header(HOME_HEADER), section(escape(HOME_INTRO))]
     blocks += [{"type": "divider"}, section(HOME_THEMES), *theme_checkboxes(home.themes)]
+    if home.profile_choices:
+        blocks += [{"type": "divider"}, section(HOME_PROFILE), section(escape(home.profile))]
+        blocks += button_blocks(home.profile_choices)
     blocks += [{"type": "divider"}, section(HOME_AGENDA)]
     agenda = "\n".join(f"• {line}" for line in home.agenda)
     blocks += sections(agenda) if agenda else [section(HOME_NO_AGENDA)]

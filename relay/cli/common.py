@@ -15,6 +15,7 @@ from relay.directory.importing import DirectoryFileError
 from relay.feeds.config import FeedConfigError
 from relay.french_dates import DateError, local_moment, parse_day_time
 from relay.meetings.service import MeetingError
+from relay.profiles import TypologyError
 from relay.reports.model import ReportError
 from relay.settings import Settings, SettingsError, load_settings
 from relay.store.db import DatabaseUnavailable
@@ -46,6 +47,7 @@ FAILURES: tuple[type[Exception], ...] = (
     ReportError,
     SettingsError,
     ThemeCatalogueError,
+    TypologyError,
     WebServerError,
 )
 

@@ -10,8 +10,10 @@ from relay import app as relay_app
 from relay.cli import common
 from relay.reports import formats as report_formats
 from relay.reports import monthly as reports
-from relay.reports.model import Month, MonthlyReport, ReportError
+from relay.reports.model import Month, MonthlyReport, ReportError, Span, Year
 from relay.store.models import utcnow
+
+MONTH_OR_YEAR = "un mois (--month) ou une année (--year), pas les deux"
 
 
 class Format(StrEnum):
@@ -28,6 +30,10 @@ def report(
     month: Annotated[
         str | None, typer.Option(help="mois AAAA-MM (par défaut : le mois dernier)")
     ] = None,
+    year: Annotated[
+        str | None,
+        typer.Option(help="année AAAA : le bilan annuel, graphique mois par mois"),
+    ] = None,
     output_format: Annotated[
         Format, typer.Option("--format", help="text, json ou csv")
     ] = Format.TEXT,
@@ -36,14 +42,20 @@ def report(
         Path | None, typer.Option(help="écrire le graphique PNG dans ce fichier")
     ] = None,
 ) -> None:
-    """Le rapport mensuel du relais (indicateurs du CLS)."""
+    """Le rapport mensuel du relais (indicateurs du CLS), ou le bilan d'une année."""
     settings = common.settings()
     catalogue = common.catalogue(settings)
     now = utcnow()
+    if month and year:
+        raise typer.BadParameter(MONTH_OR_YEAR, param_hint="--year")
+    chosen: Span
     try:
-        chosen = Month.parse(month) if month else reports.previous_month(now, settings.zone)
+        if year:
+            chosen = Year.parse(year)
+        else:
+            chosen = Month.parse(month) if month else reports.previous_month(now, settings.zone)
     except ReportError as error:
-        raise typer.BadParameter(str(error), param_hint="--month") from None
+        raise typer.BadParameter(str(error), param_hint="--year" if year else "--month") from None
 
     async def build() -> tuple[MonthlyReport, bytes | None]:
         async with relay_app.opened(settings) as relay:

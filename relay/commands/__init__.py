@@ -6,6 +6,7 @@ from relay.commands.directory import FEATURE as DIRECTORY
 from relay.commands.directory import find as find_in_directory
 from relay.commands.help import help_feature
 from relay.commands.meetings import FEATURE as MEETINGS
+from relay.commands.profiles import FEATURE as PROFILES
 from relay.commands.reports import FEATURE as REPORTS
 from relay.commands.revisions import FEATURE as REVISIONS
 from relay.commands.router import Router
@@ -20,7 +21,7 @@ def build_router(services: Services) -> Router:
         return router_holder[0].commands_for(coordinator)
 
     features = [help_feature(commands_for), SUBSCRIPTIONS, BROADCAST, MEETINGS, REPORTS]
-    features += [REVISIONS, DIRECTORY]
+    features += [REVISIONS, DIRECTORY, PROFILES]
     router = Router(services, features, free_text=find_in_directory)
     router_holder.append(router)
     return router

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from relay.contract import Admitting
 from relay.messages import ChatKind, Incoming, Outgoing
+from relay.profiles import Typology
 from relay.settings import Settings
 from relay.store.db import Database
 from relay.themes import ThemeCatalogue
@@ -35,6 +36,7 @@ class Services:
     directory: "DirectoryService"
     admissions: Admitting  # whether deliveries can reach a shared chat (the bot let in)
     revisions: "Revisions"  # broadcasts withdrawn or corrected after their send
+    typology: Typology  # the kinds of structure of partners' profiles
 
 
 @dataclass(frozen=True)

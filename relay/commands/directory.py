@@ -7,6 +7,8 @@ from relay.commands.base import Action, Command, Context, Feature
 from relay.commands.router import EXPIRED_BUTTON
 from relay.directory.answers import MORE_ACTION, reply
 from relay.messages import Outgoing, Platform, Reply
+from relay.profiles import asker
+from relay.store import profiles
 
 FIND_USAGE = (
     "Dites-moi ce que vous cherchez, par exemple :\n"
@@ -22,7 +24,9 @@ async def find(ctx: Context) -> Sequence[Outgoing]:
     if not ctx.args.strip():
         return [Reply(FIND_USAGE)]
     platform = ctx.incoming.chat.platform
-    answer = await directory.ask(ctx.args, platform.value)
+    async with ctx.services.db.read() as session:
+        kind = await profiles.kind_of(session, ctx.incoming.user)
+    answer = await directory.ask(ctx.args, platform.value, asker=asker(kind))
     if platform is not Platform.CONSOLE:
         # That the sample directory was just loaded concerns whoever runs relay (the console,
         # `relay ask`, the log), not a partner asking in Telegram or Slack.

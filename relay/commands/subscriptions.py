@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from relay.commands.base import Action, Command, Context, Feature
+from relay.commands.profiles import offer as offer_profile
 from relay.messages import Button, Mention, Platform, Reply
 from relay.store import privacy, subscribers
 from relay.store.models import Subscriber
@@ -63,7 +64,7 @@ UNDO_ALL = "/desabonner tout"
 UNDO_ALL_BACK_TO = "/desabonner tout, puis /abonner {words}"
 FORGET_QUESTION = (
     "Voulez-vous vraiment effacer tout ce que relay sait de vous "
-    "(abonnements, nom affiché) ? C'est définitif."
+    "(abonnements, profil, nom affiché) ? C'est définitif."
 )
 FORGET_YES = "Oui, tout effacer"
 FORGET_NO = "Annuler"
@@ -188,6 +189,8 @@ async def subscribe(ctx: Context) -> Sequence[Reply]:
         if old and not match.everything:
             done.append(_say(ctx, ALREADY_SUBSCRIBED, labels=_labels(old)))
         told = _told_added(ctx, set(wanted) - current, current)
+        if set(wanted) - current:
+            told += await offer_profile(ctx)
     return [Reply("\n".join(done + _problems(match)) or SUBSCRIBE_USAGE), *told]
 
 
@@ -296,6 +299,8 @@ async def toggle_theme(ctx: Context) -> Sequence[Reply]:
             await subscribers.add_themes(session, subscriber, [slug])
         after = await subscribers.themes_of(session, incoming.chat)
     told = _told_toggled(ctx, slug, current, after)
+    if adding:
+        told += await offer_profile(ctx)
     return [_theme_board(ctx, after, edit=True), *told]
 
 

@@ -15,7 +15,7 @@ from relay.directory.entries import COLUMNS, Entry
 from relay.directory.exporting import write_file
 from relay.directory.facets import Catalogue, Facets, Filters
 from relay.directory.france import TerritoryError
-from relay.directory.geography import Commune, load_communes
+from relay.directory.geography import Commune, load_communes, place_key
 from relay.directory.importing import WRITING, ParsedFile, Problem, Progress, read_file
 from relay.directory.querylog import loggable
 from relay.directory.results import Answer, Found, Result
@@ -25,6 +25,7 @@ from relay.directory.synonyms import Synonyms, SynonymsError
 from relay.directory.understanding import Concept, Query
 from relay.directory.upsert import Plan, plan
 from relay.settings import Settings, SettingsError
+from relay.states import Asker
 from relay.store import directory as store
 from relay.store.db import Database
 from relay.store.models_directory import DirectoryEntry
@@ -94,9 +95,15 @@ class DirectoryService:
     # --- questions ---
 
     async def ask(
-        self, question: str, platform: str, limit: int = PAGE, log_query: bool = True
+        self,
+        question: str,
+        platform: str,
+        limit: int = PAGE,
+        log_query: bool = True,
+        asker: Asker = Asker.UNKNOWN,
     ) -> Answer:
-        """Answer a question: its first page of results, logged without who asked."""
+        """Answer a question: its first page of results, logged without who asked (only
+        `asker`, what their profile says of them)."""
         notice = await self.ensure_loaded()
         index = await self.index()
         query = index.read(question)
@@ -112,6 +119,7 @@ class DirectoryService:
                     best.ref if best else None,
                     best.name if best else None,
                     platform,
+                    asker,
                 )
         return Answer(
             query=query,
@@ -184,6 +192,13 @@ class DirectoryService:
         async with self.db.read() as session:
             row = await store.entry_by_ref(session, ref)
         return None if row is None else to_entry(row)
+
+    async def main_communes(self, limit: int = 24) -> list[str]:
+        """The communes where the directory's entries are, in name order: the most frequent
+        `limit` of them (what a person may say they live in)."""
+        await self.ensure_loaded(tell=False)
+        index = await self.index()
+        return sorted(index.vocabulary.main_communes[:limit], key=place_key)
 
     async def overview(self) -> Facets:
         """Every theme with its number of entries, and the most frequent publics and communes."""

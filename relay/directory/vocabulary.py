@@ -28,6 +28,7 @@ ABBREVIATED = 0.7  # the directory's "ophtalmo" for a typed "ophtalmologiste"
 STEM_PREFIX = 0.75  # "harcelé" for "harcèlement"
 COMPOUND_PART = 0.55  # "chirurgien" only inside "chirurgien-dentiste"
 
+MAIN_COMMUNES = 40
 MIN_PREFIX = 4
 MIN_STEM_PREFIX = 6  # "psych", the stem of "psychique", would reach every psych- word
 MIN_FUZZY = 5
@@ -62,6 +63,7 @@ class Vocabulary:
     strong_words: frozenset[str]  # words of names, categories and keywords (compounds split)
     categories: tuple[str, ...]  # the most frequent categories, for suggestions
     main_commune: str | None  # where most entries are, for examples
+    main_communes: tuple[str, ...]  # where the entries are, the most frequent first
     synonyms: Synonyms
     _sorted: list[str] = field(repr=False, default_factory=list)
     _by_part: dict[str, set[str]] = field(repr=False, default_factory=dict)
@@ -121,6 +123,9 @@ class Vocabulary:
             strong_words=frozenset(strong),
             categories=tuple(name for name, _ in categories.most_common(8)),
             main_commune=communes.most_common(1)[0][0] if communes else None,
+            main_communes=tuple(
+                name for name, _ in sorted(communes.items(), key=lambda c: (-c[1], c[0]))
+            )[:MAIN_COMMUNES],
             synonyms=synonyms,
         )
         vocabulary._index()

@@ -21,10 +21,13 @@ from relay.reports.model import (
     RelayRequests,
     SubscriberCounts,
     Subscribers,
+    SurveyResult,
+    Year,
 )
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
 TITLE = "Rapport du relais d'information du CLS — {month}"
+YEAR_TITLE = "année {year}"
 INFORMATION = "Informations relayées : {total}"
 BY_SOURCE = "• par origine : {items}"
 BY_KIND = "• par nature : {items}"
@@ -64,6 +67,39 @@ FEED_ITEM = "{name} ({failures} essai(s) : {error})"
 NONE = "aucune"
 NO_SUBSCRIBER = "aucun abonné"
 CHART_NOTE = "Graphique joint : informations relayées par thème sur douze mois."
+# The CLS's own indicators, named as its action sheets word them.
+INDICATORS = "Indicateurs du CLS"
+PARTNERS = "• Nombre de partenaires participant au CLS (profils et abonnements) : {total}"
+TYPOLOGY = "• Typologie des acteurs ({described} profil(s) renseigné(s)) : {items}"
+RELAYED = "• Nombre d'informations relayées : {count}"
+ASKING = "• Nombre de partenaires sollicitant un relais d'information : {count} demande(s)"
+HELD = (
+    "• Nombre de réunions (COPIL, groupes de travail, équipe projet) : {held} ; "
+    "participants : {participants}"
+)
+CONSULTATIONS = (
+    "• Consultations de l'annuaire par les professionnels : {professionals} ; par les "
+    "habitants : {inhabitants} ; sans profil : {unknown} ; sur le site : {searches} "
+    "recherche(s), {views} fiche(s) consultée(s)"
+)
+SATISFACTION = "• Satisfaction des usagers et avis des partenaires : {detail}"
+NO_SURVEY = "aucun questionnaire sur la période"
+SURVEY = "questionnaire « {title} » : {respondents} répondant(s) sur {sent} ({rate})"
+SURVEY_QUESTION = "  – {question} : {answers}"
+NO_ANSWER = "pas encore de réponse"
+# Short names of the kinds of structure (config/typologie.yaml's slugs) for one line of text.
+KIND_NAMES = {
+    "medical": "médical",
+    "paramedical": "paramédical",
+    "medico-social": "médico-social",
+    "social": "social",
+    "prevention": "prévention",
+    "education": "éducation-formation",
+    "culture-loisirs": "culture-loisirs",
+    "collectivite": "collectivités",
+    "habitant": "habitants",
+    "autre": "autres",
+}
 KIND_PLURALS = {
     AnnouncementKind.EVENT.value: "événements",
     AnnouncementKind.CALL_FOR_PROJECTS.value: "appels à projets",
@@ -92,9 +128,14 @@ def _platform_label(platform: str) -> str:
 
 def text(report: MonthlyReport, catalogue: ThemeCatalogue) -> str:
     """The report as coordinators read it: one paragraph per section."""
-    month = report.month
+    span = report.month
+    if isinstance(span, Year):
+        title = TITLE.format(month=YEAR_TITLE.format(year=span.year))
+    else:
+        title = TITLE.format(month=month_label(span.year, span.month))
     sections = [
-        [TITLE.format(month=month_label(month.year, month.month))],
+        [title],
+        _indicators(report),
         _information(report.information, catalogue),
         _deliveries(report.deliveries),
         [_requests(report.relay_requests)],
@@ -104,6 +145,51 @@ def text(report: MonthlyReport, catalogue: ThemeCatalogue) -> str:
         _feeds(report.feeds_in_error),
     ]
     return "\n\n".join("\n".join(lines) for lines in sections if lines)
+
+
+def _indicators(report: MonthlyReport) -> list[str]:
+    partners, directory, meetings = report.partners, report.directory, report.meetings
+    kinds = [(KIND_NAMES.get(k, k), n) for k, n in partners.by_type.items()]
+    asked = directory.questions_by_asker
+    surveys = [_survey(s) for s in report.surveys]
+    lines = [
+        INDICATORS,
+        PARTNERS.format(total=number(partners.total)),
+        TYPOLOGY.format(described=number(sum(partners.by_type.values())), items=_items(kinds)),
+        RELAYED.format(count=number(report.information.total)),
+        ASKING.format(count=number(report.relay_requests.received)),
+        HELD.format(held=number(meetings.held), participants=number(meetings.participants)),
+        CONSULTATIONS.format(
+            professionals=number(asked.get("professionnel", 0)),
+            inhabitants=number(asked.get("habitant", 0)),
+            unknown=number(asked.get("inconnu", 0)),
+            searches=number(directory.web_searches),
+            views=number(directory.web_entry_views),
+        ),
+        SATISFACTION.format(detail=NO_SURVEY if not surveys else surveys[0][0]),
+    ]
+    lines += surveys[0][1:] if surveys else []
+    for more in surveys[1:]:
+        lines += [SATISFACTION.format(detail=more[0]), *more[1:]]
+    return lines
+
+
+def _survey(survey: SurveyResult) -> list[str]:
+    rate = f"{round(100 * survey.respondents / survey.sent)} %" if survey.sent else "—"
+    lines = [
+        SURVEY.format(
+            title=survey.title,
+            respondents=number(survey.respondents),
+            sent=number(survey.sent),
+            rate=rate,
+        )
+    ]
+    for question in survey.questions:
+        answers = ", ".join(f"{label} {number(n)}" for label, n in question.answers.items() if n)
+        lines.append(
+            SURVEY_QUESTION.format(question=question.question, answers=answers or NO_ANSWER)
+        )
+    return lines
 
 
 def _information(info: Information, catalogue: ThemeCatalogue) -> list[str]:
@@ -255,6 +341,14 @@ def to_csv(report: MonthlyReport) -> str:
 
 def _flatten(content: Any) -> list[tuple[str, str, Any]]:
     rows: list[tuple[str, str, Any]] = []
+    if isinstance(content, list) and content and "questions" in content[0]:  # surveys
+        for survey in content:
+            number = str(survey["id"])
+            rows += [(field, number, survey[field]) for field in ("title", "sent", "respondents")]
+            for question in survey["questions"]:
+                for label, count in question["answers"].items():
+                    rows.append((f"answers.{number}", f"{question['question']} | {label}", count))
+        return rows
     if isinstance(content, list):  # feeds in error
         for item in content:
             for field in ("failures", "last_error"):

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 BAD_MONTH = "« {text} » n'est pas un mois AAAA-MM (par exemple 2026-11)."
+BAD_YEAR = "« {text} » n'est pas une année AAAA (par exemple 2026)."
 
 
 class ReportError(ValueError):
@@ -50,6 +51,52 @@ class Month:
 
     def period(self, zone: tzinfo) -> tuple[datetime, datetime]:
         return self.start(zone), self.shift(1).start(zone)
+
+    @property
+    def months(self) -> tuple["Month", ...]:
+        return (self,)
+
+    @property
+    def last(self) -> "Month":
+        return self
+
+
+@dataclass(frozen=True, order=True)
+class Year:
+    """A calendar year: the annual evaluation's report (`relay report --year 2026`)."""
+
+    year: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Year":
+        try:
+            year = int(text.strip())
+            if not 2000 <= year <= 2100:
+                raise ValueError
+        except ValueError:
+            raise ReportError(BAD_YEAR.format(text=text.strip()[:20])) from None
+        return cls(year)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}"
+
+    def start(self, zone: tzinfo) -> datetime:
+        return Month(self.year, 1).start(zone)
+
+    def period(self, zone: tzinfo) -> tuple[datetime, datetime]:
+        return self.start(zone), Month(self.year + 1, 1).start(zone)
+
+    @property
+    def months(self) -> tuple[Month, ...]:
+        return tuple(Month(self.year, m) for m in range(1, 13))
+
+    @property
+    def last(self) -> Month:
+        return Month(self.year, 12)
+
+
+# What a report covers: a month, or a calendar year.
+Span = Month | Year
 
 
 @dataclass(frozen=True)
@@ -137,6 +184,8 @@ class Directory:
     top_unanswered: tuple[QuestionCount, ...]
     web_searches: int  # searches on the web site (no visitor data kept)
     web_entry_views: int  # entry pages shown on the web site
+    # Questions by who asked, as their profile said: professionnel, habitant, inconnu.
+    questions_by_asker: Mapping[str, int]
 
 
 @dataclass(frozen=True)
@@ -165,8 +214,33 @@ class FeedInError:
 
 
 @dataclass(frozen=True)
+class Partners:
+    """Who takes part in the CLS through relay, at the end of the period."""
+
+    total: int  # people and chats with a profile or a subscription
+    by_type: Mapping[str, int]  # profiles by kind of structure, every slug present
+
+
+@dataclass(frozen=True)
+class SurveyQuestion:
+    question: str
+    answers: Mapping[str, int]  # answer label -> people who chose it, every label present
+
+
+@dataclass(frozen=True)
+class SurveyResult:
+    """A survey sent or answered during the period, with its counts so far."""
+
+    id: int
+    title: str
+    sent: int  # people it was sent to
+    respondents: int  # people who answered at least one question
+    questions: tuple[SurveyQuestion, ...]
+
+
+@dataclass(frozen=True)
 class MonthlyReport:
-    month: Month
+    month: Span  # a month ("2026-10"), or a year ("2026") for the annual report
     period: Period
     information: Information
     deliveries: Deliveries
@@ -175,6 +249,8 @@ class MonthlyReport:
     directory: Directory
     meetings: Meetings
     feeds_in_error: tuple[FeedInError, ...]
+    partners: Partners
+    surveys: tuple[SurveyResult, ...]
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON structure: plain dictionaries, lists, strings and numbers."""
@@ -184,7 +260,7 @@ class MonthlyReport:
 
 
 def _plain(value: object) -> Any:
-    if isinstance(value, Month):
+    if isinstance(value, Month | Year):
         return str(value)
     if isinstance(value, datetime):
         return value.isoformat()

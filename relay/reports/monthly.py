@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from relay.delivery.notices import Notices
 from relay.meetings.service import KINDS
 from relay.messages import AnnouncementKind, Attachment, ChatKind, ChatRef, Reply
+from relay.profiles import KINDS as PROFILE_KINDS
 from relay.reports import chart as report_chart
 from relay.reports import formats as report_formats
 from relay.reports.model import (
@@ -27,18 +28,22 @@ from relay.reports.model import (
     Meetings,
     Month,
     MonthlyReport,
+    Partners,
     Period,
     QuestionCount,
     RelayRequests,
     ReportError,
     RsvpCounts,
+    Span,
     SubscriberCounts,
     Subscribers,
+    SurveyResult,
 )
 from relay.settings import Settings
-from relay.states import AnnouncementSource, AnnouncementState, DeliveryState, Rsvp
+from relay.states import AnnouncementSource, AnnouncementState, Asker, DeliveryState, Rsvp
 from relay.store import directory as directory_store
 from relay.store import notices as notice_store
+from relay.store import profiles as profile_store
 from relay.store import reports as store
 from relay.store import sitecounts
 from relay.store.db import Database
@@ -55,6 +60,7 @@ INFORMATION_SOURCES = (
     AnnouncementSource.FEED,
 )
 PLATFORMS = ("telegram", "slack", "console")
+ASKERS = (Asker.PROFESSIONAL, Asker.INHABITANT, Asker.UNKNOWN)
 TOP = 10
 CHART_MONTHS = 12
 SEND_HOUR = 8
@@ -78,9 +84,9 @@ def _theme_keys(catalogue: ThemeCatalogue) -> list[str]:
 
 
 async def build_report(
-    db: Database, settings: Settings, catalogue: ThemeCatalogue, month: Month, now: datetime
+    db: Database, settings: Settings, catalogue: ThemeCatalogue, month: Span, now: datetime
 ) -> MonthlyReport:
-    """Every indicator of one month (in RELAY_TIMEZONE)."""
+    """Every indicator of one month, or of one calendar year (in RELAY_TIMEZONE)."""
     zone = settings.zone
     if month.start(zone) > now:
         raise ReportError(FUTURE_MONTH.format(month=month))
@@ -101,6 +107,8 @@ async def build_report(
                 FeedInError(name, url, failures, error)
                 for name, url, failures, error in await store.feeds_in_error(session)
             ),
+            partners=await _partners(session, min(end, now)),
+            surveys=await _surveys(session, period),
         )
 
 
@@ -172,16 +180,20 @@ async def _subscribers(
     )
 
 
-async def _directory(session: AsyncSession, period: store.Period, month: Month) -> Directory:
+async def _directory(session: AsyncSession, period: store.Period, span: Span) -> Directory:
     asked, unanswered = await store.questions(session, period)
-    # Questions older than the raw log's 13 months survive as monthly counts only.
-    archived_asked, archived_unanswered = await directory_store.archived_query_counts(
-        session, str(month)
-    )
-    asked, unanswered = asked + archived_asked, unanswered + archived_unanswered
+    by_asker = await directory_store.questions_by_asker(session, *period)
+    site: Counter[str] = Counter()
+    for month in span.months:
+        # Questions older than the raw log's 13 months survive as monthly counts only.
+        archived_asked, archived_unanswered = await directory_store.archived_query_counts(
+            session, str(month)
+        )
+        asked, unanswered = asked + archived_asked, unanswered + archived_unanswered
+        by_asker.update(await directory_store.archived_by_asker(session, str(month)))
+        site.update(await sitecounts.of_month(session, str(month)))
     top = await store.top_questions(session, period, TOP, unanswered_only=False)
     top_unanswered = await store.top_questions(session, period, TOP, unanswered_only=True)
-    site = await sitecounts.of_month(session, str(month))
     return Directory(
         questions=asked,
         unanswered=unanswered,
@@ -189,7 +201,20 @@ async def _directory(session: AsyncSession, period: store.Period, month: Month) 
         top_unanswered=tuple(QuestionCount(q, n) for q, n in top_unanswered),
         web_searches=site[sitecounts.SEARCHES],
         web_entry_views=site[sitecounts.ENTRY_VIEWS],
+        questions_by_asker={asker.value: by_asker[asker] for asker in ASKERS},
     )
+
+
+async def _partners(session: AsyncSession, moment: datetime) -> Partners:
+    by_type = await profile_store.by_kind(session, moment)
+    return Partners(
+        total=await profile_store.partners(session, moment),
+        by_type=_zeroed(PROFILE_KINDS, by_type),
+    )
+
+
+async def _surveys(session: AsyncSession, period: store.Period) -> tuple[SurveyResult, ...]:
+    return ()
 
 
 async def _meetings(session: AsyncSession, period: store.Period, now: datetime) -> Meetings:
@@ -208,9 +233,10 @@ async def _meetings(session: AsyncSession, period: store.Period, now: datetime) 
 
 
 async def build_chart(
-    db: Database, settings: Settings, catalogue: ThemeCatalogue, month: Month
+    db: Database, settings: Settings, catalogue: ThemeCatalogue, span: Span
 ) -> bytes:
-    """The PNG: items relayed by theme over the twelve months ending with `month`."""
+    """The PNG: items relayed by theme over the twelve months ending with the span's last."""
+    month = span.last
     months = [month.shift(i - CHART_MONTHS + 1) for i in range(CHART_MONTHS)]
     bounds = [m.start(settings.zone) for m in months] + [month.shift(1).start(settings.zone)]
     async with db.read() as session:
@@ -221,7 +247,7 @@ async def build_chart(
 
 
 async def chat_report(
-    db: Database, settings: Settings, catalogue: ThemeCatalogue, month: Month, now: datetime
+    db: Database, settings: Settings, catalogue: ThemeCatalogue, month: Span, now: datetime
 ) -> Reply:
     """The report as coordinators receive it in chat: French text, the chart attached."""
     report = await build_report(db, settings, catalogue, month, now)

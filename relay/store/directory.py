@@ -5,6 +5,7 @@ they are checked again here and always passed as bound parameters.
 """
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,11 +15,14 @@ from sqlalchemy import bindparam, case, delete, func, insert, select, text, upda
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from relay.states import Asker
 from relay.store.dialect import is_postgresql
 from relay.store.models import DirectoryQuery, utcnow
 from relay.store.models_directory import DirectoryEntry, DirectoryQueryMonth
 
 BATCH = 500
+PROFESSIONAL, INHABITANT, UNKNOWN = Asker.PROFESSIONAL, Asker.INHABITANT, Asker.UNKNOWN
+KNOWN_ASKERS = (PROFESSIONAL, INHABITANT)
 TABLE = "directory_entries"
 _TERM = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # bm25 column weights of directory_fts (search_name, search_keywords, search_text,
@@ -316,14 +320,17 @@ async def log_query(
     best_ref: str | None,
     best_name: str | None,
     platform: str,
+    asker: str = Asker.UNKNOWN,
 ) -> int:
-    """Record one question, never who asked it; returns its number."""
+    """Record one question, never who asked it (only what their profile says: `asker`, a
+    category); returns its number."""
     entry = DirectoryQuery(
         question=question[:500],
         result_count=result_count,
         best_entry_id=best_ref[:64] if best_ref else None,
         best_entry_name=best_name[:300] if best_name else None,
         platform=platform[:16],
+        asker=asker[:16],
         asked_at=utcnow(),
     )
     session.add(entry)
@@ -354,13 +361,24 @@ async def archive_query_counts(
     questions, without = (await session.execute(query)).one()
     if not questions:
         return
+    by_asker = await questions_by_asker(session, start, end)
     row = await session.get(DirectoryQueryMonth, month)
     if row is None:
         row = DirectoryQueryMonth(month=month)
         session.add(row)
     row.questions += int(questions)
     row.unanswered += int(without)
+    row.by_professionals += by_asker[PROFESSIONAL]
+    row.by_inhabitants += by_asker[INHABITANT]
+    row.by_unknown += sum(n for asker, n in by_asker.items() if asker not in KNOWN_ASKERS)
     await session.flush()
+
+
+async def questions_by_asker(session: AsyncSession, start: datetime, end: datetime) -> Counter[str]:
+    """The questions asked in [start, end), by who asked as their profile said."""
+    asked, asker = col(DirectoryQuery.asked_at), col(DirectoryQuery.asker)
+    query = select(asker, func.count()).where(asked >= start, asked < end).group_by(asker)
+    return Counter({str(a): int(n) for a, n in (await session.execute(query)).all()})
 
 
 async def delete_queries_before(session: AsyncSession, cutoff: datetime) -> int:
@@ -374,3 +392,17 @@ async def archived_query_counts(session: AsyncSession, month: str) -> tuple[int,
     """(questions, unanswered) of a month whose questions were deleted; (0, 0) otherwise."""
     row = await session.get(DirectoryQueryMonth, month)
     return (row.questions, row.unanswered) if row is not None else (0, 0)
+
+
+async def archived_by_asker(session: AsyncSession, month: str) -> Counter[str]:
+    """The deleted questions of a month, by who asked (empty otherwise)."""
+    row = await session.get(DirectoryQueryMonth, month)
+    if row is None:
+        return Counter()
+    return Counter(
+        {
+            PROFESSIONAL: row.by_professionals,
+            INHABITANT: row.by_inhabitants,
+            UNKNOWN: row.by_unknown,
+        }
+    )

@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from relay.states import DeliveryOperation, DeliveryState
+from relay.states import Asker, DeliveryOperation, DeliveryState
 
 
 def utcnow() -> datetime:
@@ -215,3 +215,5 @@ class DirectoryQuery(SQLModel, table=True):
     best_entry_id: str | None = Field(default=None, max_length=64)
     best_entry_name: str | None = Field(default=None, max_length=300)
     platform: str = Field(max_length=16)
+    # Who asked as their profile says (professionnel, habitant, inconnu): the category only.
+    asker: str = Field(default=Asker.UNKNOWN, max_length=16)

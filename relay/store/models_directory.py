@@ -67,3 +67,7 @@ class DirectoryQueryMonth(SQLModel, table=True):
     month: str = Field(sa_column=Column(String(7), primary_key=True))  # "2026-10"
     questions: int = Field(default=0, sa_column=Column(Integer, nullable=False))
     unanswered: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    # The same questions by who asked, as their profile said (relay.profiles.Asker).
+    by_professionals: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    by_inhabitants: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    by_unknown: int = Field(default=0, sa_column=Column(Integer, nullable=False))
