@@ -16,6 +16,9 @@ EXTRA = [
     "ophtalmologue",
     "kiné",
     "soins",
+    "je n'arrive plus à payer mon loyer",
+    "ma mère oublie tout et tombe souvent",
+    "mon fils fume du cannabis près de Pornic",
 ]
 
 

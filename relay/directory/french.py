@@ -15,7 +15,9 @@ def _token_set(text: str) -> frozenset[str]:
 # Articles, pronouns, prepositions, auxiliaries, the verbs and words of asking ("où trouver", "je
 # cherche", "y a-t-il", "qui peut m'aider", "le numéro de"), and the asker's relatives ("pour mon
 # père"): none of them says what is looked for. Words a directory might list ("aide", "soins",
-# "urgence", "sans", "personne") are not here.
+# "urgence", "sans", "personne") are not here. Nor are the words around a need described
+# ("je n'arrive plus à payer", "pour aller à l'hôpital", "il pleure tout le temps", "je crois
+# que"): they say how, not what.
 STOP_WORDS = _token_set(
     """
     a ai aie aient aies ait as au auprès aussi autre aux avais avait avec avez aviez avoir avons
@@ -36,6 +38,8 @@ STOP_WORDS = _token_set(
     pas trop vraiment peu souvent jamais rien déjà
     passe passer passé sort sortir sens sent sentir sentez ouvert ouverte ouverts ouvertes
     problème problèmes souci soucis question questions demande demander demandes
+    arrive arrives arriver arrivons arrivez arrivent aller allez allons rendre envie plein temps
+    crois croit pense sais sait
     """
 )
 

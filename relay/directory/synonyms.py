@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from relay.directory.analysis import tokens
+from relay.directory.analysis import stem, tokens
 from relay.directory.french import STOP_WORDS
 
 Phrase = tuple[str, ...]  # content tokens, stop words left out
@@ -20,6 +20,11 @@ def phrase(text: str) -> Phrase:
     found = tokens(text)
     content = tuple(t for t in found if t not in STOP_WORDS)
     return content or tuple(found)
+
+
+def stemmed(words: Phrase) -> Phrase:
+    """An expression's words cut to their stems: ('frappee',) -> ('frapp',)."""
+    return tuple(stem(w) for w in words)
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,18 @@ class PublicGroup:
 class Synonyms:
     expansions: dict[Phrase, tuple[Phrase, ...]] = field(default_factory=dict)
     publics: tuple[PublicGroup, ...] = ()
+    _by_stem: dict[Phrase, Phrase] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for key in self.expansions:  # the first key of a stem wins, in the file's order
+            self._by_stem.setdefault(stemmed(key), key)
+
+    def key(self, words: Phrase) -> Phrase | None:
+        """The typed words as a key of the file: as written there, or another form of the same
+        words ("frappée" for "frapper", "oubliées" for "oublié")."""
+        if words in self.expansions:
+            return words
+        return self._by_stem.get(stemmed(words))
 
     @classmethod
     def load(cls, path: Path) -> "Synonyms":

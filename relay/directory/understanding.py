@@ -20,6 +20,9 @@ MAX_QUESTION_CHARS = 300
 MAX_WORDS = 30
 MAX_PHRASE = 5
 SYNONYM = 0.9  # an entry found through a synonym ranks a little below one found as typed
+# synonyms.yaml lists the likeliest service first ("dors: [troubles du sommeil, …, médecin]"):
+# each later synonym ranks a little lower, down to the tenth.
+SYNONYM_STEP = 0.01
 _PLACE_LINKS = frozenset({"de", "du", "la", "le", "les", "l", "d"})
 _POSTAL_CODE = re.compile(r"\d{5}")
 _AGE = re.compile(r"^(\d{1,3})(?:-(\d{1,3}))?$")
@@ -98,9 +101,13 @@ class Understanding:
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
         self.places = PlaceFinder(vocabulary.territory, vocabulary.common_words)
-        synonyms = vocabulary.synonyms.expansions
-        self._phrases: set[Phrase] = set(synonyms) | set(vocabulary.public_phrases)
+        self._synonyms = vocabulary.synonyms
+        self._phrases: set[Phrase] = set(self._synonyms.expansions) | set(vocabulary.public_phrases)
         self._longest = max((len(p) for p in self._phrases), default=1)
+
+    def _says(self, words: Phrase) -> bool:
+        """The words are an expression of synonyms.yaml or a public, in any of their forms."""
+        return words in self._phrases or self._synonyms.key(words) is not None
 
     def read(self, question: str) -> Query:
         cleaned = clean_input(question, MAX_QUESTION_CHARS).replace("\n", " ")
@@ -139,7 +146,7 @@ class Understanding:
 
     def _known_words(self, words: list[str]) -> frozenset[str]:
         return frozenset(
-            w for w in words if w in STOP_WORDS or w in self.vocabulary.df or (w,) in self._phrases
+            w for w in words if w in STOP_WORDS or w in self.vocabulary.df or self._says((w,))
         )
 
     def _unknown_place(self, words: list[str], rest: list[int]) -> tuple[list[int], list[int]]:
@@ -167,8 +174,8 @@ class Understanding:
         vocabulary = self.vocabulary
         if _POSTAL_CODE.fullmatch(word):
             return word in france.national_index().departements_of_postal_code
-        if word in STOP_WORDS or word.isdigit() or (word,) in self._phrases:
-            return False
+        if word in STOP_WORDS or word.isdigit() or word in vocabulary.synonym_words:
+            return False  # "mal au dos", "mal au ventre": words of synonyms.yaml are no place
         if not vocabulary.knows(word):
             return vocabulary.correct(word) is None
         return word not in vocabulary.common_words and word not in vocabulary.strong_words
@@ -187,9 +194,8 @@ class Understanding:
         while i < len(content):
             for length in range(min(self._longest, MAX_PHRASE, len(content) - i), 1, -1):
                 group = content[i : i + length]
-                if (
-                    all(len(g) == 1 for g in group)
-                    and tuple(words[g[0]] for g in group) in self._phrases
+                if all(len(g) == 1 for g in group) and self._says(
+                    tuple(words[g[0]] for g in group)
                 ):
                     segments.append([g[0] for g in group])
                     i += length
@@ -221,8 +227,10 @@ class Understanding:
 
     def _alternatives(self, words: Phrase, quality: float) -> tuple[Alternative, ...]:
         found = [Alternative(words, quality)]
-        for synonym in self.vocabulary.synonyms.expansions.get(words, ()):
-            found.append(Alternative(synonym, round(quality * SYNONYM, 3)))
+        key = self._synonyms.key(words)
+        for rank, synonym in enumerate(self._synonyms.expansions.get(key, ()) if key else ()):
+            faithful = SYNONYM * (1 - SYNONYM_STEP * min(rank, 9))
+            found.append(Alternative(synonym, round(quality * faithful, 3)))
         return tuple(found)
 
     def _reaches(self, words: Phrase) -> bool:
