@@ -131,6 +131,7 @@ async def test_raw_questions_are_kept_13_months_then_only_counts(relay: Relay) -
         "top_unanswered": [],
         "web_searches": 0,
         "web_entry_views": 0,
+        "questions_by_asker": {"professionnel": 0, "habitant": 0, "inconnu": 2},
     }
     kept_month = await reports.build_report(
         relay.db, relay.settings, relay.themes, Month(2026, 3), now

@@ -68,6 +68,7 @@ class Territory:
     """Every known commune by key, and the intercommunalities they belong to."""
 
     communes: dict[str, Commune] = field(default_factory=dict)
+    listed: frozenset[str] = frozenset()  # the communes where the directory has entries
     _neighbours: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _formers: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
@@ -113,7 +114,8 @@ class Territory:
                 lon = sum(p[1] for p in points) / len(points)
                 commune = replace(commune, latitude=lat, longitude=lon, approximate=False)
             communes[key] = replace(commune, postal_codes=commune.postal_codes + extra)
-        return cls(communes)
+        listed = {place_key(p.commune) for p in places} - {""}
+        return cls(communes, frozenset(listed))
 
     def epci_members(self, epci: str) -> set[str]:
         return {key for key, c in self.communes.items() if c.epci == epci}

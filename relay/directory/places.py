@@ -1,7 +1,7 @@
 """Finding the place in a question: a commune (whole, without its article, or its first words),
 an intercommunality, a postal code — with "st" for "saint" and a typo forgiven."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -85,22 +85,40 @@ class _Variant:
 
 
 class PlaceFinder:
-    def __init__(self, territory: Territory, common_words: frozenset[str]) -> None:
+    def __init__(
+        self,
+        territory: Territory,
+        common_words: frozenset[str],
+        is_word: Callable[[str], bool] = lambda _: False,
+    ) -> None:
+        """`common_words`: what the directory writes in lower case; `is_word`: any word the
+        search knows otherwise. A commune where the directory has no entry is named without
+        "à" or "près de" only by its whole name, and only when none of its words is a word
+        ("Joué-sur-Erdre" is not in "mon mari joue tout")."""
         self._variants: dict[tuple[str, ...], _Variant] = {}
         self._postal = territory.by_postal_code()
         self._names = {k: c.name for k, c in territory.communes.items()}
         towns = {key: territory.same_town(key) for key in territory.communes}
-        for key, commune in territory.communes.items():  # whole names before their beginnings
-            self._add_commune(key, commune.name, towns[key], common_words, whole=True)
-        for key, commune in territory.communes.items():
-            self._add_commune(key, commune.name, towns[key], common_words, whole=False)
+        for whole in (True, False):  # whole names before their beginnings
+            for key, commune in territory.communes.items():
+                listed = bool(towns[key] & territory.listed)
+                self._add_commune(
+                    key, commune.name, towns[key], common_words, whole, listed, is_word
+                )
         for epci in sorted(territory.epcis()):
             self._add_epci(epci, frozenset(territory.epci_members(epci)))
         self._words = sorted({w for variant in self._variants for w in variant if len(w) >= 5})
         self._fixed: dict[str, str] = {}
 
     def _add_commune(
-        self, key: str, name: str, town: frozenset[str], common: frozenset[str], whole: bool
+        self,
+        key: str,
+        name: str,
+        town: frozenset[str],
+        common: frozenset[str],
+        whole: bool,
+        listed: bool,
+        is_word: Callable[[str], bool],
     ) -> None:
         words = tuple(key.split())
         forms = [words]
@@ -114,6 +132,8 @@ class PlaceFinder:
                     continue
                 distinctive = [w for w in prefix if w not in GENERIC]
                 weak = all(w in common for w in distinctive)
+                if not listed:
+                    weak = weak or not whole or any(is_word(w) for w in distinctive)
                 self._offer(prefix, _Variant(name, town, weak))
 
     def _add_epci(self, epci: str, members: frozenset[str]) -> None:
@@ -126,7 +146,7 @@ class PlaceFinder:
 
     def _offer(self, words: tuple[str, ...], variant: _Variant) -> None:
         known = self._variants.get(words)
-        if known is None:
+        if known is None or (known.communes == variant.communes and known.weak > variant.weak):
             self._variants[words] = variant
         elif known.communes != variant.communes:
             # The same words name two places: they stand for both, and only after a marker.

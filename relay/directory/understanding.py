@@ -100,7 +100,7 @@ class Understanding:
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
-        self.places = PlaceFinder(vocabulary.territory, vocabulary.common_words)
+        self.places = PlaceFinder(vocabulary.territory, vocabulary.common_words, self._is_word)
         self._synonyms = vocabulary.synonyms
         self._phrases: set[Phrase] = set(self._synonyms.expansions) | set(vocabulary.public_phrases)
         self._longest = max((len(p) for p in self._phrases), default=1)
@@ -143,6 +143,10 @@ class Understanding:
             publics=frozenset(publics),
             label=_span_label(cleaned, used, [found[n] for n in consumed]),
         )
+
+    def _is_word(self, word: str) -> bool:
+        vocabulary = self.vocabulary
+        return word in STOP_WORDS or word in vocabulary.df or word in vocabulary.synonym_words
 
     def _known_words(self, words: list[str]) -> frozenset[str]:
         return frozenset(
