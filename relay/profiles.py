@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from relay.states import Asker
+from relay.yamlfile import parse_yaml
 
 # The contract's slugs (§3), in the order the report lists them; the file gives their labels.
 KINDS = (
@@ -55,7 +56,7 @@ class Typology:
     @classmethod
     def load(cls, path: Path) -> "Typology":
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = parse_yaml(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             problem = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
             raise TypologyError(UNREADABLE.format(path=path, problem=problem)) from None

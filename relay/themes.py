@@ -8,6 +8,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from relay.textnorm import key
+from relay.yamlfile import parse_yaml
 
 ALL_THEMES = "tout"
 SUGGESTION_CUTOFF = 60
@@ -48,7 +49,7 @@ class ThemeCatalogue:
     @classmethod
     def load(cls, path: Path) -> "ThemeCatalogue":
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = parse_yaml(path.read_text(encoding="utf-8"))
             entries = data["themes"]
             themes = [
                 Theme(str(e["slug"]), str(e["label"]), tuple(str(a) for a in e.get("aliases", [])))

@@ -8,6 +8,7 @@ places have a position.
 """
 
 import csv
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,7 @@ NEIGHBOUR_COMMUNES_KM = 10.0
 NEIGHBOUR_MIDDLES_KM = 25.0
 
 
+@functools.lru_cache(maxsize=65536)  # a directory names the same few hundred communes
 def place_key(name: str) -> str:
     """The matching key of a place name: 'Saint-Brevin-les-Pins' -> 'saint brevin les pin'."""
     return " ".join(part for t in tokens(name) for part in t.split("-"))
@@ -69,8 +71,8 @@ class Territory:
 
     communes: dict[str, Commune] = field(default_factory=dict)
     listed: frozenset[str] = frozenset()  # the communes where the directory has entries
-    _neighbours: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
-    _formers: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _neighbours: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _formers: dict[str, set[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(

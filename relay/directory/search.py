@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from relay.directory import saved
 from relay.directory.analysis import stem
 from relay.directory.entries import place_token
 from relay.directory.geography import SAME_DEPARTEMENT, Commune, EntryPlace, Proximity
@@ -30,6 +31,7 @@ class Index:
     understanding: Understanding
     signature: store.Signature
     docs: dict[int, Doc] = field(default_factory=dict)
+    fresh: bool = False  # built in this process, not read from the store
 
     @classmethod
     async def load(
@@ -38,14 +40,26 @@ class Index:
         synonyms: Synonyms,
         reference: Iterable[Commune],
         territory: Sequence[str] = (),
+        recipe: str = "",
     ) -> "Index":
+        """The saved vocabulary when it is that of this directory and recipe (see
+        relay.directory.saved), else one built from every entry (`fresh`)."""
         signature = await store.signature(session)
+        if recipe:
+            data = await store.saved_vocabulary(session, store.signature_text(signature), recipe)
+            if data is not None:
+
+                def read() -> "Index":
+                    vocabulary = saved.loads(data, synonyms)
+                    return cls(vocabulary, Understanding(vocabulary), signature)
+
+                return await asyncio.to_thread(read)
         rows = await store.vocabulary_rows(session)
 
-        def build() -> "Index":  # a second or so for 20,000 entries: not on the event loop
+        def build() -> "Index":  # seconds for 100,000 entries: not on the event loop
             sources = (_source(row) for row in rows)
             vocabulary = Vocabulary.build(sources, synonyms, reference, territory)
-            return cls(vocabulary, Understanding(vocabulary), signature)
+            return cls(vocabulary, Understanding(vocabulary), signature, fresh=True)
 
         return await asyncio.to_thread(build)
 

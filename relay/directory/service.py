@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from relay.directory import france
+from relay.directory import france, saved
 from relay.directory.entries import COLUMNS, Entry
 from relay.directory.exporting import write_file
 from relay.directory.facets import Catalogue, Facets, Filters
@@ -75,6 +75,8 @@ class DirectoryService:
         communes = communes_file or settings.config_dir / "communes.csv"
         self.reference: list[Commune] = load_communes(communes)
         self.territory = settings.territory
+        synonyms_file = settings.config_dir / "synonyms.yaml"
+        self._recipe = saved.recipe(synonyms_file, self.reference, self.territory)
         if self.territory:
             try:
                 france.national_index().scope(self.territory)
@@ -254,10 +256,22 @@ class DirectoryService:
                 current = await store.signature(session)
                 if self._index is None or self._index.signature != current:
                     self._index = await Index.load(
-                        session, self.synonyms, self.reference, self.territory
+                        session, self.synonyms, self.reference, self.territory, self._recipe
                     )
+                    if self._index.fresh:
+                        await self._save(self._index)
             self._checked_at = time.monotonic()
             return self._index
+
+    async def _save(self, index: Index) -> None:
+        """Keep the vocabulary for the next process; a failure only costs that one time."""
+        try:
+            data = await asyncio.to_thread(saved.dumps, index.vocabulary)
+            async with self.db.write() as session:
+                key = store.signature_text(index.signature)
+                await store.save_vocabulary(session, key, self._recipe, data)
+        except Exception:  # another process saved it at the same moment, or the store refused
+            log.warning("le vocabulaire de l'annuaire n'a pas pu être enregistré", exc_info=True)
 
     def forget_index(self) -> None:
         self._index = None

@@ -7,6 +7,7 @@ import yaml
 
 from relay.directory.analysis import stem, tokens
 from relay.directory.french import STOP_WORDS
+from relay.yamlfile import parse_yaml
 
 Phrase = tuple[str, ...]  # content tokens, stop words left out
 
@@ -63,7 +64,7 @@ class Synonyms:
         if not path.is_file():
             return cls()
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = parse_yaml(path.read_text(encoding="utf-8")) or {}
             return cls.parse(data)
         except (OSError, yaml.YAMLError, TypeError, ValueError, AttributeError) as exc:
             raise SynonymsError(f"{path}: fichier de synonymes illisible ({exc})") from exc

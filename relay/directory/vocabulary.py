@@ -70,7 +70,9 @@ class Vocabulary:
     _by_joined: dict[str, str] = field(repr=False, default_factory=dict)
     _by_stem: dict[str, set[str]] = field(repr=False, default_factory=dict)
     _fuzzy: dict[str, list[str]] = field(repr=False, default_factory=dict)
-    _expansions: dict[str, dict[str, float]] = field(repr=False, default_factory=dict)
+    _expansions: dict[str, dict[str, float]] = field(
+        repr=False, default_factory=dict, compare=False
+    )
 
     @classmethod
     def build(

@@ -11,6 +11,7 @@ import yaml
 from relay.durations import parse_offset
 from relay.feeds.addresses import literal_refusal
 from relay.themes import ALL_THEMES, ThemeCatalogue
+from relay.yamlfile import parse_yaml
 
 DEFAULT_INTERVAL = timedelta(hours=1)
 MIN_INTERVAL = timedelta(minutes=5)
@@ -80,7 +81,7 @@ def load_feed_specs(
     if not path.is_file():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise FeedConfigError(f"{path} : fichier illisible ({exc})") from exc
     entries = data.get("feeds") or [] if isinstance(data, dict) else None

@@ -18,7 +18,7 @@ from sqlmodel import col
 from relay.states import Asker
 from relay.store.dialect import is_postgresql
 from relay.store.models import DirectoryQuery, utcnow
-from relay.store.models_directory import DirectoryEntry, DirectoryQueryMonth
+from relay.store.models_directory import DirectoryEntry, DirectoryQueryMonth, SavedVocabulary
 
 BATCH = 500
 PROFESSIONAL, INHABITANT, UNKNOWN = Asker.PROFESSIONAL, Asker.INHABITANT, Asker.UNKNOWN
@@ -406,3 +406,32 @@ async def archived_by_asker(session: AsyncSession, month: str) -> Counter[str]:
             UNKNOWN: row.by_unknown,
         }
     )
+
+
+# --- the saved vocabulary ---
+
+
+def signature_text(signature: Signature) -> str:
+    last = signature.last_change.isoformat() if signature.last_change else "-"
+    return f"{signature.count}@{last}"
+
+
+async def saved_vocabulary(session: AsyncSession, signature: str, recipe: str) -> bytes | None:
+    """The vocabulary saved for this state of the directory and this recipe, if any."""
+    saved = await session.get(SavedVocabulary, 1)
+    if saved is None or saved.signature != signature or saved.recipe != recipe:
+        return None
+    return bytes(saved.data)
+
+
+async def save_vocabulary(session: AsyncSession, signature: str, recipe: str, data: bytes) -> None:
+    saved = await session.get(SavedVocabulary, 1)
+    if saved is None:
+        session.add(SavedVocabulary(signature=signature, recipe=recipe, data=data))
+    else:
+        saved.signature, saved.recipe, saved.data, saved.built_at = (
+            signature,
+            recipe,
+            data,
+            utcnow(),
+        )

@@ -7,7 +7,7 @@ written by hand in migration d001 and kept in sync by triggers on this table, fr
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, Float, Index, Integer, String, Text
+from sqlalchemy import Column, Date, Float, Index, Integer, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
 from relay.store.models import _utc_column, utcnow
@@ -71,3 +71,17 @@ class DirectoryQueryMonth(SQLModel, table=True):
     by_professionals: int = Field(default=0, sa_column=Column(Integer, nullable=False))
     by_inhabitants: int = Field(default=0, sa_column=Column(Integer, nullable=False))
     by_unknown: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+
+
+class SavedVocabulary(SQLModel, table=True):
+    """The directory's vocabulary as relay.directory built it, so that a process reads it
+    instead of building it again from every entry (seconds for 100,000 entries). Valid while
+    the directory's signature and the recipe (synonyms, territory, version) are the same."""
+
+    __tablename__ = "directory_vocabulary"
+
+    id: int = Field(default=1, sa_column=Column(Integer, primary_key=True))  # one row
+    signature: str = Field(sa_column=Column(String(80), nullable=False))
+    recipe: str = Field(sa_column=Column(String(80), nullable=False))
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    built_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
