@@ -2,6 +2,7 @@
 them. The naive baseline (`scan`) scores every entry with the same scorer."""
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ MAX_RESULTS = 30
 PAGE = 3
 CANDIDATES = 200  # the full-text index's best, scored: enough that its ranking rarely matters
 MAX_TERMS = 48
+DOCS_KEPT = 4_000  # entries kept parsed in memory: those the questions of the moment reach
 
 
 @dataclass
@@ -30,7 +32,7 @@ class Index:
     vocabulary: Vocabulary
     understanding: Understanding
     signature: store.Signature
-    docs: dict[int, Doc] = field(default_factory=dict)
+    docs: OrderedDict[int, Doc] = field(default_factory=OrderedDict)  # the latest DOCS_KEPT
     fresh: bool = False  # built in this process, not read from the store
 
     @classmethod
@@ -67,12 +69,14 @@ class Index:
         return self.understanding.read(question)
 
     async def docs_for(self, session: AsyncSession, ids: Iterable[int]) -> list[Doc]:
-        """These entries as the scorer reads them, from the store the first time only."""
+        """These entries as the scorer reads them, from the store unless read lately."""
         wanted = dict.fromkeys(ids)
-        missing = [i for i in wanted if i not in self.docs]
-        for row in await store.rows_by_id(session, missing):
-            self.doc(row)
-        return [self.docs[i] for i in wanted if i in self.docs]
+        found = {i: self.docs[i] for i in wanted if i in self.docs}
+        for i in found:
+            self.docs.move_to_end(i)
+        for row in await store.rows_by_id(session, [i for i in wanted if i not in found]):
+            found[row.id] = self.doc(row)
+        return [found[i] for i in wanted if i in found]
 
     def doc(self, row: store.SearchRow) -> Doc:
         doc = self.docs.get(row.id)
@@ -88,6 +92,8 @@ class Index:
                 longitude=row.longitude,
             )
             self.docs[row.id] = doc
+            while len(self.docs) > DOCS_KEPT:
+                self.docs.popitem(last=False)
         return doc
 
     def scorer(self, query: Query) -> Scorer:
