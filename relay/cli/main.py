@@ -14,6 +14,7 @@ from relay.announcements import Draft, recipients_line
 from relay.attachments import AttachmentRefused, accept, check_size
 from relay.cli import common, directory, feeds, french, meetings, reports, slack
 from relay.french_dates import long_datetime
+from relay.malloc import limit_arenas
 from relay.messages import AnnouncementKind, Attachment, UserRef
 from relay.states import DeliveryState
 from relay.store import schema, subscribers
@@ -233,6 +234,7 @@ for register in (
 
 
 def main() -> None:
+    limit_arenas()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         cli(prog_name="relay")
