@@ -7,7 +7,7 @@ public contract.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
@@ -221,10 +221,17 @@ class Partners:
     by_type: Mapping[str, int]  # profiles by kind of structure, every slug present
 
 
+# A field with this metadata is for the text report only, not part of the JSON structure.
+TEXT_ONLY = {"text_only": True}
+
+
 @dataclass(frozen=True)
 class SurveyQuestion:
     question: str
     answers: Mapping[str, int]  # answer label -> people who chose it, every label present
+    # The answers counting as satisfied, on the question config/sondage.yaml marks as the
+    # satisfaction one (the text report's satisfaction line); empty on the others.
+    satisfied: tuple[str, ...] = field(default=(), metadata=TEXT_ONLY)
 
 
 @dataclass(frozen=True)
@@ -265,7 +272,11 @@ def _plain(value: object) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     if is_dataclass(value) and not isinstance(value, type):
-        return {field.name: _plain(getattr(value, field.name)) for field in fields(value)}
+        return {
+            item.name: _plain(getattr(value, item.name))
+            for item in fields(value)
+            if not item.metadata.get("text_only")
+        }
     if isinstance(value, Mapping):
         return {key: _plain(inner) for key, inner in value.items()}
     if isinstance(value, tuple | list):
