@@ -86,7 +86,8 @@ class Relay:
         self.directory = DirectoryService(self.db, settings, self.themes)
         self.agenda = PublicAgenda(self.db, settings)
         self.page_counts = PageCounts(self.db, settings)
-        SurveyFile.load(settings.survey_file)  # a broken sondage.yaml stops relay at start
+        if settings.survey_file.exists():  # a broken one stops relay at start; none: no survey
+            SurveyFile.load(settings.survey_file)
         self.surveys = Surveys(self.db, settings, self.engine)
         self.services = Services(
             settings=settings,

@@ -6,8 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from relay.app import opened
+from relay.settings import load_settings
 from relay.surveys.definition import SurveyFile, SurveyFileError
-from tests.conftest import CONFIG_DIR
+from tests.chat import ChatUser
+from tests.conftest import CONFIG_DIR, COORDINATOR
 
 ANSWERS = ("Oui", "Plutôt oui", "Plutôt non", "Non", "Je ne sais pas")
 GOOD = (CONFIG_DIR / "sondage.yaml").read_text(encoding="utf-8")
@@ -102,3 +107,19 @@ def test_relay_run_stops_at_start_on_a_broken_survey_file(tmp_path: Path) -> Non
     assert "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert "sondage.yaml" in line and "question n°5" in line and "« Ravi »" in line
+
+
+async def test_without_a_survey_file_relay_runs_and_sondage_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    for name in ("themes.yaml", "typologie.yaml", "synonyms.yaml", "annuaire.csv", "feeds.yaml"):
+        (config / name).write_bytes((CONFIG_DIR / name).read_bytes())
+    monkeypatch.setenv("RELAY_CONFIG_DIR", str(config))
+    settings = load_settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'relay.db'}", coordinators=COORDINATOR
+    )
+    async with opened(settings) as relay:
+        said = await ChatUser.private(relay, "1000").say("/sondage")
+    assert "Aucun questionnaire n'est configuré" in said and "sondage.yaml" in said

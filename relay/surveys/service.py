@@ -61,8 +61,11 @@ class Surveys:
     async def preview(self, author: UserRef) -> Reply:
         """config/sondage.yaml as it reads now, with the people it would reach and Envoyer /
         Annuler buttons; or why it cannot be sent."""
+        path = self._settings.survey_file
+        if not path.exists():
+            return Reply(texts.NO_FILE_TEXT.format(path=path))
         try:
-            survey_file = SurveyFile.load(self._settings.survey_file)
+            survey_file = SurveyFile.load(path)
         except SurveyFileError as error:
             return Reply(str(error))
         now, zone = self.clock(), self._settings.zone

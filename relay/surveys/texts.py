@@ -49,6 +49,10 @@ PREVIEW_TEXT = (
 )
 PREVIEW_QUESTION = "{number}. {question} ({answers})"
 PREVIEW_REMINDER = " ; un rappel le {when} à qui n'aura pas tout répondu"
+NO_FILE_TEXT = (
+    "Aucun questionnaire n'est configuré : créez {path} (un modèle est décrit dans le README, "
+    "« Survey ») puis tapez à nouveau /sondage."
+)
 NOBODY_TEXT = (
     "Personne n'est abonné en conversation privée : le questionnaire n'atteindrait personne. "
     "Rien n'a été envoyé."
