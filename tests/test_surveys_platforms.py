@@ -40,7 +40,7 @@ async def test_telegram_sends_the_survey_and_records_answers(database_url: str) 
         seen = len(telegram.messages_to(PARTNER))
 
         telegram.user_message(TELEGRAM_COORDINATOR, "/sondage")
-        await telegram.wait_for(lambda: telegram.messages_to(TELEGRAM_COORDINATOR))
+        await telegram.wait_for(lambda: bool(telegram.messages_to(TELEGRAM_COORDINATOR)))
         [preview] = telegram.messages_to(TELEGRAM_COORDINATOR)
         assert "envoyé à 1 personne" in preview.plain_text
         send = next(b for b in buttons_of(preview) if b["text"] == "Envoyer")

@@ -21,9 +21,9 @@ from relay.reports.model import (
     RelayRequests,
     SubscriberCounts,
     Subscribers,
-    SurveyResult,
     Year,
 )
+from relay.surveys.results import SurveyResult
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
 TITLE = "Rapport du relais d'information du CLS — {month}"

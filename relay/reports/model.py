@@ -7,9 +7,11 @@ public contract.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
+
+from relay.surveys.results import TEXT_ONLY, SurveyResult
 
 BAD_MONTH = "« {text} » n'est pas un mois AAAA-MM (par exemple 2026-11)."
 BAD_YEAR = "« {text} » n'est pas une année AAAA (par exemple 2026)."
@@ -221,30 +223,6 @@ class Partners:
     by_type: Mapping[str, int]  # profiles by kind of structure, every slug present
 
 
-# A field with this metadata is for the text report only, not part of the JSON structure.
-TEXT_ONLY = {"text_only": True}
-
-
-@dataclass(frozen=True)
-class SurveyQuestion:
-    question: str
-    answers: Mapping[str, int]  # answer label -> people who chose it, every label present
-    # The answers counting as satisfied, on the question config/sondage.yaml marks as the
-    # satisfaction one (the text report's satisfaction line); empty on the others.
-    satisfied: tuple[str, ...] = field(default=(), metadata=TEXT_ONLY)
-
-
-@dataclass(frozen=True)
-class SurveyResult:
-    """A survey sent or answered during the period, with its counts so far."""
-
-    id: int
-    title: str
-    sent: int  # people it was sent to
-    respondents: int  # people who answered at least one question
-    questions: tuple[SurveyQuestion, ...]
-
-
 @dataclass(frozen=True)
 class MonthlyReport:
     month: Span  # a month ("2026-10"), or a year ("2026") for the annual report
@@ -275,7 +253,7 @@ def _plain(value: object) -> Any:
         return {
             item.name: _plain(getattr(value, item.name))
             for item in fields(value)
-            if not item.metadata.get("text_only")
+            if not item.metadata.get(TEXT_ONLY)
         }
     if isinstance(value, Mapping):
         return {key: _plain(inner) for key, inner in value.items()}

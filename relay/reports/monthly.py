@@ -37,7 +37,6 @@ from relay.reports.model import (
     Span,
     SubscriberCounts,
     Subscribers,
-    SurveyResult,
 )
 from relay.settings import Settings
 from relay.states import AnnouncementSource, AnnouncementState, Asker, DeliveryState, Rsvp
@@ -52,6 +51,7 @@ from relay.store.dialect import insert_ignoring_duplicates
 from relay.store.models import utcnow
 from relay.store.models_schedule import ReportRun
 from relay.surveys import results as survey_results
+from relay.surveys.results import SurveyResult
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
 log = logging.getLogger(__name__)

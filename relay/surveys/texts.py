@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, tzinfo
 
 from relay.french_dates import as_utc, long_date, long_datetime
 from relay.messages import Button, Reply
-from relay.reports.model import SurveyResult
 from relay.surveys.definition import Survey
+from relay.surveys.results import SurveyResult
 from relay.wording import count
 
 ANSWER_ACTION = "sv:"  # sv:<survey>:<question>:<answer>, short for Telegram's 64 bytes
