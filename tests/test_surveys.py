@@ -286,3 +286,8 @@ async def test_the_report_lists_the_surveys_of_the_month(relay: Relay) -> None:
             relay.db, relay.settings, relay.themes, month, now + timedelta(days=60)
         )
         assert other.surveys == ()
+
+
+async def test_aide_lists_sondage_for_coordinators_only(relay: Relay) -> None:
+    assert "/sondage" in await private(relay, "1000").say("/aide")
+    assert "/sondage" not in await private(relay, "11").say("/aide")
