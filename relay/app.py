@@ -36,6 +36,8 @@ from relay.settings import Settings
 from relay.states import FINAL_DELIVERY_STATES, AnnouncementSource, AnnouncementState
 from relay.store import outbox, schema
 from relay.store.db import Database
+from relay.surveys.definition import SurveyFile
+from relay.surveys.service import Surveys
 from relay.themes import ThemeCatalogue
 from relay.web import SiteServices, WebServer, build_app
 
@@ -84,6 +86,9 @@ class Relay:
         self.directory = DirectoryService(self.db, settings, self.themes)
         self.agenda = PublicAgenda(self.db, settings)
         self.page_counts = PageCounts(self.db, settings)
+        if settings.survey_file.exists():  # a broken one stops relay at start; none: no survey
+            SurveyFile.load(settings.survey_file)
+        self.surveys = Surveys(self.db, settings, self.engine)
         self.services = Services(
             settings=settings,
             db=self.db,
@@ -94,6 +99,7 @@ class Relay:
             admissions=self.engine,
             revisions=self.revisions,
             typology=Typology.load(settings.typology_file),
+            surveys=self.surveys,
         )
         self.router: Router = build_router(self.services)
         self.core = Gateway(self.router, self.services, self.engine)
@@ -106,6 +112,7 @@ class Relay:
             changes=self.meeting_changes,
             feeds=FeedPoller(self.db, settings, self.themes, self.announcements),
             announcements=self.announcements,
+            surveys=self.surveys,
         )
 
     def platform_channels(self, own_server: bool = True) -> list[Channel]:

@@ -98,3 +98,13 @@ class Asker(StrEnum):
     PROFESSIONAL = "professionnel"
     INHABITANT = "habitant"
     UNKNOWN = "inconnu"
+
+
+class SurveyState(StrEnum):
+    """A survey's life: previewed, sent and answerable, closed, then purged of who answered
+    what (its counts kept)."""
+
+    DRAFT = "draft"  # a coordinator's preview, sent to nobody yet
+    OPEN = "open"  # sent: answers recorded until `closes_at`
+    CLOSED = "closed"  # no answer recorded any more; who answered what still kept
+    PURGED = "purged"  # a month after closing: only the counts remain

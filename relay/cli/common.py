@@ -19,6 +19,7 @@ from relay.profiles import TypologyError
 from relay.reports.model import ReportError
 from relay.settings import Settings, SettingsError, load_settings
 from relay.store.db import DatabaseUnavailable
+from relay.surveys.definition import SurveyFileError
 from relay.themes import ThemeCatalogue, ThemeCatalogueError
 from relay.web import WebServerError
 
@@ -46,6 +47,7 @@ FAILURES: tuple[type[Exception], ...] = (
     MeetingError,
     ReportError,
     SettingsError,
+    SurveyFileError,
     ThemeCatalogueError,
     TypologyError,
     WebServerError,

@@ -11,6 +11,7 @@ from relay.commands.reports import FEATURE as REPORTS
 from relay.commands.revisions import FEATURE as REVISIONS
 from relay.commands.router import Router
 from relay.commands.subscriptions import FEATURE as SUBSCRIPTIONS
+from relay.commands.surveys import FEATURE as SURVEYS
 
 
 def build_router(services: Services) -> Router:
@@ -21,7 +22,7 @@ def build_router(services: Services) -> Router:
         return router_holder[0].commands_for(coordinator)
 
     features = [help_feature(commands_for), SUBSCRIPTIONS, BROADCAST, MEETINGS, REPORTS]
-    features += [REVISIONS, DIRECTORY, PROFILES]
+    features += [REVISIONS, DIRECTORY, PROFILES, SURVEYS]
     router = Router(services, features, free_text=find_in_directory)
     router_holder.append(router)
     return router

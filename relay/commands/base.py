@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from relay.directory import DirectoryService
     from relay.meetings.service import Meetings
     from relay.revisions import Revisions
+    from relay.surveys.service import Surveys
 
 
 class Role(StrEnum):
@@ -37,6 +38,7 @@ class Services:
     admissions: Admitting  # whether deliveries can reach a shared chat (the bot let in)
     revisions: "Revisions"  # broadcasts withdrawn or corrected after their send
     typology: Typology  # the kinds of structure of partners' profiles
+    surveys: "Surveys"  # the CLS survey (/sondage) and its answers
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""APScheduler inside `relay run`: meeting notices, feed polling, the monthly report.
+"""APScheduler inside `relay run`: meeting notices, feed polling, the monthly report, the
+survey's reminder, closing and purge.
 
 Jobs live in memory and are rebuilt from the database whenever this process becomes the leader
 and every SYNC_SECONDS after (meetings scheduled from another process or from the command line
@@ -28,6 +29,7 @@ from relay.reports import monthly as reports
 from relay.settings import Settings
 from relay.store import meetings as meeting_store
 from relay.store.db import Database
+from relay.surveys.service import Surveys
 from relay.themes import ThemeCatalogue
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,8 @@ NOTICE_JOB = "notice:"
 SCHEDULED_SENDS_SECONDS = 30.0  # a scheduled broadcast leaves within a minute of its time
 SYNC_JOB, FEEDS_JOB, REPORT_JOB = "meetings-sync", "feeds", "monthly-report"
 SCHEDULED_SENDS_JOB = "scheduled-sends"
+SURVEYS_SECONDS = 600.0  # a survey's reminder leaves within ten minutes of its time
+SURVEYS_JOB = "surveys"
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class ScheduledWork:
     changes: MeetingChanges  # meetings changed: rebuild their jobs
     feeds: FeedPoller
     announcements: Announcements  # broadcasts scheduled for later
+    surveys: Surveys  # the survey's reminder, closing and purge
 
 
 class Scheduler:
@@ -117,6 +122,7 @@ class Scheduler:
         self._every(self._sync_seconds, self.sync_meetings, SYNC_JOB)
         self._every(self._feeds_seconds, self.poll_feeds, FEEDS_JOB)
         self._every(SCHEDULED_SENDS_SECONDS, self.send_scheduled, SCHEDULED_SENDS_JOB)
+        self._every(SURVEYS_SECONDS, self.survey_upkeep, SURVEYS_JOB)
         self.aps.add_job(
             self.send_report,
             "cron",
@@ -132,6 +138,7 @@ class Scheduler:
         await self.sync_meetings()  # catch up: notices due while no process led
         await self.send_scheduled()  # catch up: broadcasts due while no process led
         await self.send_report()  # catch up: the 1st of the month passed while down
+        await self.survey_upkeep()  # catch up: a reminder or a purge due while down
 
     def _every(self, seconds: float, work: Callable[[], Awaitable[None]], job_id: str) -> None:
         """A repeating job; a run missed by less than its period still happens, once."""
@@ -190,6 +197,16 @@ class Scheduler:
             await self._work.announcements.send_scheduled(self._work.meetings.clock())
         except Exception:
             log.exception("scheduled broadcasts: sending failed; retrying at the next round")
+
+    async def survey_upkeep(self) -> None:
+        """The survey's closing, its one reminder and the purge of who answered what: each
+        recorded in the transaction that does it, so a second run does nothing."""
+        if not self._leading:
+            return
+        try:
+            await self._work.surveys.upkeep()
+        except Exception:
+            log.exception("survey upkeep failed; retrying at the next round")
 
     async def poll_feeds(self) -> None:
         try:

@@ -21,9 +21,9 @@ from relay.reports.model import (
     RelayRequests,
     SubscriberCounts,
     Subscribers,
-    SurveyResult,
     Year,
 )
+from relay.surveys.results import SurveyResult
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
 TITLE = "Rapport du relais d'information du CLS — {month}"
@@ -84,7 +84,8 @@ CONSULTATIONS = (
 )
 SATISFACTION = "• Satisfaction des usagers et avis des partenaires : {detail}"
 NO_SURVEY = "aucun questionnaire sur la période"
-SURVEY = "questionnaire « {title} » : {respondents} répondant(s) sur {sent} ({rate})"
+SURVEY = "questionnaire « {title} » : {respondents} répondant(s) sur {sent} ({rate}){satisfied}"
+SATISFIED = " ; satisfaits ({answers}) : {satisfied} sur {answered} réponse(s) ({rate})"
 SURVEY_QUESTION = "  – {question} : {answers}"
 NO_ANSWER = "pas encore de réponse"
 # Short names of the kinds of structure (config/typologie.yaml's slugs) for one line of text.
@@ -174,14 +175,34 @@ def _indicators(report: MonthlyReport) -> list[str]:
     return lines
 
 
+def _rate(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)} %" if whole else "—"
+
+
+def _satisfied(survey: SurveyResult) -> str:
+    """The share of satisfied answers to the question config/sondage.yaml marks as the
+    satisfaction one, if the survey has one."""
+    question = next((q for q in survey.questions if q.satisfied), None)
+    if question is None:
+        return ""
+    answered = sum(question.answers.values())
+    satisfied = sum(question.answers.get(label, 0) for label in question.satisfied)
+    return SATISFIED.format(
+        answers=" ou ".join(f"« {label} »" for label in question.satisfied),
+        satisfied=number(satisfied),
+        answered=number(answered),
+        rate=_rate(satisfied, answered),
+    )
+
+
 def _survey(survey: SurveyResult) -> list[str]:
-    rate = f"{round(100 * survey.respondents / survey.sent)} %" if survey.sent else "—"
     lines = [
         SURVEY.format(
             title=survey.title,
             respondents=number(survey.respondents),
             sent=number(survey.sent),
-            rate=rate,
+            rate=_rate(survey.respondents, survey.sent),
+            satisfied=_satisfied(survey),
         )
     ]
     for question in survey.questions:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
+from relay.surveys.results import TEXT_ONLY, SurveyResult
+
 BAD_MONTH = "« {text} » n'est pas un mois AAAA-MM (par exemple 2026-11)."
 BAD_YEAR = "« {text} » n'est pas une année AAAA (par exemple 2026)."
 
@@ -222,23 +224,6 @@ class Partners:
 
 
 @dataclass(frozen=True)
-class SurveyQuestion:
-    question: str
-    answers: Mapping[str, int]  # answer label -> people who chose it, every label present
-
-
-@dataclass(frozen=True)
-class SurveyResult:
-    """A survey sent or answered during the period, with its counts so far."""
-
-    id: int
-    title: str
-    sent: int  # people it was sent to
-    respondents: int  # people who answered at least one question
-    questions: tuple[SurveyQuestion, ...]
-
-
-@dataclass(frozen=True)
 class MonthlyReport:
     month: Span  # a month ("2026-10"), or a year ("2026") for the annual report
     period: Period
@@ -265,7 +250,11 @@ def _plain(value: object) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     if is_dataclass(value) and not isinstance(value, type):
-        return {field.name: _plain(getattr(value, field.name)) for field in fields(value)}
+        return {
+            item.name: _plain(getattr(value, item.name))
+            for item in fields(value)
+            if not item.metadata.get(TEXT_ONLY)
+        }
     if isinstance(value, Mapping):
         return {key: _plain(inner) for key, inner in value.items()}
     if isinstance(value, tuple | list):

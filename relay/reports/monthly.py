@@ -37,7 +37,6 @@ from relay.reports.model import (
     Span,
     SubscriberCounts,
     Subscribers,
-    SurveyResult,
 )
 from relay.settings import Settings
 from relay.states import AnnouncementSource, AnnouncementState, Asker, DeliveryState, Rsvp
@@ -46,10 +45,13 @@ from relay.store import notices as notice_store
 from relay.store import profiles as profile_store
 from relay.store import reports as store
 from relay.store import sitecounts
+from relay.store import surveys as survey_store
 from relay.store.db import Database
 from relay.store.dialect import insert_ignoring_duplicates
 from relay.store.models import utcnow
 from relay.store.models_schedule import ReportRun
+from relay.surveys import results as survey_results
+from relay.surveys.results import SurveyResult
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
 log = logging.getLogger(__name__)
@@ -214,7 +216,10 @@ async def _partners(session: AsyncSession, moment: datetime) -> Partners:
 
 
 async def _surveys(session: AsyncSession, period: store.Period) -> tuple[SurveyResult, ...]:
-    return ()
+    """The surveys open at some moment of the period (sent or answerable then), with their
+    counts so far."""
+    rows = await survey_store.in_period(session, *period)
+    return tuple([await survey_results.result(session, row) for row in rows])
 
 
 async def _meetings(session: AsyncSession, period: store.Period, now: datetime) -> Meetings:

@@ -3,11 +3,20 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from relay.messages import UserRef
-from relay.store import announcements, meetings, notices, profiles, revisions, subscribers
+from relay.store import (
+    announcements,
+    meetings,
+    notices,
+    profiles,
+    revisions,
+    subscribers,
+    surveys,
+)
 
 
 async def forget_user(session: AsyncSession, user: UserRef, chat_address: str | None) -> None:
-    """Delete the user's chats, subscriptions and profile, and their name on what they proposed.
+    """Delete the user's chats, subscriptions, profile, survey invitations and answers, and
+    their name on what they proposed.
 
     Delivery rows stay, without the chat they went to, and so do the chats' subscription periods
     (closed and unlinked from the chat by a trigger), so past monthly reports keep their counts.
@@ -17,5 +26,6 @@ async def forget_user(session: AsyncSession, user: UserRef, chat_address: str | 
     await revisions.forget_author(session, str(user))
     await meetings.forget_rsvps(session, user.platform.value, user.user_id)
     await profiles.forget(session, user)
+    await surveys.forget(session, user)
     addresses = [user.user_id] + ([chat_address] if chat_address else [])
     await notices.forget_chat(session, user.platform.value, addresses)
