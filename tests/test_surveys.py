@@ -62,8 +62,8 @@ async def sent_survey(relay: Relay, people: list[str]) -> tuple[ChatUser, Reply]
     await subscribe(relay, "-100777", ["addictions"], ChatKind.GROUP)
     coordinator = private(relay, "1000")
     preview = await coordinator.say("/sondage")
-    reached = count(len(people), "personne")
-    assert f"envoyé à {reached} abonnée(s) en conversation privée" in preview
+    reached = count(len(people), "personne abonnée", "personnes abonnées")
+    assert f"envoyé à {reached} en conversation privée" in preview
     assert "(Telegram" in preview and "Questionnaire annuel du Contrat Local de Santé" in preview
     assert [b.label for b in coordinator.buttons()] == ["Envoyer", "Annuler"]
     [shown] = coordinator.last

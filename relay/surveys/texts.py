@@ -43,7 +43,7 @@ FORGED_TEXT = "Ce bouton n'est pas valable : rien n'a été enregistré."
 
 PREVIEW_TEXT = (
     "Aperçu du questionnaire « {title} » ({questions}) :\n{lines}\n\n"
-    "Il sera envoyé à {people} abonnée(s) en conversation privée ({platforms}), une question "
+    "Il sera envoyé à {people} en conversation privée ({platforms}), une question "
     "à la fois, avec des boutons. Clôture le {until}{reminder}. Qui a répondu quoi est effacé "
     "un mois après la clôture ; seuls les totaux restent."
 )
@@ -146,7 +146,7 @@ def preview(
         title=survey.title,
         questions=count(len(survey.questions), "question"),
         lines=lines,
-        people=count(sum(reach.values()), "personne"),
+        people=count(sum(reach.values()), "personne abonnée", "personnes abonnées"),
         platforms=platforms,
         until=closes,
         reminder=PREVIEW_REMINDER.format(when=reminds) if reminds else "",
