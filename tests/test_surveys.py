@@ -69,7 +69,7 @@ async def sent_survey(relay: Relay, people: list[str]) -> tuple[ChatUser, Reply]
     [shown] = coordinator.last
     assert isinstance(shown, Reply)
     sent = await coordinator.press("Envoyer")
-    assert f"envoyé à {reached} ;" in sent
+    assert f"envoyé à {count(len(people), 'personne')} ;" in sent
     return coordinator, shown
 
 
