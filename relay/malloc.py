@@ -4,26 +4,39 @@ each keep tens of megabytes that the process never gives back. Two arenas cut `r
 resident memory by about a third (BENCHMARKS.md), for no measurable cost in speed."""
 
 import ctypes
-import ctypes.util
+import functools
 import os
 import sys
 
 M_ARENA_MAX = -8  # glibc's malloc.h
 ARENAS = 2
+GLIBC = "libc.so.6"
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    """glibc, by its soname (looking it up by name would start a subprocess)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(GLIBC)
+    except OSError:
+        return None
+
+
+def give_back() -> None:
+    """Return the memory freed by a large temporary structure (building the directory's
+    vocabulary) to the system; glibc keeps it otherwise."""
+    libc = _libc()
+    trim = getattr(libc, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 def limit_arenas() -> None:
     """Call before any thread starts; does nothing outside glibc or when MALLOC_ARENA_MAX is
     already set in the environment (the setting wins)."""
-    if not sys.platform.startswith("linux"):
-        return
-    if "MALLOC_ARENA_MAX" in os.environ:
-        return
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        libc = ctypes.CDLL(name)
-        libc.mallopt(M_ARENA_MAX, ARENAS)
-    except (OSError, AttributeError):  # not glibc (musl has no mallopt arenas)
-        return
+    libc = _libc()
+    set_option = getattr(libc, "mallopt", None)  # glibc only
+    if set_option is not None and "MALLOC_ARENA_MAX" not in os.environ:
+        set_option(M_ARENA_MAX, ARENAS)

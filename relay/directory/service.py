@@ -24,6 +24,7 @@ from relay.directory.search import Index, search
 from relay.directory.synonyms import Synonyms, SynonymsError
 from relay.directory.understanding import Concept, Query
 from relay.directory.upsert import Plan, plan
+from relay.malloc import give_back
 from relay.settings import Settings, SettingsError
 from relay.states import Asker
 from relay.store import directory as store
@@ -260,6 +261,7 @@ class DirectoryService:
                     )
                     if self._index.fresh:
                         await self._save(self._index)
+                        give_back()  # what building it took from every entry
             self._checked_at = time.monotonic()
             return self._index
 
