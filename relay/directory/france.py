@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from relay.directory.geography import NEAR_KM, Commune, EntryPlace, distance_km, place_key
 
@@ -66,14 +67,14 @@ def national_index() -> NationalIndex:
     epcis: dict[str, str] = {}
     departements: set[str] = set()
     for row in _rows():
-        department = row["departement"]
+        department = row.departement
         departements.add(department)
-        for key in _keys(row["commune"]):
+        for key in _keys(row.commune):
             _add(names, key, department)
-        for code in row["code_postal"].split(";"):
+        for code in row.code_postal.split(";"):
             _add(postal, code, department)
-        if row["epci_siren"]:
-            _add(epcis, row["epci_siren"], department)
+        if row.epci_siren:
+            _add(epcis, row.epci_siren, department)
     return NationalIndex(names, postal, epcis, frozenset(departements))
 
 
@@ -107,11 +108,11 @@ def local_communes(departements: frozenset[str], places: Sequence[EntryPlace]) -
     located_outside: list[Commune] = []
     current: dict[str, str] = {}  # INSEE code -> name of the commune as it is now
     for row in _rows():
-        if not row["chef_lieu"]:
-            current[row["insee"]] = row["commune"]
-        if row["departement"] in departements:
+        if not row.chef_lieu and (row.departement in departements or row.latitude):
+            current[row.insee] = row.commune
+        if row.departement in departements:
             inside.append(_commune(row, current))
-        elif row["latitude"]:
+        elif row.latitude:
             located_outside.append(_commune(row, current))
     points = _places_points(places, inside)
     box = _box(points)
@@ -134,16 +135,16 @@ def _places_points(
     return sorted(points)
 
 
-def _commune(row: dict[str, str], current: dict[str, str]) -> Commune:
-    parent = current.get(row["chef_lieu"]) if row["chef_lieu"] else None
+def _commune(row: "_Row", current: dict[str, str]) -> Commune:
+    parent = current.get(row.chef_lieu) if row.chef_lieu else None
     return Commune(
-        name=row["commune"],
-        postal_codes=tuple(row["code_postal"].split(";")) if row["code_postal"] else (),
-        epci=row["epci"] or None,
-        latitude=float(row["latitude"]) if row["latitude"] else None,
-        longitude=float(row["longitude"]) if row["longitude"] else None,
-        departement=row["departement"],
-        part_of=place_key(parent) if parent and parent != row["commune"] else "",
+        name=row.commune,
+        postal_codes=tuple(row.code_postal.split(";")) if row.code_postal else (),
+        epci=row.epci or None,
+        latitude=float(row.latitude) if row.latitude else None,
+        longitude=float(row.longitude) if row.longitude else None,
+        departement=row.departement,
+        part_of=place_key(parent) if parent and parent != row.commune else "",
         approximate=True,
     )
 
@@ -184,9 +185,24 @@ def _keys(name: str) -> set[str]:
     return keys
 
 
-def _rows() -> Iterator[dict[str, str]]:
+class _Row(NamedTuple):
+    """A line of communes-france.csv.gz, in its column order."""
+
+    insee: str
+    commune: str
+    code_postal: str
+    epci_siren: str
+    epci: str
+    departement: str
+    latitude: str
+    longitude: str
+    chef_lieu: str
+
+
+def _rows() -> Iterator[_Row]:
     with gzip.open(DATA, "rb") as raw:
         lines = csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
-        header = next(lines)
+        if tuple(next(lines)) != _Row._fields:
+            raise ValueError(f"{DATA.name} : colonnes inattendues")
         for line in lines:
-            yield dict(zip(header, line, strict=True))
+            yield _Row(*line)
