@@ -2,19 +2,16 @@
 subscribed person's private chat, answered with its buttons (Telegram's Bot API fake, Slack's
 Web API fake, the console of `relay run`)."""
 
-import asyncio
 import json
-import os
-import sys
 
 from sqlalchemy import select
 from sqlmodel import col
 
 from relay.app import Relay
 from relay.store.models_surveys import SurveyAnswer, SurveyInvitation
+from tests.console_process import console_relay
 from tests.fakes.slack_api import Message
 from tests.fakes.telegram_api import FakeTelegram
-from tests.test_meetings_console import RunningRelay
 from tests.test_meetings_telegram import buttons_of
 from tests.test_slack_channel import BOB, COORDINATOR, button, slack_world
 from tests.test_telegram_channel import COORDINATOR as TELEGRAM_COORDINATOR
@@ -107,17 +104,7 @@ async def test_slack_sends_the_survey_to_a_direct_message_and_records_an_answer(
 
 
 async def test_relay_run_on_the_console_sends_and_answers_the_survey(database_url: str) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "relay",
-        "run",
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "RELAY_DATABASE_URL": database_url},
-    )
-    relay = RunningRelay(process)
+    relay = await console_relay(database_url)
     try:
         await relay.shows("sert la console")
         await relay.say("/abonner addictions")
