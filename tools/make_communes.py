@@ -20,10 +20,11 @@ import csv
 import gzip
 import io
 import json
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+from relay.directory.geography import place_key
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "relay" / "directory" / "data" / "communes-france.csv.gz"
@@ -73,9 +74,9 @@ def build_rows(decoupage: Path, geonames: Path) -> list[dict[str, str]]:
         parent = current.get(commune.get("chefLieu") or commune["code"], commune)
         siren, epci_name = epci_of.get(parent["code"], ("", ""))
         department = commune["departement"]
-        point = positions.get((department, _key(commune["nom"])))
+        point = positions.get((department, place_key(commune["nom"])))
         if point is None and parent is not commune:
-            point = positions.get((department, _key(parent["nom"])))
+            point = positions.get((department, place_key(parent["nom"])))
         rows.append(
             {
                 "insee": commune["code"],
@@ -115,19 +116,19 @@ def _positions(
     geonames: Path, departements: dict[str, str]
 ) -> dict[tuple[str, str], tuple[float, float]]:
     """(département code, name key) -> position, for the names GeoNames lists once there."""
-    by_name = {_key(_without_article(name)): code for code, name in departements.items()}
+    by_name = {place_key(_without_article(name)): code for code, name in departements.items()}
     found: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     with geonames.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             if row["cc"] in OVERSEAS:
                 department: str | None = OVERSEAS[row["cc"]]
             elif row["cc"] == "FR":
-                department = by_name.get(_key(_without_article(row["admin2"])))
+                department = by_name.get(place_key(_without_article(row["admin2"])))
             else:
                 continue
             if department is None:
                 continue
-            found[department, _key(row["name"])].append((float(row["lat"]), float(row["lon"])))
+            found[department, place_key(row["name"])].append((float(row["lat"]), float(row["lon"])))
     return {key: points[0] for key, points in found.items() if len(points) == 1}
 
 
@@ -138,13 +139,6 @@ def _without_article(name: str) -> str:
         if name.startswith(prefix):
             return name[len(prefix) :]
     return name
-
-
-def _key(name: str) -> str:
-    folded = unicodedata.normalize("NFKD", name.lower().replace("œ", "oe"))
-    letters = "".join(ch if ch.isalnum() else " " for ch in folded if not unicodedata.combining(ch))
-    words = letters.replace(" st ", " saint ").replace(" ste ", " sainte ").split()
-    return " ".join("saint" if w == "st" else "sainte" if w == "ste" else w for w in words)
 
 
 def _json(path: Path) -> Any:
