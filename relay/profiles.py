@@ -5,10 +5,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from relay.states import Asker
-from relay.yamlfile import parse_yaml
+from relay.yamlfile import UnreadableYaml, read_yaml_file
 
 # The contract's slugs (§3), in the order the report lists them; the file gives their labels.
 KINDS = (
@@ -56,10 +54,9 @@ class Typology:
     @classmethod
     def load(cls, path: Path) -> "Typology":
         try:
-            data = parse_yaml(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            problem = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
-            raise TypologyError(UNREADABLE.format(path=path, problem=problem)) from None
+            data = read_yaml_file(path)
+        except UnreadableYaml as exc:
+            raise TypologyError(UNREADABLE.format(path=path, problem=exc.problem)) from None
         entries = data.get("types") if isinstance(data, dict) else None
         if not isinstance(entries, list):
             raise TypologyError(NO_LIST.format(path=path))

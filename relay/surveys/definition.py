@@ -7,9 +7,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from relay.yamlfile import parse_yaml
+from relay.yamlfile import UnreadableYaml, read_yaml_file
 
 MAX_TITLE = 120
 MAX_QUESTION = 300
@@ -116,10 +114,9 @@ class SurveyFile:
     @classmethod
     def load(cls, path: Path) -> "SurveyFile":
         try:
-            data = parse_yaml(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            problem = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
-            raise SurveyFileError(UNREADABLE.format(path=path, problem=problem)) from None
+            data = read_yaml_file(path)
+        except UnreadableYaml as exc:
+            raise SurveyFileError(UNREADABLE.format(path=path, problem=exc.problem)) from None
         return _read(path, data)
 
     def closes_at(self, sent: datetime, zone: tzinfo) -> datetime:
