@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from relay.directory.french import PLACE_ARTICLES
 from relay.directory.geography import NEAR_KM, Commune, EntryPlace, distance_km, place_key
 
 DATA = Path(__file__).resolve().parent / "data" / "communes-france.csv.gz"
@@ -180,7 +181,7 @@ def _keys(name: str) -> set[str]:
     key = place_key(name)
     words = key.split()
     keys = {key}
-    if len(words) > 1 and words[0] in {"le", "la", "les", "l"}:
+    if len(words) > 1 and words[0] in PLACE_ARTICLES:
         keys.add(" ".join(words[1:]))
     return keys
 
