@@ -162,7 +162,9 @@ def near_places(proximity: Proximity, index: Index) -> list[str]:
     """The places worth a look for a question's place, as full-text tokens: the place itself,
     nearby communes, and services for the whole territory."""
     territory = index.vocabulary.territory
-    near = [key for key in territory.communes if proximity.of(key, None, None) > SAME_DEPARTEMENT]
+    # Only where the directory has entries: France's other communes would add tokens that
+    # match nothing.
+    near = [key for key in territory.listed if proximity.of(key, None, None) > SAME_DEPARTEMENT]
     return sorted({place_token(key) for key in {*near, *proximity.area, ""}})
 
 
