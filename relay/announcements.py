@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from relay import audit
 from relay.attachments import ATTACHED_TEXT, describe
 from relay.delivery.notices import Notices
 from relay.french_dates import as_utc, clock_time, find_date, long_datetime, mentions_date
@@ -24,7 +25,7 @@ from relay.messages import (
     UserRef,
 )
 from relay.settings import Settings
-from relay.states import AnnouncementSource, AnnouncementState, DeliveryState
+from relay.states import AnnouncementSource, AnnouncementState, AuditAction, DeliveryState
 from relay.store import announcements as store
 from relay.store import attachments as attachment_store
 from relay.store import notices as notice_store
@@ -60,6 +61,8 @@ UNSCHEDULE = "Annuler l'envoi"
 UNSCHEDULED_TEXT = "L'envoi programmé de la diffusion n°{id} est annulé : rien n'a été envoyé."
 NOT_SCHEDULED_TEXT = "La diffusion n°{id} n'attend plus son heure (déjà partie ou annulée)."
 MAX_AHEAD = timedelta(days=366)
+RECIPIENTS_AUDIT_TEXT = "{title}, vers {total} chat(s)"
+SCHEDULED_AUDIT_TEXT = "{title}, programmée le {when}"
 QUEUED_TEXT = (
     "C'est parti : la diffusion n°{id} part vers {total} chat(s). Je vous enverrai le bilan."
 )
@@ -298,6 +301,8 @@ class Announcements:
             elif status == AnnouncementState.QUEUED:
                 await store.queue(session, announcement)
             counts = await outbox.count_recipients(session, draft.themes)
+            if source == AnnouncementSource.COORDINATOR and status == AnnouncementState.QUEUED:
+                await _audit_broadcast(session, author, announcement, sum(counts.values()))
         if status == AnnouncementState.QUEUED and send_at is None:
             self._wake()
         return announcement_id, counts
@@ -327,12 +332,13 @@ class Announcements:
                 text += "\n" + IN_PARTS_TEXT.format(platform=label, parts=parts[platform])
         return [view, Reply(text, buttons=buttons)]
 
-    async def send_draft(self, announcement_id: int) -> Reply:
+    async def send_draft(self, announcement_id: int, by: UserRef | None) -> Reply:
         async with self.db.write() as session:
             announcement = await store.get(session, announcement_id)
             if announcement is None or announcement.status != AnnouncementState.DRAFT:
                 return Reply(NOT_A_DRAFT_TEXT.format(id=announcement_id), edit_origin=True)
             total = await store.queue(session, announcement)
+            await _audit_broadcast(session, by, announcement, total)
         self._wake()
         template = QUEUED_TEXT if total else QUEUED_NOBODY_TEXT
         return Reply(template.format(id=announcement_id, total=total), edit_origin=True)
@@ -345,7 +351,9 @@ class Announcements:
         ]
         return Reply(WHEN_TEXT.format(id=announcement_id), buttons=(tuple(slots),))
 
-    async def schedule_draft(self, announcement_id: int, send_at: datetime, now: datetime) -> Reply:
+    async def schedule_draft(
+        self, announcement_id: int, send_at: datetime, now: datetime, by: UserRef | None
+    ) -> Reply:
         """Hold a coordinator's draft until `send_at`; it leaves within a minute of that time."""
         problem = _check_send_time(send_at, now)
         if problem:
@@ -357,7 +365,9 @@ class Announcements:
             await store.schedule(session, announcement, as_utc(send_at))
             themes = await store.themes_of(session, announcement_id)
             total = sum((await outbox.count_recipients(session, themes)).values())
-        when = long_datetime(send_at, self.settings.zone)
+            when = long_datetime(send_at, self.settings.zone)
+            detail = SCHEDULED_AUDIT_TEXT.format(title=_audit_title(announcement), when=when)
+            await audit.record(session, by, AuditAction.BROADCAST, detail)
         text = SCHEDULED_TEXT.format(id=announcement_id, when=when, total=total)
         return Reply(text, edit_origin=True)
 
@@ -482,7 +492,9 @@ class Announcements:
             header += " " + PENDING_MORE_TEXT.format(shown=limit)
         return [Reply(header), *replies]
 
-    async def approve(self, announcement_id: int, themes: Sequence[str]) -> Reply:
+    async def approve(
+        self, announcement_id: int, themes: Sequence[str], by: UserRef | None
+    ) -> Reply:
         async with self.db.write() as session:
             announcement = await store.get(session, announcement_id)
             if announcement is None or announcement.status != AnnouncementState.PROPOSED:
@@ -492,6 +504,8 @@ class Announcements:
             elif not await store.themes_of(session, announcement_id):
                 return Reply(NEEDS_THEMES_TEXT.format(id=announcement_id))
             total = await store.queue(session, announcement)
+            detail = RECIPIENTS_AUDIT_TEXT.format(title=_audit_title(announcement), total=total)
+            await audit.record(session, by, AuditAction.APPROVE, detail)
             origin = _origin(announcement)
             if origin:
                 outcome = Reply(APPROVED_FOR_PARTNER_TEXT.format(id=announcement_id))
@@ -499,13 +513,15 @@ class Announcements:
         self._wake()
         return Reply(APPROVED_TEXT.format(id=announcement_id, total=total), edit_origin=True)
 
-    async def reject(self, announcement_id: int, reason: str) -> Reply:
+    async def reject(self, announcement_id: int, reason: str, by: UserRef | None) -> Reply:
         async with self.db.write() as session:
             announcement = await store.get(session, announcement_id)
             if announcement is None or announcement.status != AnnouncementState.PROPOSED:
                 return Reply(NOT_PENDING_TEXT.format(id=announcement_id), edit_origin=True)
             announcement.status = AnnouncementState.REJECTED
             announcement.decision_reason = reason[:500] or None
+            detail = _audit_title(announcement) + (f" : {reason}" if reason else "")
+            await audit.record(session, by, AuditAction.REFUSE, detail)
             origin = _origin(announcement)
             if origin:
                 text = REJECTED_FOR_PARTNER_TEXT.format(id=announcement_id)
@@ -546,6 +562,17 @@ def _check_send_time(send_at: datetime, now: datetime) -> str | None:
 def _short_title(announcement: Announcement) -> str:
     title = announcement.title or announcement.text.split("\n")[0]
     return title if len(title) <= 60 else title[:59] + "…"
+
+
+def _audit_title(announcement: Announcement) -> str:
+    return f"n°{announcement.id} « {_short_title(announcement)} »"
+
+
+async def _audit_broadcast(
+    session: AsyncSession, by: UserRef | None, announcement: Announcement, total: int
+) -> None:
+    detail = RECIPIENTS_AUDIT_TEXT.format(title=_audit_title(announcement), total=total)
+    await audit.record(session, by, AuditAction.BROADCAST, detail)
 
 
 async def _stored_file(session: AsyncSession, draft: Draft) -> int | None:

@@ -8,7 +8,7 @@ import signal
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -17,6 +17,7 @@ from aiohttp import web
 
 from relay.agenda import PublicAgenda
 from relay.announcements import Announcements, AnnouncementViews, Draft, summary_notice
+from relay.audit import AuditLog
 from relay.channels.console import ConsoleChannel
 from relay.commands import Router, Services, build_router
 from relay.contract import Channel
@@ -33,13 +34,14 @@ from relay.pagecounts import PageCounts
 from relay.profiles import Typology
 from relay.revisions import Revisions, change_summary_notice
 from relay.settings import Settings
+from relay.signin import CoordinatorAccess
 from relay.states import FINAL_DELIVERY_STATES, AnnouncementSource, AnnouncementState
 from relay.store import outbox, schema
 from relay.store.db import Database
 from relay.surveys.definition import SurveyFile
 from relay.surveys.service import Surveys
 from relay.themes import ThemeCatalogue
-from relay.web import SiteServices, WebServer, build_app
+from relay.web import SiteServices, WebServer, WebServerError, build_app
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,8 @@ class Relay:
         if settings.survey_file.exists():  # a broken one stops relay at start; none: no survey
             SurveyFile.load(settings.survey_file)
         self.surveys = Surveys(self.db, settings, self.engine)
+        self.access = CoordinatorAccess(self.db, settings)
+        self.audit = AuditLog(self.db)
         self.services = Services(
             settings=settings,
             db=self.db,
@@ -100,6 +104,7 @@ class Relay:
             revisions=self.revisions,
             typology=Typology.load(settings.typology_file),
             surveys=self.surveys,
+            access=self.access,
         )
         self.router: Router = build_router(self.services)
         self.core = Gateway(self.router, self.services, self.engine)
@@ -140,6 +145,9 @@ class Relay:
             announcements=self.announcements,
             counts=self.page_counts,
             ping=self.db.ping,
+            access=self.access,
+            audit=self.audit,
+            meetings=self.meetings,
         )
         settings = self.settings
         app = build_app(services, http_routes(channels))
@@ -217,12 +225,22 @@ def _freeze_long_lived() -> None:
 
 async def chat(settings: Settings, user: UserRef) -> None:
     """`relay chat`: one console conversation until end of input; broadcasts are delivered."""
-    async with opened(settings) as relay:
+    async with opened(settings) as relay, AsyncExitStack() as stack:
         console = ConsoleChannel(user)
+        await _serve_site_if_free(relay, stack)
         # Telegram and Slack only send from here: `relay run` is the one receiving their updates.
         async with delivering(relay, [console, *relay.platform_channels()], receive=False):
             await console.converse(relay.core)
             await relay.engine.drain(CHAT_DRAIN_SECONDS)
+
+
+async def _serve_site_if_free(relay: Relay, stack: AsyncExitStack) -> None:
+    """`relay chat` serves the site too (the link /tableau gives opens there), unless its port
+    is taken, most likely by a `relay run` serving the same database."""
+    try:
+        await stack.enter_async_context(serving(relay.site([])))
+    except WebServerError as error:
+        log.info("relay chat does not serve the site: %s", error)
 
 
 async def run(settings: Settings) -> None:

@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from relay import audit
 from relay.announcements import (
     PLATFORM_LABELS,
     AnnouncementViews,
@@ -28,7 +29,13 @@ from relay.delivery.notices import Notices
 from relay.french_dates import find_date
 from relay.links import URL
 from relay.messages import Button, ChatRef, Outgoing, Platform, Reply, UserRef
-from relay.states import AnnouncementSource, AnnouncementState, DeliveryOperation, DeliveryState
+from relay.states import (
+    AnnouncementSource,
+    AnnouncementState,
+    AuditAction,
+    DeliveryOperation,
+    DeliveryState,
+)
 from relay.store import announcements as announcement_store
 from relay.store import revisions as store
 from relay.store.db import Database
@@ -40,6 +47,7 @@ WITHDRAW_ACTION, KEEP_ACTION = "withdraw:", "withdrawno:"
 WITHDRAW_YES, WITHDRAW_NO = "Oui, la retirer", "Non"
 
 UNKNOWN_TEXT = "Je ne trouve pas de diffusion n°{id}."
+AUDIT_TEXT = "n°{id} « {title} », dans {chats} chat(s)"
 NO_LATEST_TEXT = {
     DeliveryOperation.DELETE: (
         "Vous n'avez aucune diffusion en place à retirer. "
@@ -279,6 +287,8 @@ class Revisions:
             found.summarised_at = found.summarised_at or found.withdrawn_at
             queued = await store.add_change(session, found, change)
             await store.cancel_unsent(session, found.id)
+            detail = AUDIT_TEXT.format(id=found.id, title=short_title(found), chats=queued)
+            await audit.record(session, user, AuditAction.WITHDRAW, detail)
         self.notices.wake()
         if not queued:
             return Reply(WITHDRAWN_NOWHERE_TEXT.format(id=number), edit_origin=True)
@@ -314,6 +324,8 @@ class Revisions:
                 return [refusal]
             correction.applied_to(found)
             queued = await store.add_change(session, found, change)
+            detail = AUDIT_TEXT.format(id=found.id, title=short_title(found), chats=queued)
+            await audit.record(session, user, AuditAction.CORRECT, detail)
             view = self.views.view(found, themes)
         self.notices.wake()
         return [view, Reply(_corrected_text(found.id, queued, reach.waiting))]

@@ -19,7 +19,7 @@ from pydantic_settings import (
 )
 
 from relay.durations import parse_offset, parse_offsets
-from relay.messages import UserRef
+from relay.messages import Platform, UserRef
 
 _SECRET_FIELDS = {
     "telegram_token",
@@ -236,7 +236,8 @@ class Settings(BaseSettings):
         return tuple(p for p in dict.fromkeys(ports) if p not in (0, self.web_port))
 
     def is_coordinator(self, user: UserRef) -> bool:
-        return user in self.coordinators
+        # The shell user running `relay chat` already has the coordinator's powers (`relay post`).
+        return user.platform is Platform.CONSOLE or user in self.coordinators
 
     @classmethod
     def settings_customise_sources(

@@ -108,3 +108,16 @@ class SurveyState(StrEnum):
     OPEN = "open"  # sent: answers recorded until `closes_at`
     CLOSED = "closed"  # no answer recorded any more; who answered what still kept
     PURGED = "purged"  # a month after closing: only the counts remain
+
+
+class AuditAction(StrEnum):
+    """A coordinator's action kept in the audit log."""
+
+    BROADCAST = "broadcast"  # a broadcast sent or scheduled
+    APPROVE = "approve"  # a partner's proposal approved
+    REFUSE = "refuse"  # a partner's proposal refused
+    WITHDRAW = "withdraw"  # a broadcast withdrawn
+    CORRECT = "correct"  # a broadcast corrected
+    IMPORT = "import"  # a directory file imported
+    MEETING = "meeting"  # a meeting scheduled, changed or cancelled
+    SIGN_IN = "sign_in"  # the coordinator pages opened through a link

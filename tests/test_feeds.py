@@ -527,7 +527,7 @@ async def test_proposals_from_feeds_are_moderated_like_partner_proposals(
         await poller(relay).poll(due_only=False)
         (proposal,) = await feed_announcements(relay)
         assert proposal.id is not None
-        reply = await relay.announcements.approve(proposal.id, [])
+        reply = await relay.announcements.approve(proposal.id, [], None)
         assert "validée" in reply.text
         await relay.engine.drain(10)
     (received,) = channel.announcements_to("11")

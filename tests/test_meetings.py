@@ -252,7 +252,7 @@ async def test_published_and_cancelled_events_name_the_cls_as_organizer(
         async with sending(relay, channel):
             info = await relay.meetings.schedule("copil", MONDAY + timedelta(days=10), "Pornic")
             await relay.engine.drain(10)
-            await relay.meetings.cancel(info.id)
+            await relay.meetings.cancel(info.id, None)
             await relay.engine.drain(10)
     invitation, cancel = channel.announcements_to("71")
     calendars = []

@@ -172,7 +172,7 @@ def meeting_change(
 
     async def change() -> MeetingInfo:
         async with relay_app.opened(settings) as relay:
-            return await relay.meetings.reschedule(number, starts_at, where)
+            return await relay.meetings.reschedule(number, starts_at, where, None)
 
     info = common.run(change())
     typer.echo(
@@ -212,7 +212,7 @@ def meeting_cancel(
 
     async def cancel() -> MeetingInfo:
         async with relay_app.opened(settings) as relay:
-            return await relay.meetings.cancel(number)
+            return await relay.meetings.cancel(number, None)
 
     info = common.run(cancel())
     typer.echo(f"Réunion n°{info.id} annulée. Les invités sont prévenus.")

@@ -2,6 +2,7 @@
 
 from relay.commands.base import Command, Context, Feature, Role, Services
 from relay.commands.broadcast import FEATURE as BROADCAST
+from relay.commands.dashboard import FEATURE as DASHBOARD
 from relay.commands.directory import FEATURE as DIRECTORY
 from relay.commands.directory import find as find_in_directory
 from relay.commands.help import help_feature
@@ -22,7 +23,7 @@ def build_router(services: Services) -> Router:
         return router_holder[0].commands_for(coordinator)
 
     features = [help_feature(commands_for), SUBSCRIPTIONS, BROADCAST, MEETINGS, REPORTS]
-    features += [REVISIONS, DIRECTORY, PROFILES, SURVEYS]
+    features += [REVISIONS, DIRECTORY, PROFILES, SURVEYS, DASHBOARD]
     router = Router(services, features, free_text=find_in_directory)
     router_holder.append(router)
     return router

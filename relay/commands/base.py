@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from relay.directory import DirectoryService
     from relay.meetings.service import Meetings
     from relay.revisions import Revisions
+    from relay.signin import CoordinatorAccess
     from relay.surveys.service import Surveys
 
 
@@ -39,6 +40,7 @@ class Services:
     revisions: "Revisions"  # broadcasts withdrawn or corrected after their send
     typology: Typology  # the kinds of structure of partners' profiles
     surveys: "Surveys"  # the CLS survey (/sondage) and its answers
+    access: "CoordinatorAccess"  # sign-in links to the coordinator pages (/tableau)
 
 
 @dataclass(frozen=True)

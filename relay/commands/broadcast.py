@@ -102,7 +102,7 @@ async def send_at_slot(ctx: Context) -> Sequence[Outgoing]:
     if number is None or not minutes.isdigit():
         return [Reply(EXPIRED_BUTTON)]
     send_at = datetime.fromtimestamp(int(minutes) * 60, UTC)
-    return [await _announcements(ctx).schedule_draft(number, send_at, _now(ctx))]
+    return [await _announcements(ctx).schedule_draft(number, send_at, _now(ctx), ctx.incoming.user)]
 
 
 async def schedule(ctx: Context) -> Sequence[Outgoing]:
@@ -115,7 +115,7 @@ async def schedule(ctx: Context) -> Sequence[Outgoing]:
         moment = parse_moment(when, _now(ctx), ctx.services.settings.zone)
     except DateError as error:
         return [Reply(f"{error}\n{SCHEDULE_USAGE}")]
-    return [await _announcements(ctx).schedule_draft(number, moment, _now(ctx))]
+    return [await _announcements(ctx).schedule_draft(number, moment, _now(ctx), ctx.incoming.user)]
 
 
 async def scheduled(ctx: Context) -> Sequence[Outgoing]:
@@ -130,7 +130,11 @@ async def unschedule(ctx: Context) -> Sequence[Outgoing]:
 
 async def send_draft(ctx: Context) -> Sequence[Outgoing]:
     number = _number(ctx.args)
-    return [await _announcements(ctx).send_draft(number) if number else Reply(EXPIRED_BUTTON)]
+    return [
+        await _announcements(ctx).send_draft(number, ctx.incoming.user)
+        if number
+        else Reply(EXPIRED_BUTTON)
+    ]
 
 
 async def cancel_draft(ctx: Context) -> Sequence[Outgoing]:
@@ -192,7 +196,7 @@ async def approve(ctx: Context) -> Sequence[Outgoing]:
             tags = ", ".join(word for word, _ in match.unknown)
             return [Reply(UNKNOWN_TAG.format(tags=tags))]
         themes = [ALL_THEMES] if match.everything else [t.slug for t in match.themes]
-    return [await _announcements(ctx).approve(number, themes)]
+    return [await _announcements(ctx).approve(number, themes, ctx.incoming.user)]
 
 
 async def reject(ctx: Context) -> Sequence[Outgoing]:
@@ -200,17 +204,25 @@ async def reject(ctx: Context) -> Sequence[Outgoing]:
     if isinstance(parsed, Reply):
         return [parsed]
     number, reason = parsed
-    return [await _announcements(ctx).reject(number, reason)]
+    return [await _announcements(ctx).reject(number, reason, ctx.incoming.user)]
 
 
 async def approve_button(ctx: Context) -> Sequence[Outgoing]:
     number = _number(ctx.args)
-    return [await _announcements(ctx).approve(number, []) if number else Reply(EXPIRED_BUTTON)]
+    return [
+        await _announcements(ctx).approve(number, [], ctx.incoming.user)
+        if number
+        else Reply(EXPIRED_BUTTON)
+    ]
 
 
 async def reject_button(ctx: Context) -> Sequence[Outgoing]:
     number = _number(ctx.args)
-    return [await _announcements(ctx).reject(number, "") if number else Reply(EXPIRED_BUTTON)]
+    return [
+        await _announcements(ctx).reject(number, "", ctx.incoming.user)
+        if number
+        else Reply(EXPIRED_BUTTON)
+    ]
 
 
 FEATURE = Feature(

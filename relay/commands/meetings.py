@@ -352,7 +352,7 @@ async def confirm_button(ctx: Context) -> Sequence[Outgoing]:
     if number is None:
         return [Reply(EXPIRED_BUTTON)]
     try:
-        await _meetings(ctx).confirm(number)
+        await _meetings(ctx).confirm(number, ctx.incoming.user)
     except DuplicateMeeting as duplicate:
         buttons = (
             (
@@ -370,7 +370,7 @@ async def force_button(ctx: Context) -> Sequence[Outgoing]:
     """« Programmer quand même »: the coordinator confirmed a second meeting at that time."""
 
     async def confirm_anyway(number: int) -> MeetingInfo:
-        return await _meetings(ctx).confirm(number, allow_duplicate=True)
+        return await _meetings(ctx).confirm(number, ctx.incoming.user, allow_duplicate=True)
 
     return await _meeting_button(ctx, confirm_anyway, SCHEDULED_TEXT)
 
@@ -425,7 +425,10 @@ async def _cancel_question(ctx: Context, number: int) -> Sequence[Outgoing]:
 
 
 async def cancel_button(ctx: Context) -> Sequence[Outgoing]:
-    return await _meeting_button(ctx, _meetings(ctx).cancel, CANCELLED_TEXT)
+    async def cancel(number: int) -> MeetingInfo:
+        return await _meetings(ctx).cancel(number, ctx.incoming.user)
+
+    return await _meeting_button(ctx, cancel, CANCELLED_TEXT)
 
 
 async def keep_button(ctx: Context) -> Sequence[Outgoing]:
@@ -454,7 +457,7 @@ async def _change(ctx: Context, rest: str) -> Sequence[Outgoing]:
         if when.day is not None or when.at is not None:
             local = current.starts_at.astimezone(zone)
             starts_at = local_moment(when.day or local.date(), when.at or local.time(), zone)
-        info = await service.reschedule(number, starts_at, place)
+        info = await service.reschedule(number, starts_at, place, ctx.incoming.user)
     except (MeetingError, DateError) as error:
         return [Reply(str(error))]
     return [Reply(CHANGED_TEXT.format(id=number, summary=summary(info, ctx)))]

@@ -7,7 +7,7 @@ from rapidfuzz import process
 
 from relay.attachments import file_hint
 from relay.commands.base import Action, Command, Context, Feature, Handler, Role, Services
-from relay.messages import ChatKind, Incoming, Outgoing, Platform, Reply, UserRef
+from relay.messages import ChatKind, Incoming, Outgoing, Reply, UserRef
 from relay.textnorm import clean_input, fold
 
 log = logging.getLogger(__name__)
@@ -51,8 +51,7 @@ class Router:
             self._actions.extend(feature.actions)
 
     def is_coordinator_user(self, user: UserRef) -> bool:
-        # The shell user running `relay chat` already has the coordinator's powers (`relay post`).
-        return user.platform is Platform.CONSOLE or self.services.settings.is_coordinator(user)
+        return self.services.settings.is_coordinator(user)
 
     def commands_for(self, coordinator: bool) -> list[Command]:
         return [c for c in self.commands if coordinator or c.role is Role.EVERYONE]

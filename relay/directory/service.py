@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from relay import audit
 from relay.directory import france, saved
 from relay.directory.entries import COLUMNS, Entry
 from relay.directory.exporting import write_file
@@ -25,8 +26,9 @@ from relay.directory.synonyms import Synonyms, SynonymsError
 from relay.directory.understanding import Concept, Query
 from relay.directory.upsert import Plan, plan
 from relay.malloc import give_back
+from relay.messages import UserRef
 from relay.settings import Settings, SettingsError
-from relay.states import Asker
+from relay.states import Asker, AuditAction
 from relay.store import directory as store
 from relay.store.db import Database
 from relay.store.models_directory import DirectoryEntry
@@ -39,6 +41,7 @@ PAGE = 3
 FOUND_CACHE = 2048  # searches and listings of the web site kept, until the directory changes
 REFRESH_SECONDS = 30.0  # how often another process's import is looked for
 STALE_DAYS = 365
+IMPORT_AUDIT_TEXT = "{file} : {added} ajoutée(s), {updated} modifiée(s), {removed} supprimée(s)"
 SAMPLE_LOADED = (
     "ℹ️ L'annuaire était vide : j'ai chargé l'annuaire d'exemple ({entries} du fichier {file})."
 )
@@ -55,6 +58,14 @@ class ImportReport:
     @property
     def rejected(self) -> int:
         return len({p.line for p in self.parsed.problems})
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Who imported which file, for the audit log."""
+
+    by: UserRef | None
+    file: str
 
 
 class DirectoryService:
@@ -306,13 +317,20 @@ class DirectoryService:
     # --- the coordinator's file ---
 
     async def import_file(
-        self, path: Path, progress: Progress | None = None, replace: bool = False
+        self,
+        path: Path,
+        progress: Progress | None = None,
+        replace: bool = False,
+        by: UserRef | None = None,
+        name: str = "",
     ) -> ImportReport:
         """Read a file and upsert its good rows in one transaction: all of them or none. With
-        `replace`, entries the file does not hold are deleted in the same transaction."""
+        `replace`, entries the file does not hold are deleted in the same transaction. The
+        import is in the audit log, as done by `by` (None: the command line), of file `name`."""
         parsed = await asyncio.to_thread(read_file, path, self.themes, progress)
         entries = [entry for _, entry in parsed.entries]
-        changes, removed = await self._upsert(entries, replace, progress, parsed.present)
+        trace = Trace(by, name or path.name)
+        changes, removed = await self._upsert(entries, replace, progress, parsed.present, trace)
         for index, message in changes.ambiguous:
             parsed.problems.append(Problem(parsed.entries[index][0], message))
         return ImportReport(parsed, changes.added, changes.updated, changes.unchanged, removed)
@@ -330,6 +348,7 @@ class DirectoryService:
         replace: bool,
         progress: Progress | None,
         present: frozenset[str],
+        trace: "Trace | None" = None,
     ) -> tuple[Plan, int]:
         """Entries written; the columns not `present` keep their stored values."""
         async with self.db.write() as session:
@@ -357,6 +376,11 @@ class DirectoryService:
             if replace:
                 gone = [e.id for e in stored if e.id not in changes.kept]
                 removed = await store.delete_entries(session, gone)
+            if trace is not None:
+                detail = IMPORT_AUDIT_TEXT.format(
+                    file=trace.file, added=changes.added, updated=changes.updated, removed=removed
+                )
+                await audit.record(session, trace.by, AuditAction.IMPORT, detail, now)
         self.forget_index()
         return changes, removed
 

@@ -12,13 +12,14 @@ from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from relay import audit
 from relay.delivery.notices import Notices
 from relay.french_dates import as_utc, long_datetime
 from relay.meetings import reminders
 from relay.meetings.reminders import ReminderPolicy
 from relay.messages import ChatRef, UserRef
 from relay.settings import Settings
-from relay.states import AnnouncementSource, MeetingKind, MeetingState, NoticeState
+from relay.states import AnnouncementSource, AuditAction, MeetingKind, MeetingState, NoticeState
 from relay.store import meetings as store
 from relay.store import outbox
 from relay.store.db import Database
@@ -72,6 +73,8 @@ DUPLICATE = (
 )
 NOT_INVITED = "Ce bouton de réponse ne correspond à aucune invitation reçue ici."
 NOTHING_CHANGED = "Indiquez une nouvelle date, une nouvelle heure ou un nouveau lieu."
+AUDIT_TEXT = "n°{id} « {title} » du {when} : {what}"
+SCHEDULED_WORD, CHANGED_WORD, CANCELLED_WORD = "programmée", "modifiée", "annulée"
 
 
 class MeetingError(ValueError):
@@ -208,6 +211,7 @@ class Meetings:
         invite: bool = True,
         allow_duplicate: bool = False,
         public: bool = False,
+        by: UserRef | None = None,
     ) -> MeetingInfo:
         """Schedule a meeting: its invitation goes now (unless `invite` is False), its
         reminders at their time. Refused (`DuplicateMeeting`) when one of the same kind is
@@ -220,6 +224,7 @@ class Meetings:
                 await self._check_unique(session, meeting)
             await store.add(session, meeting)
             await self._plan(session, meeting, INVITE if invite else None)
+            await self._audit(session, by, meeting, SCHEDULED_WORD)
         await self._changed()
         return _info(meeting)
 
@@ -232,7 +237,9 @@ class Meetings:
             await store.add(session, meeting)
         return _info(meeting)
 
-    async def confirm(self, meeting_id: int, allow_duplicate: bool = False) -> MeetingInfo:
+    async def confirm(
+        self, meeting_id: int, by: UserRef | None, allow_duplicate: bool = False
+    ) -> MeetingInfo:
         now = self.clock()
         async with self.db.write() as session:
             meeting = await store.get(session, meeting_id, for_update=True)
@@ -245,6 +252,7 @@ class Meetings:
                 await self._check_unique(session, meeting)
             meeting.status, meeting.updated_at = MeetingState.SCHEDULED, now
             await self._plan(session, meeting, INVITE)
+            await self._audit(session, by, meeting, SCHEDULED_WORD)
         await self._changed()
         return _info(meeting)
 
@@ -283,12 +291,19 @@ class Meetings:
             updated_at=now,
         )
 
+    async def _audit(
+        self, session: AsyncSession, by: UserRef | None, meeting: Meeting, what: str
+    ) -> None:
+        when = long_datetime(meeting.starts_at, self.settings.zone)
+        detail = AUDIT_TEXT.format(id=meeting.id, title=meeting.title, when=when, what=what)
+        await audit.record(session, by, AuditAction.MEETING, detail, self.clock())
+
     async def _plan(self, session: AsyncSession, meeting: Meeting, opening: str | None) -> None:
         plan = reminders.plan_notices(as_utc(meeting.starts_at), self.policy, self.clock(), opening)
         await store.add_notices(session, meeting, plan)
 
     async def reschedule(
-        self, meeting_id: int, starts_at: datetime | None, place: str | None
+        self, meeting_id: int, starts_at: datetime | None, place: str | None, by: UserRef | None
     ) -> MeetingInfo:
         if starts_at is None and place is None:
             raise MeetingError(NOTHING_CHANGED)
@@ -305,10 +320,11 @@ class Meetings:
             meeting.updated_at = now
             await store.withdraw_pending(session, meeting_id)
             await self._plan(session, meeting, CHANGE)
+            await self._audit(session, by, meeting, CHANGED_WORD)
         await self._changed()
         return _info(meeting)
 
-    async def cancel(self, meeting_id: int) -> MeetingInfo:
+    async def cancel(self, meeting_id: int, by: UserRef | None) -> MeetingInfo:
         now = self.clock()
         async with self.db.write() as session:
             meeting = await self._open_meeting(session, meeting_id, now)
@@ -317,6 +333,7 @@ class Meetings:
             meeting.updated_at = now
             await store.withdraw_pending(session, meeting_id)
             await store.add_notices(session, meeting, [(CANCEL, now, NoticeState.PENDING)])
+            await self._audit(session, by, meeting, CANCELLED_WORD)
         await self._changed()
         return _info(meeting)
 

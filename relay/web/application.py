@@ -5,7 +5,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from relay.web import agenda_pages, api, directory_pages
+from relay.web import agenda_pages, api, board, directory_pages
 from relay.web.site import Site, SiteServices
 
 STATIC = Path(__file__).parent / "static"
@@ -15,14 +15,17 @@ STATIC_MAX_AGE = 3600
 def build_app(services: SiteServices, mounted: Sequence[web.RouteDef] = ()) -> web.Application:
     """The site, with the channels' routes (`mounted`) beside it."""
     site = Site(services)
-    app = web.Application(middlewares=[site.errors])
+    access = board.Access(site)
+    app = web.Application(middlewares=[site.errors, access.guard])
     app.router.add_routes(directory_pages.routes(site))
     app.router.add_routes(agenda_pages.routes(site))
     app.router.add_routes(api.routes(site))
+    app.router.add_routes(board.routes(site, access))
     app.router.add_routes(mounted)
     app.router.add_static("/static", STATIC, append_version=False)
     app.on_response_prepare.append(site.secure)
     app.on_response_prepare.append(_cache_static)
+    app.on_response_prepare.append(board.private)
 
     async def start_counting(_: web.Application) -> None:
         services.counts.start()

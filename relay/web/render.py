@@ -11,7 +11,8 @@ from urllib.parse import quote, urlencode, urlsplit
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from relay.french_dates import as_utc, clock_time, long_date, long_datetime
+from relay.audit import actor_label
+from relay.french_dates import as_utc, clock_time, long_date, long_datetime, short_datetime
 
 TEMPLATES = Path(__file__).parent / "templates"
 HTML = "text/html"
@@ -36,12 +37,14 @@ class Renderer:
         self.env.filters.update(
             long_date=long_date,
             when=lambda moment: long_datetime(moment, zone),
+            stamp=lambda moment: short_datetime(moment, zone),
             clock=lambda moment: clock_time(as_utc(moment).astimezone(zone)),
             tel=tel_uri,
             web_link=web_link,
             entry_path=entry_path,
             iso=_iso,
             theme_label=theme_label,
+            actor=actor_label,
         )
 
     def page(self, template: str, status: int = 200, **values: Any) -> web.Response:

@@ -13,9 +13,12 @@ from aiohttp import web
 
 from relay.agenda import PublicAgenda
 from relay.announcements import Announcements
+from relay.audit import AuditLog
 from relay.directory import DirectoryService
+from relay.meetings.service import Meetings
 from relay.pagecounts import PageCounts
 from relay.settings import Settings
+from relay.signin import CoordinatorAccess
 from relay.textnorm import clean_input
 from relay.themes import ThemeCatalogue
 from relay.web.ratelimit import RateLimiter
@@ -39,6 +42,9 @@ class SiteServices:
     announcements: Announcements
     counts: PageCounts
     ping: Callable[[], Awaitable[None]]  # raises when the database does not answer
+    access: CoordinatorAccess  # sign-in links and sessions of the coordinator pages
+    audit: AuditLog
+    meetings: Meetings
 
 
 class Site:
