@@ -17,6 +17,7 @@ from relay.audit import AuditLog
 from relay.directory import DirectoryService
 from relay.meetings.service import Meetings
 from relay.pagecounts import PageCounts
+from relay.reports.service import Reports
 from relay.settings import Settings
 from relay.signin import CoordinatorAccess
 from relay.textnorm import clean_input
@@ -45,6 +46,7 @@ class SiteServices:
     access: CoordinatorAccess  # sign-in links and sessions of the coordinator pages
     audit: AuditLog
     meetings: Meetings
+    reports: Reports  # the monthly report, its chart, the unanswered questions
 
 
 class Site:
@@ -86,6 +88,8 @@ class Site:
             return await handler(request)
         except web.HTTPNotFound:
             return self.page("404.html", 404, title="Page introuvable")
+        except web.HTTPRequestEntityTooLarge:
+            return self.page("413.html", 413, title="Envoi trop volumineux")
         except web.HTTPMethodNotAllowed as error:
             response = self.page("405.html", 405, title="Méthode non permise")
             response.headers["Allow"] = ", ".join(sorted(error.allowed_methods))

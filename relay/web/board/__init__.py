@@ -2,23 +2,28 @@
 
 from aiohttp import web
 
-from relay.web.board import journal
+from relay.web.board import directory, imports, journal, report
 from relay.web.board.access import Access, private
 from relay.web.board.access import routes as access_routes
+from relay.web.board.imports import upload_limit
+from relay.web.board.uploads import Uploads
 from relay.web.site import Site
 
 HOME = "/tableau/diffusions"
 
 
-def routes(site: Site, access: Access) -> list[web.RouteDef]:
+def routes(site: Site, access: Access, uploads: Uploads) -> list[web.RouteDef]:
     async def home(_: web.Request) -> web.Response:
         raise web.HTTPSeeOther(HOME)
 
     return [
         *access_routes(access),
         web.get("/tableau", home),
+        *directory.routes(site),
+        *imports.routes(site, uploads),
+        *report.routes(site),
         *journal.routes(site),
     ]
 
 
-__all__ = ["Access", "private", "routes"]
+__all__ = ["Access", "Uploads", "private", "routes", "upload_limit"]
