@@ -32,6 +32,9 @@ pytestmark = needs_browser
 
 BOARD_PAGES = [
     "/tableau/journal",
+    "/tableau/annuaire",
+    "/tableau/rapport",
+    "/tableau/rapport?annee=2026",
 ]
 BROADCAST = "Forum santé mentale des jeunes <script>alert(1)</script>"
 
