@@ -142,7 +142,8 @@ async def test_replacing_shows_what_would_be_removed(relay: Relay) -> None:
         sent = upload(csrf, GOOD_FILE.encode(), "tout.csv", replace=True)
         async with http.post("/tableau/annuaire/import", data=sent) as response:
             check = unescape(await response.text())
-        assert "Fiches supprimées car absentes du fichier (--replace) : 1." in check
+        replacing = "(« Remplacer tout l'annuaire ») : 1."
+        assert f"Fiches supprimées car absentes du fichier {replacing}" in check
         assert "1 ajoutée, 1 mise à jour" in check
         assert await refs(relay) == {"gone", "t-1"}
         confirm = {"csrf": csrf, "jeton": token_of(check)}

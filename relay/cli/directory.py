@@ -146,7 +146,7 @@ def import_file(
         print(visible(f"relay : {file.name}, {problem}"), file=sys.stderr)
     typer.echo(summary.numbers(report))
     if replace_all:
-        typer.echo(summary.removed(report))
+        typer.echo(summary.removed(report, "--replace"))
     if parsed.problems:
         raise typer.Exit(1)
 

@@ -6,7 +6,7 @@ from relay.directory.service import ImportReport
 from relay.wording import count
 
 IMPORTED = "{rows} ({encoding}) : {added}, {updated}, {unchanged}, {rejected}."
-REMOVED = "Fiches supprimées car absentes du fichier (--replace) : {count}."
+REMOVED = "Fiches supprimées car absentes du fichier ({how}) : {count}."
 IGNORED_COLUMNS = "{columns} : {names}"
 
 
@@ -23,8 +23,9 @@ def numbers(report: ImportReport) -> str:
     )
 
 
-def removed(report: ImportReport) -> str:
-    return REMOVED.format(count=report.removed)
+def removed(report: ImportReport, how: str) -> str:
+    """How many entries a replacing import removed; `how` names the choice that asked for it."""
+    return REMOVED.format(how=how, count=report.removed)
 
 
 def ignored_columns(parsed: ParsedFile) -> str:

@@ -18,6 +18,7 @@ IMPORT_PATH = "/tableau/annuaire/import"
 CONFIRM_PATH = "/tableau/annuaire/import/confirmer"
 UPLOAD_LIMIT = MAX_FILE_BYTES + 2**20  # the file, and the form around it
 MAX_NAME = 200
+REPLACE = "« Remplacer tout l'annuaire »"
 NO_FILE = "Aucun fichier reçu : choisissez un fichier .csv ou .xlsx."
 BAD_SUFFIX = "{name} : format non reconnu (attendu : .csv ou .xlsx)"
 TOO_BIG = "{name} : le fichier dépasse {mb} Mo ; découpez-le en plusieurs fichiers"
@@ -92,7 +93,7 @@ class Imports:
             replace=upload.replace,
             report=report,
             numbers=summary.numbers(report),
-            removed=summary.removed(report) if upload.replace else "",
+            removed=summary.removed(report, REPLACE) if upload.replace else "",
             ignored=summary.ignored_columns(report.parsed),
             lines=_lines(report),
             token=token,
