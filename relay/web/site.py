@@ -14,6 +14,7 @@ from aiohttp import web
 from relay.agenda import PublicAgenda
 from relay.announcements import Announcements
 from relay.audit import AuditLog
+from relay.broadcasts import BroadcastLog
 from relay.directory import DirectoryService
 from relay.meetings.service import Meetings
 from relay.pagecounts import PageCounts
@@ -45,6 +46,7 @@ class SiteServices:
     access: CoordinatorAccess  # sign-in links and sessions of the coordinator pages
     audit: AuditLog
     meetings: Meetings
+    broadcasts: BroadcastLog  # the Diffusions pages' log of announcements and their reach
 
 
 class Site:

@@ -2,9 +2,10 @@
 
 from aiohttp import web
 
-from relay.web.board import journal
+from relay.web.board import broadcasts, journal, new_broadcast
 from relay.web.board.access import Access, private
 from relay.web.board.access import routes as access_routes
+from relay.web.board.flash import Flash
 from relay.web.site import Site
 
 HOME = "/tableau/diffusions"
@@ -14,9 +15,12 @@ def routes(site: Site, access: Access) -> list[web.RouteDef]:
     async def home(_: web.Request) -> web.Response:
         raise web.HTTPSeeOther(HOME)
 
+    flash = Flash()  # the outcome of a form, shown on the page it leads to
     return [
         *access_routes(access),
         web.get("/tableau", home),
+        *new_broadcast.routes(site, flash),  # /nouvelle before /<number>
+        *broadcasts.routes(site, flash),
         *journal.routes(site),
     ]
 
