@@ -340,3 +340,41 @@ async def test_hostile_titles_and_texts_are_shown_escaped(relay: Relay) -> None:
     assert "<b>gras</b>" not in detail and "&lt;b&gt;gras&lt;/b&gt;" in detail
     assert "<img src=x" not in detail and "&lt;img src=x onerror=alert(1)&gt;" in detail
     assert "chat introuvable" in text_of(detail)
+
+
+async def test_a_withdrawn_broadcast_shows_its_withdrawal(relay: Relay) -> None:
+    for user_id in ("201", "202"):
+        await subscribe(relay, user_id, Platform.TELEGRAM, "")
+    telegram = ScriptedChannel(Platform.TELEGRAM)
+    async with delivering(relay, telegram) as engine:
+        number = await broadcast_in_chat(relay, "Forum annulé")
+        assert await engine.drain(20)
+        coordinator = ChatUser.private(relay, "1000")
+        await coordinator.say(f"/retirer {number}")
+        await coordinator.press("Oui, la retirer")
+        assert await engine.drain(20)
+    assert telegram.showing("201") == [] and telegram.showing("202") == []
+    link = await sign_in_link(relay)
+    async with browser(relay) as http:
+        await signed_in(http, link)
+        listing = text_of(await page(http, "/tableau/diffusions"))
+        detail = text_of(await page(http, f"/tableau/diffusions/{number}"))
+    assert f"{number} Forum annulé Événement coordination retirée" in listing
+    assert "Telegram : 2 remis" in listing, "the send's reach stays what it was"
+    assert "Retraits et corrections" in detail
+    assert "retrait Telegram 1000 Telegram : 2 fait(s), 0 en échec" in detail
+
+
+async def test_thirty_a_page_newest_first(relay: Relay) -> None:
+    coordinator = ChatUser.private(relay, "1000")
+    for n in range(1, 33):
+        await coordinator.say(f"/diffuser #addictions Numéro {n}")
+    link = await sign_in_link(relay)
+    async with browser(relay) as http:
+        await signed_in(http, link)
+        first = text_of(await page(http, "/tableau/diffusions"))
+        second = text_of(await page(http, "/tableau/diffusions?page=2"))
+    assert "page 1 sur 2, 32 en tout" in first and "Plus anciennes" in first
+    assert "32 Numéro 32 Information coordination brouillon" in first
+    assert "3 Numéro 3 " in first and "2 Numéro 2 " not in first
+    assert "2 Numéro 2 " in second and "1 Numéro 1 " in second and "Plus récentes" in second
