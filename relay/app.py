@@ -18,6 +18,7 @@ from aiohttp import web
 from relay.agenda import PublicAgenda
 from relay.announcements import Announcements, AnnouncementViews, Draft, summary_notice
 from relay.audit import AuditLog
+from relay.broadcasts import BroadcastLog
 from relay.channels.console import ConsoleChannel
 from relay.commands import Router, Services, build_router
 from relay.contract import Channel
@@ -151,6 +152,7 @@ class Relay:
             audit=self.audit,
             meetings=self.meetings,
             reports=self.reports,
+            broadcasts=BroadcastLog(self.db, self.themes),
         )
         settings = self.settings
         app = build_app(services, http_routes(channels))

@@ -35,7 +35,13 @@ BOARD_PAGES = [
     "/tableau/annuaire",
     "/tableau/rapport",
     "/tableau/rapport?annee=2026",
+    "/tableau/diffusions",
+    "/tableau/diffusions/1",  # delivered, one failure
+    "/tableau/diffusions/4",  # in progress: updates itself
+    "/tableau/diffusions/nouvelle",
+    "/tableau/diffusions/3/apercu",  # a draft's preview
 ]
+IN_PROGRESS = 4
 BROADCAST = "Forum santé mentale des jeunes <script>alert(1)</script>"
 
 
@@ -52,6 +58,9 @@ async def _activity(relay: Relay) -> None:
     async with delivering(relay, [channel], receive=False):
         await relay.engine.drain(10)
     await ChatUser.private(relay, "12").say("/proposer #jeunes Atelier parents le 20/01 à Pornic")
+    await coordinator.say(f"/diffuser #jeunes Brouillon {BROADCAST}")  # n°3, a draft
+    await coordinator.say("/diffuser #jeunes Permanence addictologie jeudi")  # n°4, on its way
+    await coordinator.press("Envoyer")
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +167,50 @@ def test_the_sign_in_and_refusal_pages_are_accessible(running: RunningSite, page
         page.goto(running.url + path)
         page.wait_for_load_state("load")
         assert serious_violations(page) == [], path
+
+
+def test_a_send_in_progress_shows_its_numbers_change_without_reloading(
+    running: RunningSite, signed_in: BrowserContext
+) -> None:
+    tab = signed_in.new_page()
+    try:
+        tab.goto(f"{running.url}/tableau/diffusions/{IN_PROGRESS}")
+        telegram = tab.locator('#avancement tr[data-plateforme="telegram"]')
+        # Two chats: the third became unreachable with the first broadcast.
+        expect(telegram.locator('[data-champ="pending"]')).to_have_text("2")
+        expect(tab.get_by_role("link", name="Mettre à jour")).to_be_visible()
+
+        async def deliver() -> None:
+            async with delivering(running.relay, [ScriptedChannel()], receive=False):
+                await running.relay.engine.drain(10)
+
+        running.call(deliver)
+        expect(telegram.locator('[data-champ="sent"]')).to_have_text("2", timeout=15_000)
+        expect(telegram.locator('[data-champ="pending"]')).to_have_text("0")
+        expect(tab.locator('[data-champ="done"]')).to_contain_text("Envoi terminé")
+    finally:
+        tab.close()
+
+
+def test_a_broadcast_from_the_form_is_previewed_then_sent(
+    running: RunningSite, signed_in: BrowserContext
+) -> None:
+    tab = signed_in.new_page()
+    try:
+        tab.goto(f"{running.url}/tableau/diffusions/nouvelle")
+        tab.get_by_label("Titre (facultatif)").fill("Forum des parents")
+        tab.get_by_label("Texte").fill("Première ligne.\nDeuxième ligne.")
+        tab.get_by_role("button", name="Prévisualiser").click()
+        expect(tab.get_by_role("alert")).to_contain_text("Choisissez au moins un thème.")
+        expect(tab.get_by_label("Titre (facultatif)")).to_have_value("Forum des parents")
+        tab.get_by_label("Jeunes").check()
+        tab.get_by_label("Type").select_option("evenement")
+        tab.get_by_role("button", name="Prévisualiser").click()
+        expect(tab.get_by_role("heading", level=1)).to_contain_text("Aperçu de la diffusion")
+        expect(tab.locator(".apercu")).to_contain_text("Événement : Forum des parents")
+        expect(tab.get_by_role("status")).to_contain_text("Destinataires : 2 chat(s)")
+        tab.get_by_role("button", name="Envoyer", exact=True).click()
+        expect(tab.get_by_role("status")).to_contain_text("C'est parti : la diffusion n°")
+        expect(tab.locator(".texte")).to_have_text("Première ligne.\nDeuxième ligne.")
+    finally:
+        tab.close()

@@ -14,6 +14,7 @@ from aiohttp import web
 from relay.agenda import PublicAgenda
 from relay.announcements import Announcements
 from relay.audit import AuditLog
+from relay.broadcasts import BroadcastLog
 from relay.directory import DirectoryService
 from relay.meetings.service import Meetings
 from relay.pagecounts import PageCounts
@@ -47,6 +48,7 @@ class SiteServices:
     audit: AuditLog
     meetings: Meetings
     reports: Reports  # the monthly report, its chart, the unanswered questions
+    broadcasts: BroadcastLog  # the Diffusions pages' log of announcements and their reach
 
 
 class Site:
