@@ -89,6 +89,18 @@ class Reach:
         return sum(p.total for p in self.platforms)
 
     @property
+    def sent(self) -> int:
+        return sum(p.sent for p in self.platforms)
+
+    @property
+    def failed(self) -> int:
+        return sum(p.failed for p in self.platforms)
+
+    @property
+    def gone(self) -> int:
+        return sum(p.gone for p in self.platforms)
+
+    @property
     def pending(self) -> int:
         return sum(p.pending for p in self.platforms)
 
