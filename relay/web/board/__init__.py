@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from relay.web.board import journal
+from relay.web.board import journal, proposals
 from relay.web.board.access import Access, private
 from relay.web.board.access import routes as access_routes
 from relay.web.site import Site
@@ -18,6 +18,7 @@ def routes(site: Site, access: Access) -> list[web.RouteDef]:
         *access_routes(access),
         web.get("/tableau", home),
         *journal.routes(site),
+        *proposals.routes(site),
     ]
 
 
