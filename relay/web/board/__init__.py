@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from relay.web.board import journal, proposals
+from relay.web.board import journal, meetings, proposals
 from relay.web.board.access import Access, private
 from relay.web.board.access import routes as access_routes
 from relay.web.site import Site
@@ -19,6 +19,7 @@ def routes(site: Site, access: Access) -> list[web.RouteDef]:
         web.get("/tableau", home),
         *journal.routes(site),
         *proposals.routes(site),
+        *meetings.routes(site),
     ]
 
 
