@@ -102,7 +102,7 @@ async def test_the_coordinator_approves_a_proposal_choosing_its_themes(relay: Re
         "Bonne nouvelle : votre proposition n°1 a été validée et relayée par le CLS. Merci !"
     ]
     assert "Aucune proposition n'attend de décision." in after
-    decided = after.split("Dernières décisions")[1]
+    decided = after.split("<h2>Dernières décisions</h2>")[1]
     assert "Validée le" in decided and "Nutrition et activité physique" in decided
     assert "proposition validée" in journal and "Atelier cuisine pour les ados" in journal
     assert "Telegram 1000" in journal
