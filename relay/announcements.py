@@ -209,7 +209,7 @@ def recipients_line(counts: Counter[str]) -> str:
     return RECIPIENTS_TEXT.format(total=total, detail=detail)
 
 
-def _theme_labels(themes: Sequence[str], catalogue: ThemeCatalogue) -> tuple[str, ...]:
+def theme_labels(themes: Sequence[str], catalogue: ThemeCatalogue) -> tuple[str, ...]:
     """Labels in catalogue order, whatever order the themes were given in."""
     if ALL_THEMES in themes:
         return (ALL_THEMES_LABEL,)
@@ -245,7 +245,7 @@ class AnnouncementViews:
             title=announcement.title,
             link=announcement.link,
             date_label=date_label,
-            theme_labels=_theme_labels(themes, self._catalogue),
+            theme_labels=theme_labels(themes, self._catalogue),
             source_label=source_label,
             attachment=attachment,
         )
@@ -394,7 +394,7 @@ class Announcements:
             item = SCHEDULED_ITEM_TEXT.format(
                 id=announcement.id,
                 when=long_datetime(announcement.send_at, self.settings.zone),
-                title=_short_title(announcement),
+                title=short_title(announcement),
             )
             button = Button(UNSCHEDULE, f"{UNSCHEDULE_ACTION}{announcement.id}")
             replies.append(Reply(item, buttons=((button,),)))
@@ -456,7 +456,7 @@ class Announcements:
     ) -> Reply:
         """A proposal as coordinators decide on it: its text, its themes, its file, the
         buttons."""
-        labels = ", ".join(_theme_labels(themes, self.catalogue))
+        labels = ", ".join(theme_labels(themes, self.catalogue))
         body = PROPOSAL_BODY_TEXT.format(
             text=text, themes=labels or NO_THEME_FOUND_TEXT.format(id=announcement_id)
         )
@@ -569,13 +569,13 @@ def _check_send_time(send_at: datetime, now: datetime) -> str | None:
     return None
 
 
-def _short_title(announcement: Announcement) -> str:
+def short_title(announcement: Announcement) -> str:
     title = announcement.title or announcement.text.split("\n")[0]
     return title if len(title) <= 60 else title[:59] + "…"
 
 
 def _audit_title(announcement: Announcement) -> str:
-    return f"n°{announcement.id} « {_short_title(announcement)} »"
+    return f"n°{announcement.id} « {short_title(announcement)} »"
 
 
 async def _audit_broadcast(
@@ -628,7 +628,7 @@ def summary_text(announcement: Announcement, progress: dict[str, Counter[str]]) 
     totals: Counter[str] = Counter()
     for counts in progress.values():
         totals.update(counts)
-    title = _short_title(announcement)
+    title = short_title(announcement)
     lines = [
         SUMMARY_TEXT.format(
             id=announcement.id,

@@ -18,6 +18,7 @@ from aiohttp import web
 from relay.agenda import PublicAgenda
 from relay.announcements import Announcements, AnnouncementViews, Draft, summary_notice
 from relay.audit import AuditLog
+from relay.broadcasts import BroadcastLog
 from relay.channels.console import ConsoleChannel
 from relay.commands import Router, Services, build_router
 from relay.contract import Channel
@@ -32,6 +33,7 @@ from relay.meetings.service import MeetingChanges, Meetings
 from relay.messages import Platform, UserRef
 from relay.pagecounts import PageCounts
 from relay.profiles import Typology
+from relay.reports.service import Reports
 from relay.revisions import Revisions, change_summary_notice
 from relay.settings import Settings
 from relay.signin import CoordinatorAccess
@@ -93,6 +95,7 @@ class Relay:
         self.surveys = Surveys(self.db, settings, self.engine)
         self.access = CoordinatorAccess(self.db, settings)
         self.audit = AuditLog(self.db)
+        self.reports = Reports(self.db, settings, self.themes)
         self.services = Services(
             settings=settings,
             db=self.db,
@@ -148,6 +151,8 @@ class Relay:
             access=self.access,
             audit=self.audit,
             meetings=self.meetings,
+            reports=self.reports,
+            broadcasts=BroadcastLog(self.db, self.themes),
         )
         settings = self.settings
         app = build_app(services, http_routes(channels))

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from relay.messages import UserRef
 from relay.states import AuditAction
 from relay.store import coordination as store
+from relay.store.coordination import FORGOTTEN
 from relay.store.db import Database
 from relay.store.models import utcnow
 from relay.store.models_coordination import AuditEntry
@@ -30,7 +31,7 @@ ACTION_LABELS: dict[str, str] = {
 
 def actor_name(actor: UserRef | None) -> str:
     """How the log names who acted: `telegram:123` as in RELAY_COORDINATORS, `cli` for a shell."""
-    return f"{actor.platform.value}:{actor.user_id}" if actor else COMMAND_LINE
+    return str(actor) if actor else COMMAND_LINE
 
 
 PLATFORM_NAMES = {"telegram": "Telegram", "slack": "Slack", "console": "console"}
@@ -40,6 +41,8 @@ def actor_label(name: str) -> str:
     """How pages show who acted: « Telegram 12345 », « ligne de commande »."""
     if name == COMMAND_LINE:
         return "ligne de commande"
+    if name == FORGOTTEN:
+        return "une personne qui a demandé l'oubli"
     platform, _, user_id = name.partition(":")
     if platform == "console":
         return "console"

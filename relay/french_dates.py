@@ -82,6 +82,21 @@ def delay_label(delta: timedelta) -> str:
     return f"dans {minutes} minute" + ("s" if minutes > 1 else "")
 
 
+def elapsed_label(delta: timedelta) -> str:
+    """How long something took: '45 s', '2 min 10 s', '1 h 5 min', '2 j 3 h'."""
+    seconds = max(0, round(delta.total_seconds()))
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days} j {hours} h" if hours else f"{days} j"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+    return f"{seconds} s"
+
+
 def offset_label(label: str) -> str:
     """A reminder offset as the CLS says it: '7d' -> 'J-7', '2h' -> 'H-2', '30m' -> '30 min'."""
     amount, unit = label[:-1], label[-1]

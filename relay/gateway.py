@@ -1,7 +1,7 @@
 """The core as channels see it (channels.base.Core): the router plus the few screens and forms
 that are not chat commands."""
 
-from relay.announcements import Draft
+from relay.broadcast_form import form_draft
 from relay.commands import Router, Services
 from relay.commands.base import Role
 from relay.commands.meetings import home_agenda
@@ -89,15 +89,8 @@ class Gateway:
     ) -> list[Outgoing]:
         if not self.is_coordinator(user):
             return [Reply(REFUSED)]
-        draft = Draft(
-            text=form.text.strip(),
-            themes=form.themes,
-            unknown_themes=(),
-            kind=form.kind,
-            title=form.title.strip(),
-            link=form.link,
-            event_date=form.event_date,
-        )
+        today = self.services.meetings.clock().astimezone(self.services.settings.zone).date()
+        draft = form_draft(form, today)
         service = self.services.announcements
         number, _ = await service.create(
             draft, AnnouncementSource.COORDINATOR, AnnouncementState.DRAFT, user, chat

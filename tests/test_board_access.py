@@ -2,6 +2,7 @@
 the session cookie, the CSRF token, and everything that must be refused."""
 
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import aiohttp
 from sqlalchemy import text
@@ -143,3 +144,22 @@ async def test_no_session_page_sets_a_cookie(relay: Relay) -> None:
     async with browser(relay) as http, http.get("/tableau/journal") as response:
         assert "Set-Cookie" not in response.headers
     assert isinstance(http, aiohttp.ClientSession)
+
+
+async def test_oublier_ends_the_sessions_and_keeps_the_audit_without_the_person(
+    relay: Relay,
+) -> None:
+    coordinator = ChatUser.private(relay, "1000")
+    async with browser(relay) as http:
+        await signed_in(http, await sign_in_link(relay))
+        await sign_in_link(relay)  # a second link, never used
+        await coordinator.say("/oublier")
+        assert "effacées" in await coordinator.press("Oui")
+        async with http.get("/tableau/journal") as response:
+            assert response.status == 403
+    async with relay.db.read() as session:
+        for table in ("sign_in_links", "coordinator_sessions"):
+            assert (await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar() == 0
+    async with browser(relay) as http:
+        page = await signed_in(http, await sign_in_link(relay))
+    assert "une personne qui a demandé l'oubli" in unescape(page)

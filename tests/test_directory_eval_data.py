@@ -199,3 +199,73 @@ def test_out_of_directory_questions_stay_out(
         text = fold(" ".join((row["nom"], row["categorie"], row["description"], row["mots_cles"])))
         for word in words:
             assert not word.search(text), (row["id"], word.pattern)
+
+
+# The fourth territory (tests/data/fourth_territory): a held-out set, checked here for its format
+# only; it is never searched by the tests.
+FOURTH = REPO / "tests" / "data" / "fourth_territory"
+FOURTH_CATEGORIES = {
+    "plain": 18,
+    "abbreviation": 12,
+    "commune": 14,
+    "typo": 14,
+    "everyday": 30,
+    "public": 14,
+    "neighbour": 10,
+    "no_accent": 14,
+    "no_answer": 14,
+}
+
+
+@pytest.fixture(scope="module")
+def fourth_entries() -> list[dict[str, str]]:
+    with (FOURTH / "annuaire.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    assert rows[0] == HEADER
+    assert all(len(row) == len(HEADER) for row in rows), "a line without 17 columns"
+    return [dict(zip(HEADER, row, strict=True)) for row in rows[1:]]
+
+
+@pytest.fixture(scope="module")
+def fourth_questions() -> list[dict[str, Any]]:
+    data = yaml.safe_load((FOURTH / "questions.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, list)
+    return data
+
+
+def test_fourth_directory_format(fourth_entries: list[dict[str, str]]) -> None:
+    assert [row["id"] for row in fourth_entries] == [f"so-{i:03d}" for i in range(1, 151)]
+    for row in fourth_entries:
+        assert row["nom"].strip() and row["themes"].strip(), row["id"]
+        assert all(word.strip() for word in row["mots_cles"].split(";")), row["id"]
+        assert date(2025, 1, 1) <= date.fromisoformat(row["verifie_le"]) <= date(2026, 12, 31)
+        assert bool(row["commune"]) == bool(row["code_postal"]), row["id"]
+        postal_code = row["code_postal"]
+        assert not postal_code or re.fullmatch(r"(62|59)\d{3}", postal_code), row["id"]
+        assert bool(row["latitude"]) == bool(row["longitude"]), row["id"]
+        if row["latitude"]:  # Pas-de-Calais and the Nord next door
+            assert 50.2 < float(row["latitude"]) < 50.9, row["id"]
+            assert 1.5 < float(row["longitude"]) < 2.9, row["id"]
+    placed = sum(bool(row["latitude"]) for row in fourth_entries)
+    assert 0.75 * len(fourth_entries) <= placed <= 0.85 * len(fourth_entries)
+
+
+def test_fourth_questions_format(
+    fourth_questions: list[dict[str, Any]], fourth_entries: list[dict[str, str]]
+) -> None:
+    ids = {row["id"] for row in fourth_entries}
+    counts = {name: 0 for name in FOURTH_CATEGORIES}
+    texts = [item["q"] for item in fourth_questions]
+    assert len(texts) == len(set(texts)), "duplicate question"
+    for item in fourth_questions:
+        answer = "expect_none" if item.get("category") == "no_answer" else "expect_any"
+        assert set(item) == {"q", answer, "category", "note"}, item
+        assert item["q"].strip() and item["note"].strip(), item
+        counts[item["category"]] += 1
+        if item["category"] == "no_answer":
+            assert item["expect_none"] is True, item
+        else:
+            expected = item["expect_any"]
+            assert expected and len(expected) == len(set(expected)), item
+            assert set(expected) <= ids, (item["q"], set(expected) - ids)
+    assert counts == FOURTH_CATEGORIES

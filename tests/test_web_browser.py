@@ -3,43 +3,28 @@ run in every page. A person searches from the home page, opens a result and read
 agenda shows a relayed event; hostile entries stay text; no serious or critical accessibility
 violation, no horizontal scrolling on a 375 px phone, no script blocked by the CSP."""
 
-import asyncio
 import threading
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import AsyncExitStack
+from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
-from playwright.sync_api import (
-    Browser,
-    ConsoleMessage,
-    Dialog,
-    Page,
-    expect,
-    sync_playwright,
-)
+from playwright.sync_api import Browser, Dialog, Page, expect
 
-from relay.app import Relay, opened, serving
-from relay.settings import load_settings
-from tests.conftest import CONFIG_DIR, REPO
+from relay.app import Relay
+from tests.browser_support import (
+    PHONE,
+    RunningSite,
+    blocked_by_policy,
+    browser,
+    needs_browser,
+    page,
+    page_width,
+    serious_violations,
+)
 from tests.web_support import HOSTILE, in_days, load_directory, relay_event
 
-T = TypeVar("T")
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = [
     "/",
     "/annuaire",
@@ -54,86 +39,20 @@ PAGES = [
     "/integrer/annuaire?q=psychologue",
     "/page-inconnue",
 ]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() or not AXE.exists(),
-    reason="needs /usr/bin/chromium (apt-get install chromium) and axe-core (npm ci)",
-)
+__all__ = ["browser", "page"]  # fixtures
+pytestmark = needs_browser
 
 
-class RunningSite:
-    """relay's web server in a thread of its own, on its own event loop, as `relay run`
-    serves it; the browser drives it from the test's thread."""
-
-    def __init__(self, database: Path) -> None:
-        self.settings = load_settings(
-            database_url=f"sqlite+aiosqlite:///{database}",
-            config_dir=CONFIG_DIR,
-            web_port=0,
-            web_tiles_url="",
-            coordinators="telegram:1000",
-        )
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.stack = AsyncExitStack()
-        self.url = ""
-
-    def __enter__(self) -> "RunningSite":
-        self.thread.start()
-        self.call(self._start)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.call(self.stack.aclose)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-
-    def call(self, work: Callable[[], Awaitable[T]]) -> T:
-        async def run() -> T:
-            return await work()
-
-        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(60)
-
-    async def _start(self) -> None:
-        self.relay: Relay = await self.stack.enter_async_context(opened(self.settings))
-        await load_directory(self.relay, HOSTILE)
-        await relay_event(self.relay, "Forum santé mentale des jeunes", in_days(10), ("jeunes",))
-        server = await self.stack.enter_async_context(serving(self.relay.site([])))
-        self.url = server.url
+async def _with_directory_and_event(relay: Relay) -> None:
+    await load_directory(relay, HOSTILE)
+    await relay_event(relay, "Forum santé mentale des jeunes", in_days(10), ("jeunes",))
 
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSite]:
-    with RunningSite(tmp_path_factory.mktemp("web") / "relay.db") as served:
+    database = tmp_path_factory.mktemp("web") / "relay.db"
+    with RunningSite(database, _with_directory_and_event) as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="fr-FR")
-    opened_page = context.new_page()
-    yield opened_page
-    context.close()
-
-
-def blocked_by_policy(page: Page) -> list[str]:
-    """Console messages of the Content-Security-Policy refusing something, as they come."""
-    refused: list[str] = []
-
-    def listen(message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text:
-            refused.append(message.text)
-
-    page.on("console", listen)
-    return refused
 
 
 def test_a_person_searches_from_the_home_page_opens_a_result_and_reads_it(
@@ -232,14 +151,7 @@ def test_no_serious_or_critical_accessibility_violation(
     refused = blocked_by_policy(page)
     page.goto(running.url + path)
     page.wait_for_load_state("load")
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # through DevTools: the CSP still holds
-    results: dict[str, Any] = page.evaluate("axe.run(document)")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == [], path
+    assert serious_violations(page) == [], path
     assert refused == [], path
 
 
@@ -247,13 +159,13 @@ def test_no_serious_or_critical_accessibility_violation(
 def test_a_phone_screen_never_scrolls_sideways(
     running: RunningSite, browser: Browser, path: str
 ) -> None:
-    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="fr-FR")
+    context = browser.new_context(viewport=PHONE, locale="fr-FR")
     try:
         phone = context.new_page()
         phone.goto(running.url + path)
         phone.wait_for_load_state("load")
-        width = phone.evaluate("document.documentElement.scrollWidth")
-        assert width <= 375, f"{path}: {width} px wide"
+        width = page_width(phone)
+        assert width <= PHONE["width"], f"{path}: {width} px wide"
     finally:
         context.close()
 

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from relay import app as relay_app
 from relay.cli import common, french
-from relay.directory import Answer, DirectoryService, ImportReport
+from relay.directory import Answer, DirectoryService, ImportReport, summary
 from relay.directory.answers import answer_text
 from relay.directory.entries import Entry
 from relay.directory.importing import CSV_SUFFIXES, XLSX_SUFFIXES
@@ -35,9 +35,6 @@ EMPTY_QUESTION = 'la question est vide : relay ask "psychologue à Pornic"'
 BAD_SUFFIX = "{name} : format non reconnu (attendu : .csv ou .xlsx)"
 NO_FILE = "{path} : fichier introuvable"
 MORE_HINT = "({others} : relay ask --limit {limit} « {question} »)"
-IMPORTED = "{rows} ({encoding}) : {added}, {updated}, {unchanged}, {rejected}."
-REMOVED = "Fiches supprimées car absentes du fichier (--replace) : {count}."
-IGNORED_COLUMNS = "{columns} : {names}"
 EXPORTED = "{entries} dans {path}."
 STALE_HEADER = "{entries} depuis plus de {days} jours (la plus ancienne d'abord) :"
 STALE_NONE = "Toutes les fiches ont été vérifiées depuis moins de {days} jours."
@@ -144,28 +141,12 @@ def import_file(
             bar.stop()
     parsed = report.parsed
     if parsed.ignored_columns:
-        print(
-            "relay : "
-            + IGNORED_COLUMNS.format(
-                columns=count(len(parsed.ignored_columns), "colonne ignorée"),
-                names=", ".join(parsed.ignored_columns),
-            ),
-            file=sys.stderr,
-        )
-    for problem in sorted(parsed.problems + parsed.warnings, key=lambda p: p.line):
+        print("relay : " + summary.ignored_columns(parsed), file=sys.stderr)
+    for problem in summary.by_line(parsed):
         print(visible(f"relay : {file.name}, {problem}"), file=sys.stderr)
-    typer.echo(
-        IMPORTED.format(
-            rows=count(parsed.rows, "ligne lue", "lignes lues"),
-            encoding=parsed.encoding,
-            added=count(report.added, "ajoutée"),
-            updated=count(report.updated, "mise à jour", "mises à jour"),
-            unchanged=count(report.unchanged, "inchangée"),
-            rejected=count(report.rejected, "rejetée"),
-        )
-    )
+    typer.echo(summary.numbers(report))
     if replace_all:
-        typer.echo(REMOVED.format(count=report.removed))
+        typer.echo(summary.removed(report, "--replace"))
     if parsed.problems:
         raise typer.Exit(1)
 

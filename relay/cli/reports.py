@@ -67,7 +67,7 @@ def report(
 
     data, png = common.run(build())
     if output_format is Format.JSON:
-        rendered = report_formats.to_json(data) + "\n"
+        rendered = report_formats.json_file(data)
     elif output_format is Format.CSV:
         rendered = report_formats.to_csv(data)
     else:

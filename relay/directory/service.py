@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from relay import audit
 from relay.directory import france, saved
 from relay.directory.entries import COLUMNS, Entry
@@ -331,9 +333,19 @@ class DirectoryService:
         entries = [entry for _, entry in parsed.entries]
         trace = Trace(by, name or path.name)
         changes, removed = await self._upsert(entries, replace, progress, parsed.present, trace)
-        for index, message in changes.ambiguous:
-            parsed.problems.append(Problem(parsed.entries[index][0], message))
-        return ImportReport(parsed, changes.added, changes.updated, changes.unchanged, removed)
+        return _report(parsed, changes, removed)
+
+    async def check_file(self, path: Path, replace: bool = False) -> ImportReport:
+        """What `import_file` would do with this file, nothing written: its problems and
+        warnings, and how many entries it would add, update, leave unchanged and (with
+        `replace`) remove."""
+        parsed = await asyncio.to_thread(read_file, path, self.themes)
+        entries = [entry for _, entry in parsed.entries]
+        async with self.db.read() as session:
+            changes, gone = await _planned(
+                session, entries, datetime.now(UTC), None, parsed.present
+            )
+        return _report(parsed, changes, len(gone) if replace else 0)
 
     async def import_entries(
         self, entries: Sequence[Entry], replace: bool = False, progress: Progress | None = None
@@ -352,15 +364,8 @@ class DirectoryService:
     ) -> tuple[Plan, int]:
         """Entries written; the columns not `present` keep their stored values."""
         async with self.db.write() as session:
-            stored = await store.existing(session)
-            current = None
-            if not present >= set(COLUMNS):
-                rows = await store.all_entries(session)
-                current = {int(row.id or 0): to_entry(row) for row in rows}
             now = datetime.now(UTC)
-            changes = await asyncio.to_thread(
-                plan, entries, stored, now, progress, present, current
-            )
+            changes, gone = await _planned(session, entries, now, progress, present)
             total = changes.added + changes.updated
 
             def written(offset: int) -> Callable[[int], None]:
@@ -372,10 +377,7 @@ class DirectoryService:
 
             await store.insert_entries(session, changes.inserts, written(0))
             await store.update_entries(session, changes.updates, written(changes.added))
-            removed = 0
-            if replace:
-                gone = [e.id for e in stored if e.id not in changes.kept]
-                removed = await store.delete_entries(session, gone)
+            removed = await store.delete_entries(session, gone) if replace else 0
             if trace is not None:
                 detail = IMPORT_AUDIT_TEXT.format(
                     file=trace.file, added=changes.added, updated=changes.updated, removed=removed
@@ -398,6 +400,31 @@ class DirectoryService:
         async with self.db.read() as session:
             rows = await store.stale(session, today - timedelta(days=days))
         return [to_entry(row) for row in rows]
+
+
+def _report(parsed: ParsedFile, changes: Plan, removed: int) -> ImportReport:
+    """The outcome of an import (or of its check): lines the plan left out are problems too."""
+    for index, message in changes.ambiguous:
+        parsed.problems.append(Problem(parsed.entries[index][0], message))
+    return ImportReport(parsed, changes.added, changes.updated, changes.unchanged, removed)
+
+
+async def _planned(
+    session: AsyncSession,
+    entries: Sequence[Entry],
+    now: datetime,
+    progress: Progress | None,
+    present: frozenset[str],
+) -> tuple[Plan, list[int]]:
+    """What writing these entries changes, and the stored entries they do not hold (those a
+    replacing import deletes). The columns not `present` keep their stored values."""
+    stored = await store.existing(session)
+    current = None
+    if not present >= set(COLUMNS):
+        rows = await store.all_entries(session)
+        current = {int(row.id or 0): to_entry(row) for row in rows}
+    changes = await asyncio.to_thread(plan, entries, stored, now, progress, present, current)
+    return changes, [e.id for e in stored if e.id not in changes.kept]
 
 
 def _result(row: DirectoryEntry, scored: Scored) -> Result:

@@ -19,6 +19,7 @@ from relay.reports.model import (
     MonthlyReport,
     QuestionCount,
     RelayRequests,
+    Span,
     SubscriberCounts,
     Subscribers,
     Year,
@@ -119,23 +120,25 @@ def _items(pairs: list[tuple[str, int]]) -> str:
     return ", ".join(shown) or NONE
 
 
-def _theme_label(slug: str, catalogue: ThemeCatalogue) -> str:
+def theme_label(slug: str, catalogue: ThemeCatalogue) -> str:
     return "tous les thèmes" if slug == ALL_THEMES else catalogue.label(slug)
 
 
-def _platform_label(platform: str) -> str:
+def platform_label(platform: str) -> str:
     return PLATFORM_LABELS.get(platform, platform)
+
+
+def title(span: Span) -> str:
+    """« Rapport du relais d'information du CLS — novembre 2026 » (or « — année 2026 »)."""
+    if isinstance(span, Year):
+        return TITLE.format(month=YEAR_TITLE.format(year=span.year))
+    return TITLE.format(month=month_label(span.year, span.month))
 
 
 def text(report: MonthlyReport, catalogue: ThemeCatalogue) -> str:
     """The report as coordinators read it: one paragraph per section."""
-    span = report.month
-    if isinstance(span, Year):
-        title = TITLE.format(month=YEAR_TITLE.format(year=span.year))
-    else:
-        title = TITLE.format(month=month_label(span.year, span.month))
     sections = [
-        [title],
+        [title(report.month)],
         _indicators(report),
         _information(report.information, catalogue),
         _deliveries(report.deliveries),
@@ -223,7 +226,7 @@ def _information(info: Information, catalogue: ThemeCatalogue) -> list[str]:
         BY_KIND.format(
             items=_items([(KIND_PLURALS.get(k, k), n) for k, n in info.by_kind.items()])
         ),
-        BY_THEME.format(items=_items([(_theme_label(k, catalogue), n) for k, n in themes])),
+        BY_THEME.format(items=_items([(theme_label(k, catalogue), n) for k, n in themes])),
     ]
 
 
@@ -246,7 +249,7 @@ def _deliveries(deliveries: Deliveries) -> list[str]:
             chats = deliveries.chats_reached_by_platform.get(platform, 0)
             lines.append(
                 DELIVERY_LINE.format(
-                    platform=_platform_label(platform),
+                    platform=platform_label(platform),
                     chats=number(chats),
                     **_delivery_numbers(counts),
                 )
@@ -275,11 +278,11 @@ def _subscribers(subscribers: Subscribers, catalogue: ThemeCatalogue) -> list[st
         if counts.total or counts.new or counts.left:
             lines.append(
                 PLATFORM_LINE.format(
-                    platform=_platform_label(platform), **_subscriber_numbers(counts)
+                    platform=platform_label(platform), **_subscriber_numbers(counts)
                 )
             )
     by_theme = [
-        THEME_ITEM.format(label=_theme_label(slug, catalogue), **_subscriber_numbers(counts))
+        THEME_ITEM.format(label=theme_label(slug, catalogue), **_subscriber_numbers(counts))
         for slug, counts in sorted(subscribers.by_theme.items(), key=lambda kv: -kv[1].total)
         if counts.total or counts.new or counts.left
     ]
@@ -343,6 +346,11 @@ def _feeds(feeds: tuple[FeedInError, ...]) -> list[str]:
 
 def to_json(report: MonthlyReport) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+
+
+def json_file(report: MonthlyReport) -> str:
+    """The report as `relay report --format json` prints it, and as the pages download it."""
+    return to_json(report) + "\n"
 
 
 def to_csv(report: MonthlyReport) -> str:

@@ -95,3 +95,17 @@ async def audit_entries(session: AsyncSession, limit: int) -> Sequence[AuditEntr
         .limit(limit)
     )
     return rows.scalars().all()
+
+
+FORGOTTEN = "oublie"  # the actor of audit lines whose author asked to be forgotten
+
+
+async def forget(session: AsyncSession, coordinator: str) -> None:
+    """/oublier: the person's links and sessions go; their audit lines stay, without them."""
+    await session.execute(delete(SignInLink).where(col(SignInLink.coordinator) == coordinator))
+    await session.execute(
+        delete(CoordinatorSession).where(col(CoordinatorSession.coordinator) == coordinator)
+    )
+    await session.execute(
+        update(AuditEntry).where(col(AuditEntry.actor) == coordinator).values(actor=FORGOTTEN)
+    )

@@ -16,11 +16,12 @@ def build_app(services: SiteServices, mounted: Sequence[web.RouteDef] = ()) -> w
     """The site, with the channels' routes (`mounted`) beside it."""
     site = Site(services)
     access = board.Access(site)
-    app = web.Application(middlewares=[site.errors, access.guard])
+    uploads = board.Uploads()
+    app = web.Application(middlewares=[site.errors, board.upload_limit, access.guard])
     app.router.add_routes(directory_pages.routes(site))
     app.router.add_routes(agenda_pages.routes(site))
     app.router.add_routes(api.routes(site))
-    app.router.add_routes(board.routes(site, access))
+    app.router.add_routes(board.routes(site, access, uploads))
     app.router.add_routes(mounted)
     app.router.add_static("/static", STATIC, append_version=False)
     app.on_response_prepare.append(site.secure)
@@ -32,6 +33,7 @@ def build_app(services: SiteServices, mounted: Sequence[web.RouteDef] = ()) -> w
 
     async def stop_counting(_: web.Application) -> None:
         await services.counts.stop()
+        uploads.close()
 
     app.on_startup.append(start_counting)
     app.on_cleanup.append(stop_counting)

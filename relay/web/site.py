@@ -14,9 +14,11 @@ from aiohttp import web
 from relay.agenda import PublicAgenda
 from relay.announcements import Announcements
 from relay.audit import AuditLog
+from relay.broadcasts import BroadcastLog
 from relay.directory import DirectoryService
 from relay.meetings.service import Meetings
 from relay.pagecounts import PageCounts
+from relay.reports.service import Reports
 from relay.settings import Settings
 from relay.signin import CoordinatorAccess
 from relay.textnorm import clean_input
@@ -45,6 +47,8 @@ class SiteServices:
     access: CoordinatorAccess  # sign-in links and sessions of the coordinator pages
     audit: AuditLog
     meetings: Meetings
+    reports: Reports  # the monthly report, its chart, the unanswered questions
+    broadcasts: BroadcastLog  # the Diffusions pages' log of announcements and their reach
 
 
 class Site:
@@ -86,6 +90,8 @@ class Site:
             return await handler(request)
         except web.HTTPNotFound:
             return self.page("404.html", 404, title="Page introuvable")
+        except web.HTTPRequestEntityTooLarge:
+            return self.page("413.html", 413, title="Envoi trop volumineux")
         except web.HTTPMethodNotAllowed as error:
             response = self.page("405.html", 405, title="Méthode non permise")
             response.headers["Allow"] = ", ".join(sorted(error.allowed_methods))
