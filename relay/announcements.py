@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from relay import audit
+from relay import audit, proposals
 from relay.attachments import ATTACHED_TEXT, describe
 from relay.delivery.notices import Notices
 from relay.french_dates import as_utc, clock_time, find_date, long_datetime, mentions_date
@@ -24,6 +24,7 @@ from relay.messages import (
     Reply,
     UserRef,
 )
+from relay.proposals import PARTNER, Proposal
 from relay.settings import Settings
 from relay.states import AnnouncementSource, AnnouncementState, AuditAction, DeliveryState
 from relay.store import announcements as store
@@ -81,7 +82,6 @@ PROPOSED_TEXT = (
 TO_COORDINATORS_TEXT = "Proposition n°{id} d'un partenaire ({who}) :"
 PROPOSAL_BODY_TEXT = "{text}\n\nThèmes : {themes}"
 PENDING_LEAD_TEXT = "Proposition n°{id} ({source}, le {day}) :"
-PARTNER = "un partenaire"
 PENDING_SHOWN = 10
 NO_PENDING_TEXT = "Aucune proposition n'attend de décision."
 PENDING_HEADER_TEXT = "{count} proposition(s) en attente de décision, la plus ancienne d'abord."
@@ -491,6 +491,16 @@ class Announcements:
         if len(waiting) > limit:
             header += " " + PENDING_MORE_TEXT.format(shown=limit)
         return [Reply(header), *replies]
+
+    async def waiting_proposals(self) -> list[Proposal]:
+        """The proposals awaiting a decision, oldest first, as the coordinator pages list them."""
+        return await proposals.waiting(self.db)
+
+    async def decided_proposals(self, limit: int = proposals.DECIDED_SHOWN) -> list[Proposal]:
+        return await proposals.decided(self.db, limit)
+
+    async def proposal(self, announcement_id: int) -> Proposal | None:
+        return await proposals.find(self.db, announcement_id)
 
     async def approve(
         self, announcement_id: int, themes: Sequence[str], by: UserRef | None

@@ -3,8 +3,10 @@ coordinator signs in through the link a test chat gives her, a reused link fails
 coordinator page has a serious or critical accessibility violation or scrolls sideways on a
 phone."""
 
+import asyncio
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -40,6 +42,10 @@ BOARD_PAGES = [
     "/tableau/diffusions/4",  # in progress: updates itself
     "/tableau/diffusions/nouvelle",
     "/tableau/diffusions/3/apercu",  # a draft's preview
+    "/tableau/propositions",
+    "/tableau/reunions",
+    "/tableau/reunions/1",  # coming: change, publish, cancel
+    "/tableau/reunions/2",  # held: its participants
 ]
 IN_PROGRESS = 4
 BROADCAST = "Forum santé mentale des jeunes <script>alert(1)</script>"
@@ -47,7 +53,7 @@ BROADCAST = "Forum santé mentale des jeunes <script>alert(1)</script>"
 
 async def _activity(relay: Relay) -> None:
     """A directory, three subscribed chats, a broadcast delivered to two and refused by one,
-    a partner's proposal waiting."""
+    a partner's proposal waiting, a meeting to come and one just held."""
     await load_directory(relay, HOSTILE)
     for user_id in ("11", "12", "13"):
         await ChatUser.private(relay, user_id).say("/abonner jeunes")
@@ -61,6 +67,11 @@ async def _activity(relay: Relay) -> None:
     await coordinator.say(f"/diffuser #jeunes Brouillon {BROADCAST}")  # n°3, a draft
     await coordinator.say("/diffuser #jeunes Permanence addictologie jeudi")  # n°4, on its way
     await coordinator.press("Envoyer")
+    now = datetime.now(UTC)
+    await relay.meetings.schedule("copil", now + timedelta(days=20), BROADCAST, public=True)
+    held = now + timedelta(seconds=1)
+    await relay.meetings.schedule("gt", held, "CCAS", ("jeunes",), invite=False)
+    await asyncio.sleep((held - datetime.now(UTC)).total_seconds() + 0.1)
 
 
 @pytest.fixture(scope="module")

@@ -74,10 +74,8 @@ PREVIEW = (
 CONFIRM, DISCARD = "Programmer et inviter", "Annuler"
 CONFIRM_ANYWAY = "Programmer quand même"
 ASK_ANYWAY = "Programmer celle-ci aussi, et inviter ?"
-SCHEDULED_TEXT = (
-    "C'est fait : la réunion n°{id} est programmée et l'invitation part. "
-    "Tapez /reunion {id} pour suivre les réponses."
-)
+SCHEDULED_LEAD = "C'est fait : la réunion n°{id} est programmée et l'invitation part."
+SCHEDULED_TEXT = SCHEDULED_LEAD + " Tapez /reunion {id} pour suivre les réponses."
 DISCARDED_TEXT = "D'accord, la réunion n'est pas programmée."
 ASK_CANCEL = "Annuler la réunion n°{id} ?\n\n{summary}\n\nLes invités seront prévenus."
 CANCEL_YES, CANCEL_NO = "Oui, annuler la réunion", "Non, la garder"
@@ -87,7 +85,8 @@ CHANGE_USAGE = (
     "Usage : /reunion modifier <n> [jour] [heure] [nouveau lieu], "
     "par exemple /reunion modifier 3 15/01 10h Mairie de Pornic"
 )
-CHANGED_TEXT = "La réunion n°{id} est modifiée ; les invités sont prévenus.\n\n{summary}"
+CHANGED_LEAD = "La réunion n°{id} est modifiée ; les invités sont prévenus."
+CHANGED_TEXT = CHANGED_LEAD + "\n\n{summary}"
 PARTICIPANTS_USAGE = (
     "Usage : /reunion participants <n> <nombre>, par exemple /reunion participants 3 24"
 )

@@ -7,7 +7,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from relay.states import AnnouncementState
+from relay.states import AnnouncementSource, AnnouncementState
 from relay.store import attachments, outbox
 from relay.store.dialect import is_postgresql
 from relay.store.models import Announcement, AnnouncementTheme, DirectNotice, utcnow
@@ -96,6 +96,22 @@ async def pending_proposals(session: AsyncSession) -> Sequence[Announcement]:
         select(Announcement)
         .where(col(Announcement.status) == AnnouncementState.PROPOSED)
         .order_by(col(Announcement.id))
+    )
+    return result.scalars().all()
+
+
+async def decided_proposals(session: AsyncSession, limit: int) -> Sequence[Announcement]:
+    """The latest decisions on proposals, newest first: partners' proposals relayed, and
+    whatever the coordinators refused (a partner's proposal or a feed's item)."""
+    relayed = (col(Announcement.source) == AnnouncementSource.PROPOSAL) & col(
+        Announcement.status
+    ).in_([AnnouncementState.QUEUED, AnnouncementState.SCHEDULED])
+    refused = col(Announcement.status) == AnnouncementState.REJECTED
+    result = await session.execute(
+        select(Announcement)
+        .where(relayed | refused)
+        .order_by(col(Announcement.id).desc())
+        .limit(limit)
     )
     return result.scalars().all()
 

@@ -2,7 +2,16 @@
 
 from aiohttp import web
 
-from relay.web.board import broadcasts, directory, imports, journal, new_broadcast, report
+from relay.web.board import (
+    broadcasts,
+    directory,
+    imports,
+    journal,
+    meetings,
+    new_broadcast,
+    proposals,
+    report,
+)
 from relay.web.board.access import Access, private
 from relay.web.board.access import routes as access_routes
 from relay.web.board.flash import Flash
@@ -27,6 +36,8 @@ def routes(site: Site, access: Access, uploads: Uploads) -> list[web.RouteDef]:
         *imports.routes(site, uploads),
         *report.routes(site),
         *journal.routes(site),
+        *proposals.routes(site),
+        *meetings.routes(site),
     ]
 
 
