@@ -96,9 +96,9 @@ async def test_a_chat_broadcast_shows_its_reach_per_platform_and_why_it_failed(
     async with browser(relay) as http:
         await signed_in(http, link)
         listing = text_of(await page(http, "/tableau/diffusions"))
-        assert f"{number} Forum prévention Événement coordination envoyée" in listing
-        assert "Telegram : 1 remis, 0 en échec, 1 injoignable(s)" in listing
-        assert "Slack : 1 remis, 1 en échec, 0 injoignable(s)" in listing
+        assert f"{number} Forum prévention Événement · coordination envoyée" in listing
+        # recipients, then delivered, failed, unreachable (each split by platform), pending
+        assert "4 2 Slack 1 Telegram 1 1 Slack 1 1 Telegram 1 0" in listing
         detail_html = await page(http, f"/tableau/diffusions/{number}")
         detail = text_of(detail_html)
     assert "Le 12/12 à Pornic." in detail and "Addictions" in detail
@@ -283,8 +283,8 @@ async def test_later_and_cancel_answer_as_the_chat_does(relay: Relay) -> None:
         async with http.get(f"/tableau/diffusions/{dropped}/apercu", allow_redirects=False) as r:
             assert r.status == 303 and r.headers["Location"] == f"/tableau/diffusions/{dropped}"
         listing = text_of(await page(http, "/tableau/diffusions"))
-    assert f"{later} Plus tard Information coordination programmée" in listing
-    assert f"{dropped} Abandonnée Information coordination annulée" in listing
+    assert f"{later} Plus tard Information · coordination programmée" in listing
+    assert f"{dropped} Abandonnée Information · coordination annulée" in listing
     states = {a.id: a.status for a in await announcements(relay)}
     assert states == {later: AnnouncementState.SCHEDULED, dropped: AnnouncementState.CANCELLED}
     assert await send_rows(relay, later) == 0
@@ -359,8 +359,8 @@ async def test_a_withdrawn_broadcast_shows_its_withdrawal(relay: Relay) -> None:
         await signed_in(http, link)
         listing = text_of(await page(http, "/tableau/diffusions"))
         detail = text_of(await page(http, f"/tableau/diffusions/{number}"))
-    assert f"{number} Forum annulé Événement coordination retirée" in listing
-    assert "Telegram : 2 remis" in listing, "the send's reach stays what it was"
+    row = rf"{number} Forum annulé Événement · coordination retirée \S+ \S+ 2 2 0 0 0 "
+    assert re.search(row, listing), "the send's reach stays what it was"
     assert "Retraits et corrections" in detail
     assert "retrait Telegram 1000 Telegram : 2 fait(s), 0 en échec" in detail
 
@@ -375,6 +375,6 @@ async def test_thirty_a_page_newest_first(relay: Relay) -> None:
         first = text_of(await page(http, "/tableau/diffusions"))
         second = text_of(await page(http, "/tableau/diffusions?page=2"))
     assert "page 1 sur 2, 32 en tout" in first and "Plus anciennes" in first
-    assert "32 Numéro 32 Information coordination brouillon" in first
+    assert "32 Numéro 32 Information · coordination brouillon" in first
     assert "3 Numéro 3 " in first and "2 Numéro 2 " not in first
     assert "2 Numéro 2 " in second and "1 Numéro 1 " in second and "Plus récentes" in second
