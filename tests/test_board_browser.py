@@ -225,3 +225,30 @@ def test_a_broadcast_from_the_form_is_previewed_then_sent(
         expect(tab.locator(".texte")).to_have_text("Première ligne.\nDeuxième ligne.")
     finally:
         tab.close()
+
+
+def test_a_coordinator_reads_a_broadcasts_numbers_and_approves_a_proposal(
+    running: RunningSite, signed_in: BrowserContext
+) -> None:
+    tab = signed_in.new_page()
+    try:
+        tab.goto(f"{running.url}/tableau/diffusions/1")
+        reach = tab.locator('#avancement tr[data-plateforme="telegram"]')
+        expect(reach.locator('[data-champ="sent"]')).to_have_text("2")
+        expect(reach.locator('[data-champ="gone"]')).to_have_text("1")
+        expect(tab.get_by_role("table", name="Chats non atteints et raison")).to_contain_text(
+            "bot bloqué"
+        )
+        tab.goto(f"{running.url}/tableau/propositions")
+        expect(tab.locator("main")).to_contain_text("Atelier parents le 20/01 à Pornic")
+        expect(tab.get_by_label("Santé des jeunes")).to_be_checked()
+        tab.get_by_role("button", name="Valider et diffuser la proposition n°2").click()
+        expect(tab.get_by_role("status")).to_contain_text("n°2")
+        expect(tab.get_by_role("status")).to_contain_text("validée")
+        expect(tab.get_by_text("Aucune proposition n'attend de décision.")).to_be_visible()
+        tab.goto(f"{running.url}/tableau/diffusions/2")
+        expect(tab.get_by_role("heading", level=1)).to_contain_text("Atelier parents")
+        tab.goto(f"{running.url}/tableau/journal")
+        expect(tab.get_by_role("table")).to_contain_text("proposition validée")
+    finally:
+        tab.close()
