@@ -52,7 +52,6 @@ STALLED_TEXT = (
     "aucun envoi n'a abouti depuis {seconds} s (plateforme injoignable ?) : la diffusion "
     "n°{number} reste en file, « relay run » la terminera."
 )
-POST_PATIENCE_SECONDS = 60.0
 SHUTDOWN_GRACE_SECONDS = 5.0
 CHAT_DRAIN_SECONDS = 10.0  # at the end of `relay chat` input, broadcasts still going out
 SITE_TEXT = "relay : le site web répond sur {url} (adresse publique : {public})"
@@ -254,8 +253,8 @@ async def post(
     settings: Settings,
     draft: Draft,
     deliver: bool,
-    progress: Callable[[int, int], None] | None = None,
-    patience: float = POST_PATIENCE_SECONDS,
+    progress: Callable[[int, int], None] | None,
+    patience: float,
     send_at: datetime | None = None,
 ) -> PostResult:
     """`relay post`: queue a coordinator's announcement (held until `send_at` if given); with

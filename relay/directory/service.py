@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from relay.directory import france, saved
-from relay.directory.entries import COLUMNS, Entry
+from relay.directory.entries import COLUMNS, STALE_DAYS, Entry
 from relay.directory.exporting import write_file
 from relay.directory.facets import Catalogue, Facets, Filters
 from relay.directory.france import TerritoryError
@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 PAGE = 3
 FOUND_CACHE = 2048  # searches and listings of the web site kept, until the directory changes
 REFRESH_SECONDS = 30.0  # how often another process's import is looked for
-STALE_DAYS = 365
 SAMPLE_LOADED = (
     "ℹ️ L'annuaire était vide : j'ai chargé l'annuaire d'exemple ({entries} du fichier {file})."
 )
@@ -80,7 +79,7 @@ class DirectoryService:
         self._recipe = saved.recipe(synonyms_file, self.reference, self.territory)
         if self.territory:
             try:
-                france.national_index().scope(self.territory)
+                france.check_territory(self.territory)
             except TerritoryError as exc:
                 raise SettingsError(
                     f"RELAY_TERRITORY : « {exc} » ne désigne aucun département "
