@@ -22,6 +22,7 @@ from relay.commands import Router, Services, build_router
 from relay.contract import Channel
 from relay.delivery import DeliveryEngine
 from relay.directory import DirectoryService
+from relay.directory.building import BUILD_APART_FROM
 from relay.feeds.poller import FeedPoller
 from relay.gateway import Gateway
 from relay.jobs.scheduler import ScheduledWork, scheduled
@@ -82,7 +83,9 @@ class Relay:
         self.revisions = Revisions(self.db, self.themes, self.engine, announcement_views)
         self.meeting_changes = MeetingChanges()
         self.meetings = Meetings(self.db, self.themes, settings, self.engine, self.meeting_changes)
-        self.directory = DirectoryService(self.db, settings, self.themes)
+        self.directory = DirectoryService(
+            self.db, settings, self.themes, build_apart_from=BUILD_APART_FROM
+        )
         self.agenda = PublicAgenda(self.db, settings)
         self.page_counts = PageCounts(self.db, settings)
         if settings.survey_file.exists():  # a broken one stops relay at start; none: no survey
