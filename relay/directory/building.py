@@ -42,23 +42,30 @@ async def build_apart(
         "territory": list(territory),
         "communes_file": str(communes_file),
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        __name__,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-        env=_environment(),
-    )
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            __name__,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+            env=_environment(),
+        )
+    except OSError as error:
+        log.warning("the directory's vocabulary was not built apart: %s", error)
+        return False
     try:
         _, errors = await asyncio.wait_for(
             process.communicate(json.dumps(order).encode()), BUILD_SECONDS
         )
-    except BaseException:
+    except BaseException as error:
         if process.returncode is None:
             process.kill()
             await process.wait()
+        if isinstance(error, TimeoutError):
+            log.warning("the directory's vocabulary was not built apart in %d s", BUILD_SECONDS)
+            return False
         raise
     if process.returncode != 0:
         reason = errors.decode(errors="replace").strip().splitlines()[-1:] or ["?"]
