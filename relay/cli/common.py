@@ -2,6 +2,7 @@
 event loop."""
 
 import asyncio
+import os
 import sys
 from collections.abc import Coroutine
 from datetime import datetime
@@ -79,6 +80,24 @@ def report_and_exit(error: Exception) -> NoReturn:
     """Print a failure as `relay : <message>` and exit with its status."""
     print(f"relay : {error}", file=sys.stderr)
     raise SystemExit(error.code if isinstance(error, CliError) else 1)
+
+
+class _Ending:
+    at_once = False  # set by `relay`'s entry point; never in a test invoking a command in-process
+
+
+def end_at_once() -> None:
+    _Ending.at_once = True
+
+
+def done() -> None:
+    """End a one-shot command that succeeded, its output written, without the interpreter's
+    teardown (freeing every module and object one by one: a fifth of a second of `relay ask`).
+    Nothing is left to close: the command has closed the database."""
+    if _Ending.at_once:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def bad_parameter(message: str, hint: str | None = None) -> typer.BadParameter:

@@ -84,12 +84,13 @@ def ask(
         print(answer.notice, file=sys.stderr)
     if as_json:
         typer.echo(terminal_json(answer_json(question, answer.query, answer.total, answer.results)))
-        return
-    typer.echo(visible(answer_text(replace(answer, notice=None))))
-    if answer.remaining:
-        others = count(answer.remaining, "autre résultat", "autres résultats")
-        hint = MORE_HINT.format(others=others, limit=answer.total, question=question)
-        typer.echo("\n" + visible(hint))
+    else:
+        typer.echo(visible(answer_text(replace(answer, notice=None))))
+        if answer.remaining:
+            others = count(answer.remaining, "autre résultat", "autres résultats")
+            hint = MORE_HINT.format(others=others, limit=answer.total, question=question)
+            typer.echo("\n" + visible(hint))
+    common.done()
 
 
 def terminal_json(data: object) -> str:

@@ -250,6 +250,7 @@ for register in (
 
 def main() -> None:
     limit_arenas()
+    common.end_at_once()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         cli(prog_name="relay")
