@@ -24,6 +24,7 @@ from relay.commands import Router, Services, build_router
 from relay.contract import Channel
 from relay.delivery import DeliveryEngine
 from relay.directory import DirectoryService
+from relay.directory.building import BUILD_APART_FROM
 from relay.feeds.poller import FeedPoller
 from relay.gateway import Gateway
 from relay.jobs.scheduler import ScheduledWork, scheduled
@@ -56,7 +57,6 @@ STALLED_TEXT = (
     "aucun envoi n'a abouti depuis {seconds} s (plateforme injoignable ?) : la diffusion "
     "n°{number} reste en file, « relay run » la terminera."
 )
-POST_PATIENCE_SECONDS = 60.0
 SHUTDOWN_GRACE_SECONDS = 5.0
 CHAT_DRAIN_SECONDS = 10.0  # at the end of `relay chat` input, broadcasts still going out
 SITE_TEXT = "relay : le site web répond sur {url} (adresse publique : {public})"
@@ -87,7 +87,9 @@ class Relay:
         self.revisions = Revisions(self.db, self.themes, self.engine, announcement_views)
         self.meeting_changes = MeetingChanges()
         self.meetings = Meetings(self.db, self.themes, settings, self.engine, self.meeting_changes)
-        self.directory = DirectoryService(self.db, settings, self.themes)
+        self.directory = DirectoryService(
+            self.db, settings, self.themes, build_apart_from=BUILD_APART_FROM
+        )
         self.agenda = PublicAgenda(self.db, settings)
         self.page_counts = PageCounts(self.db, settings)
         if settings.survey_file.exists():  # a broken one stops relay at start; none: no survey
@@ -277,8 +279,8 @@ async def post(
     settings: Settings,
     draft: Draft,
     deliver: bool,
-    progress: Callable[[int, int], None] | None = None,
-    patience: float = POST_PATIENCE_SECONDS,
+    progress: Callable[[int, int], None] | None,
+    patience: float,
     send_at: datetime | None = None,
 ) -> PostResult:
     """`relay post`: queue a coordinator's announcement (held until `send_at` if given); with

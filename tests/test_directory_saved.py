@@ -7,6 +7,7 @@ from pathlib import Path
 
 from relay.app import Relay
 from relay.directory import DirectoryService
+from relay.directory.search import Index
 from relay.settings import Settings, load_settings
 
 QUESTIONS = ["psychologue à Pornic", "mon père oublie tout", "aide à domicile 44320", "csapa"]
@@ -56,3 +57,25 @@ async def test_a_changed_directory_or_synonyms_builds_it_again(
     assert (await DirectoryService(relay.db, edited, relay.themes).index()).fresh
     territory = load_settings(database_url=settings.database_url, territory="44")
     assert (await DirectoryService(relay.db, territory, relay.themes).index()).fresh
+
+
+async def test_a_large_directory_s_vocabulary_is_built_by_a_process_of_its_own(
+    relay: Relay, settings: Settings
+) -> None:
+    """`relay run` has another process build it (and save it), then reads it: it never keeps
+    what building takes. It is the vocabulary this process would have built."""
+    await relay.directory.ensure_loaded()
+    large = DirectoryService(relay.db, settings, relay.themes, build_apart_from=300)
+    index = await large.index()
+    assert not index.fresh  # read from the store, where the other process saved it
+    directory = relay.directory
+    async with relay.db.read() as session:
+        here = await Index.load(session, directory.synonyms, directory.reference)
+    assert here.fresh and here.vocabulary == index.vocabulary
+    assert await answers(large) == await answers(relay.directory)
+
+    await relay.directory.import_file(
+        Path(__file__).parent / "data" / "other_territory" / "annuaire.csv"
+    )
+    small = DirectoryService(relay.db, settings, relay.themes, build_apart_from=10_000)
+    assert (await small.index()).fresh  # below the threshold: built here

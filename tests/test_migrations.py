@@ -107,3 +107,8 @@ def test_an_unreachable_or_wrong_database_is_one_french_line(tmp_path: Path) -> 
             )
             assert reason in line and "Traceback" not in result.stderr
             assert "s3cret" not in result.stderr, "the URL's password is never printed"
+
+
+def test_the_newest_revision_read_from_the_files_is_alembic_s() -> None:
+    """A database at this revision starts without loading Alembic (relay.store.schema)."""
+    assert schema.declared_head() == schema.head_revision()

@@ -6,22 +6,19 @@ from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from relay import app as relay_app
 from relay.cli import common, french
-from relay.directory import Answer, DirectoryService, ImportReport, summary
-from relay.directory.answers import answer_text
-from relay.directory.entries import Entry
+from relay.directory.entries import STALE_DAYS
 from relay.directory.importing import CSV_SUFFIXES, XLSX_SUFFIXES
-from relay.directory.jsonview import answer_json, entry_json
-from relay.directory.service import STALE_DAYS
 from relay.textnorm import clean_input, visible
 from relay.wording import count
+
+if TYPE_CHECKING:
+    from relay.directory import Answer, DirectoryService, ImportReport
+    from relay.directory.entries import Entry
 
 T = TypeVar("T")
 
@@ -46,12 +43,15 @@ def register(cli: typer.Typer) -> None:
     cli.add_typer(directory_cli, name="directory")
 
 
-def _with_directory(work: Callable[[DirectoryService], Coroutine[Any, Any, T]]) -> T:
+def _with_directory(work: Callable[["DirectoryService"], Coroutine[Any, Any, T]]) -> T:
+    """Run `work` on the directory alone (not the rest of relay: a shorter start)."""
+    from relay.standalone import opened_directory
+
     settings = common.settings()
 
     async def run() -> T:
-        async with relay_app.opened(settings) as relay:
-            return await work(relay.directory)
+        async with opened_directory(settings) as directory:
+            return await work(directory)
 
     return common.run(run())
 
@@ -67,10 +67,13 @@ def ask(
     limit: Annotated[int, typer.Option(min=1, max=30, help="nombre de résultats")] = 3,
 ) -> None:
     """Répond à une question sur l'annuaire (« où trouver … »)."""
+    from relay.directory.answers import answer_text
+    from relay.directory.jsonview import answer_json
+
     if not clean_input(question, 10).strip():
         common.fail(EMPTY_QUESTION, 2)
 
-    async def work(directory: DirectoryService) -> Answer:
+    async def work(directory: "DirectoryService") -> "Answer":
         return await directory.ask(question, ASK_PLATFORM, limit=limit, log_query=False)
 
     answer = _with_directory(work)
@@ -78,12 +81,13 @@ def ask(
         print(answer.notice, file=sys.stderr)
     if as_json:
         typer.echo(terminal_json(answer_json(question, answer.query, answer.total, answer.results)))
-        return
-    typer.echo(visible(answer_text(replace(answer, notice=None))))
-    if answer.remaining:
-        others = count(answer.remaining, "autre résultat", "autres résultats")
-        hint = MORE_HINT.format(others=others, limit=answer.total, question=question)
-        typer.echo("\n" + visible(hint))
+    else:
+        typer.echo(visible(answer_text(replace(answer, notice=None))))
+        if answer.remaining:
+            others = count(answer.remaining, "autre résultat", "autres résultats")
+            hint = MORE_HINT.format(others=others, limit=answer.total, question=question)
+            typer.echo("\n" + visible(hint))
+    common.done()
 
 
 def terminal_json(data: object) -> str:
@@ -109,6 +113,11 @@ def import_file(
     ] = False,
 ) -> None:
     """Charge un fichier d'annuaire : ajoute ou met à jour les fiches (id, sinon nom+commune)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from relay.directory import summary
+
     _check_suffix(file)
     if not file.is_file():
         common.fail(NO_FILE.format(path=file), 2)
@@ -131,7 +140,7 @@ def import_file(
                 shown.append(True)
             bar.update(task, description=step, completed=done, total=total)
 
-    async def work(directory: DirectoryService) -> ImportReport:
+    async def work(directory: "DirectoryService") -> "ImportReport":
         return await directory.import_file(file, progress, replace=replace_all)
 
     try:
@@ -158,7 +167,7 @@ def export_file(
     """Écrit l'annuaire dans un fichier, au format de l'import."""
     _check_suffix(file)
 
-    async def work(directory: DirectoryService) -> int:
+    async def work(directory: "DirectoryService") -> int:
         return await directory.export_file(file)
 
     written = _with_directory(work)
@@ -173,8 +182,9 @@ def stale(
     as_json: Annotated[bool, typer.Option("--json", help="sortie JSON")] = False,
 ) -> None:
     """Les fiches à vérifier : non vérifiées (verifie_le) depuis plus d'un an."""
+    from relay.directory.jsonview import entry_json
 
-    async def work(directory: DirectoryService) -> list[Entry]:
+    async def work(directory: "DirectoryService") -> list["Entry"]:
         return await directory.stale(date.today(), days)
 
     entries = _with_directory(work)

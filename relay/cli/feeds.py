@@ -2,21 +2,20 @@
 
 import json
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from relay import app as relay_app
 from relay.cli import common, french
 from relay.cli.themes import theme_option
-from relay.feeds.config import FeedConfigError, check_url, parse_interval
-from relay.feeds.poller import PollOutcome
 from relay.french_dates import short_datetime
 from relay.settings import Settings
 from relay.states import PollStatus
-from relay.store import feeds as feed_store
-from relay.store.models_schedule import Feed
 from relay.wording import count
+
+if TYPE_CHECKING:
+    from relay.feeds.poller import PollOutcome
+    from relay.store.models_schedule import Feed
 
 feeds_cli = french.App(help="Flux RSS/Atom relayés.", no_args_is_help=True)
 
@@ -41,6 +40,11 @@ def feeds_add(
     interval: Annotated[str, typer.Option(help="intervalle : 60 (minutes), 30min, 2h, 1j…")] = "60",
 ) -> None:
     """Ajoute un flux (s'il est déjà déclaré dans feeds.yaml, c'est ce fichier qui compte)."""
+    from relay import app as relay_app
+    from relay.feeds.config import FeedConfigError, check_url, parse_interval
+    from relay.store import feeds as feed_store
+    from relay.store.models_schedule import Feed
+
     settings = common.settings()
     slugs = theme_option(themes, common.catalogue(settings))
     try:
@@ -77,9 +81,12 @@ def feeds_list(
     as_json: Annotated[bool, typer.Option("--json", help="sortie JSON")] = False,
 ) -> None:
     """Les flux, leur état et leurs échecs."""
+    from relay import app as relay_app
+    from relay.store import feeds as feed_store
+
     settings = common.settings()
 
-    async def fetch() -> list[Feed]:
+    async def fetch() -> list["Feed"]:
         async with relay_app.opened(settings) as relay:
             poller = relay.work.feeds
             await poller.sync_config()
@@ -114,7 +121,7 @@ def feeds_list(
         typer.echo(line)
 
 
-def _feed_json(feed: Feed, settings: Settings) -> dict[str, Any]:
+def _feed_json(feed: "Feed", settings: Settings) -> dict[str, Any]:
     def moment(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 
@@ -139,9 +146,11 @@ def _feed_json(feed: Feed, settings: Settings) -> dict[str, Any]:
 @feeds_cli.command("poll")
 def feeds_poll() -> None:
     """Interroge tous les flux maintenant (un tour) et affiche l'avancement."""
+    from relay import app as relay_app
+
     settings = common.settings()
 
-    def show(outcome: PollOutcome) -> None:
+    def show(outcome: "PollOutcome") -> None:
         if outcome.status == PollStatus.FAILED:
             failures = count(outcome.failures, "échec")
             typer.echo(
@@ -154,7 +163,7 @@ def feeds_poll() -> None:
         else:
             typer.echo(f"= {outcome.feed} : rien de nouveau")
 
-    async def poll() -> list[PollOutcome]:
+    async def poll() -> list["PollOutcome"]:
         async with relay_app.opened(settings) as relay:
             poller = relay.work.feeds
             channels = relay.platform_channels()  # coordinators hear of proposals where possible

@@ -3,11 +3,11 @@ them.
 
 Typer (which carries its own copy of click, without translations) writes its words in three
 places, each handled here: the panel titles and hints are `typer.rich_utils` settings
-(`speak_french`); the usage line and the help option belong to each command (`FrenchCommand`,
-`FrenchGroup`, made by `App`); usage errors are raised in English deep inside parsing, and are said
-again in French where they cross a group (`in_french`). Every `relay` sub-command is built with
-`App`, so each help page and each mistake comes out in French (tests/test_cli_french.py reads them
-all).
+(`speak_french`, applied just before typer draws a page or an error); the usage line and the help
+option belong to each command (`FrenchCommand`, `FrenchGroup`, made by `App`); usage errors are
+raised in English deep inside parsing, and are said again in French where they cross a group
+(`in_french`). Every `relay` sub-command is built with `App`, so each help page and each mistake
+comes out in French (tests/test_cli_french.py reads them all).
 """
 
 import re
@@ -16,7 +16,6 @@ from difflib import get_close_matches
 from typing import Any, TypeVar
 
 import typer
-from typer import rich_utils
 from typer._click import Command, Context, HelpFormatter
 from typer._click.exceptions import (
     BadOptionUsage,
@@ -27,6 +26,7 @@ from typer._click.exceptions import (
     UsageError,
 )
 from typer.core import TyperCommand, TyperGroup, TyperOption
+from typer.exceptions import Abort
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,7 +80,12 @@ _OPTION_TAKES_NOTHING = re.compile(r"^Option '(.+)' does not take a value\.$")
 
 
 def speak_french() -> None:
-    """typer's panel titles and hints in French (module settings typer reads at each use)."""
+    """typer's panel titles and hints in French (module settings typer reads at each use).
+
+    Called before typer draws a help page or an error: its drawing module loads rich, a tenth
+    of a second that a command which prints neither does not spend."""
+    from typer import rich_utils
+
     for name, text in PANEL_TEXTS.items():
         setattr(rich_utils, name, text)
 
@@ -182,6 +187,10 @@ class FrenchCommand(TyperCommand):
     def get_help_option(self, ctx: Context) -> TyperOption | None:
         return _help_option(super().get_help_option(ctx))
 
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        speak_french()
+        super().format_help(ctx, formatter)
+
     def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
         _write_usage(self, ctx, formatter)
 
@@ -196,6 +205,10 @@ class FrenchGroup(TyperGroup):
     def get_help_option(self, ctx: Context) -> TyperOption | None:
         return _help_option(super().get_help_option(ctx))
 
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        speak_french()
+        super().format_help(ctx, formatter)
+
     def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
         _write_usage(self, ctx, formatter)
 
@@ -206,6 +219,7 @@ class FrenchGroup(TyperGroup):
         unknown = name and not name.startswith("-") and self.get_command(ctx, name) is None
         if unknown and not ctx.resilient_parsing:
             close = get_close_matches(name, list(self.commands))
+            speak_french()
             raise FrenchUsageError(UNKNOWN_COMMAND.format(name=name) + _suggestion(close), ctx)
         return super().resolve_command(ctx, args)
 
@@ -215,13 +229,18 @@ class FrenchGroup(TyperGroup):
         try:
             return super().make_context(info_name, args, parent, **extra)
         except UsageError as error:
+            speak_french()
             raise in_french(error) from None
 
     def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except UsageError as error:
+            speak_french()
             raise in_french(error) from None
+        except (Abort, EOFError):
+            speak_french()
+            raise
 
 
 class App(typer.Typer):

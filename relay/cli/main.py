@@ -5,29 +5,27 @@ import logging
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from relay import app as relay_app
-from relay.announcements import Draft, recipients_line
-from relay.attachments import AttachmentRefused, accept, check_size
 from relay.cli import common, directory, feeds, french, meetings, reports, slack
-from relay.french_dates import long_datetime
 from relay.malloc import limit_arenas
-from relay.messages import AnnouncementKind, Attachment, UserRef
-from relay.states import DeliveryState
-from relay.store import schema, subscribers
-from relay.store.db import Database
-from relay.textnorm import clean_input
+from relay.messages import AnnouncementKind, UserRef
 from relay.themes import ALL_THEMES, ThemeCatalogue
-from relay.wording import count
+
+if TYPE_CHECKING:
+    from relay.messages import Attachment
+    from relay.store import subscribers
+
+# Each command imports the services it calls when it runs: `relay ask` loads the directory, not
+# the web site, the scheduler or the platforms.
 
 T = TypeVar("T")
 
 PAST_TEXT = "ce moment est déjà passé : choisissez une date et une heure à venir"
+POST_PATIENCE_SECONDS = 60.0  # `relay post --deliver`: nothing delivered for this long, it stops
 
-french.speak_french()
 cli = french.App(
     name="relay",
     help="relay : le relais d'information et le chatbot du Contrat Local de Santé.",
@@ -44,6 +42,8 @@ cli.add_typer(subscribers_cli, name="subscribers")
 @cli.command()
 def run() -> None:
     """Lance le bot : canaux configurés, diffusions, tâches planifiées."""
+    from relay import app as relay_app
+
     common.run(relay_app.run(common.settings()))
 
 
@@ -55,6 +55,8 @@ def chat(
     ] = None,
 ) -> None:
     """Discute avec le bot dans le terminal (mêmes commandes que Telegram et Slack)."""
+    from relay import app as relay_app
+
     user = relay_app.CONSOLE_USER
     if as_user:
         try:
@@ -94,9 +96,15 @@ def post(
             min=1,
             help="avec --deliver : abandonner après ce nombre de secondes sans envoi",
         ),
-    ] = relay_app.POST_PATIENCE_SECONDS,
+    ] = POST_PATIENCE_SECONDS,
 ) -> None:
     """Publie une annonce du coordinateur : mise en file, diffusée par « relay run »."""
+    from relay import app as relay_app
+    from relay.announcements import Draft, recipients_line
+    from relay.french_dates import long_datetime
+    from relay.states import DeliveryState
+    from relay.textnorm import clean_input
+
     settings = common.settings()
     catalogue = ThemeCatalogue.load(settings.themes_file)
     slugs = _theme_slugs(catalogue, themes)
@@ -154,8 +162,10 @@ def _theme_slugs(catalogue: ThemeCatalogue, text: str) -> tuple[str, ...]:
     return tuple(t.slug for t in match.themes)
 
 
-def _attachment(path: Path) -> Attachment:
+def _attachment(path: Path) -> "Attachment":
     """The file to attach, checked as a file sent in chat is (its size before reading it)."""
+    from relay.attachments import AttachmentRefused, accept, check_size
+
     try:
         if not path.is_file():
             raise typer.BadParameter(f"fichier introuvable : {path}", param_hint="--attach")
@@ -183,6 +193,8 @@ def _parse_date(text: str | None) -> date | None:
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
     """Crée ou met à jour le schéma de la base."""
+    from relay.store import schema
+    from relay.store.db import Database
 
     async def upgrade() -> tuple[str | None, str | None]:
         database = Database(common.settings().database_url)
@@ -203,8 +215,11 @@ def subscribers_list(
     as_json: Annotated[bool, typer.Option("--json", help="sortie JSON")] = False,
 ) -> None:
     """Qui est abonné à quoi."""
+    from relay import app as relay_app
+    from relay.store import subscribers
+    from relay.wording import count
 
-    async def fetch() -> list[subscribers.SubscriberView]:
+    async def fetch() -> list["subscribers.SubscriberView"]:
         async with relay_app.opened(common.settings()) as relay, relay.db.read() as session:
             return list(await subscribers.listing(session))
 
@@ -235,10 +250,13 @@ for register in (
 
 def main() -> None:
     limit_arenas()
+    common.end_at_once()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         cli(prog_name="relay")
-    except common.FAILURES as error:
+    except Exception as error:
+        if not common.is_failure(error):
+            raise
         common.report_and_exit(error)
     except KeyboardInterrupt:
         sys.exit(130)

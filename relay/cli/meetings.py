@@ -2,11 +2,10 @@
 
 import json
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from relay import app as relay_app
 from relay import wording
 from relay.cli import common, french
 from relay.cli.themes import theme_option
@@ -14,14 +13,11 @@ from relay.french_dates import (
     offset_label,
     short_datetime,
 )
-from relay.meetings.reminders import is_reminder
-from relay.meetings.service import (
-    KIND_LABELS,
-    DuplicateMeeting,
-    MeetingInfo,
-)
 from relay.settings import Settings
 from relay.states import MeetingState, NoticeState, Rsvp
+
+if TYPE_CHECKING:
+    from relay.meetings.service import MeetingInfo
 
 meeting_cli = french.App(
     help="Réunions du CLS : COPIL, groupes de travail, équipe projet.", no_args_is_help=True
@@ -70,11 +66,14 @@ def meeting_add(
     ] = False,
 ) -> None:
     """Programme une réunion : invitation aux abonnés de ses thèmes, puis rappels."""
+    from relay import app as relay_app
+    from relay.meetings.service import DuplicateMeeting
+
     settings = common.settings()
     slugs = theme_option(themes, common.catalogue(settings))
     starts_at = common.moment_option(at, settings, "--at")
 
-    async def add() -> MeetingInfo:
+    async def add() -> "MeetingInfo":
         async with relay_app.opened(settings) as relay:
             try:
                 info = await relay.meetings.schedule(
@@ -93,7 +92,9 @@ def meeting_add(
     typer.echo(_notices_line(info, settings))
 
 
-def _notices_line(info: MeetingInfo, settings: Settings) -> str:
+def _notices_line(info: "MeetingInfo", settings: Settings) -> str:
+    from relay.meetings.reminders import is_reminder
+
     parts = []
     for label, due, state in info.notices:
         if is_reminder(label):
@@ -111,9 +112,12 @@ def meeting_list(
     as_json: Annotated[bool, typer.Option("--json", help="sortie JSON")] = False,
 ) -> None:
     """Les réunions (à venir et du mois écoulé), leurs réponses et leurs rappels."""
+    from relay import app as relay_app
+    from relay.meetings.service import KIND_LABELS
+
     settings = common.settings()
 
-    async def fetch() -> list[MeetingInfo]:
+    async def fetch() -> list["MeetingInfo"]:
         async with relay_app.opened(settings) as relay:
             return await relay.meetings.listing(include_past=everything)
 
@@ -140,7 +144,9 @@ def meeting_list(
         typer.echo(f"       {_notices_line(info, settings)}")
 
 
-def _as_json(info: MeetingInfo, settings: Settings) -> dict[str, Any]:
+def _as_json(info: "MeetingInfo", settings: Settings) -> dict[str, Any]:
+    from relay.meetings.reminders import is_reminder
+
     return {
         "id": info.id,
         "kind": info.kind,
@@ -170,7 +176,9 @@ def meeting_change(
     settings = common.settings()
     starts_at = common.moment_option(at, settings, "--at") if at else None
 
-    async def change() -> MeetingInfo:
+    from relay import app as relay_app
+
+    async def change() -> "MeetingInfo":
         async with relay_app.opened(settings) as relay:
             return await relay.meetings.reschedule(number, starts_at, where, None)
 
@@ -190,7 +198,9 @@ def meeting_public(
     """Montre une réunion sur l'agenda public du site (ou l'en retire avec --retirer)."""
     settings = common.settings()
 
-    async def mark() -> MeetingInfo:
+    from relay import app as relay_app
+
+    async def mark() -> "MeetingInfo":
         async with relay_app.opened(settings) as relay:
             return await relay.meetings.set_public(number, not remove)
 
@@ -210,7 +220,9 @@ def meeting_cancel(
     """Annule une réunion ; les invités sont prévenus."""
     settings = common.settings()
 
-    async def cancel() -> MeetingInfo:
+    from relay import app as relay_app
+
+    async def cancel() -> "MeetingInfo":
         async with relay_app.opened(settings) as relay:
             return await relay.meetings.cancel(number, None)
 
@@ -226,7 +238,9 @@ def meeting_participants(
     """Note le nombre de participants d'une réunion tenue."""
     settings = common.settings()
 
-    async def record() -> MeetingInfo:
+    from relay import app as relay_app
+
+    async def record() -> "MeetingInfo":
         async with relay_app.opened(settings) as relay:
             return await relay.meetings.record_participants(number, count)
 

@@ -2,16 +2,14 @@
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from relay import app as relay_app
 from relay.cli import common
-from relay.reports import formats as report_formats
-from relay.reports import monthly as reports
-from relay.reports.model import Month, MonthlyReport, ReportError, Span, Year
-from relay.store.models import utcnow
+
+if TYPE_CHECKING:
+    from relay.reports.model import MonthlyReport, Span
 
 MONTH_OR_YEAR = "un mois (--month) ou une année (--year), pas les deux"
 
@@ -43,6 +41,12 @@ def report(
     ] = None,
 ) -> None:
     """Le rapport mensuel du relais (indicateurs du CLS), ou le bilan d'une année."""
+    from relay import app as relay_app
+    from relay.reports import formats as report_formats
+    from relay.reports import monthly as reports
+    from relay.reports.model import Month, ReportError, Year
+    from relay.store.models import utcnow
+
     settings = common.settings()
     catalogue = common.catalogue(settings)
     now = utcnow()
@@ -57,7 +61,7 @@ def report(
     except ReportError as error:
         raise typer.BadParameter(str(error), param_hint="--year" if year else "--month") from None
 
-    async def build() -> tuple[MonthlyReport, bytes | None]:
+    async def build() -> tuple["MonthlyReport", bytes | None]:
         async with relay_app.opened(settings) as relay:
             data = await reports.build_report(relay.db, settings, catalogue, chosen, now)
             png = (

@@ -1,14 +1,14 @@
 """`relay slack-manifest`: writes the Slack app manifest from the command declarations."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from relay.app import Relay
-from relay.channels.slack_manifest import MANIFEST_FILE, manifest_yaml
 from relay.cli import common
-from relay.contract import CommandInfo
+
+if TYPE_CHECKING:
+    from relay.contract import CommandInfo
 
 OUT_OF_DATE = "{path} n'est pas à jour : lancez « relay slack-manifest »"
 
@@ -17,9 +17,11 @@ def register(cli: typer.Typer) -> None:
     cli.command("slack-manifest")(slack_manifest)
 
 
-def declared_commands() -> list[CommandInfo]:
+def declared_commands() -> list["CommandInfo"]:
     """The commands everyone may use, as relay's core declares them (the hint is shown to
     every member of the workspace; coordinators find theirs in `/cls aide`)."""
+    from relay.app import Relay
+
     settings = common.settings().model_copy(update={"database_url": "sqlite+aiosqlite:///:memory:"})
     # The database is never opened: only the command declarations are read.
     return Relay(settings).core.commands(coordinator=False)
@@ -34,6 +36,8 @@ def slack_manifest(
     ] = False,
 ) -> None:
     """Écrit le manifeste de l'application Slack (commandes déclarées dans relay)."""
+    from relay.channels.slack_manifest import MANIFEST_FILE, manifest_yaml
+
     path = output or common.settings().config_dir / MANIFEST_FILE
     generated = manifest_yaml(declared_commands())
     if check:

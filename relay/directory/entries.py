@@ -9,6 +9,8 @@ from datetime import date
 from relay.directory.analysis import analyze
 from relay.directory.geography import place_key
 
+STALE_DAYS = 365  # an entry not verified for this long is listed as one to check
+
 COLUMNS = (
     "id",
     "nom",

@@ -79,6 +79,20 @@ def national_index() -> NationalIndex:
     return NationalIndex(names, postal, epcis, frozenset(departements))
 
 
+@functools.cache
+def _territory_codes() -> frozenset[str]:
+    return frozenset(c for row in _rows() for c in (row.departement, row.epci_siren) if c)
+
+
+def check_territory(codes: Iterable[str]) -> None:
+    """Raise TerritoryError for the first code naming no département nor intercommunality:
+    the setting checked at start without building `national_index` (a quarter of a second),
+    which a question may never need."""
+    for code in codes:
+        if code not in _territory_codes():
+            raise TerritoryError(code)
+
+
 def _add(found: dict[str, str], key: str, department: str) -> None:
     known = found.get(key)
     if known is None:

@@ -7,6 +7,7 @@ territory, the code that builds it, Python's version): any change builds it agai
 """
 
 import functools
+import gc
 import hashlib
 import marshal
 import sys
@@ -52,7 +53,13 @@ def dumps(built: Vocabulary) -> bytes:
 
 
 def loads(data: bytes, synonyms: Synonyms) -> Vocabulary:
-    state: dict[str, Any] = marshal.loads(zlib.decompress(data))
+    collecting = gc.isenabled()
+    gc.disable()  # a million new containers, none in a cycle: the collector would only slow it
+    try:
+        state: dict[str, Any] = marshal.loads(zlib.decompress(data))
+    finally:
+        if collecting:
+            gc.enable()
     communes, listed = state.pop("territory")
     built = [Commune(*values) for values in communes]
     territory = Territory({c.key: c for c in built}, frozenset(listed))

@@ -3,9 +3,9 @@ them. The naive baseline (`scan`) scores every entry with the same scorer."""
 
 import asyncio
 import sys
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,18 +23,35 @@ MAX_RESULTS = 30
 PAGE = 3
 CANDIDATES = 200  # the full-text index's best, scored: enough that its ranking rarely matters
 MAX_TERMS = 48
-DOCS_KEPT = 2_000  # entries kept parsed in memory: those the questions of the moment reach
+WORDS_KEPT = 50_000  # entries whose words are kept (all of them, but in the largest directories)
+
+
+class _Words(NamedTuple):
+    """An entry's words as the scorer reads them, kept compactly: each field's distinct tokens
+    one after the other (name, then keywords from `name_end`, then text from `keywords_end`),
+    interned. About 400 bytes an entry, a tenth of the sets the scorer reads, which are made
+    from it when the entry is a candidate."""
+
+    tokens: tuple[str, ...]
+    name_end: int
+    keywords_end: int
+    publics: frozenset[str]
+    commune: str
+    latitude: float | None
+    longitude: float | None
 
 
 @dataclass
 class Index:
-    """The vocabulary of one state of the directory, and the entries already read for scoring."""
+    """The vocabulary of one state of the directory, and the words of the entries read so far
+    for scoring (never read twice from the store)."""
 
     vocabulary: Vocabulary
     understanding: Understanding
     signature: store.Signature
-    docs: OrderedDict[int, Doc] = field(default_factory=OrderedDict)  # the latest DOCS_KEPT
+    words: dict[int, _Words] = field(default_factory=dict)  # at most WORDS_KEPT, oldest out
     fresh: bool = False  # built in this process, not read from the store
+    _publics: dict[str, frozenset[str]] = field(default_factory=dict)  # one set per cell
 
     @classmethod
     async def load(
@@ -70,41 +87,58 @@ class Index:
         return self.understanding.read(question)
 
     async def docs_for(self, session: AsyncSession, ids: Iterable[int]) -> list[Doc]:
-        """These entries as the scorer reads them, from the store unless read lately."""
-        wanted = dict.fromkeys(ids)
-        found = {i: self.docs[i] for i in wanted if i in self.docs}
-        for i in found:
-            self.docs.move_to_end(i)
-        for row in await store.rows_by_id(session, [i for i in wanted if i not in found]):
-            found[row.id] = self.doc(row)
-        return [found[i] for i in wanted if i in found]
+        """These entries as the scorer reads them; their words from the store the first time."""
+        wanted = list(dict.fromkeys(ids))
+        missing = [i for i in wanted if i not in self.words]
+        for row in await store.rows_by_id(session, missing):
+            self._keep(row)
+        words = self.words
+        return [_doc(i, words[i]) for i in wanted if i in words]
 
     def doc(self, row: store.SearchRow) -> Doc:
-        doc = self.docs.get(row.id)
-        if doc is None:
-            doc = Doc.of(
-                id=row.id,
-                name=_tokens(row.search_name),
-                keywords=_tokens(row.search_keywords),
-                text=_tokens(row.search_text),
-                publics=self.vocabulary.publics_of(row.publics),
-                commune=row.commune_key,
-                latitude=row.latitude,
-                longitude=row.longitude,
-            )
-            self.docs[row.id] = doc
-            while len(self.docs) > DOCS_KEPT:
-                self.docs.popitem(last=False)
-        return doc
+        return _doc(row.id, self.words.get(row.id) or self._keep(row))
+
+    def _keep(self, row: store.SearchRow) -> _Words:
+        name, keywords = _tokens(row.search_name), _tokens(row.search_keywords)
+        publics = self._publics.get(row.publics)
+        if publics is None:
+            publics = self._publics[row.publics] = self.vocabulary.publics_of(row.publics)
+        kept = _Words(
+            name + keywords + _tokens(row.search_text),
+            len(name),
+            len(name) + len(keywords),
+            publics,
+            sys.intern(row.commune_key),
+            row.latitude,
+            row.longitude,
+        )
+        self.words[row.id] = kept
+        if len(self.words) > WORDS_KEPT:
+            del self.words[next(iter(self.words))]
+        return kept
 
     def scorer(self, query: Query) -> Scorer:
         proximity = self.vocabulary.territory.proximity(query.area)
         return Scorer(query, self.vocabulary, proximity, self.vocabulary.public_df)
 
 
-def _tokens(text: str) -> frozenset[str]:
+def _tokens(text: str) -> tuple[str, ...]:
     # Interned: the same word in a thousand entries is one string in memory, not a thousand.
-    return frozenset(map(sys.intern, text.split()))
+    return tuple(dict.fromkeys(map(sys.intern, text.split())))
+
+
+def _doc(id: int, words: _Words) -> Doc:
+    tokens, name_end, keywords_end = words.tokens, words.name_end, words.keywords_end
+    return Doc.of(
+        id=id,
+        name=frozenset(tokens[:name_end]),
+        keywords=frozenset(tokens[name_end:keywords_end]),
+        text=frozenset(tokens[keywords_end:]),
+        publics=words.publics,
+        commune=words.commune,
+        latitude=words.latitude,
+        longitude=words.longitude,
+    )
 
 
 def _source(row: tuple[object, ...]) -> EntrySource:

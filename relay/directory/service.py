@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from relay import audit
 from relay.directory import france, saved
-from relay.directory.entries import COLUMNS, Entry
+from relay.directory.building import build_apart
+from relay.directory.entries import COLUMNS, STALE_DAYS, Entry
 from relay.directory.exporting import write_file
 from relay.directory.facets import Catalogue, Facets, Filters
 from relay.directory.france import TerritoryError
@@ -42,7 +43,6 @@ log = logging.getLogger(__name__)
 PAGE = 3
 FOUND_CACHE = 2048  # searches and listings of the web site kept, until the directory changes
 REFRESH_SECONDS = 30.0  # how often another process's import is looked for
-STALE_DAYS = 365
 IMPORT_AUDIT_TEXT = "{file} : {added} ajoutée(s), {updated} modifiée(s), {removed} supprimée(s)"
 SAMPLE_LOADED = (
     "ℹ️ L'annuaire était vide : j'ai chargé l'annuaire d'exemple ({entries} du fichier {file})."
@@ -77,23 +77,29 @@ class DirectoryService:
         settings: Settings,
         themes: ThemeCatalogue,
         communes_file: Path | None = None,
+        build_apart_from: int | None = None,
     ) -> None:
-        """`communes_file` replaces config/communes.csv (another territory's communes)."""
+        """`communes_file` replaces config/communes.csv (another territory's communes); from
+        `build_apart_from` entries, the vocabulary is built by a process of its own
+        (relay.directory.building: a long-running relay keeps less memory)."""
         self.db = db
         self.themes = themes
+        self._database_url = settings.database_url
+        self._build_apart_from = build_apart_from
         try:
             self.synonyms = Synonyms.load(settings.config_dir / "synonyms.yaml")
         except SynonymsError as exc:  # the directory still answers, word for word
             log.error("%s : recherche sans synonymes", exc)
             self.synonyms = Synonyms()
         communes = communes_file or settings.config_dir / "communes.csv"
+        self._communes_file = communes
         self.reference: list[Commune] = load_communes(communes)
         self.territory = settings.territory
-        synonyms_file = settings.config_dir / "synonyms.yaml"
-        self._recipe = saved.recipe(synonyms_file, self.reference, self.territory)
+        self._synonyms_file = settings.config_dir / "synonyms.yaml"
+        self._recipe = saved.recipe(self._synonyms_file, self.reference, self.territory)
         if self.territory:
             try:
-                france.national_index().scope(self.territory)
+                france.check_territory(self.territory)
             except TerritoryError as exc:
                 raise SettingsError(
                     f"RELAY_TERRITORY : « {exc} » ne désigne aucun département "
@@ -268,15 +274,34 @@ class DirectoryService:
         async with self._lock:
             async with self.db.read() as session:
                 current = await store.signature(session)
-                if self._index is None or self._index.signature != current:
+                stale = self._index is None or self._index.signature != current
+                apart = stale and await self._builds_apart(session, current)
+            if apart:
+                await build_apart(
+                    self._database_url,
+                    self._synonyms_file,
+                    self.territory,
+                    self._communes_file,
+                )
+            if stale:
+                async with self.db.read() as session:
                     self._index = await Index.load(
                         session, self.synonyms, self.reference, self.territory, self._recipe
                     )
-                    if self._index.fresh:
-                        await self._save(self._index)
-                        give_back()  # what building it took from every entry
+                if self._index.fresh:
+                    await self._save(self._index)
+                    give_back()  # what building it took from every entry
             self._checked_at = time.monotonic()
+            assert self._index is not None
             return self._index
+
+    async def _builds_apart(self, session: AsyncSession, current: store.Signature) -> bool:
+        """Whether another process should build the vocabulary: a large directory, no
+        vocabulary saved for it."""
+        if self._build_apart_from is None or current.count < self._build_apart_from:
+            return False
+        key = store.signature_text(current)
+        return not await store.has_saved_vocabulary(session, key, self._recipe)
 
     async def _save(self, index: Index) -> None:
         """Keep the vocabulary for the next process; a failure only costs that one time."""

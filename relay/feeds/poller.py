@@ -14,8 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-import httpx
+from typing import TYPE_CHECKING
 
 from relay.announcements import (
     APPROVE,
@@ -27,10 +26,7 @@ from relay.announcements import (
     guess_kind,
     themes_in_text,
 )
-from relay.feeds import fetch as feed_fetch
 from relay.feeds.config import FeedConfigError, FeedSpec, load_feed_specs
-from relay.feeds.fetch import Fetched, FetchError, fetch, make_client
-from relay.feeds.parse import FeedEntry, FeedParseError, parse_feed
 from relay.french_dates import as_utc, find_date
 from relay.messages import AnnouncementKind, Button, ChatKind, ChatRef, Reply
 from relay.settings import Settings
@@ -41,6 +37,15 @@ from relay.store.db import Database
 from relay.store.models import Announcement, utcnow
 from relay.store.models_schedule import Feed
 from relay.themes import ThemeCatalogue
+
+if TYPE_CHECKING:
+    import httpx
+
+    from relay.feeds.fetch import Fetched
+    from relay.feeds.parse import FeedEntry
+
+# Fetching and parsing (httpx, httpcore, feedparser: some 15 MB) are loaded at the first poll:
+# a relay without feeds never loads them.
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +81,7 @@ class PollOutcome:
 
 @dataclass(frozen=True)
 class _Item:
-    entry: FeedEntry
+    entry: "FeedEntry"
     key: str
     link_hash: str | None
     content_hash: str
@@ -86,7 +91,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
 
 
-def _item(entry: FeedEntry) -> _Item:
+def _item(entry: "FeedEntry") -> _Item:
     content_hash = _digest("\n".join((entry.title, entry.text, entry.link or "")))
     if entry.guid:
         key = _digest("id:" + entry.guid)
@@ -112,9 +117,9 @@ class FeedPoller:
         announcements: Announcements,
         clock: Callable[[], datetime] = utcnow,
         concurrency: int = CONCURRENCY,
-        max_bytes: int = feed_fetch.MAX_BYTES,
-        total_timeout: float = feed_fetch.TOTAL_TIMEOUT,
-        client_factory: Callable[[], httpx.AsyncClient] | None = None,
+        max_bytes: int | None = None,
+        total_timeout: float | None = None,
+        client_factory: "Callable[[], httpx.AsyncClient] | None" = None,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -124,10 +129,13 @@ class FeedPoller:
         self.concurrency = concurrency
         self.max_bytes = max_bytes
         self.total_timeout = total_timeout
-        self.client_factory = client_factory or (
-            lambda: make_client(allow_private=settings.feeds_allow_private)
-        )
+        self.client_factory = client_factory or self._client
         self._config_error = ""
+
+    def _client(self) -> "httpx.AsyncClient":
+        from relay.feeds.fetch import make_client
+
+        return make_client(allow_private=self.settings.feeds_allow_private)
 
     async def sync_config(self) -> list[FeedSpec]:
         """Bring the feeds of feeds.yaml into the database (raises FeedConfigError)."""
@@ -180,11 +188,16 @@ class FeedPoller:
             )
         return outcomes
 
-    async def _poll_one(self, client: httpx.AsyncClient, feed: Feed) -> PollOutcome:
+    async def _poll_one(self, client: "httpx.AsyncClient", feed: Feed) -> PollOutcome:
+        from relay.feeds.fetch import MAX_BYTES, TOTAL_TIMEOUT, FetchError, fetch
+        from relay.feeds.parse import FeedParseError, parse_feed
+
         assert feed.id is not None
+        max_bytes = MAX_BYTES if self.max_bytes is None else self.max_bytes
+        timeout = TOTAL_TIMEOUT if self.total_timeout is None else self.total_timeout
         try:
             fetched = await fetch(
-                client, feed.url, feed.etag, feed.last_modified, self.max_bytes, self.total_timeout
+                client, feed.url, feed.etag, feed.last_modified, max_bytes, timeout
             )
             entries = (
                 []
@@ -214,7 +227,7 @@ class FeedPoller:
         return PollOutcome(name, url, PollStatus.FAILED, error=reason, failures=failures)
 
     async def _store(
-        self, feed_id: int, fetched: Fetched, entries: Sequence[FeedEntry]
+        self, feed_id: int, fetched: "Fetched", entries: Sequence["FeedEntry"]
     ) -> PollOutcome:
         now = self.clock()
         items = [_item(entry) for entry in reversed(entries)]  # oldest first
@@ -276,13 +289,13 @@ class FeedPoller:
         return PollOutcome(name, url, status, new_items=new, relayed=relayed)
 
     @staticmethod
-    def _worth_relaying(entry: FeedEntry, first_poll: bool, now: datetime) -> bool:
+    def _worth_relaying(entry: "FeedEntry", first_poll: bool, now: datetime) -> bool:
         if not first_poll:
             return True
         return entry.published is not None and as_utc(entry.published) >= now - FIRST_POLL_WINDOW
 
     def _announcement(
-        self, feed: Feed, entry: FeedEntry, now: datetime
+        self, feed: Feed, entry: "FeedEntry", now: datetime
     ) -> tuple[Announcement, tuple[str, ...]]:
         whole = f"{entry.title}\n{entry.text}"
         themes = tuple(dict.fromkeys((*feed.theme_slugs, *themes_in_text(whole, self.catalogue))))

@@ -3,11 +3,20 @@
 A tall 1080 x 1350 picture, large type, at most five themes by name (the others grouped), a
 colour-blind-safe palette (Okabe-Ito), the number of items over each month. Drawn with
 matplotlib's object API and the Agg canvas: no display, no global pyplot state.
+
+Drawn in a short-lived process (`draw` runs `python -m relay.reports.chart`, the figures as
+JSON on its input, the PNG on its output): matplotlib, numpy and Pillow take some 50 MB that a
+long-running relay, sending one report a month, would otherwise keep for good.
 """
 
+import asyncio
 import io
+import json
+import os
+import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
@@ -42,6 +51,7 @@ NOTE = (
     "(pour moitié dans chacun, si elle en a deux)."
 )
 Y_LABEL = "informations"
+DRAW_SECONDS = 120.0  # the drawing process is stopped after this long
 
 
 class MonthLike(Protocol):
@@ -57,15 +67,82 @@ def _month_label(month: MonthLike, first: bool) -> str:
     return f"{name}\n{month.year}" if first or month.month == 1 else name
 
 
-def render(
+class _Month(NamedTuple):
+    year: int
+    month: int
+
+
+async def draw(
     months: Sequence[MonthLike],
     per_theme: dict[tuple[int, str], float],
     totals: dict[int, int],
     catalogue: ThemeCatalogue,
 ) -> bytes:
-    """PNG bytes. `per_theme` maps (month index, theme slug) to items (shared between the
-    themes of an item); `totals`, month index to items."""
-    # Imported here: matplotlib takes half a second to load, and most commands never draw.
+    """PNG bytes, drawn by `render` in a process of its own. `per_theme` maps (month index,
+    theme slug) to items (shared between the themes of an item); `totals`, month index to
+    items."""
+    labels = {theme: _label(theme, catalogue) for _, theme in per_theme}
+    figures = {
+        "months": [[m.year, m.month] for m in months],
+        "per_theme": [[i, theme, n] for (i, theme), n in per_theme.items()],
+        "totals": [[i, n] for i, n in totals.items()],
+        "labels": labels,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        __name__,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=_environment(),
+    )
+    try:
+        png, errors = await asyncio.wait_for(
+            process.communicate(json.dumps(figures).encode()), DRAW_SECONDS
+        )
+    except BaseException:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        raise
+    if process.returncode != 0 or not png:
+        reason = errors.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        raise RuntimeError(f"the report's chart could not be drawn: {reason[0]}")
+    return png
+
+
+def _environment() -> dict[str, str]:
+    """The drawing process finds this copy of relay first, however this one was started."""
+    root = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path}
+
+
+def _label(theme: str, catalogue: ThemeCatalogue) -> str:
+    return EVERYTHING if theme == ALL_THEMES else catalogue.label(theme)
+
+
+def main() -> None:
+    """`python -m relay.reports.chart`: the figures (JSON, as `draw` writes them) on standard
+    input, the PNG on standard output."""
+    figures = json.load(sys.stdin)
+    months = [_Month(year, month) for year, month in figures["months"]]
+    per_theme = {(i, theme): float(n) for i, theme, n in figures["per_theme"]}
+    totals = {int(i): int(n) for i, n in figures["totals"]}
+    png = render(months, per_theme, totals, figures["labels"])
+    sys.stdout.buffer.write(png)
+    sys.stdout.buffer.flush()
+
+
+def render(
+    months: Sequence[MonthLike],
+    per_theme: dict[tuple[int, str], float],
+    totals: dict[int, int],
+    labels: dict[str, str],
+) -> bytes:
+    """PNG bytes, drawn in this process; `labels` names each theme of `per_theme`."""
+    # Imported here: matplotlib takes half a second and 50 MB to load.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -73,7 +150,7 @@ def render(
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0.11, 0.40, 0.85, 0.47))
     _titles(figure, months)
-    tops = _bars(axes, len(months), per_theme, catalogue)
+    tops = _bars(axes, len(months), per_theme, labels)
     _month_axis(axes, months, tops, totals)
     if per_theme:
         _legend(figure, axes)
@@ -103,7 +180,7 @@ def _titles(figure: "Figure", months: Sequence[MonthLike]) -> None:
 
 
 def _bars(
-    axes: "Axes", count: int, per_theme: dict[tuple[int, str], float], catalogue: ThemeCatalogue
+    axes: "Axes", count: int, per_theme: dict[tuple[int, str], float], labels: dict[str, str]
 ) -> list[float]:
     """Stacked bars: the five most frequent themes by name, the others together. Returns the
     height of each month's bar."""
@@ -119,7 +196,7 @@ def _bars(
     for theme, colour in series:
         if theme:
             values = [per_theme.get((i, theme), 0.0) for i in positions]
-            label = EVERYTHING if theme == ALL_THEMES else catalogue.label(theme)
+            label = labels[theme]
         else:
             values = [
                 sum(n for (m, t), n in per_theme.items() if m == i and t not in named)
@@ -169,3 +246,7 @@ def _legend(figure: "Figure", axes: "Axes") -> None:
         handleheight=1.2,
     )
     figure.text(0.5, 0.015, NOTE, ha="center", va="bottom", fontsize=10.5, color="#555555")
+
+
+if __name__ == "__main__":
+    main()

@@ -248,7 +248,7 @@ async def build_chart(
         per_theme, totals = await store.relayed_by_month_and_theme(
             session, INFORMATION_SOURCES, bounds
         )
-    return report_chart.render(months, per_theme, totals, catalogue)
+    return await report_chart.draw(months, per_theme, totals, catalogue)
 
 
 async def chat_report(

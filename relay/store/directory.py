@@ -424,6 +424,15 @@ async def saved_vocabulary(session: AsyncSession, signature: str, recipe: str) -
     return bytes(saved.data)
 
 
+async def has_saved_vocabulary(session: AsyncSession, signature: str, recipe: str) -> bool:
+    """Whether a vocabulary is saved for this state of the directory and this recipe."""
+    saved = SavedVocabulary
+    found = await session.execute(
+        select(col(saved.id)).where(col(saved.signature) == signature, col(saved.recipe) == recipe)
+    )
+    return found.first() is not None
+
+
 async def save_vocabulary(session: AsyncSession, signature: str, recipe: str, data: bytes) -> None:
     saved = await session.get(SavedVocabulary, 1)
     if saved is None:

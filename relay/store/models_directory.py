@@ -26,6 +26,8 @@ class DirectoryEntry(SQLModel, table=True):
         Index("ix_directory_entries_identity", "identity"),
         Index("ix_directory_entries_commune_key", "commune_key"),
         Index("ix_directory_entries_verified_on", "verified_on"),
+        # The directory's signature (count, latest change), read at every question's refresh.
+        Index("ix_directory_entries_updated_at", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
