@@ -41,7 +41,8 @@ STOP_WORDS = _token_set(
     arrive arrives arriver arrivons arrivez arrivent aller allez allons rendre envie plein temps
     crois croit pense sais sait
     veut veulent voulons voulait voudrait peuvent pouvait pourra pourrait
-    pendant durant fois plusieurs quelques tellement partout aucun aucune hier demain aujourd'hui maintenant
+    pendant durant fois plusieurs quelques tellement partout aucun aucune
+    hier demain aujourd'hui maintenant
     dessus dessous vers alors bref genre style quoi ben euh oui ok okay stp bjr slt
     jai jsuis chui chuis jsui suis ya yen ny cest sest ct cetait jarrive narrive
     jpeux jpeu jpe peu jveux jvoudrais jsais chais jcomprend jcomprends jcrois jpense
