@@ -42,7 +42,7 @@ STOP_WORDS = _token_set(
     crois croit pense sais sait
     veut veulent voulons voulait voudrait peuvent pouvait pourra pourrait
     pendant durant fois plusieurs quelques tellement partout aucun aucune
-    hier demain aujourd'hui maintenant
+    hier demain aujourd'hui maintenant reçu reçue venu venue vient viennent retrouver retrouve
     dessus dessous vers alors bref genre style quoi ben euh oui ok okay stp bjr slt
     jai jsuis chui chuis jsui suis ya yen ny cest sest ct cetait jarrive narrive
     jpeux jpeu jpe peu jveux jvoudrais jsais chais jcomprend jcomprends jcrois jpense
