@@ -49,6 +49,14 @@ STOP_WORDS = _token_set(
     pr pq pcq pck parce bcp bcq tjrs tjs tt ts svp stp qqn qqun qq qlq qlqn kelk ke koi ki
     pb pbs prob vrmt vraimen mtn dc ds tkt
     daron daronne darons mec meuf gars nana pote potes
+    femme conjoint conjointe compagnon compagne concubin concubine ami amie oncle tante tonton
+    tata cousin cousine neveu nièce gendre belle-fille beau-fils petit-fils petite-fille
+    beau-père belle-mère beau-frère belle-sœur frangin frangine parrain marraine collègue
+    chambre cuisine salon salle bain grenier cave escalier hiver automne printemps journée
+    journées dernier dernière prochain prochaine mauvais mauvaise super grave hyper carrément
+    complètement totalement peut-être ptet longtemps récemment dernièrement ensemble seulement
+    juste surtout presque assez tant autant moins mieux pire vite chose choses truc trucs
+    façon manière cas mis mets met sors traîne devient devenu devenue jcherche jvais jme jsp g
     """
 )
 
