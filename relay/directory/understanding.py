@@ -112,6 +112,13 @@ class Understanding:
         self._synonyms = vocabulary.synonyms
         self._phrases: set[Phrase] = set(self._synonyms.expansions) | set(vocabulary.public_phrases)
         self._longest = max((len(p) for p in self._phrases), default=1)
+        # Expressions of synonyms.yaml made of grammar words only ("plus envie de rien",
+        # "j'en peux plus"), longest first: read when a question says nothing else.
+        self._grammar_phrases = sorted(
+            (k for k in self._synonyms.expansions if all(w in STOP_WORDS for w in k)),
+            key=len,
+            reverse=True,
+        )
 
     def _says(self, words: Phrase) -> bool:
         """The words are an expression of synonyms.yaml or a public, in any of their forms."""
@@ -134,7 +141,7 @@ class Understanding:
             outside = bool(tail) and _in_france([words[n] for n in tail])
         publics: set[str] = set()
         concepts: list[Concept] = []
-        segments = self._segments(words, rest)
+        segments = self._segments(words, rest) or self._grammar_phrase(words, rest)
         for segment in segments:
             concept = self._concept(tuple(words[n] for n in segment))
             concept = replace(concept, label=_label(cleaned, [found[n] for n in segment]))
@@ -225,6 +232,16 @@ class Understanding:
                 segments.append(content[i])
                 i += 1
         return segments
+
+    def _grammar_phrase(self, words: list[str], rest: list[int]) -> list[list[int]]:
+        """The longest expression of grammar words only that the question says, as its one
+        segment ("j'ai plus envie de rien"); none otherwise."""
+        said = [words[n] for n in rest]
+        for key in self._grammar_phrases:
+            for at in range(len(said) - len(key) + 1):
+                if tuple(said[at : at + len(key)]) == key:
+                    return [rest[at : at + len(key)]]
+        return []
 
     def _concept(self, segment: tuple[str, ...]) -> Concept:
         text = " ".join(segment)
