@@ -57,7 +57,8 @@ STOP_WORDS = _token_set(
     complètement totalement peut-être ptet longtemps récemment dernièrement ensemble seulement
     juste surtout presque assez tant autant moins mieux pire vite chose choses truc trucs
     façon manière cas mis mets met sors traîne devient devenu devenue jcherche jvais jme jsp g
-    par pu travaille prend prends prendre prenez prennent pris
+    par pu travaille prend prends prendre prenez prennent pris commence commencé continue
+    parti partie après avant cassé cassée cassés cassées bloqué bloquée viens rentre rentré sous
     """
 )
 
