@@ -61,7 +61,7 @@ STOP_WORDS = _token_set(
     parti partie après avant cassé cassée cassés cassées bloqué bloquée viens rentre rentré sous
     aider aidez soutenir accompagner orienter renseigner renseignement renseignements expliquer
     difficile compliqué compliquée inquiet inquiète inquiets inquiétude honte loin primaire salaire
-    paie paye payé
+    paie paye payé urgent urgente rapidement putain ptn merde bordel chier pk pkoi mm stv
     """
 )
 
