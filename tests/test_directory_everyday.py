@@ -5,6 +5,7 @@ nothing."""
 import pytest
 
 from relay.app import Relay
+from relay.directory.search import needs_only
 from relay.directory.synonyms import Synonyms, phrase
 from tests.directory_fixtures import understanding
 
@@ -59,6 +60,15 @@ def test_a_need_said_in_grammar_words_only_is_read() -> None:
     assert understanding().read("je voudrais plus de rien").concepts == ()
 
 
+def test_a_situation_is_answered_by_its_needs_when_nothing_answers_it_whole() -> None:
+    read = understanding("sample").read
+    narrower = needs_only(read("ma fille fume des joints avec son groupe de musique"))
+    # "groupe", a word of the directory, is left out; "musique", which it does not know, counts
+    assert narrower is not None and [c.text for c in narrower.concepts] == ["fume joint", "musique"]
+    assert needs_only(read("vendre mon appartement")) is None  # no need named
+    assert needs_only(read("réparer ma voiture")) is None  # "réparer": nothing to leave out
+
+
 def test_a_form_the_file_does_not_write_finds_its_synonyms() -> None:
     (concept,) = understanding().read("ma mère a été frappée").concepts
     assert ("violence", "conjugale") in [a.words for a in concept.alternatives]
@@ -95,6 +105,7 @@ async def first_categories(relay: Relay, question: str) -> list[str]:
         ("on a des punaises de lit dans l'appart", "Santé-environnement"),
         ("j'ai plus envie de rien", "Psychologue"),
         ("mon compagnon me frappait", "Violences intrafamiliales"),
+        ("ma fille fume des joints avec son groupe de musique", "CSAPA"),
     ],
 )
 async def test_a_need_finds_the_service_that_answers_it(
