@@ -59,7 +59,7 @@ STOP_WORDS = _token_set(
     façon manière cas mis mets met sors traîne devient devenu devenue jcherche jvais jme jsp g
     par pu travaille prend prends prendre prenez prennent pris commence commencé continue
     parti partie après avant cassé cassée cassés cassées bloqué bloquée viens rentre rentré sous
-    aider aidez soutenir accompagner orienter renseigner renseignement renseignements expliquer
+    aidez soutenir accompagner orienter renseigner renseignement renseignements expliquer
     difficile compliqué compliquée inquiet inquiète inquiets inquiétude honte loin primaire salaire
     paie paye payé urgent urgente rapidement putain ptn merde bordel chier pk pkoi mm stv
     """
