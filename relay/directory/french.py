@@ -58,7 +58,8 @@ STOP_WORDS = _token_set(
     juste surtout presque assez tant autant moins mieux pire vite chose choses truc trucs
     façon manière cas mis mets met sors traîne devient devenu devenue jcherche jvais jme jsp g
     par pu travaille prend prends prendre prenez prennent pris commence commencé continue
-    parti partie après avant cassé cassée cassés cassées bloqué bloquée viens rentre rentré rentrer sous
+    parti partie après avant cassé cassée cassés cassées bloqué bloquée viens rentre rentré
+    rentrer sous
     aidez soutenir accompagner orienter renseigner renseignement renseignements expliquer
     difficile compliqué compliquée inquiet inquiète inquiets inquiétude honte loin primaire salaire
     paie paye payé urgent urgente rapidement putain ptn merde bordel chier pk pkoi mm stv
