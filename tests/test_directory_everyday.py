@@ -5,15 +5,18 @@ nothing."""
 import pytest
 
 from relay.app import Relay
+from relay.directory.search import needs_only
 from relay.directory.synonyms import Synonyms, phrase
 from tests.directory_fixtures import understanding
 
 
 def test_a_need_is_read_in_any_form_of_its_words() -> None:
     synonyms = Synonyms.parse({"synonyms": {"frapper": ["violences"], "perd la tête": ["mémoire"]}})
-    for typed in ("frappe", "frappée", "frappées", "frapper"):
+    for typed in ("frappe", "frappée", "frappées", "frapper", "frappait", "frappaient", "frappera"):
         assert synonyms.key(phrase(typed)) == phrase("frapper"), typed
-    assert synonyms.key(phrase("perdre la tête")) is None  # "perdre" is not "perd"
+    for typed in ("perdre la tête", "perdait la tête", "perdu la tête"):
+        assert synonyms.key(phrase(typed)) == phrase("perd la tête"), typed
+    assert synonyms.key(phrase("frappeur")) is None
     assert synonyms.key(phrase("frites")) is None
 
 
@@ -21,8 +24,50 @@ def test_the_words_around_a_need_are_dropped() -> None:
     concepts = understanding().read("je n'arrive plus à payer mon loyer").concepts
     assert [c.text for c in concepts] == ["payer loyer"]
     assert all(c.known for c in concepts)
-    question = understanding().read("pas de voiture pour aller à l'hôpital")
-    assert [c.text for c in question.concepts] == ["voiture", "hopital"]
+    (concept,) = understanding().read("pas de voiture pour aller à l'hôpital").concepts
+    assert concept.text == "voiture hopital"  # getting to care, an expression of synonyms.yaml
+    assert ("transport", "solidaire") in [a.words for a in concept.alternatives]
+
+
+def concepts(question: str) -> list[str]:
+    return [c.text for c in understanding().read(question).concepts]
+
+
+def test_chat_spellings_and_relatives_are_phrasing() -> None:
+    assert concepts("jai plus de fric pour bouffer") == ["fric", "bouffer"]
+    assert concepts("chui a la rue") == ["rue"]
+    assert concepts("ma femme boit bcp trop") == ["boit"]
+    assert concepts("mon compagnon picole") == ["picole"]
+
+
+def test_how_often_and_for_how_long_are_dropped() -> None:
+    assert concepts("il boit tous les soirs") == ["boit"]
+    assert concepts("je déprime depuis 3 semaines") == ["deprime"]
+    assert concepts("elle fume du shit chaque week-end") == ["fume shit"]
+    assert concepts("médecin de garde ce soir") == ["medecin garde", "soir"]  # when, as asked
+
+
+def test_an_age_in_months_is_a_child_and_a_duration_is_dropped() -> None:
+    (age, walks) = understanding().read("ma fille de 18 mois ne marche pas encore").concepts
+    assert age.publics == {"enfants"} and walks.text == "marche"
+    query = understanding().read("j'ai 3 mois de loyer en retard")
+    assert [c.text for c in query.concepts] == ["loyer retard"] and not query.publics
+
+
+def test_a_need_said_in_grammar_words_only_is_read() -> None:
+    (concept,) = understanding().read("j'ai plus envie de rien").concepts
+    assert concept.known
+    assert ("depression",) in [a.words for a in concept.alternatives]
+    assert understanding().read("je voudrais plus de rien").concepts == ()
+
+
+def test_a_situation_is_answered_by_its_needs_when_nothing_answers_it_whole() -> None:
+    read = understanding("sample").read
+    narrower = needs_only(read("ma fille fume des joints avec son groupe de musique"))
+    # "groupe", a word of the directory, is left out; "musique", which it does not know, counts
+    assert narrower is not None and [c.text for c in narrower.concepts] == ["fume joint", "musique"]
+    assert needs_only(read("vendre mon appartement")) is None  # no need named
+    assert needs_only(read("réparer ma voiture")) is None  # "réparer": nothing to leave out
 
 
 def test_a_form_the_file_does_not_write_finds_its_synonyms() -> None:
@@ -55,6 +100,13 @@ async def first_categories(relay: Relay, question: str) -> list[str]:
         ("je veux perdre du poids", "Diététicien"),
         ("je n'arrive pas à faire mes démarches sur internet", "France services"),
         ("comment faire reconnaître mon handicap", "MDPH"),
+        ("ma femme boit tous les soirs", "CSAPA"),
+        ("jai plus rien a bouffer", "Aide alimentaire"),
+        ("mon fils passe ses nuits sur les jeux vidéo", "Consultation jeunes consommateurs (CJC)"),
+        ("on a des punaises de lit dans l'appart", "Santé-environnement"),
+        ("j'ai plus envie de rien", "Psychologue"),
+        ("mon compagnon me frappait", "Violences intrafamiliales"),
+        ("ma fille fume des joints avec son groupe de musique", "CSAPA"),
     ],
 )
 async def test_a_need_finds_the_service_that_answers_it(
@@ -65,7 +117,13 @@ async def test_a_need_finds_the_service_that_answers_it(
 
 
 @pytest.mark.parametrize(
-    "question", ["réparer ma voiture", "vendre mon appartement", "cours de guitare"]
+    "question",
+    [
+        "réparer ma voiture",
+        "vendre mon appartement",
+        "cours de guitare",
+        "je voudrais un vétérinaire pour mon chat tous les jours",
+    ],
 )
 async def test_what_the_directory_does_not_list_finds_nothing(relay: Relay, question: str) -> None:
     await relay.directory.ensure_loaded()

@@ -40,7 +40,39 @@ STOP_WORDS = _token_set(
     problème problèmes souci soucis question questions demande demander demandes
     arrive arrives arriver arrivons arrivez arrivent aller allez allons rendre envie plein temps
     crois croit pense sais sait
+    veut veulent voulons voulait voudrait peuvent pouvait pourra pourrait
+    pendant durant fois plusieurs quelques tellement partout aucun aucune
+    hier demain aujourd'hui maintenant reçu reçue venu venue vient viennent retrouver retrouve
+    dessus dessous vers alors bref genre style quoi ben euh oui ok okay stp bjr slt
+    jai jsuis chui chuis jsui suis ya yen ny cest sest ct cetait jarrive narrive
+    jpeux jpeu jpe peu jveux jvoudrais jsais chais jcomprend jcomprends jcrois jpense
+    pr pq pcq pck parce bcp bcq tjrs tjs tt ts svp stp qqn qqun qq qlq qlqn kelk ke koi ki
+    pb pbs prob vrmt vraimen mtn dc ds tkt
+    daron daronne darons mec meuf gars nana pote potes
+    femme conjoint conjointe compagnon compagne concubin concubine ami amie oncle tante tonton
+    tata cousin cousine neveu nièce gendre belle-fille beau-fils petit-fils petite-fille
+    beau-père belle-mère beau-frère belle-sœur frangin frangine parrain marraine collègue
+    chambre cuisine salon salle bain grenier cave escalier hiver automne printemps journée
+    journées dernier dernière prochain prochaine mauvais mauvaise super grave hyper carrément
+    complètement totalement peut-être ptet longtemps récemment dernièrement ensemble seulement
+    juste surtout presque assez tant autant moins mieux pire vite chose choses truc trucs
+    façon manière cas mis mets met sors traîne devient devenu devenue jcherche jvais jme jsp g
+    par pu travaille prend prends prendre prenez prennent pris commence commencé continue
+    parti partie après avant cassé cassée cassés cassées bloqué bloquée viens rentre rentré
+    rentrer sous
+    aidez soutenir accompagner orienter renseigner renseignement renseignements expliquer
+    difficile compliqué compliquée inquiet inquiète inquiets inquiétude honte loin primaire salaire
+    paie paye payé urgent urgente rapidement putain ptn merde bordel chier pk pkoi mm stv
     """
+)
+
+# Words saying how often or for how long ("tous les soirs", "depuis des mois", "chaque semaine",
+# "depuis 3 semaines"): the time word after them says when, not what is looked for, and is
+# dropped ("il boit tous les soirs" is about drinking, not evening care).
+FREQUENCY_MARKERS = _token_set("tous toutes chaque depuis plusieurs quelques pendant durant")
+TIME_WORDS = _token_set(
+    "jour jours journée journées soir soirs soirée soirées matin matins nuit nuits semaine "
+    "semaines week-end week-ends mois an ans année années fois heure heures minute minutes"
 )
 
 # Words that announce a place: "à Pornic", "près de Machecoul", "vers St Brevin", "sur Legé".
@@ -57,6 +89,10 @@ PLACE_ARTICLES = _token_set("la le les")
 
 # "15 ans", "16-25 ans": an age in years, mapped to publics by the age ranges of synonyms.yaml.
 AGE_WORDS = _token_set("an ans")
+# "ma fille de 18 mois", "mon bébé a 6 mois": an age in months, after "de" or "a"; otherwise
+# ("3 mois de loyer en retard") a duration, dropped.
+MONTH_WORDS = _token_set("mois")
+MONTH_AGE_LINKS = _token_set("de a")
 
 # Everyday words of needs a local directory may not list ("vétérinaire", "notaire",
 # "ludothèque"): the anonymous query log keeps them in questions left without an answer, so the

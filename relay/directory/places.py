@@ -93,8 +93,9 @@ class PlaceFinder:
     ) -> None:
         """`common_words`: what the directory writes in lower case; `is_word`: any word the
         search knows otherwise. A commune where the directory has no entry is named without
-        "à" or "près de" only by its whole name, and only when none of its words is a word
-        ("Joué-sur-Erdre" is not in "mon mari joue tout")."""
+        "à" or "près de" only by its whole name, and only when one of its words is no word
+        ("Joué" is not in "mon mari joue tout"; "Sainte-Colombe-du-Bois" is a place, though
+        "je bois" is a need)."""
         self._variants: dict[tuple[str, ...], _Variant] = {}
         self._postal = territory.by_postal_code()
         self._names = {k: c.name for k, c in territory.communes.items()}
@@ -133,7 +134,7 @@ class PlaceFinder:
                 distinctive = [w for w in prefix if w not in GENERIC]
                 weak = all(w in common for w in distinctive)
                 if not listed:
-                    weak = weak or not whole or any(is_word(w) for w in distinctive)
+                    weak = weak or not whole or all(is_word(w) for w in distinctive)
                 self._offer(prefix, _Variant(name, town, weak))
 
     def _add_epci(self, epci: str, members: frozenset[str]) -> None:

@@ -14,7 +14,7 @@ from itertools import combinations
 
 from relay.directory.geography import Proximity
 from relay.directory.understanding import Alternative, Concept, Query
-from relay.directory.vocabulary import Vocabulary
+from relay.directory.vocabulary import SAME_STEM, Vocabulary
 
 NAME = 1.0  # name and category
 KEYWORDS = 0.9
@@ -77,9 +77,9 @@ class _Phrase:
 
     __slots__ = ("any", "joined", "keys", "matches", "quality")
 
-    def __init__(self, alternative: Alternative, vocabulary: Vocabulary) -> None:
+    def __init__(self, alternative: Alternative, vocabulary: Vocabulary, typed: bool) -> None:
         self.quality = alternative.quality
-        self.matches = [vocabulary.expand(w) for w in alternative.words]
+        self.matches = [_expand(vocabulary, w, typed) for w in alternative.words]
         self.keys = [frozenset(m) for m in self.matches]
         whole = vocabulary.expand("".join(alternative.words))
         self.joined = frozenset(w for w, q in whole.items() if q == 1.0)  # "sage-femme"
@@ -108,14 +108,16 @@ class _Need:
     def __init__(self, concept: Concept, vocabulary: Vocabulary, public_df: dict[str, int]):
         alternatives = concept.alternatives if concept.known else ()
         self.words: dict[str, float] = {}
-        for alternative in alternatives:
+        for n, alternative in enumerate(alternatives):
             if len(alternative.words) == 1:
-                for word, quality in vocabulary.expand(alternative.words[0]).items():
+                for word, quality in _expand(vocabulary, alternative.words[0], n == 0).items():
                     found = quality * alternative.quality
                     if found > self.words.get(word, 0.0):
                         self.words[word] = found
         self.words_keys = frozenset(self.words)
-        self.phrases = [_Phrase(a, vocabulary) for a in alternatives if len(a.words) > 1]
+        self.phrases = [
+            _Phrase(a, vocabulary, n == 0) for n, a in enumerate(alternatives) if len(a.words) > 1
+        ]
         self.any = self.words_keys.union(*(p.any for p in self.phrases))
         self.publics = concept.publics
         self.weight = self._weight(concept, vocabulary, public_df) if concept.known else 0.0
@@ -162,6 +164,16 @@ class _Need:
             elif second < PUBLIC:
                 second = PUBLIC
         return min(1.0, best + SECOND_FIELD * second)
+
+
+def _expand(vocabulary: Vocabulary, word: str, typed: bool) -> dict[str, float]:
+    """The directory's tokens a word matches: any form for a typed word; for a synonym, the
+    directory's own words only, in another form at most ("PASS" is not "passerelle"), as the
+    full-text index matches them."""
+    found = vocabulary.expand(word)
+    if typed:
+        return found
+    return {w: q for w, q in found.items() if q >= SAME_STEM}
 
 
 # Each field's weight for one word, and for an expression of several.

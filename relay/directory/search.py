@@ -4,7 +4,7 @@ them. The naive baseline (`scan`) scores every entry with the same scorer."""
 import asyncio
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -202,7 +202,28 @@ def near_places(proximity: Proximity, index: Index) -> list[str]:
     return sorted({place_token(key) for key in {*near, *proximity.area, ""}})
 
 
+def needs_only(query: Query) -> Query | None:
+    """A situation described in several words ("ma mère oublie tout depuis son opération"):
+    when no entry answers the whole, the needs of synonyms.yaml it names, without the plain
+    words around them (words the directory knows, no synonym of a need); None when the
+    question names no such need or nothing is left out. Words the directory does not know
+    still count: "réparer ma voiture" is not a transport question."""
+    needs = [c for c in query.concepts if len(c.alternatives) > 1]
+    kept = [c for c in query.concepts if len(c.alternatives) > 1 or c.publics or not c.known]
+    if not needs or len(kept) == len(query.concepts):
+        return None
+    return replace(query, concepts=tuple(kept))
+
+
 async def search(session: AsyncSession, index: Index, query: Query) -> list[Scored]:
+    """The entries answering a question, best first (at most MAX_RESULTS); the needs it names
+    alone when none answers the whole (`needs_only`)."""
+    found = await _answers(session, index, query)
+    narrower = None if found else needs_only(query)
+    return await _answers(session, index, narrower) if narrower else found
+
+
+async def _answers(session: AsyncSession, index: Index, query: Query) -> list[Scored]:
     """The entries answering a question, best first (at most MAX_RESULTS).
 
     The full-text index gives candidates, best first by its own ranking; the scorer orders
@@ -243,6 +264,12 @@ async def every_doc(session: AsyncSession, index: Index) -> list[Doc]:
 
 def scan(docs: Sequence[Doc], index: Index, query: Query) -> list[Scored]:
     """The naive baseline: every entry scored in Python, no full-text index."""
+    found = _scan(docs, index, query)
+    narrower = None if found else needs_only(query)
+    return _scan(docs, index, narrower) if narrower else found
+
+
+def _scan(docs: Sequence[Doc], index: Index, query: Query) -> list[Scored]:
     scorer = index.scorer(query)
     if not scorer.answerable or query.outside:
         return []

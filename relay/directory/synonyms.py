@@ -11,6 +11,40 @@ from relay.yamlfile import parse_yaml
 
 Phrase = tuple[str, ...]  # content tokens, stop words left out
 
+# Endings of conjugated French verbs and their participles, longest first: "frappait",
+# "frappent", "frappera" and "frapper" share the root "frapp"; "perdu" and "perdre" that of
+# "perd". Only the keys of this file are read this way, never the directory's words.
+_VERB_ENDINGS = (
+    "eraient",
+    "eaient",
+    "aient",
+    "erions",
+    "eriez",
+    "erait",
+    "erais",
+    "erons",
+    "eront",
+    "eait",
+    "eais",
+    "eons",
+    "ions",
+    "iez",
+    "ait",
+    "ais",
+    "ent",
+    "ons",
+    "era",
+    "ees",
+    "ee",
+    "es",
+    "er",
+    "ez",
+    "re",
+    "e",
+    "u",
+)
+_MIN_ROOT = 4
+
 
 class SynonymsError(ValueError):
     """synonyms.yaml is malformed."""
@@ -26,6 +60,18 @@ def phrase(text: str) -> Phrase:
 def stemmed(words: Phrase) -> Phrase:
     """An expression's words cut to their stems: ('frappee',) -> ('frapp',)."""
     return tuple(stem(w) for w in words)
+
+
+def verb_root(word: str) -> str:
+    """A word without its verb ending: "frappait" -> "frapp", "perdu" -> "perd"."""
+    for ending in _VERB_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= _MIN_ROOT:
+            return word[: -len(ending)]
+    return word
+
+
+def rooted(words: Phrase) -> Phrase:
+    return tuple(verb_root(w) for w in words)
 
 
 @dataclass(frozen=True)
@@ -46,17 +92,19 @@ class Synonyms:
     expansions: dict[Phrase, tuple[Phrase, ...]] = field(default_factory=dict)
     publics: tuple[PublicGroup, ...] = ()
     _by_stem: dict[Phrase, Phrase] = field(default_factory=dict, repr=False, compare=False)
+    _by_root: dict[Phrase, Phrase] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for key in self.expansions:  # the first key of a stem wins, in the file's order
             self._by_stem.setdefault(stemmed(key), key)
+            self._by_root.setdefault(rooted(key), key)
 
     def key(self, words: Phrase) -> Phrase | None:
         """The typed words as a key of the file: as written there, or another form of the same
-        words ("frappée" for "frapper", "oubliées" for "oublié")."""
+        words ("frappée" for "frapper", "oubliées" for "oublié", "frappait" for "frappe")."""
         if words in self.expansions:
             return words
-        return self._by_stem.get(stemmed(words))
+        return self._by_stem.get(stemmed(words)) or self._by_root.get(rooted(words))
 
     @classmethod
     def load(cls, path: Path) -> "Synonyms":

@@ -10,7 +10,15 @@ from dataclasses import dataclass, field, replace
 
 from relay.directory import france
 from relay.directory.analysis import Span, spans
-from relay.directory.french import AGE_WORDS, LOCATION_MARKERS, STOP_WORDS
+from relay.directory.french import (
+    AGE_WORDS,
+    FREQUENCY_MARKERS,
+    LOCATION_MARKERS,
+    MONTH_AGE_LINKS,
+    MONTH_WORDS,
+    STOP_WORDS,
+    TIME_WORDS,
+)
 from relay.directory.places import Place, PlaceFinder
 from relay.directory.synonyms import Phrase
 from relay.directory.vocabulary import CORRECTED, EXACT, Vocabulary
@@ -104,6 +112,13 @@ class Understanding:
         self._synonyms = vocabulary.synonyms
         self._phrases: set[Phrase] = set(self._synonyms.expansions) | set(vocabulary.public_phrases)
         self._longest = max((len(p) for p in self._phrases), default=1)
+        # Expressions of synonyms.yaml made of grammar words only ("plus envie de rien",
+        # "j'en peux plus"), longest first: read when a question says nothing else.
+        self._grammar_phrases = sorted(
+            (k for k in self._synonyms.expansions if all(w in STOP_WORDS for w in k)),
+            key=len,
+            reverse=True,
+        )
 
     def _says(self, words: Phrase) -> bool:
         """The words are an expression of synonyms.yaml or a public, in any of their forms."""
@@ -126,7 +141,7 @@ class Understanding:
             outside = bool(tail) and _in_france([words[n] for n in tail])
         publics: set[str] = set()
         concepts: list[Concept] = []
-        segments = self._segments(words, rest)
+        segments = self._segments(words, rest) or self._grammar_phrase(words, rest)
         for segment in segments:
             concept = self._concept(tuple(words[n] for n in segment))
             concept = replace(concept, label=_label(cleaned, [found[n] for n in segment]))
@@ -189,7 +204,16 @@ class Understanding:
         content: list[list[int]] = []
         for n in rest:
             word = words[n]
-            if word in AGE_WORDS and content and _AGE.match(words[content[-1][-1]]):
+            number = bool(content) and content[-1] == [n - 1] and bool(_AGE.match(words[n - 1]))
+            if word in TIME_WORDS and _after_frequency(words, n):
+                if number:  # "depuis 3 semaines": the number goes too
+                    content.pop()
+            elif word in MONTH_WORDS and number:
+                if n >= 2 and words[n - 2] in MONTH_AGE_LINKS:  # "ma fille de 18 mois"
+                    content[-1].append(n)
+                else:  # "3 mois de loyer en retard": a duration
+                    content.pop()
+            elif word in AGE_WORDS and content and _AGE.match(words[content[-1][-1]]):
                 content[-1].append(n)
             elif word not in STOP_WORDS and not all(p in STOP_WORDS for p in word.split("-")):
                 content.append([n])
@@ -209,10 +233,20 @@ class Understanding:
                 i += 1
         return segments
 
+    def _grammar_phrase(self, words: list[str], rest: list[int]) -> list[list[int]]:
+        """The longest expression of grammar words only that the question says, as its one
+        segment ("j'ai plus envie de rien"); none otherwise."""
+        said = [words[n] for n in rest]
+        for key in self._grammar_phrases:
+            for at in range(len(said) - len(key) + 1):
+                if tuple(said[at : at + len(key)]) == key:
+                    return [rest[at : at + len(key)]]
+        return []
+
     def _concept(self, segment: tuple[str, ...]) -> Concept:
         text = " ".join(segment)
-        if len(segment) == 2 and segment[1] in AGE_WORDS:
-            return self._age(text)
+        if len(segment) == 2 and segment[1] in AGE_WORDS | MONTH_WORDS:
+            return self._age(text, months=segment[1] in MONTH_WORDS)
         vocabulary = self.vocabulary
         publics = (
             {vocabulary.public_phrases[segment]} if segment in vocabulary.public_phrases else set()
@@ -240,15 +274,26 @@ class Understanding:
     def _reaches(self, words: Phrase) -> bool:
         return all(self.vocabulary.knows(w) for w in words)
 
-    def _age(self, text: str) -> Concept:
+    def _age(self, text: str, months: bool = False) -> Concept:
         match = _AGE.match(text.split()[0])
         publics: set[str] = set()
         if match:
-            low = int(match.group(1))
-            high = int(match.group(2) or low)
+            per_year = 12 if months else 1
+            low = int(match.group(1)) // per_year
+            high = int(match.group(2) or match.group(1)) // per_year
             for age in range(low, min(high, 120) + 1):
                 publics |= self.vocabulary.publics_for_age(age)
         return Concept(text, (), frozenset(publics), known=bool(publics))
+
+
+def _after_frequency(words: list[str], n: int) -> bool:
+    """The word at n follows "tous les", "chaque", "depuis (3)", "plusieurs"…"""
+    for k in range(n - 1, max(-1, n - 4), -1):
+        if words[k] in FREQUENCY_MARKERS:
+            return True
+        if words[k] not in STOP_WORDS and not words[k].isdigit():
+            return False
+    return False
 
 
 def _in_france(words: list[str]) -> bool:
