@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from relay.announcements import MAX_TITLE_CHARS, Draft, split_title
 from relay.commands.router import MAX_INPUT_CHARS
 from relay.contract import BroadcastForm
-from relay.french_dates import find_date
+from relay.french_dates import find_date, read_date
 from relay.links import URL
 from relay.messages import AnnouncementKind
 from relay.themes import ALL_THEMES, ThemeCatalogue
@@ -21,7 +21,6 @@ TEXT_TOO_LONG = "Le texte fait {length} caractères : {limit} au plus, comme dan
 TITLE_TOO_LONG = f"Le titre ne doit pas dépasser {MAX_TITLE_CHARS} caractères."
 BAD_LINK = "Le lien doit être une adresse web complète, commençant par https:// (sans espace)."
 BAD_DATE = "Cette date n'est pas valide : choisissez-la dans le calendrier (jj/mm/aaaa)."
-PAST_DATE = "Cette date est déjà passée."
 THEMES_MISSING = "Choisissez au moins un thème."
 UNKNOWN_THEME = "Thème inconnu : {themes}."
 MAX_TEXT = MAX_INPUT_CHARS  # what the chat accepts in one message
@@ -57,7 +56,7 @@ def check_form(
     link = fields.link.strip() or None
     if link is not None and not is_web_address(link):
         errors["link"] = BAD_LINK
-    event_date = _read_date(fields.date.strip(), today, errors)
+    event_date = read_date(fields.date.strip(), today, errors, BAD_DATE)
     _check_themes(fields.themes, catalogue, errors)
     if errors:
         return errors
@@ -101,19 +100,6 @@ def _check_themes(themes: Sequence[str], catalogue: ThemeCatalogue, errors: dict
     unknown = [t for t in themes if t != ALL_THEMES and catalogue.get(t) is None]
     if unknown:
         errors["themes"] = UNKNOWN_THEME.format(themes=", ".join(t[:40] for t in unknown[:5]))
-
-
-def _read_date(value: str, today: date, errors: dict[str, str]) -> date | None:
-    if not value:
-        return None
-    try:
-        chosen = date.fromisoformat(value)
-    except ValueError:
-        errors["date"] = BAD_DATE
-        return None
-    if chosen < today:
-        errors["date"] = PAST_DATE
-    return chosen
 
 
 def _count(number: int) -> str:

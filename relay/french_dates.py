@@ -359,3 +359,21 @@ def _time_of(hours: str, minutes: str | None, typed: str) -> time:
     if hour > 23 or minute > 59:
         raise DateError(NOT_A_TIME.format(text=typed))
     return time(hour, minute)
+
+
+PAST_DATE_TEXT = "Cette date est déjà passée."
+
+
+def read_date(value: str | None, today: date, errors: dict[str, str], bad_date: str) -> date | None:
+    """A form's ISO date (a date picker's): None when empty; an error noted under "date" when
+    it is not a date, or a past one."""
+    if not value:
+        return None
+    try:
+        chosen = date.fromisoformat(value)
+    except ValueError:
+        errors["date"] = bad_date
+        return None
+    if chosen < today:
+        errors["date"] = PAST_DATE_TEXT
+    return chosen

@@ -20,6 +20,7 @@ from itertools import count
 from typing import Any, TypeVar
 
 from relay.contract import BroadcastForm, HomeSummary, ProposalSummary, ThemeChoice
+from relay.french_dates import read_date
 from relay.messages import (
     AnnouncementKind,
     AnnouncementView,
@@ -101,7 +102,6 @@ TEXT_TOO_LONG = f"Le texte ne doit pas dépasser {MAX_TEXT_INPUT} caractères."
 TITLE_TOO_LONG = f"Le titre ne doit pas dépasser {MAX_TITLE_INPUT} caractères."
 BAD_LINK = "Le lien doit être une adresse web complète, commençant par https:// (sans espace)."
 BAD_DATE = "Cette date n'est pas valide."
-PAST_DATE = "Cette date est déjà passée."
 THEMES_MISSING = "Choisissez au moins un thème."
 
 _BREAKS = ("\n\n", "\n", " ")
@@ -549,7 +549,7 @@ def read_broadcast_form(values: JSON, today: date) -> BroadcastForm | dict[str, 
     link = (fields.get("link", {}).get("value") or "").strip() or None
     if link is not None and not is_linkable(link):
         errors["link"] = BAD_LINK
-    event_date = _read_date(fields.get("date", {}).get("selected_date"), today, errors)
+    event_date = read_date(fields.get("date", {}).get("selected_date"), today, errors, BAD_DATE)
     themes = [o["value"] for o in fields.get("themes", {}).get("selected_options") or []]
     if not themes:
         errors["themes"] = THEMES_MISSING
@@ -563,16 +563,3 @@ def read_broadcast_form(values: JSON, today: date) -> BroadcastForm | dict[str, 
         link=link,
         event_date=event_date,
     )
-
-
-def _read_date(value: str | None, today: date, errors: dict[str, str]) -> date | None:
-    if not value:
-        return None
-    try:
-        chosen = date.fromisoformat(value)
-    except ValueError:
-        errors["date"] = BAD_DATE
-        return None
-    if chosen < today:
-        errors["date"] = PAST_DATE
-    return chosen
