@@ -186,11 +186,15 @@ async def test_a_broadcast_from_the_form_is_previewed_then_sent_and_logged(
             allow_redirects=False,
         ) as response:
             assert response.status == 303
-            assert response.headers["Location"] == f"/tableau/diffusions/{number}"
-        detail = text_of(await page(http, f"/tableau/diffusions/{number}"))
+            location = response.headers["Location"]
+        assert location.startswith(f"/tableau/diffusions/{number}?")
+        detail = text_of(await page(http, location))
         assert f"C'est parti : la diffusion n°{number} part vers 2 chat(s)." in detail
         again = text_of(await page(http, f"/tableau/diffusions/{number}"))
-        assert "C'est parti" not in again, "the outcome is shown once"
+        assert "C'est parti" not in again, "the outcome goes with the redirect only"
+        forged = location.replace("C%27est+parti", "Tout+est+perdu")
+        assert forged != location
+        assert "Tout est perdu" not in text_of(await page(http, forged)), "only a signed one"
         journal = text_of(await page(http, "/tableau/journal"))
     assert await send_rows(relay, number) == 2
     assert f"Telegram 1000 diffusion n°{number} « Semaine de prévention », vers 2 chat(s)" in (

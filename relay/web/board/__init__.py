@@ -14,7 +14,6 @@ from relay.web.board import (
 )
 from relay.web.board.access import Access, private
 from relay.web.board.access import routes as access_routes
-from relay.web.board.flash import Flash
 from relay.web.board.imports import upload_limit
 from relay.web.board.uploads import Uploads
 from relay.web.site import Site
@@ -26,12 +25,11 @@ def routes(site: Site, access: Access, uploads: Uploads) -> list[web.RouteDef]:
     async def home(_: web.Request) -> web.Response:
         raise web.HTTPSeeOther(HOME)
 
-    flash = Flash()  # the outcome of a form, shown on the page it leads to
     return [
         *access_routes(access),
         web.get("/tableau", home),
-        *new_broadcast.routes(site, flash),  # /nouvelle before /<number>
-        *broadcasts.routes(site, flash),
+        *new_broadcast.routes(site),  # /nouvelle before /<number>
+        *broadcasts.routes(site),
         *directory.routes(site),
         *imports.routes(site, uploads),
         *report.routes(site),

@@ -9,7 +9,7 @@ from aiohttp import web
 from relay.broadcasts import BroadcastLog, Reach
 from relay.states import AnnouncementState
 from relay.web.board.access import board_page
-from relay.web.board.flash import Flash
+from relay.web.board.outcome import shown
 from relay.web.site import Site
 
 LIST_PATH = "/tableau/diffusions"
@@ -53,9 +53,8 @@ def reach_json(number: int, reach: Reach) -> dict[str, Any]:
 
 
 class BroadcastPages:
-    def __init__(self, site: Site, flash: Flash) -> None:
+    def __init__(self, site: Site) -> None:
         self.site = site
-        self.flash = flash
         self.log: BroadcastLog = site.services.broadcasts
 
     async def list(self, request: web.Request) -> web.Response:
@@ -72,7 +71,7 @@ class BroadcastPages:
             section="diffusions",
             title="Diffusions",
             found=found,
-            message=self.flash.take(request),
+            message=_message(request),
         )
 
     async def detail(self, request: web.Request) -> web.Response:
@@ -89,7 +88,7 @@ class BroadcastPages:
             detail=detail,
             row=detail.row,
             live=detail.row.status == AnnouncementState.QUEUED and not detail.row.reach.done,
-            message=self.flash.take(request),
+            message=_message(request),
         )
 
     async def state(self, request: web.Request) -> web.Response:
@@ -100,8 +99,14 @@ class BroadcastPages:
         return web.json_response(reach_json(number, reach))
 
 
-def routes(site: Site, flash: Flash) -> list[web.RouteDef]:
-    pages = BroadcastPages(site, flash)
+def _message(request: web.Request) -> str | None:
+    """The outcome of the form that led here (« C'est parti… »), if this session sent it."""
+    outcome = shown(request)
+    return outcome.text if outcome else None
+
+
+def routes(site: Site) -> list[web.RouteDef]:
+    pages = BroadcastPages(site)
     return [
         web.get(LIST_PATH, pages.list),
         web.get(LIST_PATH + "/{number}", pages.detail),

@@ -15,7 +15,7 @@ from relay.states import AnnouncementSource, AnnouncementState
 from relay.textnorm import clean_input
 from relay.web.board.access import board_page, checked_form, visitor
 from relay.web.board.broadcasts import LIST_PATH, announcement_number, detail_path
-from relay.web.board.flash import Flash
+from relay.web.board.outcome import Outcome, redirect
 from relay.web.site import Site
 
 FORM_PATH = LIST_PATH + "/nouvelle"
@@ -31,9 +31,8 @@ def preview_path(number: int) -> str:
 
 
 class NewBroadcast:
-    def __init__(self, site: Site, flash: Flash) -> None:
+    def __init__(self, site: Site) -> None:
         self.site = site
-        self.flash = flash
         self.service: Announcements = site.services.announcements
 
     def _now(self) -> datetime:
@@ -94,8 +93,7 @@ class NewBroadcast:
         return self._done(request, number, await self.service.cancel_draft(number))
 
     def _done(self, request: web.Request, number: int, reply: Reply) -> web.Response:
-        self.flash.put(request, reply.text)
-        raise web.HTTPSeeOther(detail_path(number))
+        raise redirect(request, detail_path(number), Outcome(reply.text))
 
     async def _exists(self, number: int) -> None:
         if await self.site.services.broadcasts.progress(number) is None:
@@ -180,8 +178,8 @@ def _text(value: object, limit: int) -> str:
     return clean_input(value, limit) if isinstance(value, str) else ""
 
 
-def routes(site: Site, flash: Flash) -> list[web.RouteDef]:
-    pages = NewBroadcast(site, flash)
+def routes(site: Site) -> list[web.RouteDef]:
+    pages = NewBroadcast(site)
     number = LIST_PATH + "/{number}"
     return [
         web.get(FORM_PATH, pages.form),
