@@ -192,7 +192,7 @@ async def test_a_broadcast_from_the_form_is_previewed_then_sent_and_logged(
         assert f"C'est parti : la diffusion n°{number} part vers 2 chat(s)." in detail
         again = text_of(await page(http, f"/tableau/diffusions/{number}"))
         assert "C'est parti" not in again, "the outcome goes with the redirect only"
-        forged = location.replace("C%27est+parti", "Tout+est+perdu")
+        forged = location.replace("C'est+parti", "Tout+est+perdu")
         assert forged != location
         assert "Tout est perdu" not in text_of(await page(http, forged)), "only a signed one"
         journal = text_of(await page(http, "/tableau/journal"))
