@@ -81,6 +81,40 @@ def test_a_body_part_after_au_is_no_place() -> None:
     assert [c.text for c in query.concepts] == ["mal dos"]
 
 
+def test_the_verbs_a_question_is_phrased_with_are_dropped() -> None:
+    assert concepts("il faudrait que je voie un dentiste") == ["dentiste"]
+    assert concepts("une épicerie solidaire, ça existe ?") == ["epicerie solidaire"]
+    assert concepts("pas sûr qu'elle aille chez le kiné") == ["kine"]
+
+
+def test_what_a_clause_of_when_or_why_names_is_the_circumstance() -> None:
+    query = understanding().read("mon frère boit trop depuis son licenciement, il faut l'aider")
+    assert [(c.text, c.circumstance) for c in query.concepts] == [
+        ("boit", False),
+        ("licenciement", True),
+        ("aider", False),
+    ]
+    query = understanding().read("elle me crie dessus quand elle a bu et elle me frappe")
+    assert [c.circumstance for c in query.concepts] == [False, True, False]
+    # all of it in such a clause: nothing to frame, it is what is asked
+    (concept,) = understanding().read("que faire quand on est harcelé").concepts
+    assert concept.circumstance
+
+
+def test_the_needs_of_a_situation_leave_its_circumstance_out() -> None:
+    read = understanding("sample").read
+    narrower = needs_only(read("ma sœur ne mange plus depuis qu'elle a perdu son travail"))
+    assert narrower is not None and [c.text for c in narrower.concepts] == ["mange"]
+
+
+def test_a_broad_word_is_no_need_on_its_own() -> None:
+    # Keys whose other words are grammar ("plus goût à rien", "voir mes enfants") would read
+    # "goût" or "enfant" alone: a taste or any child would find depression or mediation.
+    for question, service in (("un goût amer", "depression"), ("mon enfant", "mediation")):
+        for concept in understanding().read(question).concepts:
+            assert all(service not in a.words for a in concept.alternatives), question
+
+
 async def first_categories(relay: Relay, question: str) -> list[str]:
     _, found = await relay.directory.search(question)
     return [r.entry.category for r in found]
@@ -107,6 +141,8 @@ async def first_categories(relay: Relay, question: str) -> list[str]:
         ("j'ai plus envie de rien", "Psychologue"),
         ("mon compagnon me frappait", "Violences intrafamiliales"),
         ("ma fille fume des joints avec son groupe de musique", "CSAPA"),
+        ("ma compagne me bat lorsque elle a trop bu", "Violences intrafamiliales"),
+        ("ma femme boit beaucoup depuis la mort de son père", "CSAPA"),
     ],
 )
 async def test_a_need_finds_the_service_that_answers_it(

@@ -14,10 +14,11 @@ def _token_set(text: str) -> frozenset[str]:
 
 # Articles, pronouns, prepositions, auxiliaries, the verbs and words of asking ("où trouver", "je
 # cherche", "y a-t-il", "qui peut m'aider", "le numéro de"), and the asker's relatives ("pour mon
-# père"): none of them says what is looked for. Words a directory might list ("aide", "soins",
-# "urgence", "sans", "personne") are not here. Nor are the words around a need described
-# ("je n'arrive plus à payer", "pour aller à l'hôpital", "il pleure tout le temps", "je crois
-# que"): they say how, not what.
+# père"), the forms of the verbs a question is phrased with ("il faudrait qu'elle aille", "que je
+# voie", "ça existe ?", "quand je reprends", "pas sûre de"): none of them says what is looked for.
+# Words a directory might list ("aide", "soins", "urgence", "sans", "personne") are not here. Nor
+# are the words around a need described ("je n'arrive plus à payer", "pour aller à l'hôpital",
+# "il pleure tout le temps", "je crois que"): they say how, not what.
 STOP_WORDS = _token_set(
     """
     a ai aie aient aies ait as au auprès aussi autre aux avais avait avec avez aviez avoir avons
@@ -63,6 +64,8 @@ STOP_WORDS = _token_set(
     aidez soutenir accompagner orienter renseigner renseignement renseignements expliquer
     difficile compliqué compliquée inquiet inquiète inquiets inquiétude honte loin primaire salaire
     paie paye payé urgent urgente rapidement putain ptn merde bordel chier pk pkoi mm stv
+    faudrait faudra fallait aille ailles aillent voie voies existe existent exister utiliser
+    utilise reprend reprends reprendre reprenne sûr sûre sûrs sûres mettre
     """
 )
 
@@ -74,6 +77,12 @@ TIME_WORDS = _token_set(
     "jour jours journée journées soir soirs soirée soirées matin matins nuit nuits semaine "
     "semaines week-end week-ends mois an ans année années fois heure heures minute minutes"
 )
+
+# Words opening a clause that says when or why ("quand il a bu", "depuis mon divorce", "parce que
+# j'ai perdu mon travail"): what the clause names is the circumstance of the need, not the need,
+# up to a comma or a word that opens another clause ("et", "mais"…).
+CIRCUMSTANCE_MARKERS = _token_set("quand lorsque depuis parce puisque")
+CLAUSE_BREAKS = _token_set("et mais donc alors puis or")
 
 # Words that announce a place: "à Pornic", "près de Machecoul", "vers St Brevin", "sur Legé".
 LOCATION_MARKERS = _token_set(

@@ -26,6 +26,9 @@ SECOND_FIELD = 0.15  # the concept said a second time, in another field
 # half as much as its rarest word: "coiffeur à domicile" is not answered by home care.
 UNKNOWN_FLOOR = 0.5
 PUBLIC_CONCEPT = 0.7  # a public ("ado") weighs less than what is looked for
+# What a clause of when or why names ("je bois trop depuis mon divorce") weighs less than the
+# need it frames, when the question names one outside it.
+CIRCUMSTANCE = 0.5
 
 PLACE_WEIGHT = 0.35  # an entry in the asked commune, against one far away
 MAX_PRUNED_CONCEPTS = 8  # beyond, the smallest sets of concepts are not looked for
@@ -195,9 +198,13 @@ class Scorer:
         counts = public_df or {}
         self.needs = [_Need(c, vocabulary, counts) for c in query.concepts]
         known = [n.weight for n in self.needs if n.weight > 0]
-        unknown = len(self.needs) - len(known)
         mean = sum(known) / len(known) if known else 1.0
         unknown_weight = max(mean, UNKNOWN_FLOOR * vocabulary.idf(1))
+        shares = _shares(query.concepts, self.needs)
+        for need, share in zip(self.needs, shares, strict=True):
+            need.weight *= share
+        known = [n.weight for n in self.needs if n.weight > 0]
+        unknown = sum(s for n, s in zip(self.needs, shares, strict=True) if n.weight == 0)
         self.total_weight = sum(known) + unknown * unknown_weight
         # The best text score any entry can have: every known concept said in its name.
         self.best_possible = sum(known) / self.total_weight if known else 0.0
@@ -243,6 +250,13 @@ class Scorer:
         text = self.text(doc)
         near = self.proximity.of(doc.commune, doc.latitude, doc.longitude)
         return Scored(doc.id, text, near, text + PLACE_WEIGHT * near)
+
+
+def _shares(concepts: tuple[Concept, ...], needs: list[_Need]) -> list[float]:
+    """How much of its weight each concept keeps: CIRCUMSTANCE for one said in a clause of when
+    or why, when a known concept is said outside such a clause; all of it otherwise."""
+    framed = any(n.weight > 0 and not c.circumstance for c, n in zip(concepts, needs, strict=True))
+    return [CIRCUMSTANCE if framed and c.circumstance else 1.0 for c in concepts]
 
 
 def select(scored: list[Scored], limit: int) -> list[Scored]:

@@ -210,6 +210,8 @@ def needs_only(query: Query) -> Query | None:
     still count: "réparer ma voiture" is not a transport question."""
     needs = [c for c in query.concepts if len(c.alternatives) > 1]
     kept = [c for c in query.concepts if len(c.alternatives) > 1 or c.publics or not c.known]
+    if any(not c.circumstance for c in needs):  # "… depuis mon divorce": the need it frames
+        kept = [c for c in kept if not c.circumstance]
     if not needs or len(kept) == len(query.concepts):
         return None
     return replace(query, concepts=tuple(kept))

@@ -12,6 +12,8 @@ from relay.directory import france
 from relay.directory.analysis import Span, spans
 from relay.directory.french import (
     AGE_WORDS,
+    CIRCUMSTANCE_MARKERS,
+    CLAUSE_BREAKS,
     FREQUENCY_MARKERS,
     LOCATION_MARKERS,
     MONTH_AGE_LINKS,
@@ -34,6 +36,7 @@ SYNONYM_STEP = 0.01
 _PLACE_LINKS = frozenset({"de", "du", "la", "le", "les", "l", "d"})
 _POSTAL_CODE = re.compile(r"\d{5}")
 _AGE = re.compile(r"^(\d{1,3})(?:-(\d{1,3}))?$")
+_PUNCTUATION = re.compile(r"[,.;:!?]")
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Concept:
     known: bool = True  # False: the directory has no such word, even corrected
     corrected: str | None = None
     label: str = ""  # as typed, accents and all: what the answer quotes
+    circumstance: bool = False  # said in a clause of when or why ("quand il a bu")
 
 
 @dataclass(frozen=True)
@@ -142,9 +146,14 @@ class Understanding:
         publics: set[str] = set()
         concepts: list[Concept] = []
         segments = self._segments(words, rest) or self._grammar_phrase(words, rest)
+        context = _circumstances(cleaned, found)
         for segment in segments:
             concept = self._concept(tuple(words[n] for n in segment))
-            concept = replace(concept, label=_label(cleaned, [found[n] for n in segment]))
+            concept = replace(
+                concept,
+                label=_label(cleaned, [found[n] for n in segment]),
+                circumstance=all(n in context for n in segment),
+            )
             publics |= concept.publics
             concepts.append(concept)
         used = [found[n] for segment in segments for n in segment]
@@ -294,6 +303,24 @@ def _after_frequency(words: list[str], n: int) -> bool:
         if words[k] not in STOP_WORDS and not words[k].isdigit():
             return False
     return False
+
+
+def _circumstances(text: str, found: list[Span]) -> set[int]:
+    """The words said in a clause of when or why: after "quand", "depuis", "parce que"… up to a
+    comma or a word opening another clause ("je bois trop depuis mon divorce, je voudrais
+    arrêter": "divorce")."""
+    inside = False
+    words: set[int] = set()
+    for n, span in enumerate(found):
+        if n and _PUNCTUATION.search(text[found[n - 1].end : span.start]):
+            inside = False
+        if span.token in CLAUSE_BREAKS:
+            inside = False
+        elif span.token in CIRCUMSTANCE_MARKERS:
+            inside = True
+        elif inside:
+            words.add(n)
+    return words
 
 
 def _in_france(words: list[str]) -> bool:
