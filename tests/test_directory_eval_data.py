@@ -269,3 +269,62 @@ def test_fourth_questions_format(
             assert expected and len(expected) == len(set(expected)), item
             assert set(expected) <= ids, (item["q"], set(expected) - ids)
     assert counts == FOURTH_CATEGORIES
+
+
+# The fifth territory (tests/data/fifth_territory, Épinal and the Vosges): held out as well, checked
+# here for its format only; it is never searched by the tests.
+FIFTH = REPO / "tests" / "data" / "fifth_territory"
+
+
+@pytest.fixture(scope="module")
+def fifth_entries() -> list[dict[str, str]]:
+    with (FIFTH / "annuaire.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    assert rows[0] == HEADER
+    assert all(len(row) == len(HEADER) for row in rows), "a line without 17 columns"
+    return [dict(zip(HEADER, row, strict=True)) for row in rows[1:]]
+
+
+@pytest.fixture(scope="module")
+def fifth_questions() -> list[dict[str, Any]]:
+    data = yaml.safe_load((FIFTH / "questions.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, list)
+    return data
+
+
+def test_fifth_directory_format(fifth_entries: list[dict[str, str]]) -> None:
+    assert [row["id"] for row in fifth_entries] == [f"vo-{i:03d}" for i in range(1, 151)]
+    for row in fifth_entries:
+        assert row["nom"].strip() and row["themes"].strip(), row["id"]
+        assert all(word.strip() for word in row["mots_cles"].split(";")), row["id"]
+        assert date(2025, 1, 1) <= date.fromisoformat(row["verifie_le"]) <= date(2026, 12, 31)
+        assert bool(row["commune"]) == bool(row["code_postal"]), row["id"]
+        postal_code = row["code_postal"]
+        assert not postal_code or re.fullmatch(r"88\d{3}", postal_code), row["id"]
+        assert bool(row["latitude"]) == bool(row["longitude"]), row["id"]
+        if row["latitude"]:  # the Vosges
+            assert 47.8 < float(row["latitude"]) < 48.5, row["id"]
+            assert 5.9 < float(row["longitude"]) < 7.1, row["id"]
+    placed = sum(bool(row["latitude"]) for row in fifth_entries)
+    assert 0.75 * len(fifth_entries) <= placed <= 0.85 * len(fifth_entries)
+
+
+def test_fifth_questions_format(
+    fifth_questions: list[dict[str, Any]], fifth_entries: list[dict[str, str]]
+) -> None:
+    ids = {row["id"] for row in fifth_entries}
+    counts = {name: 0 for name in FOURTH_CATEGORIES}
+    texts = [item["q"] for item in fifth_questions]
+    assert len(texts) == len(set(texts)), "duplicate question"
+    for item in fifth_questions:
+        answer = "expect_none" if item.get("category") == "no_answer" else "expect_any"
+        assert set(item) == {"q", answer, "category", "note"}, item
+        assert item["q"].strip() and item["note"].strip(), item
+        counts[item["category"]] += 1
+        if item["category"] == "no_answer":
+            assert item["expect_none"] is True, item
+        else:
+            expected = item["expect_any"]
+            assert expected and len(expected) == len(set(expected)), item
+            assert set(expected) <= ids, (item["q"], set(expected) - ids)
+    assert counts == FOURTH_CATEGORIES
