@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlalchemy import text
 
 from relay.app import Relay, delivering
 from relay.contract import RecipientGone
@@ -250,5 +251,45 @@ def test_a_coordinator_reads_a_broadcasts_numbers_and_approves_a_proposal(
         expect(tab.get_by_role("heading", level=1)).to_contain_text("Atelier parents")
         tab.goto(f"{running.url}/tableau/journal")
         expect(tab.get_by_role("table")).to_contain_text("proposition validée")
+    finally:
+        tab.close()
+
+
+def test_an_expired_link_a_partner_a_form_without_its_token_and_a_forged_id_fail(
+    running: RunningSite, browser: Browser, signed_in: BrowserContext
+) -> None:
+    async def partner_asks() -> str:
+        return await ChatUser.private(running.relay, "12").say("/tableau")
+
+    assert "/connexion/" not in running.call(partner_asks)
+    link = new_link(running)
+
+    async def expire() -> None:
+        async with running.relay.db.write() as session:
+            await session.execute(
+                text("UPDATE sign_in_links SET expires_at = :t WHERE used_at IS NULL"),
+                {"t": datetime.now(UTC) - timedelta(seconds=1)},
+            )
+
+    running.call(expire)
+    stranger = browser.new_context(locale="fr-FR")
+    try:
+        tab = stranger.new_page()
+        tab.goto(link)
+        expect(tab.get_by_role("heading", level=1)).to_have_text("Ce lien a expiré")
+        assert not stranger.cookies()
+    finally:
+        stranger.close()
+    tab = signed_in.new_page()
+    try:
+        response = tab.goto(f"{running.url}/tableau/diffusions/999999")
+        assert response is not None and response.status == 404
+        tab.goto(f"{running.url}/tableau/propositions")
+        form = tab.locator("form.deconnexion")
+        form.locator('input[name="csrf"]').evaluate("field => field.remove()")
+        form.get_by_role("button", name="Se déconnecter").click()
+        expect(tab.get_by_role("heading", level=1)).to_have_text("Formulaire expiré")
+        tab.goto(f"{running.url}/tableau/journal")
+        expect(tab.get_by_role("heading", level=1)).to_have_text("Journal des actions")
     finally:
         tab.close()
