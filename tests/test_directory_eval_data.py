@@ -4,6 +4,7 @@ labelled evaluation questions (tests/data/directory_eval.yaml) that refer to its
 import csv
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -201,10 +202,10 @@ def test_out_of_directory_questions_stay_out(
             assert not word.search(text), (row["id"], word.pattern)
 
 
-# The fourth territory (tests/data/fourth_territory): a held-out set, checked here for its format
-# only; it is never searched by the tests.
-FOURTH = REPO / "tests" / "data" / "fourth_territory"
-FOURTH_CATEGORIES = {
+# The fourth and fifth territories (tests/data/fourth_territory, the Pays de Saint-Omer;
+# tests/data/fifth_territory, Épinal and the Vosges): held-out sets, checked here for their
+# format only; they are never searched by the tests.
+HELD_OUT_CATEGORIES = {
     "plain": 18,
     "abbreviation": 12,
     "commune": 14,
@@ -217,47 +218,61 @@ FOURTH_CATEGORIES = {
 }
 
 
-@pytest.fixture(scope="module")
-def fourth_entries() -> list[dict[str, str]]:
-    with (FOURTH / "annuaire.csv").open(encoding="utf-8", newline="") as f:
+@dataclass(frozen=True)
+class HeldOut:
+    folder: str
+    prefix: str  # of its ids: so-001…
+    postal_codes: str  # a pattern
+    latitudes: tuple[float, float]
+    longitudes: tuple[float, float]
+
+
+HELD_OUT = [
+    HeldOut("fourth_territory", "so", r"(62|59)\d{3}", (50.2, 50.9), (1.5, 2.9)),
+    HeldOut("fifth_territory", "vo", r"88\d{3}", (47.8, 48.5), (5.9, 7.1)),
+]
+
+
+def held_out_entries(folder: str) -> list[dict[str, str]]:
+    path = REPO / "tests" / "data" / folder / "annuaire.csv"
+    with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f, delimiter=";"))
     assert rows[0] == HEADER
     assert all(len(row) == len(HEADER) for row in rows), "a line without 17 columns"
     return [dict(zip(HEADER, row, strict=True)) for row in rows[1:]]
 
 
-@pytest.fixture(scope="module")
-def fourth_questions() -> list[dict[str, Any]]:
-    data = yaml.safe_load((FOURTH / "questions.yaml").read_text(encoding="utf-8"))
-    assert isinstance(data, list)
-    return data
-
-
-def test_fourth_directory_format(fourth_entries: list[dict[str, str]]) -> None:
-    assert [row["id"] for row in fourth_entries] == [f"so-{i:03d}" for i in range(1, 151)]
-    for row in fourth_entries:
+@pytest.mark.parametrize("held_out", HELD_OUT, ids=lambda h: h.folder)
+def test_held_out_directory_format(held_out: HeldOut) -> None:
+    entries = held_out_entries(held_out.folder)
+    assert [row["id"] for row in entries] == [f"{held_out.prefix}-{i:03d}" for i in range(1, 151)]
+    for row in entries:
         assert row["nom"].strip() and row["themes"].strip(), row["id"]
         assert all(word.strip() for word in row["mots_cles"].split(";")), row["id"]
         assert date(2025, 1, 1) <= date.fromisoformat(row["verifie_le"]) <= date(2026, 12, 31)
         assert bool(row["commune"]) == bool(row["code_postal"]), row["id"]
         postal_code = row["code_postal"]
-        assert not postal_code or re.fullmatch(r"(62|59)\d{3}", postal_code), row["id"]
+        assert not postal_code or re.fullmatch(held_out.postal_codes, postal_code), row["id"]
         assert bool(row["latitude"]) == bool(row["longitude"]), row["id"]
-        if row["latitude"]:  # Pas-de-Calais and the Nord next door
-            assert 50.2 < float(row["latitude"]) < 50.9, row["id"]
-            assert 1.5 < float(row["longitude"]) < 2.9, row["id"]
-    placed = sum(bool(row["latitude"]) for row in fourth_entries)
-    assert 0.75 * len(fourth_entries) <= placed <= 0.85 * len(fourth_entries)
+        if row["latitude"]:
+            south, north = held_out.latitudes
+            west, east = held_out.longitudes
+            assert south < float(row["latitude"]) < north, row["id"]
+            assert west < float(row["longitude"]) < east, row["id"]
+    placed = sum(bool(row["latitude"]) for row in entries)
+    assert 0.75 * len(entries) <= placed <= 0.85 * len(entries)
 
 
-def test_fourth_questions_format(
-    fourth_questions: list[dict[str, Any]], fourth_entries: list[dict[str, str]]
-) -> None:
-    ids = {row["id"] for row in fourth_entries}
-    counts = {name: 0 for name in FOURTH_CATEGORIES}
-    texts = [item["q"] for item in fourth_questions]
+@pytest.mark.parametrize("held_out", HELD_OUT, ids=lambda h: h.folder)
+def test_held_out_questions_format(held_out: HeldOut) -> None:
+    ids = {row["id"] for row in held_out_entries(held_out.folder)}
+    path = REPO / "tests" / "data" / held_out.folder / "questions.yaml"
+    questions = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(questions, list)
+    counts = {name: 0 for name in HELD_OUT_CATEGORIES}
+    texts = [item["q"] for item in questions]
     assert len(texts) == len(set(texts)), "duplicate question"
-    for item in fourth_questions:
+    for item in questions:
         answer = "expect_none" if item.get("category") == "no_answer" else "expect_any"
         assert set(item) == {"q", answer, "category", "note"}, item
         assert item["q"].strip() and item["note"].strip(), item
@@ -268,63 +283,4 @@ def test_fourth_questions_format(
             expected = item["expect_any"]
             assert expected and len(expected) == len(set(expected)), item
             assert set(expected) <= ids, (item["q"], set(expected) - ids)
-    assert counts == FOURTH_CATEGORIES
-
-
-# The fifth territory (tests/data/fifth_territory, Épinal and the Vosges): held out as well, checked
-# here for its format only; it is never searched by the tests.
-FIFTH = REPO / "tests" / "data" / "fifth_territory"
-
-
-@pytest.fixture(scope="module")
-def fifth_entries() -> list[dict[str, str]]:
-    with (FIFTH / "annuaire.csv").open(encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f, delimiter=";"))
-    assert rows[0] == HEADER
-    assert all(len(row) == len(HEADER) for row in rows), "a line without 17 columns"
-    return [dict(zip(HEADER, row, strict=True)) for row in rows[1:]]
-
-
-@pytest.fixture(scope="module")
-def fifth_questions() -> list[dict[str, Any]]:
-    data = yaml.safe_load((FIFTH / "questions.yaml").read_text(encoding="utf-8"))
-    assert isinstance(data, list)
-    return data
-
-
-def test_fifth_directory_format(fifth_entries: list[dict[str, str]]) -> None:
-    assert [row["id"] for row in fifth_entries] == [f"vo-{i:03d}" for i in range(1, 151)]
-    for row in fifth_entries:
-        assert row["nom"].strip() and row["themes"].strip(), row["id"]
-        assert all(word.strip() for word in row["mots_cles"].split(";")), row["id"]
-        assert date(2025, 1, 1) <= date.fromisoformat(row["verifie_le"]) <= date(2026, 12, 31)
-        assert bool(row["commune"]) == bool(row["code_postal"]), row["id"]
-        postal_code = row["code_postal"]
-        assert not postal_code or re.fullmatch(r"88\d{3}", postal_code), row["id"]
-        assert bool(row["latitude"]) == bool(row["longitude"]), row["id"]
-        if row["latitude"]:  # the Vosges
-            assert 47.8 < float(row["latitude"]) < 48.5, row["id"]
-            assert 5.9 < float(row["longitude"]) < 7.1, row["id"]
-    placed = sum(bool(row["latitude"]) for row in fifth_entries)
-    assert 0.75 * len(fifth_entries) <= placed <= 0.85 * len(fifth_entries)
-
-
-def test_fifth_questions_format(
-    fifth_questions: list[dict[str, Any]], fifth_entries: list[dict[str, str]]
-) -> None:
-    ids = {row["id"] for row in fifth_entries}
-    counts = {name: 0 for name in FOURTH_CATEGORIES}
-    texts = [item["q"] for item in fifth_questions]
-    assert len(texts) == len(set(texts)), "duplicate question"
-    for item in fifth_questions:
-        answer = "expect_none" if item.get("category") == "no_answer" else "expect_any"
-        assert set(item) == {"q", answer, "category", "note"}, item
-        assert item["q"].strip() and item["note"].strip(), item
-        counts[item["category"]] += 1
-        if item["category"] == "no_answer":
-            assert item["expect_none"] is True, item
-        else:
-            expected = item["expect_any"]
-            assert expected and len(expected) == len(set(expected)), item
-            assert set(expected) <= ids, (item["q"], set(expected) - ids)
-    assert counts == FOURTH_CATEGORIES
+    assert counts == HELD_OUT_CATEGORIES
