@@ -11,12 +11,12 @@ builds it itself.
 import asyncio
 import json
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from relay import children
 from relay.directory import saved
 from relay.directory.geography import load_communes
 from relay.directory.search import Index
@@ -43,15 +43,7 @@ async def build_apart(
         "communes_file": str(communes_file),
     }
     try:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            __name__,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-            env=_environment(),
-        )
+        process = await children.start(__name__, asyncio.subprocess.DEVNULL)
     except OSError as error:
         log.warning("the directory's vocabulary was not built apart: %s", error)
         return False
@@ -72,13 +64,6 @@ async def build_apart(
         log.warning("the directory's vocabulary was not built apart: %s", reason[0])
         return False
     return True
-
-
-def _environment() -> dict[str, str]:
-    """The building process finds this copy of relay first, however this one was started."""
-    root = str(Path(__file__).resolve().parents[2])
-    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
-    return {**os.environ, "PYTHONPATH": path}
 
 
 async def _build(order: dict[str, Any]) -> None:

@@ -12,12 +12,11 @@ long-running relay, sending one report a month, would otherwise keep for good.
 import asyncio
 import io
 import json
-import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from relay import children
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
 if TYPE_CHECKING:
@@ -88,15 +87,7 @@ async def draw(
         "totals": [[i, n] for i, n in totals.items()],
         "labels": labels,
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        __name__,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=_environment(),
-    )
+    process = await children.start(__name__, asyncio.subprocess.PIPE)
     try:
         png, errors = await asyncio.wait_for(
             process.communicate(json.dumps(figures).encode()), DRAW_SECONDS
@@ -110,13 +101,6 @@ async def draw(
         reason = errors.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
         raise RuntimeError(f"the report's chart could not be drawn: {reason[0]}")
     return png
-
-
-def _environment() -> dict[str, str]:
-    """The drawing process finds this copy of relay first, however this one was started."""
-    root = str(Path(__file__).resolve().parents[2])
-    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
-    return {**os.environ, "PYTHONPATH": path}
 
 
 def _label(theme: str, catalogue: ThemeCatalogue) -> str:
