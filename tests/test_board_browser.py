@@ -170,6 +170,8 @@ def test_a_phone_screen_never_scrolls_sideways(
         tab.wait_for_load_state("load")
         width = page_width(tab)
         assert width <= PHONE["width"], f"{path}: {width} px wide"
+        # Tables wider than the phone scroll inside their frame: still readable by keyboard.
+        assert serious_violations(tab) == [], path
     finally:
         phone.close()
 
