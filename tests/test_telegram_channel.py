@@ -28,6 +28,7 @@ from relay.messages import AnnouncementKind, AnnouncementView, ChatKind, ChatRef
 from relay.settings import load_settings
 from relay.states import AnnouncementSource, AnnouncementState
 from relay.store import subscribers
+from tests.board_support import LINK, browser, signed_in
 from tests.chat import ChatUser
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegram, FakeTelegramServer
 from tests.waiting import eventually
@@ -498,3 +499,21 @@ async def test_a_scheduled_broadcast_reaches_telegram_once_when_due(database_url
         assert await relay.engine.drain(10)
         assert "Forum des jeunes samedi" in texts_to(telegram, PARTNER)[2]
         assert len(texts_to(telegram, PARTNER)) == 3 and telegram.duplicates == 0
+
+
+async def test_tableau_on_telegram_gives_a_link_that_opens_the_coordinator_pages(
+    database_url: str,
+) -> None:
+    telegram = FakeTelegram(private_chat_rate=None)
+    async with running(database_url, telegram) as (relay, _):
+        assert "tableau" in dict(telegram.commands_for("chat", chat_id=COORDINATOR))
+        assert "tableau" not in dict(telegram.commands_for("default"))
+        telegram.user_message(PARTNER, "/tableau")
+        assert "réservée aux coordinateurs" in await last_text(telegram, PARTNER)
+        telegram.user_message(COORDINATOR, "/tableau")
+        answer = await last_text(telegram, COORDINATOR)
+        found = LINK.search(answer)
+        assert found, answer
+        async with browser(relay) as http:
+            page = await signed_in(http, "/connexion/" + found.group(1))
+    assert "connexion aux pages de coordination" in page and "Telegram 1000" in page
