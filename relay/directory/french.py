@@ -66,6 +66,7 @@ STOP_WORDS = _token_set(
     paie paye payé urgent urgente rapidement putain ptn merde bordel chier pk pkoi mm stv
     faudrait faudra fallait aille ailles aillent voie voies existe existent exister utiliser
     utilise reprend reprends reprendre reprenne sûr sûre sûrs sûres mettre
+    janvier février mars avril mai juin juillet août septembre octobre novembre décembre
     """
 )
 

@@ -12,6 +12,7 @@ Both the store-backed search and the naive baseline rank with this one scorer.
 from dataclasses import dataclass
 from itertools import combinations
 
+from relay.directory.french import EVERYDAY_WORDS
 from relay.directory.geography import Proximity
 from relay.directory.understanding import Alternative, Concept, Query
 from relay.directory.vocabulary import SAME_STEM, Vocabulary
@@ -25,6 +26,10 @@ SECOND_FIELD = 0.15  # the concept said a second time, in another field
 # A word the directory does not know weighs as much as the known ones on average, and at least
 # half as much as its rarest word: "coiffeur à domicile" is not answered by home care.
 UNKNOWN_FLOOR = 0.5
+# A word the directory does not know that names a service or a trade of its own ("vétérinaire de
+# garde", "cabinet d'ostéopathe") is what the question asks for: it weighs more than the words
+# around it, so that an entry saying only those does not answer.
+UNKNOWN_SERVICE = 1.5
 PUBLIC_CONCEPT = 0.7  # a public ("ado") weighs less than what is looked for
 # What a clause of when or why names ("je bois trop depuis mon divorce") weighs less than the
 # need it frames, when the question names one outside it.
@@ -204,7 +209,11 @@ class Scorer:
         for need, share in zip(self.needs, shares, strict=True):
             need.weight *= share
         known = [n.weight for n in self.needs if n.weight > 0]
-        unknown = sum(s for n, s in zip(self.needs, shares, strict=True) if n.weight == 0)
+        unknown = sum(
+            share * (UNKNOWN_SERVICE if _names_service(c) else 1.0)
+            for c, n, share in zip(query.concepts, self.needs, shares, strict=True)
+            if n.weight == 0
+        )
         self.total_weight = sum(known) + unknown * unknown_weight
         # The best text score any entry can have: every known concept said in its name.
         self.best_possible = sum(known) / self.total_weight if known else 0.0
@@ -250,6 +259,10 @@ class Scorer:
         text = self.text(doc)
         near = self.proximity.of(doc.commune, doc.latitude, doc.longitude)
         return Scored(doc.id, text, near, text + PLACE_WEIGHT * near)
+
+
+def _names_service(concept: Concept) -> bool:
+    return not concept.known and any(w in EVERYDAY_WORDS for w in concept.text.split())
 
 
 def _shares(concepts: tuple[Concept, ...], needs: list[_Need]) -> list[float]:

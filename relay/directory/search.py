@@ -202,14 +202,29 @@ def near_places(proximity: Proximity, index: Index) -> list[str]:
     return sorted({place_token(key) for key in {*near, *proximity.area, ""}})
 
 
+# A question of this many words describes a situation rather than names a service: the words
+# around its needs tell a story ("elle s'est perdue en rentrant du marché").
+NARRATIVE_WORDS = 7
+
+
+def is_narrative(query: Query) -> bool:
+    return len(query.question.split()) >= NARRATIVE_WORDS
+
+
 def needs_only(query: Query) -> Query | None:
     """A situation described in several words ("ma mère oublie tout depuis son opération"):
     when no entry answers the whole, the needs of synonyms.yaml it names, without the plain
     words around them (words the directory knows, no synonym of a need); None when the
-    question names no such need or nothing is left out. Words the directory does not know
-    still count: "réparer ma voiture" is not a transport question."""
+    question names no such need or nothing is left out. In a short question, words the
+    directory does not know still count: "réparer ma voiture" is not a transport question; in
+    a story they are its telling."""
     needs = [c for c in query.concepts if len(c.alternatives) > 1]
-    kept = [c for c in query.concepts if len(c.alternatives) > 1 or c.publics or not c.known]
+    narrative = is_narrative(query)
+    kept = [
+        c
+        for c in query.concepts
+        if len(c.alternatives) > 1 or c.publics or (not c.known and not narrative)
+    ]
     if any(not c.circumstance for c in needs):  # "… depuis mon divorce": the need it frames
         kept = [c for c in kept if not c.circumstance]
     if not needs or len(kept) == len(query.concepts):
@@ -217,12 +232,50 @@ def needs_only(query: Query) -> Query | None:
     return replace(query, concepts=tuple(kept))
 
 
+def each_need(query: Query) -> list[Query]:
+    """A story naming several needs that no entry answers together ("ma mère oublie tout, elle
+    s'est perdue en rentrant du marché"): each need with the question's publics, as a question
+    of its own."""
+    needs = [c for c in query.concepts if len(c.alternatives) > 1]
+    if any(not c.circumstance for c in needs):
+        needs = [c for c in needs if not c.circumstance]
+    if len(needs) < 2 or not is_narrative(query):
+        return []
+    publics = [c for c in query.concepts if c.publics and len(c.alternatives) <= 1]
+    return [replace(query, concepts=(need, *publics)) for need in needs]
+
+
+def readings(query: Query) -> list[list[Query]]:
+    """The ways to read a question, tried in turn until one finds entries: the whole question,
+    its needs alone, each need on its own."""
+    narrower = needs_only(query)
+    if narrower is None:
+        return [[query]]
+    return [[query], [narrower], each_need(query)]
+
+
+def merged(answers: list[list[Scored]]) -> list[Scored]:
+    """The answers to several readings as one list, each entry once: in turn the best of each
+    reading, then the second of each…, so that the first answers speak to every need named."""
+    ranked = sorted((found for found in answers if found), key=lambda f: (-f[0].total, f[0].id))
+    seen: set[int] = set()
+    kept: list[Scored] = []
+    for rank in range(max((len(f) for f in ranked), default=0)):
+        for found in ranked:
+            if rank < len(found) and found[rank].id not in seen:
+                seen.add(found[rank].id)
+                kept.append(found[rank])
+    return kept[:MAX_RESULTS]
+
+
 async def search(session: AsyncSession, index: Index, query: Query) -> list[Scored]:
-    """The entries answering a question, best first (at most MAX_RESULTS); the needs it names
-    alone when none answers the whole (`needs_only`)."""
-    found = await _answers(session, index, query)
-    narrower = None if found else needs_only(query)
-    return await _answers(session, index, narrower) if narrower else found
+    """The entries answering a question, best first (at most MAX_RESULTS), by the first of its
+    `readings` that finds any."""
+    for reading in readings(query):
+        found = merged([await _answers(session, index, q) for q in reading])
+        if found:
+            return found
+    return []
 
 
 async def _answers(session: AsyncSession, index: Index, query: Query) -> list[Scored]:
@@ -266,9 +319,11 @@ async def every_doc(session: AsyncSession, index: Index) -> list[Doc]:
 
 def scan(docs: Sequence[Doc], index: Index, query: Query) -> list[Scored]:
     """The naive baseline: every entry scored in Python, no full-text index."""
-    found = _scan(docs, index, query)
-    narrower = None if found else needs_only(query)
-    return _scan(docs, index, narrower) if narrower else found
+    for reading in readings(query):
+        found = merged([_scan(docs, index, q) for q in reading])
+        if found:
+            return found
+    return []
 
 
 def _scan(docs: Sequence[Doc], index: Index, query: Query) -> list[Scored]:

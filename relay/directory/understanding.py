@@ -34,6 +34,7 @@ SYNONYM = 0.9  # an entry found through a synonym ranks a little below one found
 # each later synonym ranks a little lower, down to the tenth.
 SYNONYM_STEP = 0.01
 _PLACE_LINKS = frozenset({"de", "du", "la", "le", "les", "l", "d"})
+_OF = frozenset({"de", "du", "d"})
 _POSTAL_CODE = re.compile(r"\d{5}")
 _AGE = re.compile(r"^(\d{1,3})(?:-(\d{1,3}))?$")
 _PUNCTUATION = re.compile(r"[,.;:!?]")
@@ -189,10 +190,14 @@ class Understanding:
                     before = before[:-1]
                 return before + rest[at + 1 :], [n]
         for at in range(max(0, len(rest) - 4), len(rest) - 1):
-            if words[rest[at]] not in LOCATION_MARKERS:
+            marker = words[rest[at]]
+            if marker not in LOCATION_MARKERS and marker not in _OF:
                 continue
             tail = [n for n in rest[at + 1 :] if words[n] not in _PLACE_LINKS]
-            if tail and all(self._names_a_place(words[n]) for n in tail):
+            if not tail or not all(self._names_a_place(words[n]) for n in tail):
+                continue
+            # "PMI de Metz": after "de", only a commune of France is a place ("maison de Léa").
+            if marker in LOCATION_MARKERS or _in_france([words[n] for n in tail]):
                 return rest[:at], tail
         return rest, []
 
