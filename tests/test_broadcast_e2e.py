@@ -152,3 +152,34 @@ async def test_a_scheduled_send_leaves_on_time_after_a_restart_once_with_two_pro
         assert len(telegram_received(world, "Groupe de parole")) == 1
         assert len(slack_received(world, "Groupe de parole")) == 1
         assert telegram.duplicates == 0 and state.duplicates == 0
+
+
+async def test_a_slack_coordinator_lists_proposals_and_sends_a_long_text_by_direct_message(
+    database_url: str,
+) -> None:
+    async with both_platforms(database_url) as world:
+        await subscribe_both(world)
+        await world.telegram_says(TELEGRAM_PARTNER, "/proposer #psy Groupe de parole à Pornic")
+        listing = await world.slack_command(SLACK_COORDINATOR.id, "C0COORD", "propositions", 2)
+        header = str(world.slack.state.responses[-2].body.get("text", ""))
+        assert header.startswith("1 proposition en attente de décision")
+        assert "Groupe de parole à Pornic" in listing
+        # Longer than the Slack form takes: written in the direct message, as its hint says.
+        long_text = "\n\n".join(CALL_FOR_PROJECTS.split("\n\n")[:6])
+        assert 4_000 < len(long_text) < 6_000
+        dm = world.slack.state.conversation_with(SLACK_COORDINATOR.id)[0]
+        seen = len(world.slack.state.messages_in(dm))
+        event = world.slack.message_im(
+            SLACK_COORDINATOR.id, dm, "diffuser #psy Appel à projets\n\n" + long_text
+        )
+        await world.slack.push(event)
+        [preview, question] = await world.slack.state.wait_for(
+            lambda: (
+                world.slack.state.messages_in(dm)[seen:][:2]
+                if len(world.slack.state.messages_in(dm)) >= seen + 2
+                else None
+            )
+        )
+        assert slack_header(preview) == "📣 Appel à projets — Appel à projets"
+        assert slack_text(preview).startswith(long_text)
+        assert "Sur Telegram, le texte est long : il partira en 2 messages" in question.text
