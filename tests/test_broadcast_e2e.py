@@ -173,13 +173,8 @@ async def test_a_slack_coordinator_lists_proposals_and_sends_a_long_text_by_dire
             SLACK_COORDINATOR.id, dm, "diffuser #psy Appel à projets\n\n" + long_text
         )
         await world.slack.push(event)
-        [preview, question] = await world.slack.state.wait_for(
-            lambda: (
-                world.slack.state.messages_in(dm)[seen:][:2]
-                if len(world.slack.state.messages_in(dm)) >= seen + 2
-                else None
-            )
-        )
+        await world.slack.state.wait_for(lambda: len(world.slack.state.messages_in(dm)) >= seen + 2)
+        preview, question = world.slack.state.messages_in(dm)[seen : seen + 2]
         assert slack_header(preview) == "📣 Appel à projets — Appel à projets"
         assert slack_text(preview).startswith(long_text)
         assert "Sur Telegram, le texte est long : il partira en 2 messages" in question.text
