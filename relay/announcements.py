@@ -35,11 +35,12 @@ from relay.store.db import Database
 from relay.store.models import Announcement
 from relay.textnorm import fold
 from relay.themes import ALL_THEMES, ThemeCatalogue
+from relay.wording import count
 
 PLATFORM_LABELS = {"telegram": "Telegram", "slack": "Slack", "console": "console"}
 ALL_THEMES_LABEL = "tous les thèmes"
 PREVIEW_TEXT = "Aperçu de la diffusion n°{id}, telle que les partenaires la recevront ci-dessus."
-RECIPIENTS_TEXT = "Destinataires : {total} chat(s) ({detail})."
+RECIPIENTS_TEXT = "Destinataires : {chats} ({detail})."
 NO_RECIPIENT_TEXT = (
     "Aucun chat n'est abonné à ces thèmes pour l'instant : personne ne la recevrait."
 )
@@ -50,31 +51,26 @@ WHEN_TEXT = (
     "/programmer {id} lundi 9h"
 )
 SCHEDULED_TEXT = (
-    "C'est programmé : la diffusion n°{id} partira le {when} vers {total} chat(s). "
+    "C'est programmé : la diffusion n°{id} partira le {when} vers {chats}. "
     "Tapez /programmees pour la voir ou l'annuler."
 )
 PAST_TIME_TEXT = "Ce moment est déjà passé : choisissez une date et une heure à venir."
 TOO_FAR_TEXT = "C'est dans plus d'un an : vérifiez la date."
 NONE_SCHEDULED_TEXT = "Aucune diffusion n'attend son heure."
-SCHEDULED_HEADER_TEXT = "{count} diffusion(s) programmée(s) :"
+SCHEDULED_HEADER_TEXT = "{count} :"
 SCHEDULED_ITEM_TEXT = "n°{id} — {when} — {title}"
 UNSCHEDULE = "Annuler l'envoi"
 UNSCHEDULED_TEXT = "L'envoi programmé de la diffusion n°{id} est annulé : rien n'a été envoyé."
 NOT_SCHEDULED_TEXT = "La diffusion n°{id} n'attend plus son heure (déjà partie ou annulée)."
 MAX_AHEAD = timedelta(days=366)
-RECIPIENTS_AUDIT_TEXT = "{title}, vers {total} chat(s)"
+RECIPIENTS_AUDIT_TEXT = "{title}, vers {chats}"
 SCHEDULED_AUDIT_TEXT = "{title}, programmée le {when}"
-QUEUED_TEXT = (
-    "C'est parti : la diffusion n°{id} part vers {total} chat(s). Je vous enverrai le bilan."
-)
+QUEUED_TEXT = "C'est parti : la diffusion n°{id} part vers {chats}. Je vous enverrai le bilan."
 QUEUED_NOBODY_TEXT = "Diffusion n°{id} enregistrée, mais aucun chat n'est abonné à ces thèmes."
 CANCELLED_TEXT = "Diffusion n°{id} annulée : rien n'a été envoyé."
 NOT_A_DRAFT_TEXT = "La diffusion n°{id} n'est plus en attente d'envoi."
-SUMMARY_TEXT = (
-    "Bilan de la diffusion n°{id} « {title} » : "
-    "{sent} remis, {failed} en échec, {gone} injoignable(s)."
-)
-SUMMARY_LINE_TEXT = "• {platform} : {sent} remis, {failed} en échec, {gone} injoignable(s)"
+SUMMARY_TEXT = "Bilan de la diffusion n°{id} « {title} » : {sent} remis, {failed} en échec, {gone}."
+SUMMARY_LINE_TEXT = "• {platform} : {sent} remis, {failed} en échec, {gone}"
 PROPOSED_TEXT = (
     "Merci ! Votre proposition n°{id} a été transmise aux coordinateurs du CLS. "
     "Je vous dirai si elle est relayée."
@@ -84,12 +80,12 @@ PROPOSAL_BODY_TEXT = "{text}\n\nThèmes : {themes}"
 PENDING_LEAD_TEXT = "Proposition n°{id} ({source}, le {day}) :"
 PENDING_SHOWN = 10
 NO_PENDING_TEXT = "Aucune proposition n'attend de décision."
-PENDING_HEADER_TEXT = "{count} proposition(s) en attente de décision, la plus ancienne d'abord."
+PENDING_HEADER_TEXT = "{count} en attente de décision, la plus ancienne d'abord."
 PENDING_MORE_TEXT = "Voici les {shown} premières ; décidez-en pour voir les suivantes."
 MODERATION_HELP_TEXT = "Valider : /valider {id} #thème…   Refuser : /refuser {id} motif"
 NO_THEME_FOUND_TEXT = "aucun détecté (précisez-les avec /valider {id} #thème)"
 APPROVE, REJECT = "Valider", "Refuser"
-APPROVED_TEXT = "Proposition n°{id} validée : elle part vers {total} chat(s)."
+APPROVED_TEXT = "Proposition n°{id} validée : elle part vers {chats}."
 REJECTED_TEXT = "Proposition n°{id} refusée. Le partenaire en est informé."
 APPROVED_FOR_PARTNER_TEXT = (
     "Bonne nouvelle : votre proposition n°{id} a été validée et relayée par le CLS. Merci !"
@@ -206,7 +202,7 @@ def recipients_line(counts: Counter[str]) -> str:
     if not total:
         return NO_RECIPIENT_TEXT
     detail = ", ".join(f"{PLATFORM_LABELS.get(p, p)} : {n}" for p, n in sorted(counts.items()))
-    return RECIPIENTS_TEXT.format(total=total, detail=detail)
+    return RECIPIENTS_TEXT.format(chats=count(total, "chat"), detail=detail)
 
 
 def theme_labels(themes: Sequence[str], catalogue: ThemeCatalogue) -> tuple[str, ...]:
@@ -341,7 +337,8 @@ class Announcements:
             await _audit_broadcast(session, by, announcement, total)
         self._wake()
         template = QUEUED_TEXT if total else QUEUED_NOBODY_TEXT
-        return Reply(template.format(id=announcement_id, total=total), edit_origin=True)
+        text = template.format(id=announcement_id, chats=count(total, "chat"))
+        return Reply(text, edit_origin=True)
 
     def when_to_send(self, announcement_id: int, now: datetime) -> Reply:
         """« Envoyer plus tard »: a few moments to choose from, or a typed one."""
@@ -368,7 +365,7 @@ class Announcements:
             when = long_datetime(send_at, self.settings.zone)
             detail = SCHEDULED_AUDIT_TEXT.format(title=_audit_title(announcement), when=when)
             await audit.record(session, by, AuditAction.BROADCAST, detail)
-        text = SCHEDULED_TEXT.format(id=announcement_id, when=when, total=total)
+        text = SCHEDULED_TEXT.format(id=announcement_id, when=when, chats=count(total, "chat"))
         return Reply(text, edit_origin=True)
 
     async def send_scheduled(self, now: datetime) -> list[int]:
@@ -388,7 +385,8 @@ class Announcements:
             waiting = list(await store.scheduled(session))
         if not waiting:
             return [Reply(NONE_SCHEDULED_TEXT)]
-        replies = [Reply(SCHEDULED_HEADER_TEXT.format(count=len(waiting)))]
+        scheduled = count(len(waiting), "diffusion programmée", "diffusions programmées")
+        replies = [Reply(SCHEDULED_HEADER_TEXT.format(count=scheduled))]
         for announcement in waiting:
             assert announcement.id is not None and announcement.send_at is not None
             item = SCHEDULED_ITEM_TEXT.format(
@@ -487,7 +485,7 @@ class Announcements:
                 )
         if not waiting:
             return [Reply(NO_PENDING_TEXT)]
-        header = PENDING_HEADER_TEXT.format(count=len(waiting))
+        header = PENDING_HEADER_TEXT.format(count=count(len(waiting), "proposition"))
         if len(waiting) > limit:
             header += " " + PENDING_MORE_TEXT.format(shown=limit)
         return [Reply(header), *replies]
@@ -514,14 +512,17 @@ class Announcements:
             elif not await store.themes_of(session, announcement_id):
                 return Reply(NEEDS_THEMES_TEXT.format(id=announcement_id))
             total = await store.queue(session, announcement)
-            detail = RECIPIENTS_AUDIT_TEXT.format(title=_audit_title(announcement), total=total)
+            detail = RECIPIENTS_AUDIT_TEXT.format(
+                title=_audit_title(announcement), chats=count(total, "chat")
+            )
             await audit.record(session, by, AuditAction.APPROVE, detail)
             origin = _origin(announcement)
             if origin:
                 outcome = Reply(APPROVED_FOR_PARTNER_TEXT.format(id=announcement_id))
                 await notice_store.queue(session, origin, outcome)
         self._wake()
-        return Reply(APPROVED_TEXT.format(id=announcement_id, total=total), edit_origin=True)
+        approved = APPROVED_TEXT.format(id=announcement_id, chats=count(total, "chat"))
+        return Reply(approved, edit_origin=True)
 
     async def reject(self, announcement_id: int, reason: str, by: UserRef | None) -> Reply:
         async with self.db.write() as session:
@@ -581,7 +582,9 @@ def _audit_title(announcement: Announcement) -> str:
 async def _audit_broadcast(
     session: AsyncSession, by: UserRef | None, announcement: Announcement, total: int
 ) -> None:
-    detail = RECIPIENTS_AUDIT_TEXT.format(title=_audit_title(announcement), total=total)
+    detail = RECIPIENTS_AUDIT_TEXT.format(
+        title=_audit_title(announcement), chats=count(total, "chat")
+    )
     await audit.record(session, by, AuditAction.BROADCAST, detail)
 
 
@@ -635,7 +638,7 @@ def summary_text(announcement: Announcement, progress: dict[str, Counter[str]]) 
             title=title,
             sent=totals[DeliveryState.SENT],
             failed=totals[DeliveryState.FAILED],
-            gone=totals[DeliveryState.GONE],
+            gone=count(totals[DeliveryState.GONE], "injoignable"),
         )
     ]
     if len(progress) > 1:
@@ -645,7 +648,7 @@ def summary_text(announcement: Announcement, progress: dict[str, Counter[str]]) 
                     platform=PLATFORM_LABELS.get(platform, platform),
                     sent=counts[DeliveryState.SENT],
                     failed=counts[DeliveryState.FAILED],
-                    gone=counts[DeliveryState.GONE],
+                    gone=count(counts[DeliveryState.GONE], "injoignable"),
                 )
             )
     return "\n".join(lines)

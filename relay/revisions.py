@@ -42,12 +42,13 @@ from relay.store.db import Database
 from relay.store.models import Announcement, utcnow
 from relay.store.models_revisions import AnnouncementChange
 from relay.themes import ThemeCatalogue
+from relay.wording import count
 
 WITHDRAW_ACTION, KEEP_ACTION = "withdraw:", "withdrawno:"
 WITHDRAW_YES, WITHDRAW_NO = "Oui, la retirer", "Non"
 
 UNKNOWN_TEXT = "Je ne trouve pas de diffusion n°{id}."
-AUDIT_TEXT = "n°{id} « {title} », dans {chats} chat(s)"
+AUDIT_TEXT = "n°{id} « {title} », dans {chats}"
 NO_LATEST_TEXT = {
     DeliveryOperation.DELETE: (
         "Vous n'avez aucune diffusion en place à retirer. "
@@ -287,7 +288,9 @@ class Revisions:
             found.summarised_at = found.summarised_at or found.withdrawn_at
             queued = await store.add_change(session, found, change)
             await store.cancel_unsent(session, found.id)
-            detail = AUDIT_TEXT.format(id=found.id, title=short_title(found), chats=queued)
+            detail = AUDIT_TEXT.format(
+                id=found.id, title=short_title(found), chats=count(queued, "chat")
+            )
             await audit.record(session, user, AuditAction.WITHDRAW, detail)
         self.notices.wake()
         if not queued:
@@ -324,7 +327,9 @@ class Revisions:
                 return [refusal]
             correction.applied_to(found)
             queued = await store.add_change(session, found, change)
-            detail = AUDIT_TEXT.format(id=found.id, title=short_title(found), chats=queued)
+            detail = AUDIT_TEXT.format(
+                id=found.id, title=short_title(found), chats=count(queued, "chat")
+            )
             await audit.record(session, user, AuditAction.CORRECT, detail)
             view = self.views.view(found, themes)
         self.notices.wake()

@@ -177,7 +177,7 @@ async def test_a_broadcast_from_the_form_is_previewed_then_sent_and_logged(
         preview = text_of(await page(http, preview_path))
         assert "Événement : Semaine de prévention" in preview
         assert "Ateliers de prévention au collège." in preview
-        assert "Destinataires : 2 chat(s) (Telegram : 2)." in preview
+        assert "Destinataires : 2 chats (Telegram : 2)." in preview
         assert "Sur Telegram, le texte est long : il partira en 3 messages" in preview
         assert "https://exemple.fr/semaine " in preview + " ", "tracking removed, as in chat"
         async with http.post(
@@ -189,7 +189,7 @@ async def test_a_broadcast_from_the_form_is_previewed_then_sent_and_logged(
             location = response.headers["Location"]
         assert location.startswith(f"/tableau/diffusions/{number}?")
         detail = text_of(await page(http, location))
-        assert f"C'est parti : la diffusion n°{number} part vers 2 chat(s)." in detail
+        assert f"C'est parti : la diffusion n°{number} part vers 2 chats." in detail
         again = text_of(await page(http, f"/tableau/diffusions/{number}"))
         assert "C'est parti" not in again, "the outcome goes with the redirect only"
         forged = location.replace("C'est+parti", "Tout+est+perdu")
@@ -197,7 +197,7 @@ async def test_a_broadcast_from_the_form_is_previewed_then_sent_and_logged(
         assert "Tout est perdu" not in text_of(await page(http, forged)), "only a signed one"
         journal = text_of(await page(http, "/tableau/journal"))
     assert await send_rows(relay, number) == 2
-    assert f"Telegram 1000 diffusion n°{number} « Semaine de prévention », vers 2 chat(s)" in (
+    assert f"Telegram 1000 diffusion n°{number} « Semaine de prévention », vers 2 chats" in (
         journal
     )
 

@@ -222,7 +222,7 @@ def test_a_broadcast_from_the_form_is_previewed_then_sent(
         tab.get_by_role("button", name="Prévisualiser").click()
         expect(tab.get_by_role("heading", level=1)).to_contain_text("Aperçu de la diffusion")
         expect(tab.locator(".apercu")).to_contain_text("Événement : Forum des parents")
-        expect(tab.get_by_role("status")).to_contain_text("Destinataires : 2 chat(s)")
+        expect(tab.get_by_role("status")).to_contain_text("Destinataires : 2 chats")
         tab.get_by_role("button", name="Envoyer", exact=True).click()
         expect(tab.get_by_role("status")).to_contain_text("C'est parti : la diffusion n°")
         expect(tab.locator(".texte")).to_have_text("Première ligne.\nDeuxième ligne.")

@@ -91,9 +91,7 @@ async def test_the_coordinator_approves_a_proposal_choosing_its_themes(relay: Re
         assert not re.search(r'name="theme-addictions" checked', listed)
         form = {"theme-jeunes": "on", "theme-nutrition-activite-physique": "on"}
         message, kind, _ = await decide(http, f"{PAGE}/1/valider", form)
-        assert (
-            message == "Proposition n°1 validée : elle part vers 2 chat(s)." and kind == "message"
-        )
+        assert message == "Proposition n°1 validée : elle part vers 2 chats." and kind == "message"
         after = await page(http)
         journal = await page(http, "/tableau/journal")
     assert await status_of(relay, 1) == "queued"

@@ -1,6 +1,7 @@
 """Broadcasting, proposing and moderating in chat, as coordinators and partners do it."""
 
 import asyncio
+import io
 import os
 import subprocess
 import sys
@@ -9,7 +10,8 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from relay.app import Relay
-from relay.messages import AnnouncementView, Button, Platform, Reply
+from relay.channels.console import ConsoleChannel
+from relay.messages import AnnouncementView, Button, Platform, Reply, UserRef
 from relay.store.models import Announcement, Delivery
 from tests.chat import ChatUser
 from tests.scripted_channel import ScriptedChannel
@@ -34,7 +36,7 @@ async def test_broadcast_preview_then_send_reaches_each_subscriber_once(relay: R
         assert preview.link == "https://exemple.fr/forum"
         assert preview.date_label is not None and "12/12" in preview.date_label
         assert isinstance(question, Reply)
-        assert "3 chat(s) (Telegram : 3)" in question.text
+        assert "3 chats (Telegram : 3)" in question.text
         assert not channel.delivered, "nothing leaves before Envoyer"
         assert "C'est parti" in await coordinator.press("Envoyer")
         assert await engine.drain(10)
@@ -259,6 +261,38 @@ async def test_a_first_line_without_a_blank_line_after_it_is_not_a_title(relay: 
     assert preview.text == "Atelier parents\nmercredi à 14h\nà la médiathèque"
 
 
+class Terminal(io.StringIO):
+    """What a person pastes into a terminal: every line at once."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+async def test_a_coordinator_writes_a_broadcast_of_several_lines_in_the_console(
+    relay: Relay,
+) -> None:
+    await subscribe(relay, "11", ["jeunes"])
+    typed = "/diffuser #jeunes\\\n" + "\\\n".join(PROGRAMME.split("\n")) + "\n1\n"
+    shown = io.StringIO()
+    console = ConsoleChannel(
+        UserRef(Platform.CONSOLE, "local"), stdin=io.StringIO(typed), stdout=shown
+    )
+    await console.converse(relay.core)
+    preview = shown.getvalue()
+    assert "📣 Événement — Forum santé mentale des jeunes\n" in preview
+    assert "Programme :\n        - 14h ateliers\n        - 16h table ronde" in preview
+    assert "C'est parti : la diffusion n°1 part vers 1 chat." in preview
+    assert "annuaire" not in preview, "no line was taken for a question"
+    pasted = Terminal("/diffuser #jeunes\n" + PROGRAMME + "\n")
+    shown = io.StringIO()
+    console = ConsoleChannel(UserRef(Platform.CONSOLE, "local"), stdin=pasted, stdout=shown)
+    await console.converse(relay.core)
+    assert "Aperçu de la diffusion n°2" in shown.getvalue()
+    async with relay.db.read() as session:
+        texts = [a.text for a in (await session.execute(select(Announcement))).scalars()]
+    assert texts == [PROGRAMME.split("\n\n", 1)[1]] * 2
+
+
 async def test_coordinators_list_the_proposals_waiting_on_every_platform(relay: Relay) -> None:
     await subscribe(relay, "11", ["prevention"])
     partner = ChatUser.private(relay, "77")
@@ -268,7 +302,7 @@ async def test_coordinators_list_the_proposals_waiting_on_every_platform(relay: 
     for platform in (Platform.TELEGRAM, Platform.CONSOLE):
         coordinator = ChatUser.private(relay, "1000", platform)
         listing = await coordinator.say("/propositions")
-        assert listing.startswith("2 proposition(s) en attente de décision")
+        assert listing.startswith("2 propositions en attente de décision")
         assert "Proposition n°1 (un partenaire, le " in listing and "Atelier nutrition" in listing
         assert "Vide-grenier" in listing and "aucun détecté" in listing
     coordinator = ChatUser.private(relay, "1000")
@@ -276,7 +310,7 @@ async def test_coordinators_list_the_proposals_waiting_on_every_platform(relay: 
     coordinator.last = coordinator.last[1:2]  # the first proposal and its buttons
     assert "validée" in await coordinator.press("Valider")
     listing = await coordinator.say("/propositions")
-    assert listing.startswith("1 proposition(s)") and "Atelier" not in listing
+    assert listing.startswith("1 proposition en attente") and "Atelier" not in listing
     await coordinator.say("/refuser 2")
     assert await coordinator.say("/propositions") == "Aucune proposition n'attend de décision."
 

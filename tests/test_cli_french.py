@@ -23,6 +23,15 @@ ENGLISH = (
     "No such",
     "Try '",
     "for help",
+    # the types typer shows beside each option
+    "<str>",
+    "<int>",
+    "<bool>",
+    "<path>",
+    "<file>",
+    " range>",
+    "<datetime>",
+    "list[",
 )
 
 

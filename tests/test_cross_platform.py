@@ -38,9 +38,12 @@ class World:
 
 
 @asynccontextmanager
-async def both_platforms(database_url: str) -> AsyncIterator[World]:
-    telegram = FakeTelegram(private_chat_rate=None)
-    state = SlackState(users=[SLACK_COORDINATOR, SLACK_ADMIN], channel_burst=3)
+async def both_platforms(
+    database_url: str, telegram: FakeTelegram | None = None, state: SlackState | None = None
+) -> AsyncIterator[World]:
+    """relay on both fakes; pass the fakes of an earlier run to restart relay against them."""
+    telegram = telegram or FakeTelegram(private_chat_rate=None)
+    state = state or SlackState(users=[SLACK_COORDINATOR, SLACK_ADMIN], channel_burst=3)
     async with FakeTelegramServer(telegram) as telegram_server, FakeSlackServer(state) as slack:
         settings = load_settings(
             database_url=database_url,
@@ -74,7 +77,7 @@ async def test_a_telegram_broadcast_reaches_slack_and_a_slack_one_reaches_telegr
             TELEGRAM_COORDINATOR, "/diffuser #sante-mentale Forum SISM à Pornic", answers=2
         )
         question = world.telegram.messages_to(TELEGRAM_COORDINATOR)[-1]
-        assert "2 chat(s) (Slack : 1, Telegram : 1)" in question.plain_text
+        assert "2 chats (Slack : 1, Telegram : 1)" in question.plain_text
         assert question.reply_markup is not None
         send = question.reply_markup["inline_keyboard"][0][0]["callback_data"]
         world.telegram.callback_query(

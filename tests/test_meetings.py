@@ -56,7 +56,7 @@ async def test_a_copil_typed_in_chat_invites_vie_du_cls_with_buttons_and_ics(rel
         text = await coordinator.say("/reunion copil 2027-01-14 14:00 Salle du conseil, Pornic")
         assert "jeudi 14 janvier 2027 à 14 h" in text
         assert "Salle du conseil, Pornic" in text
-        assert "2 chat(s)" in text
+        assert "2 chats" in text
         assert not channel.received, "nobody is invited before the coordinator confirms"
         assert "programmée" in await coordinator.press("Programmer")
         await relay.engine.drain(10)

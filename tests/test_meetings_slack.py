@@ -48,7 +48,7 @@ async def test_a_meeting_scheduled_in_slack_invites_reminds_and_records_answers(
             COORDINATOR.id, "C0COORD", f"reunion copil {day} 14:00 Salle du conseil, Pornic"
         )
         assert preview["response_type"] == "ephemeral"
-        assert "1 chat(s)" in str(preview)
+        assert "1 chat" in str(preview)
         action_id, value = button(preview["blocks"], "Programmer et inviter")
         press = world.slack.block_actions(
             COORDINATOR.id, action_id, value=value, channel="C0COORD", message_ts="1.000300"

@@ -28,7 +28,7 @@ async def test_a_meeting_scheduled_in_telegram_invites_and_records_answers(
         await last_text(telegram, PARTNER)
         telegram.user_message(COORDINATOR, f"/reunion copil {day} 14:00 Salle du conseil, Pornic")
         preview_text = await last_text(telegram, COORDINATOR)
-        assert "1 chat(s)" in preview_text
+        assert "1 chat" in preview_text
         preview = telegram.messages_to(COORDINATOR)[-1]
         confirm = next(b for b in buttons_of(preview) if b["text"] == "Programmer et inviter")
         telegram.callback_query(

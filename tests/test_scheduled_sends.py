@@ -44,7 +44,7 @@ async def test_a_broadcast_chosen_for_tomorrow_morning_leaves_then(relay: Relay)
         "Lundi 11/01 à 9 h",
     ]
     scheduled = await coordinator.press("Demain à 9 h")
-    assert "partira le vendredi 8 janvier 2027 à 9 h vers 1 chat(s)" in scheduled
+    assert "partira le vendredi 8 janvier 2027 à 9 h vers 1 chat" in scheduled
     listing = await coordinator.say("/programmees")
     assert "n°1 — vendredi 8 janvier 2027 à 9 h — Forum des jeunes samedi" in listing
     assert await deliveries(relay) == 0

@@ -295,6 +295,12 @@ def test_the_broadcast_modal_is_a_valid_view() -> None:
     assert stored["callback_id"] == "broadcast_form"
     [themes_input] = [b for b in modal["blocks"] if b["block_id"] == "themes"]
     assert themes_input["element"]["options"][0]["value"] == "tout"
+    [text_input] = [b for b in modal["blocks"] if b["block_id"] == "text"]
+    assert text_input["element"]["max_length"] == 3000
+    assert text_input["hint"]["text"].startswith("3\u202f000 caractères au plus dans ce formulaire")
+    assert (
+        "écrivez-le en message direct à relay : « diffuser #thème »" in text_input["hint"]["text"]
+    )
 
 
 def form(**fields: dict[str, object]) -> dict[str, object]:
@@ -340,3 +346,11 @@ def test_a_wrong_form_gets_french_errors() -> None:
         "date": "Cette date est déjà passée.",
         "themes": "Choisissez au moins un thème.",
     }
+
+
+def test_a_text_too_long_for_the_form_says_where_a_longer_one_goes() -> None:
+    result = read_broadcast_form(form(text={"value": "x" * 3001}), TODAY)
+
+    assert isinstance(result, dict)
+    assert result["text"].startswith("Le texte dépasse les 3\u202f000 caractères de ce formulaire.")
+    assert "écrivez-le en message direct à relay" in result["text"]

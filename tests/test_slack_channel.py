@@ -421,10 +421,10 @@ async def test_the_coordinator_broadcasts_from_the_modal(world: SlackWorld) -> N
     }
     assert accepted.payload is None  # the modal closes
     assert headers_of([preview]) == ["📣 Événement — Forum SISM"]
-    assert "Destinataires : 2 chat(s) (Slack : 2)" in asked
+    assert "Destinataires : 2 chats (Slack : 2)" in asked
     [update] = await world.state.wait_for(lambda: world.state.updates)
     assert (update.channel, update.ts) == (coordinator_dm, question.ts)
-    assert update.text.startswith("C'est parti : la diffusion n°1 part vers 2 chat(s)")
+    assert update.text.startswith("C'est parti : la diffusion n°1 part vers 2 chats")
     assert not [b for b in update.blocks or [] if b["type"] == "actions"]  # buttons gone
     for channel in ("C0SANTE", "C0PSY"):
         [announcement] = await world.announced_in(channel)
@@ -489,7 +489,7 @@ async def test_a_proposal_reaches_the_coordinator_and_approval_delivers_it(
     assert "https://exemple.fr/sism" in asked
     assert "/cls valider 1 #thème" in asked
     [update] = await world.state.wait_for(lambda: world.state.updates)
-    assert update.text.startswith("Proposition n°1 validée : elle part vers 1 chat(s)")
+    assert update.text.startswith("Proposition n°1 validée : elle part vers 1 chat")
     [announcement] = await world.announced_in("C0SANTE")
     [context] = [b["elements"] for b in announcement.blocks or [] if b["type"] == "context"]
     assert [e["text"] for e in context] == [

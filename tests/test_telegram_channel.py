@@ -162,7 +162,7 @@ async def test_broadcast_reaches_exactly_the_subscribed_chats(database_url: str)
         await telegram.wait_for(lambda: len(telegram.messages_to(COORDINATOR)) >= 2)
         preview, question = telegram.messages_to(COORDINATOR)[-2:]
         assert "Réunion <CPTS> & MSP" in preview.plain_text
-        assert "3 chat(s)" in question.plain_text
+        assert "3 chats" in question.plain_text
         assert question.reply_markup is not None
         send = question.reply_markup["inline_keyboard"][0][0]
         assert send["text"] == "Envoyer"

@@ -1,8 +1,10 @@
 """The console channel: a private chat on standard input and output.
 
 `relay chat` talks through it, and `relay run` serves it when no platform token is set. Buttons
-are shown as numbered choices; typing the number presses the button. Without a terminal (a pipe),
-no prompt is printed, so conversations can be scripted.
+are shown as numbered choices; typing the number presses the button. A message of several lines
+(a broadcast with its paragraphs) is pasted at once into a terminal, or typed with a backslash at
+the end of each line but the last. Without a terminal (a pipe), no prompt is printed, so
+conversations can be scripted.
 """
 
 import asyncio
@@ -30,6 +32,9 @@ from relay.textnorm import visible
 WITHDRAWN = "(un message précédent a été retiré par la coordination du CLS)"
 CORRECTED = "(un message précédent a été corrigé par la coordination du CLS ; le voici)"
 PROMPT = "vous › "
+CONTINUATION_PROMPT = "     … "
+CONTINUED = "\\"  # a line ending with a backslash goes on with the next one
+PASTED_WITHIN = 0.05  # seconds: lines arriving closer together than this were pasted at once
 BOT = "relay › "
 INDENT = " " * len(BOT)
 
@@ -102,10 +107,10 @@ class ConsoleChannel:
             if self._interactive:
                 self._stdout.write(PROMPT)
                 self._stdout.flush()
-            line = await self._lines.get()
-            if line is None:
+            typed = await self._message()
+            if typed is None:
                 return
-            incoming = self._incoming(line.rstrip("\n"))
+            incoming = self._incoming(typed)
             self._held = []
             try:
                 replies = await core.handle(incoming)
@@ -115,6 +120,33 @@ class ConsoleChannel:
                 self._show(reply)
             for message in held:
                 self._show(message, keep_choices=not message.buttons)
+
+    async def _message(self) -> str | None:
+        """The next message: one line, or several when each but the last ends with a
+        backslash, or when they were pasted together into a terminal (they arrive at once)."""
+        line = await self._lines.get()
+        if line is None:
+            return None
+        lines = [line.rstrip("\n")]
+        while True:
+            if lines[-1].endswith(CONTINUED):
+                lines[-1] = lines[-1].removesuffix(CONTINUED)
+                if self._interactive:
+                    self._stdout.write(CONTINUATION_PROMPT)
+                    self._stdout.flush()
+                following = await self._lines.get()
+            elif self._interactive:
+                try:
+                    following = await asyncio.wait_for(self._lines.get(), PASTED_WITHIN)
+                except TimeoutError:
+                    break
+            else:
+                break
+            if following is None:
+                self._lines.put_nowait(None)  # end of input, after this message
+                break
+            lines.append(following.rstrip("\n"))
+        return "\n".join(lines)
 
     def _start_reading(self) -> None:
         # A daemon thread, not asyncio.to_thread: a blocked readline must not keep the process

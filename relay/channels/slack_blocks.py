@@ -48,6 +48,7 @@ MAX_OPTION_TEXT = 75
 MAX_FALLBACK = 3000  # the notification text of a message that has blocks
 MAX_TITLE_INPUT = 120  # leaves room for the kind label in the 150-character header
 MAX_TEXT_INPUT = 3000  # Slack's limit for a plain_text_input
+MAX_HINT = 2000  # an input block's hint
 
 # action_id prefixes and callback ids, matched by the listeners in relay.channels.slack
 BUTTON_ACTION = "relay:"  # a Button: its value is the Button's action
@@ -98,7 +99,13 @@ THEMES_HINT = "Choisissez un ou plusieurs thèmes"
 ALL_THEMES_LABEL = "Tous les thèmes"
 KIND_MISSING = "Choisissez le type de diffusion."
 TEXT_MISSING = "Écrivez le texte de la diffusion."
-TEXT_TOO_LONG = f"Le texte ne doit pas dépasser {MAX_TEXT_INPUT} caractères."
+# Slack caps a form's text at 3,000 characters; a direct message takes what the chat does.
+LONGER_TEXT = (
+    "Pour un texte plus long (jusqu'à 20\u202f000 caractères), écrivez-le en message direct à "
+    "relay : « diffuser #thème » puis le texte, ses paragraphes et ses listes."
+)
+TEXT_HINT = f"3\u202f000 caractères au plus dans ce formulaire. {LONGER_TEXT}"
+TEXT_TOO_LONG = f"Le texte dépasse les 3\u202f000 caractères de ce formulaire. {LONGER_TEXT}"
 TITLE_TOO_LONG = f"Le titre ne doit pas dépasser {MAX_TITLE_INPUT} caractères."
 BAD_LINK = "Le lien doit être une adresse web complète, commençant par https:// (sans espace)."
 BAD_DATE = "Cette date n'est pas valide."
@@ -495,6 +502,7 @@ def broadcast_modal(themes: Sequence[ThemeChoice]) -> JSON:
                 "text",
                 TEXT_LABEL,
                 {"type": "plain_text_input", "multiline": True, "max_length": MAX_TEXT_INPUT},
+                hint=TEXT_HINT,
             ),
             _input(
                 "link",
@@ -520,14 +528,17 @@ def _option(label: str, value: str) -> JSON:
     return {"text": plain(label, MAX_OPTION_TEXT), "value": value}
 
 
-def _input(block_id: str, label: str, element: JSON, optional: bool = False) -> JSON:
-    return {
+def _input(
+    block_id: str, label: str, element: JSON, optional: bool = False, hint: str = ""
+) -> JSON:
+    block = {
         "type": "input",
         "block_id": block_id,
         "label": plain(label),
         "optional": optional,
         "element": element | {"action_id": "value"},
     }
+    return block | {"hint": plain(hint, MAX_HINT)} if hint else block
 
 
 def read_broadcast_form(values: JSON, today: date) -> BroadcastForm | dict[str, str]:

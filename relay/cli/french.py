@@ -60,6 +60,9 @@ PANEL_TEXTS = {
     "REQUIRED_LONG_STRING": "[obligatoire]",
     "DEPRECATED_STRING": "(obsolète) ",
 }
+# What a value is, in the help's type column (typer would show <str>, <int>, <path>, <bool>).
+TYPE_LABELS: dict[object, str] = {str: "TEXTE", int: "NOMBRE", float: "NOMBRE"}
+PATH_LABEL = "FICHIER"
 # What typer's value conversions (pydantic) say, and the same in French.
 _VALUE_REASONS = (
     (re.compile(r"^'(.*)' is not one of (.*)\.$"), None),
@@ -178,6 +181,22 @@ def _help_option(option: TyperOption | None) -> TyperOption | None:
     return option
 
 
+def _french_types(command: Command, ctx: Context) -> None:
+    """Each parameter's type, in the help's type column, as a French reader reads it: an
+    option's kind of value (TEXTE, NOMBRE, FICHIER, or its choices), nothing for a switch or
+    for an argument (its name already says it)."""
+    for param in command.get_params(ctx):
+        label: str | None = None
+        if isinstance(param, TyperOption) and not param.is_flag:
+            described = param.type_descriptor
+            if described.is_choice:
+                continue
+            label = PATH_LABEL if described.is_path else TYPE_LABELS.get(described.annotation)
+            if label is None:
+                continue
+        setattr(param, "display_type_rich", lambda ctx, label=label: label)  # noqa: B010
+
+
 def _write_usage(command: TyperCommand | TyperGroup, ctx: Context, out: HelpFormatter) -> None:
     pieces = command.collect_usage_pieces(ctx)
     out.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE_PREFIX)
@@ -189,6 +208,7 @@ class FrenchCommand(TyperCommand):
 
     def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
         speak_french()
+        _french_types(self, ctx)
         super().format_help(ctx, formatter)
 
     def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
@@ -207,6 +227,7 @@ class FrenchGroup(TyperGroup):
 
     def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
         speak_french()
+        _french_types(self, ctx)
         super().format_help(ctx, formatter)
 
     def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
