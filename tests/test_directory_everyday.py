@@ -137,16 +137,22 @@ async def first_categories(relay: Relay, question: str) -> list[str]:
         ("je veux perdre du poids", "Diététicien"),
         ("je n'arrive pas à faire mes démarches sur internet", "France services"),
         ("comment faire reconnaître mon handicap", "MDPH"),
-        ("ma femme boit tous les soirs", "CSAPA"),
+        ("ma femme boit tous les soirs", ("CSAPA", "Association addictions")),
         ("jai plus rien a bouffer", "Aide alimentaire"),
         ("mon fils passe ses nuits sur les jeux vidéo", "Consultation jeunes consommateurs (CJC)"),
         ("on a des punaises de lit dans l'appart", "Santé-environnement"),
         ("j'ai plus envie de rien", "Psychologue"),
         ("mon compagnon me frappait", "Violences intrafamiliales"),
-        ("ma fille fume des joints avec son groupe de musique", "CSAPA"),
+        (
+            "ma fille fume des joints avec son groupe de musique",
+            ("CSAPA", "Consultation jeunes consommateurs (CJC)"),
+        ),
         ("ma compagne me bat lorsque elle a trop bu", "Violences intrafamiliales"),
         ("ma femme boit beaucoup depuis la mort de son père", "CSAPA"),
-        ("ma femme boit en cachette le soir et ment à toute la famille", "CSAPA"),
+        (
+            "ma femme boit en cachette le soir et ment à toute la famille",
+            ("CSAPA", "Association addictions"),
+        ),
         (
             "il y a des moisissures partout sur les murs de la chambre du petit",
             "Santé-environnement",
@@ -158,10 +164,13 @@ async def first_categories(relay: Relay, question: str) -> list[str]:
     ],
 )
 async def test_a_need_finds_the_service_that_answers_it(
-    relay: Relay, question: str, category: str
+    relay: Relay, question: str, category: str | tuple[str, ...]
 ) -> None:
+    """The first answer is the service a professional would name (one of them, when several
+    would do)."""
     await relay.directory.ensure_loaded()
-    assert (await first_categories(relay, question))[0] == category
+    accepted = (category,) if isinstance(category, str) else category
+    assert (await first_categories(relay, question))[0] in accepted
 
 
 @pytest.mark.parametrize(

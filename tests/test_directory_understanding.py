@@ -88,7 +88,10 @@ def test_synonyms_and_abbreviations() -> None:
 
 def test_typos_are_corrected_against_the_directory() -> None:
     concept = read("mision locale").concepts[0]
-    assert concept.corrected == "mission" and concept.known
+    assert concept.corrected == "mission locale" and concept.known
+    # an expression of synonyms.yaml is read whole, its typo corrected
+    (concept,) = read("maison de retraitte").concepts
+    assert concept.text == "maison retraite" and concept.corrected == "maison retraite"
     assert read("orthophonsite").concepts[0].corrected == "orthophoniste"
     # A word the directory does not use stays unknown instead of being "corrected".
     vet = read("vétérinaire").concepts[0]

@@ -23,6 +23,9 @@ TEXT = 0.45  # description
 TEXT_PHRASE = 0.65  # an expression of several words found whole in the description
 PUBLIC = 0.9  # the entry's public is the one asked
 SECOND_FIELD = 0.15  # the concept said a second time, in another field
+# Between entries that say a concept fully, one saying the words typed comes before one saying a
+# synonym ("restos du cœur" before the food banks)
+UNFAITHFUL = 0.02
 # A word the directory does not know weighs as much as the known ones on average, and at least
 # half as much as its rarest word: "coiffeur à domicile" is not answered by home care.
 UNKNOWN_FLOOR = 0.5
@@ -153,25 +156,27 @@ class _Need:
             return PUBLIC if self.publics and not self.publics.isdisjoint(doc.publics) else 0.0
         words, keys, phrases = self.words, self.words_keys, self.phrases
         best = second = 0.0
+        faithful = 1.0  # how faithful to the question the best field's words are
         for (weight, phrase_weight), tokens in zip(
             _FIELDS, (doc.name, doc.keywords, doc.text), strict=True
         ):
             hit = keys & tokens
-            found = weight * max(map(words.__getitem__, hit)) if hit else 0.0
+            quality = max(map(words.__getitem__, hit)) if hit else 0.0
+            found = weight * quality
             for phrase in phrases:
-                said = phrase_weight * phrase.quality * phrase.in_field(tokens)
-                if said > found:
-                    found = said
+                said = phrase.quality * phrase.in_field(tokens)
+                if phrase_weight * said > found:
+                    found, quality = phrase_weight * said, said
             if found > best:
-                best, second = found, best
+                best, second, faithful = found, best, quality
             elif found > second:
                 second = found
         if self.publics and not self.publics.isdisjoint(doc.publics):
             if best < PUBLIC:
-                best, second = PUBLIC, best
+                best, second, faithful = PUBLIC, best, 1.0
             elif second < PUBLIC:
                 second = PUBLIC
-        return min(1.0, best + SECOND_FIELD * second)
+        return min(1.0, best + SECOND_FIELD * second) - UNFAITHFUL * (1.0 - faithful)
 
 
 def _expand(vocabulary: Vocabulary, word: str, typed: bool) -> dict[str, float]:

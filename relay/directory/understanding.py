@@ -149,7 +149,11 @@ class Understanding:
         segments = self._segments(words, rest) or self._grammar_phrase(words, rest)
         context = _circumstances(cleaned, found)
         for segment in segments:
-            concept = self._concept(tuple(words[n] for n in segment))
+            typed = tuple(words[n] for n in segment)
+            spelled = self._spelled(typed)
+            concept = self._concept(spelled)
+            if spelled != typed:
+                concept = replace(concept, corrected=" ".join(spelled))
             concept = replace(
                 concept,
                 label=_label(cleaned, [found[n] for n in segment]),
@@ -237,7 +241,7 @@ class Understanding:
             for length in range(min(self._longest, MAX_PHRASE, len(content) - i), 1, -1):
                 group = content[i : i + length]
                 if all(len(g) == 1 for g in group) and self._says(
-                    tuple(words[g[0]] for g in group)
+                    self._spelled(tuple(words[g[0]] for g in group))
                 ):
                     segments.append([g[0] for g in group])
                     i += length
@@ -246,6 +250,18 @@ class Understanding:
                 segments.append(content[i])
                 i += 1
         return segments
+
+    def _spelled(self, words: Phrase) -> Phrase:
+        """An expression with its typos corrected when that makes it one synonyms.yaml or a
+        public names ("maison de retraitte"); the words as typed otherwise."""
+        if len(words) < 2 or self._says(words):
+            return words
+        vocabulary = self.vocabulary
+        fixed = tuple(
+            w if w in vocabulary.df or w in vocabulary.synonym_words else vocabulary.correct(w) or w
+            for w in words
+        )
+        return fixed if fixed != words and self._says(fixed) else words
 
     def _grammar_phrase(self, words: list[str], rest: list[int]) -> list[list[int]]:
         """The longest expression of grammar words only that the question says, as its one
