@@ -213,6 +213,38 @@ async def test_formulas_are_exported_as_text(relay: Relay, tmp_path: Path) -> No
         assert (again.added, again.updated, again.unchanged) == (0, 0, 3), path.name
 
 
+async def test_an_entry_stored_unclean_is_exported_clean_and_never_as_a_formula(
+    relay: Relay, tmp_path: Path
+) -> None:
+    """An entry an older version stored with control characters: a carriage return left in a
+    .csv cell would end the line there and start the next one with a formula; an .xlsx cannot
+    hold control characters at all. Both files come out as a fresh import would store it."""
+    await relay.directory.import_entries(
+        [
+            Entry(
+                name="Centre T" + ESCAPES["c1"],
+                ref="t-1",
+                description="\t=1+1",
+                hours="lun\r" + FORMULAS["dde"],
+                phone="\r" + FORMULAS["dde"],
+            )
+        ]
+    )
+    exported = tmp_path / "out.csv"
+    await relay.directory.export_file(exported)
+    with exported.open(encoding="utf-8", newline="") as f:
+        [row] = list(csv.DictReader(f))
+    assert (row["nom"], row["description"]) == ("Centre Trouge", "'=1+1")
+    assert (row["horaires"], row["telephone"]) == ("lun " + FORMULAS["dde"], "'" + FORMULAS["dde"])
+    assert not CONTROL.search(exported.read_text("utf-8").replace("\n", ""))
+
+    book = tmp_path / "out.xlsx"
+    await relay.directory.export_file(book)
+    cells = [c for line in load_workbook(book).active.iter_rows() for c in line]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert {"=1+1", FORMULAS["dde"], "Centre Trouge"} <= {str(c.value) for c in cells}
+
+
 def test_an_imported_formula_is_its_cached_value_never_evaluated(
     relay: Relay, tmp_path: Path
 ) -> None:

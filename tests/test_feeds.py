@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from relay.app import Relay
+from relay.contract import RetryLater
 from relay.feeds.config import FeedConfigError, load_feed_specs, parse_interval
 from relay.feeds.parse import html_to_text
 from relay.feeds.poller import ALERT_AFTER, FeedPoller, PollOutcome
@@ -29,7 +30,8 @@ from relay.store.models_schedule import Feed
 from relay.themes import ThemeCatalogue
 from tests.conftest import CONFIG_DIR, COORDINATOR
 from tests.scheduled_support import RecordingChannel, http_server, sending
-from tests.test_delivery import subscribe
+from tests.scripted_channel import ScriptedChannel
+from tests.test_delivery import engine_with, subscribe
 
 MB = 1024 * 1024
 
@@ -415,6 +417,25 @@ async def test_broken_feeds_are_counted_backed_off_reported_and_never_stop_the_o
         query = select(Feed).where(col(Feed.url) == broken["missing"])
         repaired = (await session.execute(query)).scalar_one()
     assert (repaired.failures, repaired.last_error) == (0, None)
+
+
+async def test_a_failing_feeds_alert_is_kept_and_retried_until_the_coordinator_gets_it(
+    relay: Relay, site: tuple[FeedSite, str]
+) -> None:
+    _, base = site
+    await add_feed(relay, f"{base}/f/missing", themes="prevention")
+    for _ in range(ALERT_AFTER):  # no platform running: the alert waits in the outbox
+        await poller(relay, total_timeout=1.0).poll(due_only=False)
+    refusals: list[RetryLater | None] = [
+        RetryLater("502 Bad Gateway", nothing_sent=True) for _ in range(6)
+    ]
+    channel = ScriptedChannel(failures={"1000": list(refusals)})
+    async with engine_with(relay, channel) as engine:
+        assert await engine.drain(20)
+    assert channel.failures["1000"] == [], "all six refusals were met"
+    assert channel.delivered["1000"] == 1
+    [alert] = channel.texts["1000"]
+    assert "en échec" in alert and f"• missing ({base}/f/missing) : erreur HTTP 404" in alert
 
 
 async def test_only_due_feeds_are_polled_by_the_scheduler(

@@ -441,6 +441,20 @@ async def test_the_same_meeting_twice_needs_the_coordinators_word(relay: Relay) 
     assert [m.id for m in coming] == [1, 2]
 
 
+async def test_a_cancelled_meeting_leaves_its_time_free(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    coordinator = ChatUser.private(relay, "1000")
+    await coordinator.say("/reunion copil 2027-01-14 14:00 Salle du conseil, Pornic")
+    assert "n°1 est programmée" in await coordinator.press("Programmer")
+    await coordinator.say("/reunion annuler 1")
+    assert "annulée" in await coordinator.press("Oui, annuler")
+    await coordinator.say("/reunion copil 14/01/2027 14h Mairie de Pornic")
+    assert "n°2 est programmée" in await coordinator.press("Programmer"), "no need to insist"
+    await coordinator.say("/reunion gt #jeunes 14/01/2027 14h Mairie de Pornic")
+    assert "n°3 est programmée" in await coordinator.press("Programmer"), "another kind"
+    assert [m.id for m in await relay.meetings.coming()] == [2, 3]
+
+
 async def test_the_shell_refuses_the_same_meeting_twice_unless_told(database_url: str) -> None:
     at = (datetime.now(UTC) + timedelta(days=20)).strftime("%Y-%m-%d") + " 14:00"
     add = ("meeting", "add", "--kind", "copil", "--title", "COPIL", "--at", at)

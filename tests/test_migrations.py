@@ -109,6 +109,25 @@ def test_an_unreachable_or_wrong_database_is_one_french_line(tmp_path: Path) -> 
             assert "s3cret" not in result.stderr, "the URL's password is never printed"
 
 
+def test_a_mistyped_database_url_is_one_french_line() -> None:
+    for url in (
+        "postgres://relay:s3cret@127.0.0.1/cls",  # Heroku's spelling, no async driver
+        "postgresql://relay:s3cret@127.0.0.1/cls",
+        "sqlite:///relay.db",
+        "sqllite+aiosqlite:///relay.db",
+        "relay.db",
+    ):
+        for args in (("db", "upgrade"), ("ask", "psychologue à Pornic")):
+            result = relay_command(*args, env={"RELAY_DATABASE_URL": url})
+            assert result.returncode == 1, (url, args)
+            (line,) = result.stderr.strip().splitlines()
+            assert line == (
+                "relay : configuration invalide : RELAY_DATABASE_URL : attendu : "
+                "sqlite+aiosqlite:///… ou postgresql+asyncpg://…"
+            ), url
+            assert result.stdout == ""
+
+
 def test_the_newest_revision_read_from_the_files_is_alembic_s() -> None:
     """A database at this revision starts without loading Alembic (relay.store.schema)."""
     assert schema.declared_head() == schema.head_revision()

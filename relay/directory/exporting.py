@@ -2,7 +2,10 @@
 
 No cell becomes a formula in the coordinator's spreadsheet (OWASP, "CSV injection"): in a .csv, a
 text starting like a formula gets a leading quote (the import takes it off again); in an .xlsx,
-every cell is written as text.
+every cell is written as text. Every value is first cleaned as an import cleans it (control
+characters and escape sequences dropped), for an entry an older version stored unclean: a carriage
+return left in a .csv cell would end its line there and start the next with what follows it, and
+an .xlsx cannot hold control characters at all.
 """
 
 import csv
@@ -18,6 +21,7 @@ from relay.directory.importing import (
     XLSX_SUFFIXES,
     DirectoryFileError,
 )
+from relay.textnorm import clean_input
 
 # A phone or a coordinate ("+33 2 40 82 00 00", "-1.87"): no letter, so no function to call.
 _PLAIN_NUMBER = re.compile(r"^[+-][\d\s().,/+-]*$")
@@ -40,7 +44,9 @@ def _write_csv(path: Path, entries: Sequence[Entry]) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(COLUMNS), lineterminator="\n")
         writer.writeheader()
-        writer.writerows({c: neutral(v) for c, v in entry.row().items()} for entry in entries)
+        writer.writerows(
+            {c: neutral(_clean(v)) for c, v in entry.row().items()} for entry in entries
+        )
 
 
 def _write_xlsx(path: Path, entries: Sequence[Entry]) -> None:
@@ -51,8 +57,13 @@ def _write_xlsx(path: Path, entries: Sequence[Entry]) -> None:
     sheet.append(list(COLUMNS))
     for entry in entries:
         row = entry.row()
-        sheet.append([_text_cell(sheet, row[c]) for c in COLUMNS])
+        sheet.append([_text_cell(sheet, _clean(row[c])) for c in COLUMNS])
     workbook.save(path)
+
+
+def _clean(text: str) -> str:
+    """The value as an import would have stored it."""
+    return clean_input(text, len(text))
 
 
 def neutral(text: str) -> str:
