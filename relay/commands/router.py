@@ -20,7 +20,6 @@ REFUSED = "Désolé, cette commande est réservée aux coordinateurs du CLS."
 UNKNOWN_COMMAND = "Je ne connais pas la commande « /{name} »."
 DID_YOU_MEAN = " Vouliez-vous dire /{suggestion} ?"
 SEE_HELP = " Tapez /aide pour la liste des commandes."
-NOT_UNDERSTOOD = "Je n'ai pas compris « {text} »."
 EMPTY_MESSAGE = "Je n'ai rien reçu. Tapez /aide pour voir ce que je sais faire."
 TOO_LONG = (
     "Votre message fait {length} caractères : c'est plus que les {limit} que je sais relayer. "
@@ -36,7 +35,7 @@ class Router:
         self,
         services: Services,
         features: Iterable[Feature],
-        free_text: FreeTextHandler | None = None,
+        free_text: FreeTextHandler,
     ) -> None:
         self.services = services
         self.commands: list[Command] = []
@@ -98,10 +97,7 @@ class Router:
             return await self._run(command, context)
         if incoming.files:
             return [Reply(file_hint(incoming.chat.platform))]
-        if self._free_text is not None:
-            return await self._free_text(context)
-        shown = text if len(text) <= 60 else text[:59] + "…"
-        return [Reply(NOT_UNDERSTOOD.format(text=shown) + SEE_HELP)]
+        return await self._free_text(context)
 
     async def _run(self, command: Command, context: Context) -> Sequence[Outgoing]:
         if command.role is Role.COORDINATOR and not context.is_coordinator:
