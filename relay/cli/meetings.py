@@ -1,7 +1,6 @@
 """`relay meeting …`: COPIL, working groups and project team meetings from the shell."""
 
 import json
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -14,7 +13,7 @@ from relay.french_dates import (
     short_datetime,
 )
 from relay.settings import Settings
-from relay.states import MeetingState, NoticeState, Rsvp
+from relay.states import MeetingKind, MeetingState, NoticeState, Rsvp
 
 if TYPE_CHECKING:
     from relay.meetings.service import MeetingInfo
@@ -35,19 +34,15 @@ NOTICE_STATES: dict[str, str] = {
 }
 
 
-class Kind(StrEnum):
-    COPIL = "copil"
-    GT = "gt"
-    PROJECT_TEAM = "equipe-projet"
-
-
 def register(cli: typer.Typer) -> None:
     cli.add_typer(meeting_cli, name="meeting")
 
 
 @meeting_cli.command("add")
 def meeting_add(
-    kind: Annotated[Kind, typer.Option(help="copil, gt (groupe de travail) ou equipe-projet")],
+    kind: Annotated[
+        MeetingKind, typer.Option(help="copil, gt (groupe de travail) ou equipe-projet")
+    ],
     title: Annotated[str, typer.Option(help="intitulé de la réunion")],
     at: Annotated[str, typer.Option("--at", help=AT_HELP)],
     themes: Annotated[str | None, typer.Option(help="thèmes (invités : leurs abonnés)")] = None,

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Sequence
 
-from relay.commands.base import Command, Context, Feature
+from relay.commands.base import Command, Context, Feature, Role
 from relay.messages import Reply
 
 WELCOME = (
@@ -22,8 +22,8 @@ def help_feature(commands_for: Callable[[bool], list[Command]]) -> Feature:
 
     async def show_help(ctx: Context) -> Sequence[Reply]:
         visible = [c for c in commands_for(ctx.is_coordinator) if c.in_menu]
-        everyone = [describe(c) for c in visible if c.role == "everyone"]
-        coordinators = [describe(c) for c in visible if c.role == "coordinator"]
+        everyone = [describe(c) for c in visible if c.role == Role.EVERYONE]
+        coordinators = [describe(c) for c in visible if c.role == Role.COORDINATOR]
         parts = [
             WELCOME.format(**ctx.chat_name.words()),
             COMMANDS_HEADER + "\n" + "\n".join(everyone),

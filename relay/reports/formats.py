@@ -24,6 +24,7 @@ from relay.reports.model import (
     Subscribers,
     Year,
 )
+from relay.states import AnnouncementSource, MeetingKind
 from relay.surveys.results import SurveyResult
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
@@ -33,10 +34,10 @@ INFORMATION = "Informations relayées : {total}"
 BY_SOURCE = "• par origine : {items}"
 BY_KIND = "• par nature : {items}"
 BY_THEME = "• par thème : {items}"
-SOURCE_LABELS = {
-    "coordinator": "coordination",
-    "proposal": "propositions de partenaires",
-    "feed": "flux RSS",
+SOURCE_LABELS: dict[str, str] = {
+    AnnouncementSource.COORDINATOR: "coordination",
+    AnnouncementSource.PROPOSAL: "propositions de partenaires",
+    AnnouncementSource.FEED: "flux RSS",
 }
 DELIVERIES = (
     "Messages remis : {delivered} ({failed} en échec, {unreachable} injoignable(s)) ; "
@@ -107,7 +108,11 @@ KIND_PLURALS = {
     AnnouncementKind.CALL_FOR_PROJECTS.value: "appels à projets",
     AnnouncementKind.INFORMATION.value: "informations",
 }
-MEETING_PLURALS = {"copil": "COPIL", "gt": "groupes de travail", "equipe-projet": "équipes projet"}
+MEETING_PLURALS: dict[str, str] = {
+    MeetingKind.COPIL: "COPIL",
+    MeetingKind.WORKING_GROUP: "groupes de travail",
+    MeetingKind.PROJECT_TEAM: "équipes projet",
+}
 
 
 def number(n: int) -> str:
