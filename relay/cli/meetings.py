@@ -23,9 +23,9 @@ meeting_cli = french.App(
 )
 
 AT_HELP = "date et heure : « 14/01 14h », « jeudi 9h30 » ou « AAAA-MM-JJ HH:MM »"
-NEEDS_DAY_AND_TIME = "« {text} » : indiquez le jour et l'heure, par exemple « 14/01 14h »"
+NEEDS_DAY_AND_TIME_TEXT = "« {text} » : indiquez le jour et l'heure, par exemple « 14/01 14h »"
 ANYWAY_HINT = "Ajoutez --quand-meme pour la programmer malgré tout."
-ANSWERS = "réponses : {yes} oui, {maybe} peut-être, {no} non"
+ANSWERS_TEXT = "réponses : {yes} oui, {maybe} peut-être, {no} non"
 NOTICE_STATES: dict[str, str] = {
     NoticeState.SENT: "envoyé",
     NoticeState.PENDING: "prévu",
@@ -130,7 +130,7 @@ def meeting_list(
         kind = KIND_LABELS.get(info.kind, info.kind)
         typer.echo(f"n°{info.id:<4} {kind:18} {info.when(settings.zone)}{state}")
         typer.echo(f"       {info.title}{place}")
-        answers = ANSWERS.format(
+        answers = ANSWERS_TEXT.format(
             yes=info.rsvps[Rsvp.YES], maybe=info.rsvps[Rsvp.MAYBE], no=info.rsvps[Rsvp.NO]
         )
         if info.participants is not None:
