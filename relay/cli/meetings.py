@@ -23,7 +23,6 @@ meeting_cli = french.App(
 )
 
 AT_HELP = "date et heure : « 14/01 14h », « jeudi 9h30 » ou « AAAA-MM-JJ HH:MM »"
-NEEDS_DAY_AND_TIME_TEXT = "« {text} » : indiquez le jour et l'heure, par exemple « 14/01 14h »"
 ANYWAY_HINT = "Ajoutez --quand-meme pour la programmer malgré tout."
 ANSWERS_TEXT = "réponses : {yes} oui, {maybe} peut-être, {no} non"
 NOTICE_STATES: dict[str, str] = {
