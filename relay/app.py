@@ -79,7 +79,7 @@ class Relay:
         organizer = Organizer(settings.cls_name, settings.organizer_email)
         self.views = NoticeViews(self.db, announcement_views, organizer)
         self.engine = DeliveryEngine(
-            self.db, settings, self.views, summary_notice, summarise_change=change_summary_notice
+            self.db, settings, self.views, summary_notice, change_summary_notice
         )
         self.announcements = Announcements(
             self.db, self.themes, settings, self.engine, announcement_views

@@ -17,12 +17,12 @@ from relay.themes import ALL_THEMES, ThemeCatalogue
 
 KIND_MISSING = "Choisissez le type de diffusion."
 TEXT_MISSING = "Écrivez le texte de la diffusion."
-TEXT_TOO_LONG = "Le texte fait {length} caractères : {limit} au plus, comme dans le chat."
+TEXT_TOO_LONG_TEXT = "Le texte fait {length} caractères : {limit} au plus, comme dans le chat."
 TITLE_TOO_LONG = f"Le titre ne doit pas dépasser {MAX_TITLE_CHARS} caractères."
 BAD_LINK = "Le lien doit être une adresse web complète, commençant par https:// (sans espace)."
 BAD_DATE = "Cette date n'est pas valide : choisissez-la dans le calendrier (jj/mm/aaaa)."
 THEMES_MISSING = "Choisissez au moins un thème."
-UNKNOWN_THEME = "Thème inconnu : {themes}."
+UNKNOWN_THEME_TEXT = "Thème inconnu : {themes}."
 MAX_TEXT = MAX_INPUT_CHARS  # what the chat accepts in one message
 
 
@@ -52,7 +52,7 @@ def check_form(
     if not text:
         errors["text"] = TEXT_MISSING
     elif len(text) > MAX_TEXT:
-        errors["text"] = TEXT_TOO_LONG.format(length=_count(len(text)), limit=_count(MAX_TEXT))
+        errors["text"] = TEXT_TOO_LONG_TEXT.format(length=_count(len(text)), limit=_count(MAX_TEXT))
     link = fields.link.strip() or None
     if link is not None and not is_web_address(link):
         errors["link"] = BAD_LINK
@@ -99,7 +99,7 @@ def _check_themes(themes: Sequence[str], catalogue: ThemeCatalogue, errors: dict
         return
     unknown = [t for t in themes if t != ALL_THEMES and catalogue.get(t) is None]
     if unknown:
-        errors["themes"] = UNKNOWN_THEME.format(themes=", ".join(t[:40] for t in unknown[:5]))
+        errors["themes"] = UNKNOWN_THEME_TEXT.format(themes=", ".join(t[:40] for t in unknown[:5]))
 
 
 def _count(number: int) -> str:

@@ -28,11 +28,11 @@ _UNITS = {
 }
 _DELTAS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 MAX_OFFSET = timedelta(days=90)
-NOT_A_DURATION = (
+NOT_A_DURATION_TEXT = (
     "« {text} » n'est pas une durée comme 7j, 2h ou 30min "
     "(unités : j (jours), h (heures), min (minutes), s (secondes))"
 )
-OUT_OF_RANGE = "« {text} » doit être entre 1 s et 90 jours"
+OUT_OF_RANGE_TEXT = "« {text} » doit être entre 1 s et 90 jours"
 
 
 @dataclass(frozen=True, order=True)
@@ -49,11 +49,11 @@ def parse_offset(text: str) -> Offset:
     match = _OFFSET.match(fold(text))
     unit = _UNITS.get(match[2]) if match else None
     if match is None or unit is None:
-        raise ValueError(NOT_A_DURATION.format(text=text.strip()[:40]))
+        raise ValueError(NOT_A_DURATION_TEXT.format(text=text.strip()[:40]))
     amount = int(match[1])
     delta = timedelta(**{_DELTAS[unit]: amount})
     if not timedelta(0) < delta <= MAX_OFFSET:
-        raise ValueError(OUT_OF_RANGE.format(text=text.strip()))
+        raise ValueError(OUT_OF_RANGE_TEXT.format(text=text.strip()))
     return Offset(delta, f"{amount}{unit}")
 
 

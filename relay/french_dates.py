@@ -105,19 +105,21 @@ def offset_label(label: str) -> str:
 
 # --- reading ---
 
-NOT_A_DATE = "« {text} » n'est pas une date : vérifiez le jour et le mois."
-NOT_A_TIME = "« {text} » n'est pas une heure : entre 0 h et 23 h 59, par exemple 9h30 ou 14:00."
-WRONG_WEEKDAY = "Le {day} est un {actual}, pas un {said} : vérifiez la date."
-SKIPPED_TIME = (
+NOT_A_DATE_TEXT = "« {text} » n'est pas une date : vérifiez le jour et le mois."
+NOT_A_TIME_TEXT = (
+    "« {text} » n'est pas une heure : entre 0 h et 23 h 59, par exemple 9h30 ou 14:00."
+)
+WRONG_WEEKDAY_TEXT = "Le {day} est un {actual}, pas un {said} : vérifiez la date."
+SKIPPED_TIME_TEXT = (
     "{time} n'existe pas le {day} : les horloges avancent d'une heure cette nuit-là "
     "(passage à l'heure d'été). Choisissez une autre heure."
 )
-NOT_UNDERSTOOD = (
+NOT_UNDERSTOOD_TEXT = (
     "Je ne comprends pas « {text} » : écrivez par exemple « lundi 9h », « demain 14h30 », "
     "« 14/01 à 9h » ou « 2027-01-14 14:00 »."
 )
-NEED_TIME = "Précisez l'heure, par exemple « {text} 9h »."
-PAST_MOMENT = "Le {when} est déjà passé : choisissez un moment à venir."
+NEED_TIME_TEXT = "Précisez l'heure, par exemple « {text} 9h »."
+PAST_MOMENT_TEXT = "Le {when} est déjà passé : choisissez un moment à venir."
 
 _MONTHS = {
     "janvier": 1,
@@ -203,7 +205,7 @@ def parse_day_time(text: str, today: date) -> tuple[date | None, time | None]:
     words = _ISO_T.sub(r"\1 \2", text).split()
     when = read_when(words, today)
     if when.used < len(words):
-        raise DateError(NOT_UNDERSTOOD.format(text=" ".join(words[when.used :])[:80]))
+        raise DateError(NOT_UNDERSTOOD_TEXT.format(text=" ".join(words[when.used :])[:80]))
     return when.day, when.at
 
 
@@ -215,12 +217,12 @@ def parse_moment(text: str, now: datetime, zone: tzinfo) -> datetime:
     today = as_utc(now).astimezone(zone).date()
     day, at = parse_day_time(text, today)
     if at is None:
-        raise DateError((NEED_TIME if day else NOT_UNDERSTOOD).format(text=shown))
+        raise DateError((NEED_TIME_TEXT if day else NOT_UNDERSTOOD_TEXT).format(text=shown))
     if day is None:
         day = today if local_moment(today, at, zone) > now else today + timedelta(days=1)
     moment = local_moment(day, at, zone)
     if moment <= as_utc(now):
-        raise DateError(PAST_MOMENT.format(when=long_datetime(moment, zone)))
+        raise DateError(PAST_MOMENT_TEXT.format(when=long_datetime(moment, zone)))
     return moment
 
 
@@ -230,7 +232,7 @@ def local_moment(day: date, at: time, zone: tzinfo) -> datetime:
     wall = datetime.combine(day, at)
     moment = wall.replace(tzinfo=zone).astimezone(UTC)  # fold=0: the first of two
     if moment.astimezone(zone).replace(tzinfo=None) != wall:
-        raise DateError(SKIPPED_TIME.format(time=clock_time(at), day=long_date(day)))
+        raise DateError(SKIPPED_TIME_TEXT.format(time=clock_time(at), day=long_date(day)))
     return moment
 
 
@@ -290,7 +292,7 @@ def _read_weekday(tokens: Sequence[str], i: int, today: date) -> tuple[date, int
     day, after = explicit
     if day.weekday() != weekday:
         raise DateError(
-            WRONG_WEEKDAY.format(
+            WRONG_WEEKDAY_TEXT.format(
                 day=long_date(day).partition(" ")[2],
                 actual=WEEKDAYS[day.weekday()],
                 said=WEEKDAYS[weekday],
@@ -326,7 +328,7 @@ def _day_of(day: str, month: str, year: str | None, today: date, typed: str) -> 
         try:
             return date(full_year, int(month), int(day))
         except ValueError:
-            raise DateError(NOT_A_DATE.format(text=typed)) from None
+            raise DateError(NOT_A_DATE_TEXT.format(text=typed)) from None
     for candidate_year in range(today.year, today.year + _YEARS_AHEAD):
         try:
             candidate = date(candidate_year, int(month), int(day))
@@ -334,7 +336,7 @@ def _day_of(day: str, month: str, year: str | None, today: date, typed: str) -> 
             continue
         if candidate >= today:
             return candidate
-    raise DateError(NOT_A_DATE.format(text=typed))
+    raise DateError(NOT_A_DATE_TEXT.format(text=typed))
 
 
 def _read_time(tokens: Sequence[str], i: int) -> tuple[time, int] | None:
@@ -357,7 +359,7 @@ def _read_time(tokens: Sequence[str], i: int) -> tuple[time, int] | None:
 def _time_of(hours: str, minutes: str | None, typed: str) -> time:
     hour, minute = int(hours), int(minutes or 0)
     if hour > 23 or minute > 59:
-        raise DateError(NOT_A_TIME.format(text=typed))
+        raise DateError(NOT_A_TIME_TEXT.format(text=typed))
     return time(hour, minute)
 
 

@@ -25,13 +25,13 @@ INHABITANT = "habitant"
 OTHER = "autre"
 MAX_LABEL = 60  # a button's label, readable on a phone
 
-UNREADABLE = "{path} : fichier illisible ({problem})"
-NO_LIST = "{path} : la liste « types » manque"
-BAD_ENTRY = "{path} : l'entrée n°{number} doit avoir un « slug » et un « label »"
-UNKNOWN_KIND = "{path} : type « {slug} » inconnu (attendus : {expected})"
-TWICE = "{path} : le type « {slug} » figure deux fois"
-MISSING = "{path} : il manque le(s) type(s) {slugs}"
-TOO_LONG = "{path} : le libellé de « {slug} » dépasse {limit} caractères"
+UNREADABLE_TEXT = "{path} : fichier illisible ({problem})"
+NO_LIST_TEXT = "{path} : la liste « types » manque"
+BAD_ENTRY_TEXT = "{path} : l'entrée n°{number} doit avoir un « slug » et un « label »"
+UNKNOWN_KIND_TEXT = "{path} : type « {slug} » inconnu (attendus : {expected})"
+TWICE_TEXT = "{path} : le type « {slug} » figure deux fois"
+MISSING_TEXT = "{path} : il manque le(s) type(s) {slugs}"
+TOO_LONG_TEXT = "{path} : le libellé de « {slug} » dépasse {limit} caractères"
 
 
 class TypologyError(ValueError):
@@ -56,16 +56,16 @@ class Typology:
         try:
             data = read_yaml_file(path)
         except UnreadableYaml as exc:
-            raise TypologyError(UNREADABLE.format(path=path, problem=exc.problem)) from None
+            raise TypologyError(UNREADABLE_TEXT.format(path=path, problem=exc.problem)) from None
         entries = data.get("types") if isinstance(data, dict) else None
         if not isinstance(entries, list):
-            raise TypologyError(NO_LIST.format(path=path))
+            raise TypologyError(NO_LIST_TEXT.format(path=path))
         kinds: list[Kind] = []
         for number, entry in enumerate(entries, start=1):
             kinds.append(_kind(path, number, entry, {k.slug for k in kinds}))
         missing = [slug for slug in KINDS if slug not in {k.slug for k in kinds}]
         if missing:
-            raise TypologyError(MISSING.format(path=path, slugs=", ".join(missing)))
+            raise TypologyError(MISSING_TEXT.format(path=path, slugs=", ".join(missing)))
         return cls(kinds)
 
     def __iter__(self) -> Iterator[Kind]:
@@ -81,15 +81,15 @@ class Typology:
 
 def _kind(path: Path, number: int, entry: object, seen: set[str]) -> Kind:
     if not isinstance(entry, dict) or not entry.get("slug") or not entry.get("label"):
-        raise TypologyError(BAD_ENTRY.format(path=path, number=number))
+        raise TypologyError(BAD_ENTRY_TEXT.format(path=path, number=number))
     slug, label = str(entry["slug"]).strip(), str(entry["label"]).strip()
     if slug not in KINDS:
         expected = ", ".join(KINDS)
-        raise TypologyError(UNKNOWN_KIND.format(path=path, slug=slug, expected=expected))
+        raise TypologyError(UNKNOWN_KIND_TEXT.format(path=path, slug=slug, expected=expected))
     if slug in seen:
-        raise TypologyError(TWICE.format(path=path, slug=slug))
+        raise TypologyError(TWICE_TEXT.format(path=path, slug=slug))
     if len(label) > MAX_LABEL:
-        raise TypologyError(TOO_LONG.format(path=path, slug=slug, limit=MAX_LABEL))
+        raise TypologyError(TOO_LONG_TEXT.format(path=path, slug=slug, limit=MAX_LABEL))
     return Kind(slug, label)
 
 

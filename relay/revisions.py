@@ -179,7 +179,7 @@ TOO_LATE_REASONS = {
     },
     DeliveryOperation.EDIT: {"": "{platform} ne permet plus de modifier ce message"},
 }
-FAILED_REASON = "échec sur {platform}"
+FAILED_REASON_TEXT = "échec sur {platform}"
 GONE_REASON = {1: "chat devenu injoignable", 2: "chats devenus injoignables"}
 
 
@@ -470,7 +470,9 @@ def _reasons(
             reason = late.get(platform, late[""]).format(platform=label)
             reasons.append((counts[DeliveryState.EXPIRED], reason))
         if counts[DeliveryState.FAILED]:
-            reasons.append((counts[DeliveryState.FAILED], FAILED_REASON.format(platform=label)))
+            reasons.append(
+                (counts[DeliveryState.FAILED], FAILED_REASON_TEXT.format(platform=label))
+            )
     reasons.sort(key=lambda reason: -reason[0])
     gone = sum(counts[DeliveryState.GONE] for counts in progress.values())
     if gone:

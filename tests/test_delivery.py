@@ -13,6 +13,7 @@ from relay.app import Relay
 from relay.contract import ChatMoved, MessageRejected, RecipientGone, RetryLater
 from relay.delivery import DeliveryEngine, RetryPolicy, WorkerOptions
 from relay.messages import AnnouncementKind, ChatKind, ChatRef, Platform, UserRef
+from relay.revisions import change_summary_notice
 from relay.states import AnnouncementSource, AnnouncementState
 from relay.store import outbox, subscribers
 from relay.store.db import Database
@@ -177,7 +178,7 @@ async def test_stop_leaves_unsent_deliveries_pending(relay: Relay) -> None:
         await subscribe(relay, str(n), ["jeunes"])
     channel = ScriptedChannel(latency=0.05)
     slow = relay.settings.model_copy(update={"telegram_rate": 10})
-    engine = DeliveryEngine(relay.db, slow, relay.views, summary_notice)
+    engine = DeliveryEngine(relay.db, slow, relay.views, summary_notice, change_summary_notice)
     engine.add_channel(channel)
     engine.start()
     await announce(relay, ("jeunes",))
@@ -215,7 +216,9 @@ async def test_two_engines_on_one_database_never_send_twice(relay: Relay) -> Non
     options = WorkerOptions(batch_size=10, retry=FAST_RETRIES.retry)
     engines = []
     for db, channel in ((relay.db, first), (other_db, second)):
-        engine = DeliveryEngine(db, relay.settings, relay.views, summary_notice, options)
+        engine = DeliveryEngine(
+            db, relay.settings, relay.views, summary_notice, change_summary_notice, options
+        )
         engine.add_channel(channel)
         engine.start()
         engines.append(engine)

@@ -17,7 +17,7 @@ from relay.delivery import DeliveryEngine
 from relay.messages import AnnouncementView, ChatKind, ChatRef, Platform
 from relay.reports import monthly as reports
 from relay.reports.model import Month
-from relay.revisions import change_summary_text
+from relay.revisions import change_summary_notice, change_summary_text
 from relay.settings import load_settings
 from relay.store import subscribers
 from relay.store.models import Announcement, Delivery
@@ -190,7 +190,9 @@ async def test_a_withdrawal_during_the_send_stops_what_has_not_left_and_takes_ba
         assert await engine.drain(10)
     assert channel.delivered["12"] == 1 and channel.showing("12") == channel.showing("11") == []
     slack = ScriptedChannel(platform=Platform.SLACK)
-    slack_engine = DeliveryEngine(relay.db, relay.settings, relay.views, summary_notice)
+    slack_engine = DeliveryEngine(
+        relay.db, relay.settings, relay.views, summary_notice, change_summary_notice
+    )
     slack_engine.add_channel(slack, FAST_RETRIES)
     slack_engine.start()
     try:

@@ -74,8 +74,8 @@ NEW_BROADCAST = "Nouvelle diffusion"
 HOME_PROPOSALS = "*Propositions des partenaires en attente*"
 HOME_NO_PROPOSAL = "Aucune proposition en attente."
 HOME_MORE_PROPOSALS = f"… et {{n}} autre(s) : `{COMMAND} valider <n>` ou `{COMMAND} refuser <n>`."
-PROPOSAL_LINE = "*n°{number}* — {text}"
-PROPOSAL_THEMES = "Thèmes : {themes}"
+PROPOSAL_LINE_TEXT = "*n°{number}* — {text}"
+PROPOSAL_THEMES_TEXT = "Thèmes : {themes}"
 PROPOSAL_NO_THEME = f"Aucun thème détecté : `{COMMAND} valider {{number}} #thème`"
 APPROVE, REJECT = "Valider", "Refuser"
 APPROVE_ACTION, REJECT_ACTION = "approve:", "reject:"
@@ -83,7 +83,7 @@ MAX_HOME_PROPOSALS = 20
 PROPOSAL_PREVIEW = 500
 
 OPEN_LINK_LABEL = "🔗 Ouvrir le lien"
-THEMES_LINE = "Thèmes : {themes}"
+THEMES_LINE_TEXT = "Thèmes : {themes}"
 
 MODAL_TITLE = "Nouvelle diffusion"
 MODAL_SUBMIT = "Prévisualiser"
@@ -347,7 +347,7 @@ def announcement_blocks(view: AnnouncementView) -> list[JSON]:
             blocks += link_sections(view.link)
     context = []
     if view.theme_labels:
-        themes = THEMES_LINE.format(themes=", ".join(view.theme_labels))
+        themes = THEMES_LINE_TEXT.format(themes=", ".join(view.theme_labels))
         context.append(mrkdwn(fit_mrkdwn(themes, MAX_SECTION)))
     if view.source_label:
         context.append(mrkdwn(fit_mrkdwn(view.source_label, MAX_SECTION)))
@@ -457,9 +457,11 @@ def coordination_blocks(proposals: Sequence[ProposalSummary]) -> list[JSON]:
 
 def proposal_blocks(proposal: ProposalSummary) -> list[JSON]:
     number = proposal.number
-    text = PROPOSAL_LINE.format(number=number, text=fit_mrkdwn(proposal.text, PROPOSAL_PREVIEW))
+    text = PROPOSAL_LINE_TEXT.format(
+        number=number, text=fit_mrkdwn(proposal.text, PROPOSAL_PREVIEW)
+    )
     if proposal.themes:
-        themes = PROPOSAL_THEMES.format(themes=", ".join(proposal.themes))
+        themes = PROPOSAL_THEMES_TEXT.format(themes=", ".join(proposal.themes))
     else:
         themes = PROPOSAL_NO_THEME.format(number=number)
     choices = [button(REJECT, f"{BUTTON_ACTION}{number}:reject", f"{REJECT_ACTION}{number}")]

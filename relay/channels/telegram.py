@@ -86,14 +86,16 @@ from relay.settings import Settings
 
 log = logging.getLogger(__name__)
 
-GREETING = (
+GREETING_TEXT = (
     "Bonjour ! Je suis relay, le relais d'information du Contrat Local de Santé. "
     "Un administrateur du groupe peut l'abonner aux thèmes utiles avec "
     "/abonner@{bot} <thème…> (par exemple /abonner@{bot} santé mentale), "
     "ou voir la liste avec /themes@{bot}."
 )
 TOKEN_REFUSED = "Telegram a refusé le jeton du bot (RELAY_TELEGRAM_TOKEN)."
-UNREACHABLE = "Telegram est injoignable ({kind}) : vérifiez RELAY_TELEGRAM_API_URL et le réseau."
+UNREACHABLE_TEXT = (
+    "Telegram est injoignable ({kind}) : vérifiez RELAY_TELEGRAM_API_URL et le réseau."
+)
 LEFT_REASON = "bot retiré du groupe"
 BLOCKED_REASON = "bot bloqué par l'utilisateur"
 ADMIN_CACHE_SECONDS = 300
@@ -226,7 +228,7 @@ class TelegramChannel:
                 # The library's message quotes the token: never pass it on.
                 raise ChannelDown(TOKEN_REFUSED) from None
             except NetworkError as error:
-                raise ChannelDown(UNREACHABLE.format(kind=type(error).__name__)) from None
+                raise ChannelDown(UNREACHABLE_TEXT.format(kind=type(error).__name__)) from None
             self._connected = True
 
     async def start(self, core: Core) -> None:
@@ -531,7 +533,7 @@ class TelegramChannel:
         if is_in and not was_in:
             await self._core.chat_reachable(chat, True, "")
             if chat.kind is not ChatKind.PRIVATE:
-                greeting = escape(GREETING.format(bot=self.username))
+                greeting = escape(GREETING_TEXT.format(bot=self.username))
                 await self._reply(chat, TelegramPart(greeting))
         elif was_in and not is_in:
             reason = BLOCKED_REASON if chat.kind is ChatKind.PRIVATE else LEFT_REASON

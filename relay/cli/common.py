@@ -15,7 +15,7 @@ from relay.settings import Settings, SettingsError, load_settings
 from relay.themes import ThemeCatalogue
 
 T = TypeVar("T")
-NEEDS_DAY_AND_TIME = "« {text} » : indiquez le jour et l'heure, par exemple « 14/01 14h »"
+NEEDS_DAY_AND_TIME_TEXT = "« {text} » : indiquez le jour et l'heure, par exemple « 14/01 14h »"
 
 
 class CliError(Exception):
@@ -110,7 +110,7 @@ def moment_option(text: str, loaded: Settings, hint: str) -> datetime:
     try:
         day, at = parse_day_time(text, datetime.now(loaded.zone).date())
         if day is None or at is None:
-            raise DateError(NEEDS_DAY_AND_TIME.format(text=text.strip()[:80]))
+            raise DateError(NEEDS_DAY_AND_TIME_TEXT.format(text=text.strip()[:80]))
         return local_moment(day, at, loaded.zone)
     except DateError as error:
         raise typer.BadParameter(str(error), param_hint=hint) from None

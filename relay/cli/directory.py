@@ -29,12 +29,12 @@ directory_cli = french.App(
 ASK_PLATFORM = "cli"
 PROGRESS_FROM_ROWS = 1000
 EMPTY_QUESTION = 'la question est vide : relay ask "psychologue à Pornic"'
-BAD_SUFFIX = "{name} : format non reconnu (attendu : .csv ou .xlsx)"
-NO_FILE = "{path} : fichier introuvable"
-MORE_HINT = "({others} : relay ask --limit {limit} « {question} »)"
-EXPORTED = "{entries} dans {path}."
-STALE_HEADER = "{entries} depuis plus de {days} jours (la plus ancienne d'abord) :"
-STALE_NONE = "Toutes les fiches ont été vérifiées depuis moins de {days} jours."
+BAD_SUFFIX_TEXT = "{name} : format non reconnu (attendu : .csv ou .xlsx)"
+NO_FILE_TEXT = "{path} : fichier introuvable"
+MORE_HINT_TEXT = "({others} : relay ask --limit {limit} « {question} »)"
+EXPORTED_TEXT = "{entries} dans {path}."
+STALE_HEADER_TEXT = "{entries} depuis plus de {days} jours (la plus ancienne d'abord) :"
+STALE_NONE_TEXT = "Toutes les fiches ont été vérifiées depuis moins de {days} jours."
 NEVER = "jamais vérifiée"
 
 
@@ -85,7 +85,7 @@ def ask(
         typer.echo(visible(answer_text(replace(answer, notice=None))))
         if answer.remaining:
             others = count(answer.remaining, "autre résultat", "autres résultats")
-            hint = MORE_HINT.format(others=others, limit=answer.total, question=question)
+            hint = MORE_HINT_TEXT.format(others=others, limit=answer.total, question=question)
             typer.echo("\n" + visible(hint))
     common.done()
 
@@ -99,7 +99,7 @@ def terminal_json(data: object) -> str:
 
 def _check_suffix(path: Path) -> None:
     if path.suffix.lower() not in CSV_SUFFIXES + XLSX_SUFFIXES:
-        common.fail(BAD_SUFFIX.format(name=path.name), 2)
+        common.fail(BAD_SUFFIX_TEXT.format(name=path.name), 2)
 
 
 @directory_cli.command("import")
@@ -120,7 +120,7 @@ def import_file(
 
     _check_suffix(file)
     if not file.is_file():
-        common.fail(NO_FILE.format(path=file), 2)
+        common.fail(NO_FILE_TEXT.format(path=file), 2)
     console = Console(stderr=True)
     bar = Progress(
         TextColumn("{task.description:15}"),
@@ -171,7 +171,9 @@ def export_file(
         return await directory.export_file(file)
 
     written = _with_directory(work)
-    typer.echo(EXPORTED.format(entries=count(written, "fiche écrite", "fiches écrites"), path=file))
+    typer.echo(
+        EXPORTED_TEXT.format(entries=count(written, "fiche écrite", "fiches écrites"), path=file)
+    )
 
 
 @directory_cli.command("stale")
@@ -195,10 +197,10 @@ def stale(
         typer.echo(terminal_json(rows))
         return
     if not entries:
-        typer.echo(STALE_NONE.format(days=days))
+        typer.echo(STALE_NONE_TEXT.format(days=days))
         return
     stale = count(len(entries), "fiche non vérifiée", "fiches non vérifiées")
-    typer.echo(STALE_HEADER.format(entries=stale, days=days))
+    typer.echo(STALE_HEADER_TEXT.format(entries=stale, days=days))
     for entry in entries:
         when = entry.verified_on.isoformat() if entry.verified_on else NEVER
         contact = entry.phone or entry.email or entry.website

@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
 feeds_cli = french.App(help="Flux RSS/Atom relayés.", no_args_is_help=True)
 
-POLL_NEW = "✓ {feed} : {new}, {relayed}"
-POLL_FAILED = "✗ {feed} : {error} ({failures} de suite)"
-POLL_DONE = "Tour terminé : {feeds} flux, {new}, {failed} en échec."
+POLL_NEW_TEXT = "✓ {feed} : {new}, {relayed}"
+POLL_FAILED_TEXT = "✗ {feed} : {error} ({failures} de suite)"
+POLL_DONE_TEXT = "Tour terminé : {feeds} flux, {new}, {failed} en échec."
 NO_FEED = "Aucun flux. Ajoutez-en dans config/feeds.yaml ou avec « relay feeds add URL »."
 
 
@@ -154,12 +154,12 @@ def feeds_poll() -> None:
         if outcome.status == PollStatus.FAILED:
             failures = count(outcome.failures, "échec")
             typer.echo(
-                POLL_FAILED.format(feed=outcome.feed, error=outcome.error, failures=failures)
+                POLL_FAILED_TEXT.format(feed=outcome.feed, error=outcome.error, failures=failures)
             )
         elif outcome.status == PollStatus.NEW:
             new = count(outcome.new_items, "nouveau", "nouveaux")
             relayed = count(outcome.relayed, "relayé ou proposé", "relayés ou proposés")
-            typer.echo(POLL_NEW.format(feed=outcome.feed, new=new, relayed=relayed))
+            typer.echo(POLL_NEW_TEXT.format(feed=outcome.feed, new=new, relayed=relayed))
         else:
             typer.echo(f"= {outcome.feed} : rien de nouveau")
 
@@ -177,4 +177,4 @@ def feeds_poll() -> None:
     failed = sum(1 for o in outcomes if o.status == PollStatus.FAILED)
     new = sum(o.new_items for o in outcomes)
     elements = count(new, "nouvel élément", "nouveaux éléments")
-    typer.echo(POLL_DONE.format(feeds=len(outcomes), new=elements, failed=failed))
+    typer.echo(POLL_DONE_TEXT.format(feeds=len(outcomes), new=elements, failed=failed))

@@ -33,20 +33,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 USAGE_PREFIX = "Usage : "
 SUBCOMMANDS = "COMMANDE [ARGS]..."
 HELP_TEXT = "Affiche cette aide et quitte."
-MISSING_OPTION = "Il manque l'option {name}."
-MISSING_ARGUMENT = "Il manque l'argument {name}."
+MISSING_OPTION_TEXT = "Il manque l'option {name}."
+MISSING_ARGUMENT_TEXT = "Il manque l'argument {name}."
 MISSING_COMMAND = "Il manque la commande."
-INVALID_VALUE = "Valeur invalide pour {name} : {reason}"
-INVALID = "Valeur invalide : {reason}"
-UNKNOWN_OPTION = "Option inconnue : {name}."
-UNKNOWN_COMMAND = "Commande inconnue : « {name} »."
-DID_YOU_MEAN = " Vouliez-vous dire {names} ?"
-NEEDS_VALUE = "L'option {name} attend une valeur."
-NEEDS_VALUES = "L'option {name} attend {count} valeurs."
-TAKES_NO_VALUE = "L'option {name} ne prend pas de valeur."
-EXTRA_ARGUMENT = "Argument en trop : {values}."
-EXTRA_ARGUMENTS = "Arguments en trop : {values}."
-NOT_AMONG = "« {value} » n'est pas parmi {choices}."
+INVALID_VALUE_TEXT = "Valeur invalide pour {name} : {reason}"
+INVALID_TEXT = "Valeur invalide : {reason}"
+UNKNOWN_OPTION_TEXT = "Option inconnue : {name}."
+UNKNOWN_COMMAND_TEXT = "Commande inconnue : « {name} »."
+DID_YOU_MEAN_TEXT = " Vouliez-vous dire {names} ?"
+NEEDS_VALUE_TEXT = "L'option {name} attend une valeur."
+NEEDS_VALUES_TEXT = "L'option {name} attend {count} valeurs."
+TAKES_NO_VALUE_TEXT = "L'option {name} ne prend pas de valeur."
+EXTRA_ARGUMENT_TEXT = "Argument en trop : {values}."
+EXTRA_ARGUMENTS_TEXT = "Arguments en trop : {values}."
+NOT_AMONG_TEXT = "« {value} » n'est pas parmi {choices}."
 # typer's rich help and error panels
 PANEL_TEXTS = {
     "ARGUMENTS_PANEL_TITLE": "Arguments",
@@ -107,15 +107,15 @@ def in_french(error: UsageError) -> UsageError:
 def _message(error: UsageError) -> str:
     if isinstance(error, MissingParameter):
         if error.param is not None and error.param.param_type_name == "argument":
-            return MISSING_ARGUMENT.format(name=_argument_name(error.param))
-        return MISSING_OPTION.format(name=_parameter_name(error))
+            return MISSING_ARGUMENT_TEXT.format(name=_argument_name(error.param))
+        return MISSING_OPTION_TEXT.format(name=_parameter_name(error))
     if isinstance(error, BadParameter):
         reason = _value_reason(error.message)
         if error.param_hint is None and error.param is None:
-            return INVALID.format(reason=reason)
-        return INVALID_VALUE.format(name=_parameter_name(error), reason=reason)
+            return INVALID_TEXT.format(reason=reason)
+        return INVALID_VALUE_TEXT.format(name=_parameter_name(error), reason=reason)
     if isinstance(error, NoSuchOption):
-        return UNKNOWN_OPTION.format(name=error.option_name) + _suggestion(error.possibilities)
+        return UNKNOWN_OPTION_TEXT.format(name=error.option_name) + _suggestion(error.possibilities)
     if isinstance(error, BadOptionUsage):
         return _option_usage(error.message)
     return _usage(error.message)
@@ -144,7 +144,7 @@ def _value_reason(message: str) -> str:
     for pattern, french in _VALUE_REASONS:
         if match := pattern.match(message):
             if french is None:
-                return NOT_AMONG.format(value=match[1], choices=match[2].replace("'", ""))
+                return NOT_AMONG_TEXT.format(value=match[1], choices=match[2].replace("'", ""))
             return french.format(*match.groups())
     return message
 
@@ -152,17 +152,17 @@ def _value_reason(message: str) -> str:
 def _option_usage(message: str) -> str:
     if match := _OPTION_NEEDS.match(message):
         if match[3]:
-            return NEEDS_VALUES.format(name=match[1], count=match[3])
-        return NEEDS_VALUE.format(name=match[1])
+            return NEEDS_VALUES_TEXT.format(name=match[1], count=match[3])
+        return NEEDS_VALUE_TEXT.format(name=match[1])
     if match := _OPTION_TAKES_NOTHING.match(message):
-        return TAKES_NO_VALUE.format(name=match[1])
+        return TAKES_NO_VALUE_TEXT.format(name=match[1])
     return message
 
 
 def _usage(message: str) -> str:
     if match := _EXTRA_ARGUMENTS.match(message):
         values = match[1].split()
-        template = EXTRA_ARGUMENT if len(values) == 1 else EXTRA_ARGUMENTS
+        template = EXTRA_ARGUMENT_TEXT if len(values) == 1 else EXTRA_ARGUMENTS_TEXT
         return template.format(values=", ".join(f"« {value} »" for value in values))
     if message == "Missing command.":
         return MISSING_COMMAND
@@ -172,7 +172,7 @@ def _usage(message: str) -> str:
 def _suggestion(names: Any) -> str:
     if not names:
         return ""
-    return DID_YOU_MEAN.format(names=" ou ".join(f"« {name} »" for name in sorted(names)))
+    return DID_YOU_MEAN_TEXT.format(names=" ou ".join(f"« {name} »" for name in sorted(names)))
 
 
 def _help_option(option: TyperOption | None) -> TyperOption | None:
@@ -241,7 +241,7 @@ class FrenchGroup(TyperGroup):
         if unknown and not ctx.resilient_parsing:
             close = get_close_matches(name, list(self.commands))
             speak_french()
-            raise FrenchUsageError(UNKNOWN_COMMAND.format(name=name) + _suggestion(close), ctx)
+            raise FrenchUsageError(UNKNOWN_COMMAND_TEXT.format(name=name) + _suggestion(close), ctx)
         return super().resolve_command(ctx, args)
 
     def make_context(

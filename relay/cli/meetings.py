@@ -1,7 +1,6 @@
 """`relay meeting …`: COPIL, working groups and project team meetings from the shell."""
 
 import json
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -14,7 +13,7 @@ from relay.french_dates import (
     short_datetime,
 )
 from relay.settings import Settings
-from relay.states import MeetingState, NoticeState, Rsvp
+from relay.states import MeetingKind, MeetingState, NoticeState, Rsvp
 
 if TYPE_CHECKING:
     from relay.meetings.service import MeetingInfo
@@ -24,9 +23,8 @@ meeting_cli = french.App(
 )
 
 AT_HELP = "date et heure : « 14/01 14h », « jeudi 9h30 » ou « AAAA-MM-JJ HH:MM »"
-NEEDS_DAY_AND_TIME = "« {text} » : indiquez le jour et l'heure, par exemple « 14/01 14h »"
 ANYWAY_HINT = "Ajoutez --quand-meme pour la programmer malgré tout."
-ANSWERS = "réponses : {yes} oui, {maybe} peut-être, {no} non"
+ANSWERS_TEXT = "réponses : {yes} oui, {maybe} peut-être, {no} non"
 NOTICE_STATES: dict[str, str] = {
     NoticeState.SENT: "envoyé",
     NoticeState.PENDING: "prévu",
@@ -35,19 +33,15 @@ NOTICE_STATES: dict[str, str] = {
 }
 
 
-class Kind(StrEnum):
-    COPIL = "copil"
-    GT = "gt"
-    PROJECT_TEAM = "equipe-projet"
-
-
 def register(cli: typer.Typer) -> None:
     cli.add_typer(meeting_cli, name="meeting")
 
 
 @meeting_cli.command("add")
 def meeting_add(
-    kind: Annotated[Kind, typer.Option(help="copil, gt (groupe de travail) ou equipe-projet")],
+    kind: Annotated[
+        MeetingKind, typer.Option(help="copil, gt (groupe de travail) ou equipe-projet")
+    ],
     title: Annotated[str, typer.Option(help="intitulé de la réunion")],
     at: Annotated[str, typer.Option("--at", help=AT_HELP)],
     themes: Annotated[str | None, typer.Option(help="thèmes (invités : leurs abonnés)")] = None,
@@ -135,7 +129,7 @@ def meeting_list(
         kind = KIND_LABELS.get(info.kind, info.kind)
         typer.echo(f"n°{info.id:<4} {kind:18} {info.when(settings.zone)}{state}")
         typer.echo(f"       {info.title}{place}")
-        answers = ANSWERS.format(
+        answers = ANSWERS_TEXT.format(
             yes=info.rsvps[Rsvp.YES], maybe=info.rsvps[Rsvp.MAYBE], no=info.rsvps[Rsvp.NO]
         )
         if info.participants is not None:

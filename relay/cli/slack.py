@@ -10,7 +10,7 @@ from relay.cli import common
 if TYPE_CHECKING:
     from relay.contract import CommandInfo
 
-OUT_OF_DATE = "{path} n'est pas à jour : lancez « relay slack-manifest »"
+OUT_OF_DATE_TEXT = "{path} n'est pas à jour : lancez « relay slack-manifest »"
 
 
 def register(cli: typer.Typer) -> None:
@@ -43,7 +43,7 @@ def slack_manifest(
     if check:
         current = path.read_text(encoding="utf-8") if path.is_file() else ""
         if current != generated:
-            common.fail(OUT_OF_DATE.format(path=path))
+            common.fail(OUT_OF_DATE_TEXT.format(path=path))
         return
     path.write_text(generated, encoding="utf-8")
     typer.echo(f"{path} écrit.")

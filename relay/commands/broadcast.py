@@ -33,7 +33,7 @@ BROADCAST_NO_THEME = (
     "Indiquez au moins un thème avec #, avant le message : /diffuser #addictions Votre message…"
 )
 BROADCAST_NO_TEXT = "Le message est vide. " + BROADCAST_USAGE
-UNKNOWN_TAG = "Thème inconnu : {tags}. Tapez /themes pour la liste."
+UNKNOWN_TAG_TEXT = "Thème inconnu : {tags}. Tapez /themes pour la liste."
 PROPOSE_USAGE = (
     "Décrivez l'information à relayer, par exemple :\n"
     "/proposer Appel à projets ARS prévention 2027, dépôt avant le 15/01 https://exemple.fr"
@@ -43,7 +43,7 @@ REJECT_USAGE = "Usage : /refuser <numéro> [motif], par exemple : /refuser 12 ho
 SCHEDULE_USAGE = (
     "Usage : /programmer <numéro de la diffusion> <quand>, par exemple : /programmer 12 lundi 9h"
 )
-BAD_NUMBER = "« {text} » n'est pas un numéro de proposition."
+BAD_NUMBER_TEXT = "« {text} » n'est pas un numéro de proposition."
 
 
 def _announcements(ctx: Context) -> Announcements:
@@ -64,7 +64,7 @@ async def broadcast(ctx: Context) -> Sequence[Outgoing]:
         return [Reply(BROADCAST_USAGE)]
     draft = understand(ctx.args, ctx.services.themes, _today(ctx))
     if draft.unknown_themes:
-        return [Reply(UNKNOWN_TAG.format(tags=", ".join(draft.unknown_themes)))]
+        return [Reply(UNKNOWN_TAG_TEXT.format(tags=", ".join(draft.unknown_themes)))]
     if not draft.themes:
         return [Reply(BROADCAST_NO_THEME)]
     if not draft.text:
@@ -180,7 +180,7 @@ def _numbered(args: str, usage: str) -> tuple[int, str] | Reply:
         return Reply(usage)
     number = _number(first)
     if number is None:
-        return Reply(BAD_NUMBER.format(text=first[:20]) + "\n" + usage)
+        return Reply(BAD_NUMBER_TEXT.format(text=first[:20]) + "\n" + usage)
     return number, rest.strip()
 
 
@@ -194,7 +194,7 @@ async def approve(ctx: Context) -> Sequence[Outgoing]:
         match = ctx.services.themes.parse(rest)
         if match.unknown:
             tags = ", ".join(word for word, _ in match.unknown)
-            return [Reply(UNKNOWN_TAG.format(tags=tags))]
+            return [Reply(UNKNOWN_TAG_TEXT.format(tags=tags))]
         themes = [ALL_THEMES] if match.everything else [t.slug for t in match.themes]
     return [await _announcements(ctx).approve(number, themes, ctx.incoming.user)]
 

@@ -2,10 +2,10 @@
 
 from collections.abc import Callable, Sequence
 
-from relay.commands.base import Command, Context, Feature
+from relay.commands.base import Command, Context, Feature, Role
 from relay.messages import Reply
 
-WELCOME = (
+WELCOME_TEXT = (
     "Bonjour ! Je suis relay, le relais d'information du Contrat Local de Santé.\n"
     "Abonnez {chat} aux thèmes qui vous intéressent : je vous transmettrai les appels à projets, "
     "les événements et les informations du CLS sur ces thèmes."
@@ -22,10 +22,10 @@ def help_feature(commands_for: Callable[[bool], list[Command]]) -> Feature:
 
     async def show_help(ctx: Context) -> Sequence[Reply]:
         visible = [c for c in commands_for(ctx.is_coordinator) if c.in_menu]
-        everyone = [describe(c) for c in visible if c.role == "everyone"]
-        coordinators = [describe(c) for c in visible if c.role == "coordinator"]
+        everyone = [describe(c) for c in visible if c.role == Role.EVERYONE]
+        coordinators = [describe(c) for c in visible if c.role == Role.COORDINATOR]
         parts = [
-            WELCOME.format(**ctx.chat_name.words()),
+            WELCOME_TEXT.format(**ctx.chat_name.words()),
             COMMANDS_HEADER + "\n" + "\n".join(everyone),
         ]
         if coordinators:

@@ -57,16 +57,18 @@ ASK_THEME = (
     "Sur quel thème porte ce groupe de travail ? Ses invités sont les abonnés de ce thème.\n"
     "(Pour plusieurs thèmes : /reunion gt #thème1 #thème2 14/01 14h lieu)"
 )
-ASK_DAY = (
+ASK_DAY_TEXT = (
     "Quel jour ? Choisissez ci-dessous, ou tapez la commande avec la date, par exemple :\n{example}"
 )
-ASK_TIME = "À quelle heure, le {day} ?"
-ASK_PLACE = "Où ? Choisissez ci-dessous, ou tapez la commande complète avec le lieu :\n{example}"
-TYPE_IT = "Il manque la date ou l'heure. Tapez par exemple :\n{example}"
+ASK_TIME_TEXT = "À quelle heure, le {day} ?"
+ASK_PLACE_TEXT = (
+    "Où ? Choisissez ci-dessous, ou tapez la commande complète avec le lieu :\n{example}"
+)
+TYPE_IT_TEXT = "Il manque la date ou l'heure. Tapez par exemple :\n{example}"
 UNKNOWN_KIND = "Je ne connais pas ce type de réunion. Types : copil, gt, equipe-projet.\n\n"
-UNKNOWN_THEMES = "Thème inconnu : {tags}. Tapez /themes pour la liste."
-BAD_NUMBER = "« {text} » n'est pas un numéro de réunion. Tapez /agenda pour les voir."
-PREVIEW = (
+UNKNOWN_THEMES_TEXT = "Thème inconnu : {tags}. Tapez /themes pour la liste."
+BAD_NUMBER_TEXT = "« {text} » n'est pas un numéro de réunion. Tapez /agenda pour les voir."
+PREVIEW_TEXT = (
     "Réunion n°{id}, prête à être programmée :\n\n{summary}\n\n{recipients}\n"
     "Ils recevront une invitation dès maintenant (avec les boutons de réponse et le fichier "
     "agenda), puis les rappels {reminders}."
@@ -74,10 +76,10 @@ PREVIEW = (
 CONFIRM, DISCARD = "Programmer et inviter", "Annuler"
 CONFIRM_ANYWAY = "Programmer quand même"
 ASK_ANYWAY = "Programmer celle-ci aussi, et inviter ?"
-SCHEDULED_LEAD = "C'est fait : la réunion n°{id} est programmée et l'invitation part."
-SCHEDULED_TEXT = SCHEDULED_LEAD + " Tapez /reunion {id} pour suivre les réponses."
+SCHEDULED_LEAD_TEXT = "C'est fait : la réunion n°{id} est programmée et l'invitation part."
+SCHEDULED_TEXT = SCHEDULED_LEAD_TEXT + " Tapez /reunion {id} pour suivre les réponses."
 DISCARDED_TEXT = "D'accord, la réunion n'est pas programmée."
-ASK_CANCEL = "Annuler la réunion n°{id} ?\n\n{summary}\n\nLes invités seront prévenus."
+ASK_CANCEL_TEXT = "Annuler la réunion n°{id} ?\n\n{summary}\n\nLes invités seront prévenus."
 CANCEL_YES, CANCEL_NO = "Oui, annuler la réunion", "Non, la garder"
 CANCELLED_TEXT = "La réunion n°{id} est annulée ; les invités sont prévenus."
 KEPT_TEXT = "D'accord, la réunion n°{id} est maintenue."
@@ -85,8 +87,8 @@ CHANGE_USAGE = (
     "Usage : /reunion modifier <n> [jour] [heure] [nouveau lieu], "
     "par exemple /reunion modifier 3 15/01 10h Mairie de Pornic"
 )
-CHANGED_LEAD = "La réunion n°{id} est modifiée ; les invités sont prévenus."
-CHANGED_TEXT = CHANGED_LEAD + "\n\n{summary}"
+CHANGED_LEAD_TEXT = "La réunion n°{id} est modifiée ; les invités sont prévenus."
+CHANGED_TEXT = CHANGED_LEAD_TEXT + "\n\n{summary}"
 PARTICIPANTS_USAGE = (
     "Usage : /reunion participants <n> <nombre>, par exemple /reunion participants 3 24"
 )
@@ -98,13 +100,13 @@ MADE_PUBLIC_TEXT = (
 )
 MADE_PRIVATE_TEXT = "La réunion n°{id} « {title} » n'est plus sur l'agenda public du site."
 SUMMARY_PUBLIC = "Sur l'agenda public du site."
-SUMMARY_WHEN = "📅 {when}"
-SUMMARY_WHERE = "📍 {place}"
-SUMMARY_THEMES = "Invités : les abonnés de {themes}"
-SUMMARY_ANSWERS = "Réponses : {yes} oui, {maybe} peut-être, {no} non"
-SUMMARY_PARTICIPANTS = "Participants : {count}"
+SUMMARY_WHEN_TEXT = "📅 {when}"
+SUMMARY_WHERE_TEXT = "📍 {place}"
+SUMMARY_THEMES_TEXT = "Invités : les abonnés de {themes}"
+SUMMARY_ANSWERS_TEXT = "Réponses : {yes} oui, {maybe} peut-être, {no} non"
+SUMMARY_PARTICIPANTS_TEXT = "Participants : {count}"
 SUMMARY_CANCELLED = "Réunion annulée."
-SUMMARY_NOTICES = "Rappels : {notices}"
+SUMMARY_NOTICES_TEXT = "Rappels : {notices}"
 NOTICE_SENT, NOTICE_PLANNED, NOTICE_SKIPPED = "{label} envoyé", "{label} le {when}", "{label} sauté"
 PLACE_VISIO, PLACE_TO_BE_SET = "Visioconférence", "Lieu à préciser"
 RSVP_TEXTS: dict[str, str] = {
@@ -116,9 +118,9 @@ RSVP_CHANGED = "Réponse modifiée. "
 AGENDA_MEETINGS = "Prochaines réunions du CLS :"
 AGENDA_EVENTS = "Événements à venir :"
 AGENDA_EMPTY = "Rien de prévu pour l'instant."
-AGENDA_MEETING = "• {when} — {title}{place}"
-AGENDA_COUNTS = "\n   n°{id} · réponses : {yes} oui, {maybe} peut-être, {no} non"
-AGENDA_EVENT = "• {day} — {title}"
+AGENDA_MEETING_TEXT = "• {when} — {title}{place}"
+AGENDA_COUNTS_TEXT = "\n   n°{id} · réponses : {yes} oui, {maybe} peut-être, {no} non"
+AGENDA_EVENT_TEXT = "• {day} — {title}"
 AGENDA_HINT = "Coordinateurs : /reunion <n> pour le détail d'une réunion."
 
 CONFIRM_ACTION, DISCARD_ACTION, FORCE_ACTION = "mtgok:", "mtgno:", "mtgforce:"
@@ -143,23 +145,23 @@ def _today(ctx: Context) -> date:
 
 def summary(info: MeetingInfo, ctx: Context, details: bool = False) -> str:
     zone = ctx.services.settings.zone
-    lines = [f"{info.kind_label} — {info.title}", SUMMARY_WHEN.format(when=info.when(zone))]
+    lines = [f"{info.kind_label} — {info.title}", SUMMARY_WHEN_TEXT.format(when=info.when(zone))]
     if info.place:
-        lines.append(SUMMARY_WHERE.format(place=info.place))
+        lines.append(SUMMARY_WHERE_TEXT.format(place=info.place))
     labels = ", ".join(ctx.services.themes.label(t) for t in info.themes)
-    lines.append(SUMMARY_THEMES.format(themes=labels))
+    lines.append(SUMMARY_THEMES_TEXT.format(themes=labels))
     if info.status == MeetingState.CANCELLED:
         lines.append(SUMMARY_CANCELLED)
     elif info.public:
         lines.append(SUMMARY_PUBLIC)
     if details:
-        lines.append(SUMMARY_ANSWERS.format(**_answers(info.rsvps)))
+        lines.append(SUMMARY_ANSWERS_TEXT.format(**_answers(info.rsvps)))
         if info.participants is not None:
-            lines.append(SUMMARY_PARTICIPANTS.format(count=info.participants))
+            lines.append(SUMMARY_PARTICIPANTS_TEXT.format(count=info.participants))
         notices = [_notice_line(label, due, state, ctx) for label, due, state in info.notices]
         notices = [n for n in notices if n]
         if notices:
-            lines.append(SUMMARY_NOTICES.format(notices=", ".join(notices)))
+            lines.append(SUMMARY_NOTICES_TEXT.format(notices=", ".join(notices)))
     return "\n".join(lines)
 
 
@@ -212,7 +214,7 @@ async def meeting_command(ctx: Context) -> Sequence[Outgoing]:
     if form is None:
         return [Reply(UNKNOWN_KIND + USAGE)]
     if form.unknown_themes:
-        return [Reply(UNKNOWN_THEMES.format(tags=", ".join(form.unknown_themes)))]
+        return [Reply(UNKNOWN_THEMES_TEXT.format(tags=", ".join(form.unknown_themes)))]
     return await _next_step(ctx, form)
 
 
@@ -235,7 +237,7 @@ async def _next_step(ctx: Context, form: MeetingForm) -> Sequence[Outgoing]:
     catalogue = ctx.services.themes
     step = form.missing()
     if step is not None and form.place is not None and encode(form, catalogue) is None:
-        return [Reply(TYPE_IT.format(example=_example(ctx, form)))]
+        return [Reply(TYPE_IT_TEXT.format(example=_example(ctx, form)))]
     if step == "kind":
         return [_ask_kind(ctx)]
     if step == "theme":
@@ -245,7 +247,9 @@ async def _next_step(ctx: Context, form: MeetingForm) -> Sequence[Outgoing]:
         )
         return [Reply(ASK_THEME, buttons=rows)]
     if step == "day":
-        return [Reply(ASK_DAY.format(example=_example(ctx, form)), buttons=_day_buttons(ctx, form))]
+        return [
+            Reply(ASK_DAY_TEXT.format(example=_example(ctx, form)), buttons=_day_buttons(ctx, form))
+        ]
     if step == "time":
         assert form.day is not None
         times = [time.fromisoformat(t) for t in TIMES]
@@ -253,11 +257,11 @@ async def _next_step(ctx: Context, form: MeetingForm) -> Sequence[Outgoing]:
             Button(clock_time(t), encode(form.with_code(at=t), catalogue) or "") for t in times
         ]
         time_rows = (tuple(choices[:4]), tuple(choices[4:]))
-        return [Reply(ASK_TIME.format(day=_day_label(form.day)), buttons=time_rows)]
+        return [Reply(ASK_TIME_TEXT.format(day=_day_label(form.day)), buttons=time_rows)]
     if step == "place":
         return [
             Reply(
-                ASK_PLACE.format(example=_example(ctx, form)),
+                ASK_PLACE_TEXT.format(example=_example(ctx, form)),
                 buttons=await _place_buttons(ctx, form),
             )
         ]
@@ -317,7 +321,7 @@ async def _preview(ctx: Context, form: MeetingForm) -> Sequence[Outgoing]:
         return [Reply(str(error) + "\n\n" + _example(ctx, form))]
     counts = await service.invitee_counts(info.themes)
     reminders = ", ".join(offset_label(o.label) for o in service.policy.offsets) or "—"
-    text = PREVIEW.format(
+    text = PREVIEW_TEXT.format(
         id=info.id,
         summary=summary(info, ctx),
         recipients=recipients_line(counts),
@@ -391,7 +395,7 @@ async def _shown(ctx: Context, number: int) -> MeetingInfo | None:
 async def _show(ctx: Context, number: int) -> Sequence[Outgoing]:
     info = await _shown(ctx, number)
     if info is None:
-        return [Reply(BAD_NUMBER.format(text=number))]
+        return [Reply(BAD_NUMBER_TEXT.format(text=number))]
     buttons: tuple[tuple[Button, ...], ...] = ()
     if info.status != MeetingState.CANCELLED and info.starts_at > _meetings(ctx).clock():
         buttons = ((Button(CANCEL_YES, f"{ASK_CANCEL_ACTION}{number}"),),)
@@ -413,14 +417,14 @@ async def ask_cancel_button(ctx: Context) -> Sequence[Outgoing]:
 async def _cancel_question(ctx: Context, number: int) -> Sequence[Outgoing]:
     info = await _shown(ctx, number)
     if info is None:
-        return [Reply(BAD_NUMBER.format(text=number))]
+        return [Reply(BAD_NUMBER_TEXT.format(text=number))]
     buttons = (
         (
             Button(CANCEL_YES, f"{CANCEL_ACTION}{number}"),
             Button(CANCEL_NO, f"{KEEP_ACTION}{number}"),
         ),
     )
-    return [Reply(ASK_CANCEL.format(id=number, summary=summary(info, ctx)), buttons=buttons)]
+    return [Reply(ASK_CANCEL_TEXT.format(id=number, summary=summary(info, ctx)), buttons=buttons)]
 
 
 async def cancel_button(ctx: Context) -> Sequence[Outgoing]:
@@ -449,7 +453,7 @@ async def _change(ctx: Context, rest: str) -> Sequence[Outgoing]:
     service = _meetings(ctx)
     current = await service.info(number)
     if current is None:
-        return [Reply(BAD_NUMBER.format(text=number))]
+        return [Reply(BAD_NUMBER_TEXT.format(text=number))]
     zone = ctx.services.settings.zone
     starts_at = None
     try:
@@ -518,9 +522,9 @@ async def agenda(ctx: Context) -> Sequence[Outgoing]:
         lines = [AGENDA_MEETINGS]
         for info in meetings:
             place = f" — {info.place}" if info.place else ""
-            line = AGENDA_MEETING.format(when=info.when(zone), title=info.title, place=place)
+            line = AGENDA_MEETING_TEXT.format(when=info.when(zone), title=info.title, place=place)
             if ctx.is_coordinator:
-                line += AGENDA_COUNTS.format(id=info.id, **_answers(info.rsvps))
+                line += AGENDA_COUNTS_TEXT.format(id=info.id, **_answers(info.rsvps))
             lines.append(line)
         parts.append("\n".join(lines))
     if events:
@@ -530,7 +534,7 @@ async def agenda(ctx: Context) -> Sequence[Outgoing]:
             title = event.title or event.text.split("\n")[0]
             title = title if len(title) <= 80 else title[:79] + "…"
             lines.append(
-                AGENDA_EVENT.format(day=event.event_date.strftime("%d/%m/%Y"), title=title)
+                AGENDA_EVENT_TEXT.format(day=event.event_date.strftime("%d/%m/%Y"), title=title)
             )
         parts.append("\n".join(lines))
     if not parts:

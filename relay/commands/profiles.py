@@ -20,7 +20,7 @@ BOARD_TEXT = (
     "ni adresse e-mail). {how} le type de structure auquel vous appartenez.\n{current}"
 )
 CURRENT_TEXT = "Votre profil actuel : {kind}{commune}."
-IN_COMMUNE = ", à {commune}"
+IN_COMMUNE_TEXT = ", à {commune}"
 NO_PROFILE_TEXT = "Vous n'avez pas encore indiqué de profil."
 KIND_SAVED_TEXT = (
     "C'est noté : {kind}. Voulez-vous aussi indiquer votre commune ? C'est facultatif ; elle "
@@ -86,7 +86,7 @@ def _current(typology: Typology, kind: str | None, commune: str | None) -> str:
     described = typology.get(kind)
     if described is None:
         return NO_PROFILE_TEXT
-    where = IN_COMMUNE.format(commune=commune) if commune else ""
+    where = IN_COMMUNE_TEXT.format(commune=commune) if commune else ""
     return CURRENT_TEXT.format(kind=described.label, commune=where)
 
 

@@ -12,7 +12,7 @@ WITHDRAW_USAGE = (
     "/retirer retire votre dernière diffusion ; /retirer 12 retire la diffusion n°12 "
     "(son numéro est dans l'aperçu et dans le bilan)."
 )
-BAD_NUMBER = "« {text} » n'est pas un numéro de diffusion. "
+BAD_NUMBER_TEXT = "« {text} » n'est pas un numéro de diffusion. "
 
 
 def _revisions(ctx: Context) -> Revisions:
@@ -35,7 +35,7 @@ async def withdraw(ctx: Context) -> Sequence[Outgoing]:
     if ctx.args:
         number = _number(ctx.args)
         if number is None:
-            return [Reply(BAD_NUMBER.format(text=ctx.args[:20]) + WITHDRAW_USAGE)]
+            return [Reply(BAD_NUMBER_TEXT.format(text=ctx.args[:20]) + WITHDRAW_USAGE)]
     return [await _revisions(ctx).ask_withdrawal(ctx.incoming.user, number)]
 
 

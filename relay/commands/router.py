@@ -17,12 +17,11 @@ MAX_INPUT_CHARS = 20_000
 
 APOLOGY = "Désolé, une erreur inattendue s'est produite. Réessayez dans un instant."
 REFUSED = "Désolé, cette commande est réservée aux coordinateurs du CLS."
-UNKNOWN_COMMAND = "Je ne connais pas la commande « /{name} »."
-DID_YOU_MEAN = " Vouliez-vous dire /{suggestion} ?"
+UNKNOWN_COMMAND_TEXT = "Je ne connais pas la commande « /{name} »."
+DID_YOU_MEAN_TEXT = " Vouliez-vous dire /{suggestion} ?"
 SEE_HELP = " Tapez /aide pour la liste des commandes."
-NOT_UNDERSTOOD = "Je n'ai pas compris « {text} »."
 EMPTY_MESSAGE = "Je n'ai rien reçu. Tapez /aide pour voir ce que je sais faire."
-TOO_LONG = (
+TOO_LONG_TEXT = (
     "Votre message fait {length} caractères : c'est plus que les {limit} que je sais relayer. "
     "Raccourcissez-le ou mettez le détail dans un document joint ou un lien ; rien n'a été envoyé."
 )
@@ -36,7 +35,7 @@ class Router:
         self,
         services: Services,
         features: Iterable[Feature],
-        free_text: FreeTextHandler | None = None,
+        free_text: FreeTextHandler,
     ) -> None:
         self.services = services
         self.commands: list[Command] = []
@@ -70,7 +69,7 @@ class Router:
             return await self._press(incoming, coordinator)
         private = incoming.chat.kind is ChatKind.PRIVATE
         if len(incoming.text) > MAX_INPUT_CHARS:
-            too_long = TOO_LONG.format(
+            too_long = TOO_LONG_TEXT.format(
                 length=_thousands(len(incoming.text)), limit=_thousands(MAX_INPUT_CHARS)
             )
             return [Reply(too_long)] if private or incoming.addressed_to_bot else []
@@ -98,10 +97,7 @@ class Router:
             return await self._run(command, context)
         if incoming.files:
             return [Reply(file_hint(incoming.chat.platform))]
-        if self._free_text is not None:
-            return await self._free_text(context)
-        shown = text if len(text) <= 60 else text[:59] + "…"
-        return [Reply(NOT_UNDERSTOOD.format(text=shown) + SEE_HELP)]
+        return await self._free_text(context)
 
     async def _run(self, command: Command, context: Context) -> Sequence[Outgoing]:
         if command.role is Role.COORDINATOR and not context.is_coordinator:
@@ -124,8 +120,10 @@ class Router:
     def _unknown(self, name: str) -> str:
         shown = name[:40]
         match = process.extractOne(name, list(self._by_word), score_cutoff=75)
-        hint = DID_YOU_MEAN.format(suggestion=self._by_word[match[0]].name) if match else SEE_HELP
-        return UNKNOWN_COMMAND.format(name=shown) + hint
+        hint = (
+            DID_YOU_MEAN_TEXT.format(suggestion=self._by_word[match[0]].name) if match else SEE_HELP
+        )
+        return UNKNOWN_COMMAND_TEXT.format(name=shown) + hint
 
 
 def _first_word(text: str) -> tuple[str, str]:

@@ -19,29 +19,29 @@ UNSUBSCRIBE_USAGE = (
     "Indiquez les thèmes à retirer, par exemple : /desabonner addictions\n"
     "ou /desabonner tout pour ne plus rien recevoir."
 )
-SUBSCRIBED = "C'est noté ! {Chat} recevra les informations du CLS sur : {labels}."
-ALREADY_SUBSCRIBED = "{Chat} était déjà abonné{e} à : {labels}."
-UNSUBSCRIBED = "Désabonnement effectué pour : {labels}."
-NOT_SUBSCRIBED = "{Chat} n'était pas abonné{e} à : {labels}."
-UNSUBSCRIBED_ALL = (
+SUBSCRIBED_TEXT = "C'est noté ! {Chat} recevra les informations du CLS sur : {labels}."
+ALREADY_SUBSCRIBED_TEXT = "{Chat} était déjà abonné{e} à : {labels}."
+UNSUBSCRIBED_TEXT = "Désabonnement effectué pour : {labels}."
+NOT_SUBSCRIBED_TEXT = "{Chat} n'était pas abonné{e} à : {labels}."
+UNSUBSCRIBED_ALL_TEXT = (
     "{Chat} est désabonné{e} de tous les thèmes : plus aucune information du CLS n'y arrivera."
 )
-UNKNOWN_THEME = "Je ne connais pas le thème « {word} »."
-SUGGESTIONS = " Vouliez-vous dire : {suggestions} ?"
+UNKNOWN_THEME_TEXT = "Je ne connais pas le thème « {word} »."
+SUGGESTIONS_TEXT = " Vouliez-vous dire : {suggestions} ?"
 SEE_THEMES = " Tapez /themes pour voir la liste."
-ADMINS_ONLY = (
+ADMINS_ONLY_TEXT = (
     "Seuls les administrateurs de {chat} (ou les coordinateurs du CLS) "
     "peuvent modifier ses abonnements."
 )
-INVITE_FIRST = (
+INVITE_FIRST_TEXT = (
     "Je ne peux pas entrer seul dans {chat} : invitez-moi d'abord en y tapant {invitation}, "
     "puis recommencez. Sans cela, aucune information du CLS ne pourrait y arriver."
 )
-NO_SUBSCRIPTION = "{Chat} n'est abonné{e} à aucun thème. Tapez /themes pour en choisir."
-SUBSCRIPTIONS = "{Chat} est abonné{e} à :\n{lines}\n\nTapez /themes pour modifier."
+NO_SUBSCRIPTION_TEXT = "{Chat} n'est abonné{e} à aucun thème. Tapez /themes pour en choisir."
+SUBSCRIPTIONS_TEXT = "{Chat} est abonné{e} à :\n{lines}\n\nTapez /themes pour modifier."
 ALL_LABEL = "Tous les thèmes"
 ALL_LINE = "• Tous les thèmes (y compris ceux ajoutés plus tard)"
-THEMES_HEADER = "Les thèmes du CLS. {how} pour abonner ou désabonner {chat} (✅ = abonné) :"
+THEMES_HEADER_TEXT = "Les thèmes du CLS. {how} pour abonner ou désabonner {chat} (✅ = abonné) :"
 # How a button is pressed where the user reads: the console shows numbered choices.
 PRESS_A_THEME = {
     Platform.TELEGRAM: "Touchez un thème",
@@ -49,19 +49,19 @@ PRESS_A_THEME = {
     Platform.CONSOLE: "Tapez le numéro d'un thème",
 }
 # What the whole chat is told when any member may change its subscriptions; {who} comes first.
-TOLD_SUBSCRIBED = (
+TOLD_SUBSCRIBED_TEXT = (
     "{who} a abonné {chat} aux informations du CLS sur : {labels}. Pour annuler : {undo}"
 )
-TOLD_SUBSCRIBED_ALL = "{who} a abonné {chat} à tous les thèmes du CLS. Pour annuler : {undo}"
-TOLD_UNSUBSCRIBED = "{who} a désabonné {chat} de : {labels}. Pour revenir en arrière : {undo}"
-TOLD_UNSUBSCRIBED_ALL = (
+TOLD_SUBSCRIBED_ALL_TEXT = "{who} a abonné {chat} à tous les thèmes du CLS. Pour annuler : {undo}"
+TOLD_UNSUBSCRIBED_TEXT = "{who} a désabonné {chat} de : {labels}. Pour revenir en arrière : {undo}"
+TOLD_UNSUBSCRIBED_ALL_TEXT = (
     "{who} a désabonné {chat} de tous les thèmes : plus aucune information du CLS n'y "
     "arrivera. Pour revenir en arrière : {undo}"
 )
-UNDO_SUBSCRIBE = "/desabonner {words}"
-UNDO_UNSUBSCRIBE = "/abonner {words}"
+UNDO_SUBSCRIBE_TEXT = "/desabonner {words}"
+UNDO_UNSUBSCRIBE_TEXT = "/abonner {words}"
 UNDO_ALL = "/desabonner tout"
-UNDO_ALL_BACK_TO = "/desabonner tout, puis /abonner {words}"
+UNDO_ALL_BACK_TO_TEXT = "/desabonner tout, puis /abonner {words}"
 FORGET_QUESTION = (
     "Voulez-vous vraiment effacer tout ce que relay sait de vous "
     "(abonnements, profil, nom affiché) ? C'est définitif."
@@ -91,9 +91,9 @@ def _say(ctx: Context, template: str, **values: str) -> str:
 def _problems(match: ThemeMatch) -> list[str]:
     lines = []
     for word, suggestions in match.unknown:
-        line = UNKNOWN_THEME.format(word=word[:60])
+        line = UNKNOWN_THEME_TEXT.format(word=word[:60])
         if suggestions:
-            line += SUGGESTIONS.format(suggestions=", ".join(t.label for t in suggestions))
+            line += SUGGESTIONS_TEXT.format(suggestions=", ".join(t.label for t in suggestions))
         else:
             line += SEE_THEMES
         lines.append(line)
@@ -107,7 +107,7 @@ async def _not_admitted(ctx: Context) -> list[Reply]:
     admission = await ctx.services.admissions.admit(ctx.incoming.chat)
     if admission.admitted:
         return []
-    return [Reply(_say(ctx, INVITE_FIRST, invitation=admission.invitation))]
+    return [Reply(_say(ctx, INVITE_FIRST_TEXT, invitation=admission.invitation))]
 
 
 def _words(catalogue: ThemeCatalogue, slugs: set[str]) -> str:
@@ -141,11 +141,11 @@ def _told_added(ctx: Context, added: set[str], before: set[str]) -> list[Reply]:
     catalogue = ctx.services.themes
     if ALL_THEMES in added:
         kept = _words(catalogue, before)
-        undo = UNDO_ALL_BACK_TO.format(words=kept) if kept else UNDO_ALL
-        return _told(ctx, TOLD_SUBSCRIBED_ALL, undo=undo)
+        undo = UNDO_ALL_BACK_TO_TEXT.format(words=kept) if kept else UNDO_ALL
+        return _told(ctx, TOLD_SUBSCRIBED_ALL_TEXT, undo=undo)
     labels = _labels([t for t in catalogue if t.slug in added])
-    undo = UNDO_SUBSCRIBE.format(words=_words(catalogue, added))
-    return _told(ctx, TOLD_SUBSCRIBED, labels=labels, undo=undo)
+    undo = UNDO_SUBSCRIBE_TEXT.format(words=_words(catalogue, added))
+    return _told(ctx, TOLD_SUBSCRIBED_TEXT, labels=labels, undo=undo)
 
 
 def _told_removed(ctx: Context, removed: set[str], before: set[str]) -> list[Reply]:
@@ -153,18 +153,18 @@ def _told_removed(ctx: Context, removed: set[str], before: set[str]) -> list[Rep
         return []
     catalogue = ctx.services.themes
     if ALL_THEMES in removed:
-        undo = UNDO_UNSUBSCRIBE.format(words=_words(catalogue, before))
-        return _told(ctx, TOLD_UNSUBSCRIBED_ALL, undo=undo)
+        undo = UNDO_UNSUBSCRIBE_TEXT.format(words=_words(catalogue, before))
+        return _told(ctx, TOLD_UNSUBSCRIBED_ALL_TEXT, undo=undo)
     labels = _labels([t for t in catalogue if t.slug in removed])
-    undo = UNDO_UNSUBSCRIBE.format(words=_words(catalogue, removed))
-    return _told(ctx, TOLD_UNSUBSCRIBED, labels=labels, undo=undo)
+    undo = UNDO_UNSUBSCRIBE_TEXT.format(words=_words(catalogue, removed))
+    return _told(ctx, TOLD_UNSUBSCRIBED_TEXT, labels=labels, undo=undo)
 
 
 async def subscribe(ctx: Context) -> Sequence[Reply]:
     if not ctx.args:
         return [Reply(SUBSCRIBE_USAGE)]
     if not ctx.may_manage_chat:
-        return [Reply(_say(ctx, ADMINS_ONLY))]
+        return [Reply(_say(ctx, ADMINS_ONLY_TEXT))]
     match = ctx.services.themes.parse(ctx.args)
     done: list[str] = []
     told: list[Reply] = []
@@ -183,11 +183,11 @@ async def subscribe(ctx: Context) -> Sequence[Reply]:
         new = [t for t in match.themes if t.slug not in current]
         old = [t for t in match.themes if t.slug in current]
         if match.everything:
-            done.append(_say(ctx, SUBSCRIBED, labels=ALL_LABEL))
+            done.append(_say(ctx, SUBSCRIBED_TEXT, labels=ALL_LABEL))
         elif new:
-            done.append(_say(ctx, SUBSCRIBED, labels=_labels(new)))
+            done.append(_say(ctx, SUBSCRIBED_TEXT, labels=_labels(new)))
         if old and not match.everything:
-            done.append(_say(ctx, ALREADY_SUBSCRIBED, labels=_labels(old)))
+            done.append(_say(ctx, ALREADY_SUBSCRIBED_TEXT, labels=_labels(old)))
         told = _told_added(ctx, set(wanted) - current, current)
         if set(wanted) - current:
             told += await offer_profile(ctx)
@@ -198,7 +198,7 @@ async def unsubscribe(ctx: Context) -> Sequence[Reply]:
     if not ctx.args:
         return [Reply(UNSUBSCRIBE_USAGE)]
     if not ctx.may_manage_chat:
-        return [Reply(_say(ctx, ADMINS_ONLY))]
+        return [Reply(_say(ctx, ADMINS_ONLY_TEXT))]
     catalogue = ctx.services.themes
     match = catalogue.parse(ctx.args)
     done: list[str] = []
@@ -210,7 +210,7 @@ async def unsubscribe(ctx: Context) -> Sequence[Reply]:
             if match.everything:
                 if subscriber is not None:
                     await subscribers.remove_themes(session, subscriber, current)
-                done.append(_say(ctx, UNSUBSCRIBED_ALL))
+                done.append(_say(ctx, UNSUBSCRIBED_ALL_TEXT))
                 told = _told_removed(ctx, {ALL_THEMES} if current else set(), current)
             else:
                 gone = [t for t in match.themes if t.slug in current or ALL_THEMES in current]
@@ -218,9 +218,9 @@ async def unsubscribe(ctx: Context) -> Sequence[Reply]:
                 if subscriber is not None and gone:
                     await _remove(session, subscriber, current, [t.slug for t in gone], catalogue)
                 if gone:
-                    done.append(UNSUBSCRIBED.format(labels=_labels(gone)))
+                    done.append(UNSUBSCRIBED_TEXT.format(labels=_labels(gone)))
                 if absent:
-                    done.append(_say(ctx, NOT_SUBSCRIBED, labels=_labels(absent)))
+                    done.append(_say(ctx, NOT_SUBSCRIBED_TEXT, labels=_labels(absent)))
                 told = _told_removed(ctx, {t.slug for t in gone}, current)
     return [Reply("\n".join(done + _problems(match)) or UNSUBSCRIBE_USAGE), *told]
 
@@ -247,11 +247,11 @@ async def show_subscriptions(ctx: Context) -> Sequence[Reply]:
     async with ctx.services.db.read() as session:
         current = await subscribers.themes_of(session, ctx.incoming.chat)
     if not current:
-        return [Reply(_say(ctx, NO_SUBSCRIPTION))]
+        return [Reply(_say(ctx, NO_SUBSCRIPTION_TEXT))]
     if ALL_THEMES in current:
-        return [Reply(_say(ctx, SUBSCRIPTIONS, lines=ALL_LINE))]
+        return [Reply(_say(ctx, SUBSCRIPTIONS_TEXT, lines=ALL_LINE))]
     lines = "\n".join(f"• {t.label}" for t in ctx.services.themes if t.slug in current)
-    return [Reply(_say(ctx, SUBSCRIPTIONS, lines=lines))]
+    return [Reply(_say(ctx, SUBSCRIPTIONS_TEXT, lines=lines))]
 
 
 def _theme_board(ctx: Context, current: set[str], edit: bool) -> Reply:
@@ -262,7 +262,7 @@ def _theme_board(ctx: Context, current: set[str], edit: bool) -> Reply:
     ]
     rows.append((Button((CHECK if everything else "") + ALL_LABEL, TOGGLE + ALL_THEMES),))
     how = PRESS_A_THEME.get(ctx.incoming.chat.platform, PRESS_A_THEME[Platform.TELEGRAM])
-    return Reply(_say(ctx, THEMES_HEADER, how=how), buttons=tuple(rows), edit_origin=edit)
+    return Reply(_say(ctx, THEMES_HEADER_TEXT, how=how), buttons=tuple(rows), edit_origin=edit)
 
 
 async def show_themes(ctx: Context) -> Sequence[Reply]:
@@ -273,11 +273,11 @@ async def show_themes(ctx: Context) -> Sequence[Reply]:
 
 async def toggle_theme(ctx: Context) -> Sequence[Reply]:
     if not ctx.may_manage_chat:
-        return [Reply(_say(ctx, ADMINS_ONLY))]
+        return [Reply(_say(ctx, ADMINS_ONLY_TEXT))]
     catalogue = ctx.services.themes
     slug = ctx.args
     if slug != ALL_THEMES and catalogue.get(slug) is None:
-        return [Reply(UNKNOWN_THEME.format(word=slug[:60]) + SEE_THEMES)]
+        return [Reply(UNKNOWN_THEME_TEXT.format(word=slug[:60]) + SEE_THEMES)]
     incoming = ctx.incoming
     async with ctx.services.db.read() as session:
         before = await subscribers.themes_of(session, incoming.chat)

@@ -28,8 +28,8 @@ class DeliveryEngine:
         settings: Settings,
         views: ViewSource,
         summarise: Summariser,
+        summarise_change: ChangeSummariser,
         options: WorkerOptions | None = None,
-        summarise_change: ChangeSummariser | None = None,
     ) -> None:
         self._db = db
         self._settings = settings
@@ -53,9 +53,9 @@ class DeliveryEngine:
             limits,
             self._views,
             self._summarise,
+            self._summarise_change,
             self.wake,
             options,
-            summarise_change=self._summarise_change,
         )
 
     def start(self) -> None:

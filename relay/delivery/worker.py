@@ -114,9 +114,9 @@ class DeliveryWorker:
         limits: ChannelLimits,
         views: ViewSource,
         summarise: Summariser,
+        summarise_change: ChangeSummariser,
         wake_all: Callable[[], None],
         options: WorkerOptions | None = None,
-        summarise_change: ChangeSummariser | None = None,
     ) -> None:
         self.channel = channel
         self.platform = channel.platform
@@ -455,8 +455,6 @@ class DeliveryWorker:
             for change, announcement in await revision_store.claim_finished_changes(session):
                 self._forget_rendered(change.announcement_id)
                 progress = await outbox.progress(session, change.announcement_id, change.revision)
-                if self._summarise_change is None:
-                    continue
                 summary = self._summarise_change(announcement, change, progress)
                 if summary is not None:
                     chat, reply = summary

@@ -73,19 +73,19 @@ _LOST_ZERO = re.compile(r"^([1-9]\d{8})(?:[.,]0+)?$")
 _FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
-PHONE_FIXED = (
+PHONE_FIXED_TEXT = (
     "téléphone « {text} » lu comme un nombre par le tableur : zéro initial remis ({fixed})"
 )
 
 
-UNKNOWN_THEME = (
+UNKNOWN_THEME_TEXT = (
     "thème « {theme} » inconnu du catalogue : gardé sur la fiche et cherchable "
     "(thèmes proches : {hint})"
 )
-TOO_BIG = "{name} : le fichier dépasse {mb} Mo ; découpez-le en plusieurs fichiers"
-TOO_LONG = "{name} : le fichier a plus de {count} lignes ; découpez-le en plusieurs fichiers"
-TOO_WIDE = "{name} : le fichier a plus de {count} colonnes ; gardez celles de l'annuaire"
-STRAY_QUOTE = (
+TOO_BIG_TEXT = "{name} : le fichier dépasse {mb} Mo ; découpez-le en plusieurs fichiers"
+TOO_LONG_TEXT = "{name} : le fichier a plus de {count} lignes ; découpez-le en plusieurs fichiers"
+TOO_WIDE_TEXT = "{name} : le fichier a plus de {count} colonnes ; gardez celles de l'annuaire"
+STRAY_QUOTE_TEXT = (
     'guillemet (") non refermé : les lignes {first} à {last} ont été lues comme une seule fiche ; '
     "ligne ignorée, corrigez le guillemet"
 )
@@ -178,15 +178,17 @@ def _table(path: Path) -> _Table:
     except OSError as exc:
         raise DirectoryFileError(f"{path.name} : lecture impossible ({exc.strerror})") from None
     if size > MAX_FILE_BYTES:
-        raise DirectoryFileError(TOO_BIG.format(name=path.name, mb=MAX_FILE_BYTES // 2**20))
+        raise DirectoryFileError(TOO_BIG_TEXT.format(name=path.name, mb=MAX_FILE_BYTES // 2**20))
     table = _xlsx_table(path) if suffix in XLSX_SUFFIXES else _csv_table(path)
     if len([c for c in table.header if c.strip()]) > MAX_COLUMNS:
-        raise DirectoryFileError(TOO_WIDE.format(name=path.name, count=MAX_COLUMNS))
+        raise DirectoryFileError(TOO_WIDE_TEXT.format(name=path.name, count=MAX_COLUMNS))
     return table
 
 
 def _too_long(name: str) -> DirectoryFileError:
-    return DirectoryFileError(TOO_LONG.format(name=name, count=f"{MAX_ROWS:,}".replace(",", " ")))
+    return DirectoryFileError(
+        TOO_LONG_TEXT.format(name=name, count=f"{MAX_ROWS:,}".replace(",", " "))
+    )
 
 
 def _csv_table(path: Path) -> _Table:
@@ -207,7 +209,7 @@ def _csv_table(path: Path) -> _Table:
             if len(table.rows) >= MAX_ROWS:
                 raise _too_long(path.name)
             if _swallowed_rows(values, delimiter, merged_from):
-                message = STRAY_QUOTE.format(first=line + 1, last=reader.line_num)
+                message = STRAY_QUOTE_TEXT.format(first=line + 1, last=reader.line_num)
                 table.problems.append(Problem(line + 1, message))
             else:
                 table.rows.append((line + 1, values))
@@ -362,7 +364,7 @@ def _phone(text: str, warnings: list[str]) -> str:
         return text
     digits = "0" + match.group(1)
     fixed = " ".join(digits[i : i + 2] for i in range(0, len(digits), 2))
-    warnings.append(PHONE_FIXED.format(text=text, fixed=fixed))
+    warnings.append(PHONE_FIXED_TEXT.format(text=text, fixed=fixed))
     return fixed
 
 
@@ -397,7 +399,7 @@ def _themes(text: str, catalogue: ThemeCatalogue, warnings: list[str]) -> tuple[
         if not found:
             found = [item]
             hint = ", ".join(t.slug for t in catalogue.suggest(item)) or "voir config/themes.yaml"
-            warnings.append(UNKNOWN_THEME.format(theme=item[:40], hint=hint))
+            warnings.append(UNKNOWN_THEME_TEXT.format(theme=item[:40], hint=hint))
         slugs.extend(slug for slug in found if slug not in slugs)
     return tuple(slugs)
 

@@ -44,7 +44,7 @@ PAGE = 3
 FOUND_CACHE = 2048  # searches and listings of the web site kept, until the directory changes
 REFRESH_SECONDS = 30.0  # how often another process's import is looked for
 IMPORT_AUDIT_TEXT = "{file} : {added} ajoutée(s), {updated} modifiée(s), {removed} supprimée(s)"
-SAMPLE_LOADED = (
+SAMPLE_LOADED_TEXT = (
     "ℹ️ L'annuaire était vide : j'ai chargé l'annuaire d'exemple ({entries} du fichier {file})."
 )
 
@@ -333,7 +333,7 @@ class DirectoryService:
                 if empty and self.sample.is_file():
                     report = await self.import_file(self.sample)
                     log.info("directory was empty: loaded %d entries", report.added)
-                    self._notice = SAMPLE_LOADED.format(
+                    self._notice = SAMPLE_LOADED_TEXT.format(
                         entries=count(report.added, "fiche"), file=self.sample.name
                     )
         if not tell:

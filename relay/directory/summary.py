@@ -5,15 +5,15 @@ from relay.directory.importing import ParsedFile, Problem
 from relay.directory.service import ImportReport
 from relay.wording import count
 
-IMPORTED = "{rows} ({encoding}) : {added}, {updated}, {unchanged}, {rejected}."
-REMOVED = "Fiches supprimées car absentes du fichier ({how}) : {count}."
-IGNORED_COLUMNS = "{columns} : {names}"
+IMPORTED_TEXT = "{rows} ({encoding}) : {added}, {updated}, {unchanged}, {rejected}."
+REMOVED_TEXT = "Fiches supprimées car absentes du fichier ({how}) : {count}."
+IGNORED_COLUMNS_TEXT = "{columns} : {names}"
 
 
 def numbers(report: ImportReport) -> str:
     """« 12 lignes lues (utf-8) : 3 ajoutées, 1 mise à jour, 7 inchangées, 1 rejetée. »"""
     parsed = report.parsed
-    return IMPORTED.format(
+    return IMPORTED_TEXT.format(
         rows=count(parsed.rows, "ligne lue", "lignes lues"),
         encoding=parsed.encoding,
         added=count(report.added, "ajoutée"),
@@ -25,14 +25,14 @@ def numbers(report: ImportReport) -> str:
 
 def removed(report: ImportReport, how: str) -> str:
     """How many entries a replacing import removed; `how` names the choice that asked for it."""
-    return REMOVED.format(how=how, count=report.removed)
+    return REMOVED_TEXT.format(how=how, count=report.removed)
 
 
 def ignored_columns(parsed: ParsedFile) -> str:
     """The columns the file has that the directory does not read ("" when none)."""
     if not parsed.ignored_columns:
         return ""
-    return IGNORED_COLUMNS.format(
+    return IGNORED_COLUMNS_TEXT.format(
         columns=count(len(parsed.ignored_columns), "colonne ignorée"),
         names=", ".join(parsed.ignored_columns),
     )

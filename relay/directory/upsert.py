@@ -16,7 +16,7 @@ from relay.textnorm import fold
 _SLUG_LENGTH = 48
 
 
-AMBIGUOUS = (
+AMBIGUOUS_TEXT = (
     "{count} fiches s'appellent « {name} » ({communes}) : ajoutez la colonne commune ou id pour "
     "dire laquelle ; ligne ignorée"
 )
@@ -110,7 +110,7 @@ def plan(
 
 def _ambiguous(entry: Entry, targets: list[Existing], current: Mapping[int, Entry]) -> str:
     communes = sorted({current[t.id].commune for t in targets if t.id in current})
-    return AMBIGUOUS.format(
+    return AMBIGUOUS_TEXT.format(
         count=len(targets),
         name=entry.name,
         communes=", ".join(c or "sans commune" for c in communes),

@@ -24,7 +24,7 @@ _DTD_MARKERS = tuple(
 _OVERLAP = max(len(m) for m in _DTD_MARKERS)
 
 DAMAGED = "classeur illisible (fichier .xlsx abîmé, ou d'un autre format)"
-TOO_BIG = "classeur trop gros une fois décompressé (plus de {mb} Mo)"
+TOO_BIG_TEXT = "classeur trop gros une fois décompressé (plus de {mb} Mo)"
 DTD = "classeur refusé : il contient une déclaration DTD (<!DOCTYPE ou <!ENTITY)"
 NO_SHEET = "classeur sans feuille de calcul"
 
@@ -63,7 +63,7 @@ def _check_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
             if sum(part.file_size for part in parts) > MAX_UNZIPPED_BYTES:
-                raise UnreadableWorkbook(TOO_BIG.format(mb=MAX_UNZIPPED_BYTES // 2**20))
+                raise UnreadableWorkbook(TOO_BIG_TEXT.format(mb=MAX_UNZIPPED_BYTES // 2**20))
             for part in parts:
                 if part.filename.lower().endswith(_XML_SUFFIXES) and _declares_dtd(archive, part):
                     raise UnreadableWorkbook(DTD)

@@ -7,7 +7,7 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 LOOPBACK, PRIVATE = "locale", "privée"
 ALLOWED_WHEN_PRIVATE_IS = (LOOPBACK, PRIVATE)
-REFUSED = "adresse refusée : {where} est une adresse {kind}{hint}"
+REFUSED_TEXT = "adresse refusée : {where} est une adresse {kind}{hint}"
 PRIVATE_HINT = " (RELAY_FEEDS_ALLOW_PRIVATE=true l'autorise, pour un intranet)"
 
 
@@ -37,7 +37,7 @@ def refusal(host: str, address: Address, allow_private: bool) -> str | None:
         return None
     where = str(address) if host == str(address) else f"« {host} » ({address})"
     hint = PRIVATE_HINT if kind in ALLOWED_WHEN_PRIVATE_IS else ""
-    return REFUSED.format(where=where, kind=kind, hint=hint)
+    return REFUSED_TEXT.format(where=where, kind=kind, hint=hint)
 
 
 def literal_refusal(host: str, allow_private: bool) -> str | None:

@@ -34,12 +34,12 @@ ACCEPT = (
 )
 
 TIMEOUT = "délai dépassé"
-TOO_BIG = "réponse trop volumineuse (plus de {mb} Mo)"
+TOO_BIG_TEXT = "réponse trop volumineuse (plus de {mb} Mo)"
 TOO_MANY_REDIRECTS = "trop de redirections"
 BAD_REDIRECT = "redirection refusée : adresse qui n'est pas http(s)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-HTTP_ERROR = "erreur HTTP {status}"
-UNREACHABLE = "serveur injoignable ({error})"
+HTTP_ERROR_TEXT = "erreur HTTP {status}"
+UNREACHABLE_TEXT = "serveur injoignable ({error})"
 
 
 class FetchError(Exception):
@@ -174,7 +174,7 @@ async def fetch(
     except httpx.TimeoutException:
         raise FetchError(TIMEOUT) from None
     except httpx.HTTPError as error:
-        raise FetchError(UNREACHABLE.format(error=type(error).__name__)) from None
+        raise FetchError(UNREACHABLE_TEXT.format(error=type(error).__name__)) from None
 
 
 async def _get(
@@ -212,8 +212,8 @@ async def _read(
     if response.status_code == 304:
         return Fetched(None, dict(response.headers), etag, last_modified)
     if response.status_code >= 400:
-        raise FetchError(HTTP_ERROR.format(status=response.status_code))
-    too_big = FetchError(TOO_BIG.format(mb=max_bytes // (1024 * 1024)))
+        raise FetchError(HTTP_ERROR_TEXT.format(status=response.status_code))
+    too_big = FetchError(TOO_BIG_TEXT.format(mb=max_bytes // (1024 * 1024)))
     announced = response.headers.get("content-length", "")
     if announced.isdigit() and int(announced) > max_bytes:
         raise too_big

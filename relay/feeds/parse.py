@@ -15,7 +15,7 @@ from relay.links import clean_link, clean_links
 MAX_TEXT = 1500
 MAX_ENTRIES = 500
 HOSTILE = "XML refusé : déclarations d'entités (DTD) interdites"
-UNREADABLE = "flux illisible ({detail})"
+UNREADABLE_TEXT = "flux illisible ({detail})"
 NOT_A_FEED = "ce n'est pas un flux RSS ou Atom"
 
 # Entity declarations are never needed by RSS or Atom, and are how billion-laughs and
@@ -118,7 +118,7 @@ def parse_feed(body: bytes, headers: dict[str, str]) -> list[FeedEntry]:
     if not entries:
         if parsed.get("bozo"):
             detail = str(parsed.get("bozo_exception") or "XML mal formé")[:120]
-            raise FeedParseError(UNREADABLE.format(detail=detail))
+            raise FeedParseError(UNREADABLE_TEXT.format(detail=detail))
         if not parsed.get("version"):
             raise FeedParseError(NOT_A_FEED)
     result = []

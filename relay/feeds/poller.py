@@ -55,15 +55,15 @@ FIRST_POLL_WINDOW = timedelta(days=14)  # on a feed's first poll, only recent it
 MAX_NEW_PER_POLL = 10  # more new items than this in one poll: the rest are only recorded
 ALERT_AFTER = 3
 
-TO_COORDINATORS = (
+TO_COORDINATORS_TEXT = (
     "Nouvel élément du flux « {feed} » (proposition n°{id}) :\n\n{body}\n\nThèmes : {themes}"
 )
-NO_THEME = "aucun détecté (précisez-les avec /valider {id} #thème)"
-FEEDS_BROKEN = (
+NO_THEME_TEXT = "aucun détecté (précisez-les avec /valider {id} #thème)"
+FEEDS_BROKEN_TEXT = (
     "Flux en échec depuis {count} essais (je réessaie de moins en moins souvent ; "
     "vérifiez leur adresse avec « relay feeds list ») :\n"
 )
-FEED_BROKEN = "• {feed} ({url}) : {error}"
+FEED_BROKEN_TEXT = "• {feed} ({url}) : {error}"
 
 
 @dataclass(frozen=True)
@@ -182,9 +182,9 @@ class FeedPoller:
             o for o in outcomes if o.status == PollStatus.FAILED and o.failures == ALERT_AFTER
         ]
         if alerts:
-            lines = [FEED_BROKEN.format(feed=o.feed, url=o.url, error=o.error) for o in alerts]
+            lines = [FEED_BROKEN_TEXT.format(feed=o.feed, url=o.url, error=o.error) for o in alerts]
             await self._tell_coordinators(
-                Reply(FEEDS_BROKEN.format(count=ALERT_AFTER) + "\n".join(lines))
+                Reply(FEEDS_BROKEN_TEXT.format(count=ALERT_AFTER) + "\n".join(lines))
             )
         return outcomes
 
@@ -325,11 +325,11 @@ class FeedPoller:
             p for p in (announcement.title, announcement.text[:600], announcement.link) if p
         )
         labels = ", ".join(self.catalogue.label(t) for t in themes)
-        text = TO_COORDINATORS.format(
+        text = TO_COORDINATORS_TEXT.format(
             feed=feed_name,
             id=announcement_id,
             body=body,
-            themes=labels or NO_THEME.format(id=announcement_id),
+            themes=labels or NO_THEME_TEXT.format(id=announcement_id),
         )
         text += "\n\n" + MODERATION_HELP_TEXT.format(id=announcement_id)
         row = [Button(REJECT, f"{REJECT_ACTION}{announcement_id}")]

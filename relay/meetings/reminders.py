@@ -33,12 +33,12 @@ Clock = Callable[[], datetime]
 
 RSVP_ACTION = "rsvp:"
 
-INVITE_TITLE = "Invitation : {title}"
-REMINDER_TITLE = "Rappel : {title}, {delay}"
-CHANGE_TITLE = "Réunion modifiée : {title}"
-CANCEL_TITLE = "Réunion annulée : {title}"
-WHEN = "📅 {when}"
-WHERE = "📍 {place}"
+INVITE_TITLE_TEXT = "Invitation : {title}"
+REMINDER_TITLE_TEXT = "Rappel : {title}, {delay}"
+CHANGE_TITLE_TEXT = "Réunion modifiée : {title}"
+CANCEL_TITLE_TEXT = "Réunion annulée : {title}"
+WHEN_TEXT = "📅 {when}"
+WHERE_TEXT = "📍 {place}"
 CHANGED = "La date ou le lieu de cette réunion ont changé. Voici les informations à jour :"
 CANCELLED_TEXT = "La réunion « {title} » prévue le {when} est annulée."
 ASK_ANSWER = "Vous venez ? Répondez avec les boutons ci-dessous (vous pourrez changer d'avis)."
@@ -114,21 +114,21 @@ def notice_text(meeting: Meeting, label: str, settings: Settings) -> tuple[str, 
     when = long_datetime(meeting.starts_at, settings.zone)
     if label == CANCEL:
         return (
-            CANCEL_TITLE.format(title=meeting.title),
+            CANCEL_TITLE_TEXT.format(title=meeting.title),
             CANCELLED_TEXT.format(title=meeting.title, when=when),
         )
-    details = [WHEN.format(when=when)]
+    details = [WHEN_TEXT.format(when=when)]
     if meeting.place:
-        details.append(WHERE.format(place=meeting.place))
+        details.append(WHERE_TEXT.format(place=meeting.place))
     paragraphs = ["\n".join(details), ASK_ANSWER, ICS_HINT]
     if label == INVITE:
-        title = INVITE_TITLE.format(title=meeting.title)
+        title = INVITE_TITLE_TEXT.format(title=meeting.title)
     elif label == CHANGE:
-        title = CHANGE_TITLE.format(title=meeting.title)
+        title = CHANGE_TITLE_TEXT.format(title=meeting.title)
         paragraphs.insert(0, CHANGED)
     else:
         delay = delay_label(parse_offset(label).delta)
-        title = REMINDER_TITLE.format(title=meeting.title, delay=delay)
+        title = REMINDER_TITLE_TEXT.format(title=meeting.title, delay=delay)
     return title[:300], "\n\n".join(paragraphs)
 
 

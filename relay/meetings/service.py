@@ -58,17 +58,19 @@ DRAFT_LIFETIME = timedelta(days=1)
 
 PAST = "Cette date est déjà passée : choisissez une date à venir."
 TOO_FAR = "Cette date est à plus de trois ans : vérifiez l'année."
-NOT_FOUND = "Je ne trouve pas de réunion n°{id}."
-IS_CANCELLED = "La réunion n°{id} est annulée."
-ALREADY_HELD = "La réunion n°{id} a déjà eu lieu."
-NOT_HELD_YET = "La réunion n°{id} n'a pas encore eu lieu : le nombre de participants se note après."
+NOT_FOUND_TEXT = "Je ne trouve pas de réunion n°{id}."
+IS_CANCELLED_TEXT = "La réunion n°{id} est annulée."
+ALREADY_HELD_TEXT = "La réunion n°{id} a déjà eu lieu."
+NOT_HELD_YET_TEXT = (
+    "La réunion n°{id} n'a pas encore eu lieu : le nombre de participants se note après."
+)
 BAD_PARTICIPANTS = "Le nombre de participants doit être un nombre entier entre 0 et 10 000."
-NOT_A_DRAFT = "La réunion n°{id} n'est plus en attente de confirmation."
+NOT_A_DRAFT_TEXT = "La réunion n°{id} n'est plus en attente de confirmation."
 DRAFT_GONE = (
     "Cette réunion n'a pas été confirmée à temps (un brouillon est effacé au bout de 24 h) : "
     "recommencez avec /reunion."
 )
-DUPLICATE = (
+DUPLICATE_TEXT = (
     "Une réunion {kind} est déjà programmée à ce moment : n°{id} « {title} », {when}{place}."
 )
 NOT_INVITED = "Ce bouton de réponse ne correspond à aucune invitation reçue ici."
@@ -88,7 +90,7 @@ class DuplicateMeeting(MeetingError):
     def __init__(self, existing: "MeetingInfo", zone: tzinfo) -> None:
         place = f", {existing.place}" if existing.place else ""
         super().__init__(
-            DUPLICATE.format(
+            DUPLICATE_TEXT.format(
                 kind=existing.kind_label,
                 id=existing.id,
                 title=existing.title,
@@ -246,7 +248,7 @@ class Meetings:
             if meeting is None:
                 raise MeetingError(DRAFT_GONE)
             if meeting.status != MeetingState.DRAFT:
-                raise MeetingError(NOT_A_DRAFT.format(id=meeting_id))
+                raise MeetingError(NOT_A_DRAFT_TEXT.format(id=meeting_id))
             self._check_future(meeting.starts_at, now)
             if not allow_duplicate:
                 await self._check_unique(session, meeting)
@@ -260,7 +262,7 @@ class Meetings:
         async with self.db.write() as session:
             meeting = await store.get(session, meeting_id, for_update=True)
             if meeting is None or meeting.status != MeetingState.DRAFT:
-                raise MeetingError(NOT_A_DRAFT.format(id=meeting_id))
+                raise MeetingError(NOT_A_DRAFT_TEXT.format(id=meeting_id))
             meeting.status = MeetingState.DISCARDED
 
     async def forget_stale_drafts(self) -> int:
@@ -352,11 +354,11 @@ class Meetings:
         async with self.db.write() as session:
             meeting = await store.get(session, meeting_id, for_update=True)
             if meeting is None:
-                raise MeetingError(NOT_FOUND.format(id=meeting_id))
+                raise MeetingError(NOT_FOUND_TEXT.format(id=meeting_id))
             if meeting.status == MeetingState.CANCELLED:
-                raise MeetingError(IS_CANCELLED.format(id=meeting_id))
+                raise MeetingError(IS_CANCELLED_TEXT.format(id=meeting_id))
             if as_utc(meeting.starts_at) > self.clock():
-                raise MeetingError(NOT_HELD_YET.format(id=meeting_id))
+                raise MeetingError(NOT_HELD_YET_TEXT.format(id=meeting_id))
             meeting.participants = count
             meeting.updated_at = self.clock()
         return _info(meeting)
@@ -443,11 +445,11 @@ class Meetings:
     ) -> Meeting:
         meeting = await store.get(session, meeting_id, for_update=lock)
         if meeting is None:
-            raise MeetingError(NOT_FOUND.format(id=meeting_id))
+            raise MeetingError(NOT_FOUND_TEXT.format(id=meeting_id))
         if meeting.status != MeetingState.SCHEDULED:
-            raise MeetingError(IS_CANCELLED.format(id=meeting_id))
+            raise MeetingError(IS_CANCELLED_TEXT.format(id=meeting_id))
         if as_utc(meeting.starts_at) <= now:
-            raise MeetingError(ALREADY_HELD.format(id=meeting_id))
+            raise MeetingError(ALREADY_HELD_TEXT.format(id=meeting_id))
         return meeting
 
     async def _check_unique(self, session: AsyncSession, meeting: Meeting) -> None:

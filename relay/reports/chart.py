@@ -41,7 +41,7 @@ SHORT_MONTHS = (
     "déc.",
 )
 TITLE = "Informations relayées par thème"
-SUBTITLE = "{first} – {last}"
+SUBTITLE_TEXT = "{first} – {last}"
 OTHERS = "Autres thèmes"
 EVERYTHING = "Tous les thèmes"
 EMPTY = "Aucune information relayée sur la période"
@@ -156,7 +156,7 @@ def render(
 
 def _titles(figure: "Figure", months: Sequence[MonthLike]) -> None:
     figure.text(0.5, 0.965, TITLE, ha="center", va="top", fontsize=19, weight="bold")
-    subtitle = SUBTITLE.format(
+    subtitle = SUBTITLE_TEXT.format(
         first=f"{SHORT_MONTHS[months[0].month - 1]} {months[0].year}",
         last=f"{SHORT_MONTHS[months[-1].month - 1]} {months[-1].year}",
     )

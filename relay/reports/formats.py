@@ -24,70 +24,73 @@ from relay.reports.model import (
     Subscribers,
     Year,
 )
+from relay.states import AnnouncementSource, MeetingKind
 from relay.surveys.results import SurveyResult
 from relay.themes import ALL_THEMES, ThemeCatalogue
 
-TITLE = "Rapport du relais d'information du CLS — {month}"
-YEAR_TITLE = "année {year}"
-INFORMATION = "Informations relayées : {total}"
-BY_SOURCE = "• par origine : {items}"
-BY_KIND = "• par nature : {items}"
-BY_THEME = "• par thème : {items}"
-SOURCE_LABELS = {
-    "coordinator": "coordination",
-    "proposal": "propositions de partenaires",
-    "feed": "flux RSS",
+TITLE_TEXT = "Rapport du relais d'information du CLS — {month}"
+YEAR_TITLE_TEXT = "année {year}"
+INFORMATION_TEXT = "Informations relayées : {total}"
+BY_SOURCE_TEXT = "• par origine : {items}"
+BY_KIND_TEXT = "• par nature : {items}"
+BY_THEME_TEXT = "• par thème : {items}"
+SOURCE_LABELS: dict[str, str] = {
+    AnnouncementSource.COORDINATOR: "coordination",
+    AnnouncementSource.PROPOSAL: "propositions de partenaires",
+    AnnouncementSource.FEED: "flux RSS",
 }
-DELIVERIES = (
+DELIVERIES_TEXT = (
     "Messages remis : {delivered} ({failed} en échec, {unreachable} injoignable(s)) ; "
     "{chats} chat(s) atteint(s)"
 )
-DELIVERY_LINE = (
+DELIVERY_LINE_TEXT = (
     "• {platform} : {delivered} remis, {failed} en échec, {unreachable} injoignable(s), "
     "{chats} chat(s)"
 )
-NOTICES = "Invitations et rappels de réunion remis : {count}"
-REQUESTS = (
+NOTICES_TEXT = "Invitations et rappels de réunion remis : {count}"
+REQUESTS_TEXT = (
     "Demandes de relais des partenaires : {received} reçue(s), {accepted} acceptée(s), "
     "{refused} refusée(s), {pending} en attente"
 )
-SUBSCRIBERS = "Abonnés (chats) : {total} (nouveaux : {new}, départs : {left})"
-PLATFORM_LINE = "• {platform} : {total} (nouveaux : {new}, départs : {left})"
-THEME_SUBSCRIBERS = "• par thème : {items}"
-THEME_ITEM = "{label} {total} (+{new}, −{left})"
-DIRECTORY = "Questions à l'annuaire : {questions}, dont {unanswered} sans réponse"
-TOP = "• les plus posées : {items}"
-WEB = "• sur le site : {web_searches} recherche(s), {web_entry_views} fiche(s) consultée(s)"
-TOP_UNANSWERED = "• sans réponse : {items}"
-MEETINGS = "Réunions tenues : {held}{detail} ; participants notés : {participants}"
-MEETINGS_DETAIL = " ({items})"
-RSVPS = "• réponses aux invitations : {yes} oui, {maybe} peut-être, {no} non"
-CANCELLED = "• réunion(s) annulée(s) : {count}"
-FEEDS = "Flux en échec : {items}"
-FEED_ITEM = "{name} ({failures} essai(s) : {error})"
+SUBSCRIBERS_TEXT = "Abonnés (chats) : {total} (nouveaux : {new}, départs : {left})"
+PLATFORM_LINE_TEXT = "• {platform} : {total} (nouveaux : {new}, départs : {left})"
+THEME_SUBSCRIBERS_TEXT = "• par thème : {items}"
+THEME_ITEM_TEXT = "{label} {total} (+{new}, −{left})"
+DIRECTORY_TEXT = "Questions à l'annuaire : {questions}, dont {unanswered} sans réponse"
+TOP_TEXT = "• les plus posées : {items}"
+WEB_TEXT = "• sur le site : {web_searches} recherche(s), {web_entry_views} fiche(s) consultée(s)"
+TOP_UNANSWERED_TEXT = "• sans réponse : {items}"
+MEETINGS_TEXT = "Réunions tenues : {held}{detail} ; participants notés : {participants}"
+MEETINGS_DETAIL_TEXT = " ({items})"
+RSVPS_TEXT = "• réponses aux invitations : {yes} oui, {maybe} peut-être, {no} non"
+CANCELLED_TEXT = "• réunion(s) annulée(s) : {count}"
+FEEDS_TEXT = "Flux en échec : {items}"
+FEED_ITEM_TEXT = "{name} ({failures} essai(s) : {error})"
 NONE = "aucune"
 NO_SUBSCRIBER = "aucun abonné"
 CHART_NOTE = "Graphique joint : informations relayées par thème sur douze mois."
 # The CLS's own indicators, named as its action sheets word them.
 INDICATORS = "Indicateurs du CLS"
-PARTNERS = "• Nombre de partenaires participant au CLS (profils et abonnements) : {total}"
-TYPOLOGY = "• Typologie des acteurs ({described} profil(s) renseigné(s)) : {items}"
-RELAYED = "• Nombre d'informations relayées : {count}"
-ASKING = "• Nombre de partenaires sollicitant un relais d'information : {count} demande(s)"
-HELD = (
+PARTNERS_TEXT = "• Nombre de partenaires participant au CLS (profils et abonnements) : {total}"
+TYPOLOGY_TEXT = "• Typologie des acteurs ({described} profil(s) renseigné(s)) : {items}"
+RELAYED_TEXT = "• Nombre d'informations relayées : {count}"
+ASKING_TEXT = "• Nombre de partenaires sollicitant un relais d'information : {count} demande(s)"
+HELD_TEXT = (
     "• Nombre de réunions (COPIL, groupes de travail, équipe projet) : {held} ; "
     "participants : {participants}"
 )
-CONSULTATIONS = (
+CONSULTATIONS_TEXT = (
     "• Consultations de l'annuaire par les professionnels : {professionals} ; par les "
     "habitants : {inhabitants} ; sans profil : {unknown} ; sur le site : {searches} "
     "recherche(s), {views} fiche(s) consultée(s)"
 )
-SATISFACTION = "• Satisfaction des usagers et avis des partenaires : {detail}"
+SATISFACTION_TEXT = "• Satisfaction des usagers et avis des partenaires : {detail}"
 NO_SURVEY = "aucun questionnaire sur la période"
-SURVEY = "questionnaire « {title} » : {respondents} répondant(s) sur {sent} ({rate}){satisfied}"
-SATISFIED = " ; satisfaits ({answers}) : {satisfied} sur {answered} réponse(s) ({rate})"
-SURVEY_QUESTION = "  – {question} : {answers}"
+SURVEY_TEXT = (
+    "questionnaire « {title} » : {respondents} répondant(s) sur {sent} ({rate}){satisfied}"
+)
+SATISFIED_TEXT = " ; satisfaits ({answers}) : {satisfied} sur {answered} réponse(s) ({rate})"
+SURVEY_QUESTION_TEXT = "  – {question} : {answers}"
 NO_ANSWER = "pas encore de réponse"
 # Short names of the kinds of structure (config/typologie.yaml's slugs) for one line of text.
 KIND_NAMES = {
@@ -107,7 +110,11 @@ KIND_PLURALS = {
     AnnouncementKind.CALL_FOR_PROJECTS.value: "appels à projets",
     AnnouncementKind.INFORMATION.value: "informations",
 }
-MEETING_PLURALS = {"copil": "COPIL", "gt": "groupes de travail", "equipe-projet": "équipes projet"}
+MEETING_PLURALS: dict[str, str] = {
+    MeetingKind.COPIL: "COPIL",
+    MeetingKind.WORKING_GROUP: "groupes de travail",
+    MeetingKind.PROJECT_TEAM: "équipes projet",
+}
 
 
 def number(n: int) -> str:
@@ -131,8 +138,8 @@ def platform_label(platform: str) -> str:
 def title(span: Span) -> str:
     """« Rapport du relais d'information du CLS — novembre 2026 » (or « — année 2026 »)."""
     if isinstance(span, Year):
-        return TITLE.format(month=YEAR_TITLE.format(year=span.year))
-    return TITLE.format(month=month_label(span.year, span.month))
+        return TITLE_TEXT.format(month=YEAR_TITLE_TEXT.format(year=span.year))
+    return TITLE_TEXT.format(month=month_label(span.year, span.month))
 
 
 def text(report: MonthlyReport, catalogue: ThemeCatalogue) -> str:
@@ -158,23 +165,23 @@ def _indicators(report: MonthlyReport) -> list[str]:
     surveys = [_survey(s) for s in report.surveys]
     lines = [
         INDICATORS,
-        PARTNERS.format(total=number(partners.total)),
-        TYPOLOGY.format(described=number(sum(partners.by_type.values())), items=_items(kinds)),
-        RELAYED.format(count=number(report.information.total)),
-        ASKING.format(count=number(report.relay_requests.received)),
-        HELD.format(held=number(meetings.held), participants=number(meetings.participants)),
-        CONSULTATIONS.format(
+        PARTNERS_TEXT.format(total=number(partners.total)),
+        TYPOLOGY_TEXT.format(described=number(sum(partners.by_type.values())), items=_items(kinds)),
+        RELAYED_TEXT.format(count=number(report.information.total)),
+        ASKING_TEXT.format(count=number(report.relay_requests.received)),
+        HELD_TEXT.format(held=number(meetings.held), participants=number(meetings.participants)),
+        CONSULTATIONS_TEXT.format(
             professionals=number(asked.get("professionnel", 0)),
             inhabitants=number(asked.get("habitant", 0)),
             unknown=number(asked.get("inconnu", 0)),
             searches=number(directory.web_searches),
             views=number(directory.web_entry_views),
         ),
-        SATISFACTION.format(detail=NO_SURVEY if not surveys else surveys[0][0]),
+        SATISFACTION_TEXT.format(detail=NO_SURVEY if not surveys else surveys[0][0]),
     ]
     lines += surveys[0][1:] if surveys else []
     for more in surveys[1:]:
-        lines += [SATISFACTION.format(detail=more[0]), *more[1:]]
+        lines += [SATISFACTION_TEXT.format(detail=more[0]), *more[1:]]
     return lines
 
 
@@ -190,7 +197,7 @@ def _satisfied(survey: SurveyResult) -> str:
         return ""
     answered = sum(question.answers.values())
     satisfied = sum(question.answers.get(label, 0) for label in question.satisfied)
-    return SATISFIED.format(
+    return SATISFIED_TEXT.format(
         answers=" ou ".join(f"« {label} »" for label in question.satisfied),
         satisfied=number(satisfied),
         answered=number(answered),
@@ -200,7 +207,7 @@ def _satisfied(survey: SurveyResult) -> str:
 
 def _survey(survey: SurveyResult) -> list[str]:
     lines = [
-        SURVEY.format(
+        SURVEY_TEXT.format(
             title=survey.title,
             respondents=number(survey.respondents),
             sent=number(survey.sent),
@@ -211,7 +218,7 @@ def _survey(survey: SurveyResult) -> list[str]:
     for question in survey.questions:
         answers = ", ".join(f"{label} {number(n)}" for label, n in question.answers.items() if n)
         lines.append(
-            SURVEY_QUESTION.format(question=question.question, answers=answers or NO_ANSWER)
+            SURVEY_QUESTION_TEXT.format(question=question.question, answers=answers or NO_ANSWER)
         )
     return lines
 
@@ -219,14 +226,14 @@ def _survey(survey: SurveyResult) -> list[str]:
 def _information(info: Information, catalogue: ThemeCatalogue) -> list[str]:
     themes = sorted(info.by_theme.items(), key=lambda kv: -kv[1])
     return [
-        INFORMATION.format(total=number(info.total)),
-        BY_SOURCE.format(
+        INFORMATION_TEXT.format(total=number(info.total)),
+        BY_SOURCE_TEXT.format(
             items=_items([(SOURCE_LABELS.get(k, k), n) for k, n in info.by_source.items()])
         ),
-        BY_KIND.format(
+        BY_KIND_TEXT.format(
             items=_items([(KIND_PLURALS.get(k, k), n) for k, n in info.by_kind.items()])
         ),
-        BY_THEME.format(items=_items([(theme_label(k, catalogue), n) for k, n in themes])),
+        BY_THEME_TEXT.format(items=_items([(theme_label(k, catalogue), n) for k, n in themes])),
     ]
 
 
@@ -240,7 +247,7 @@ def _delivery_numbers(counts: DeliveryCounts) -> dict[str, str]:
 
 def _deliveries(deliveries: Deliveries) -> list[str]:
     lines = [
-        DELIVERIES.format(
+        DELIVERIES_TEXT.format(
             chats=number(deliveries.chats_reached), **_delivery_numbers(deliveries.total)
         )
     ]
@@ -248,18 +255,18 @@ def _deliveries(deliveries: Deliveries) -> list[str]:
         if counts.delivered or counts.failed or counts.unreachable:
             chats = deliveries.chats_reached_by_platform.get(platform, 0)
             lines.append(
-                DELIVERY_LINE.format(
+                DELIVERY_LINE_TEXT.format(
                     platform=platform_label(platform),
                     chats=number(chats),
                     **_delivery_numbers(counts),
                 )
             )
-    lines.append(NOTICES.format(count=number(deliveries.meeting_notices_delivered)))
+    lines.append(NOTICES_TEXT.format(count=number(deliveries.meeting_notices_delivered)))
     return lines
 
 
 def _requests(requests: RelayRequests) -> str:
-    return REQUESTS.format(
+    return REQUESTS_TEXT.format(
         received=number(requests.received),
         accepted=number(requests.accepted),
         refused=number(requests.refused),
@@ -273,35 +280,35 @@ def _subscriber_numbers(counts: SubscriberCounts) -> dict[str, str]:
 
 def _subscribers(subscribers: Subscribers, catalogue: ThemeCatalogue) -> list[str]:
     chats = SubscriberCounts.sum(subscribers.by_platform.values())
-    lines = [SUBSCRIBERS.format(**_subscriber_numbers(chats))]
+    lines = [SUBSCRIBERS_TEXT.format(**_subscriber_numbers(chats))]
     for platform, counts in subscribers.by_platform.items():
         if counts.total or counts.new or counts.left:
             lines.append(
-                PLATFORM_LINE.format(
+                PLATFORM_LINE_TEXT.format(
                     platform=platform_label(platform), **_subscriber_numbers(counts)
                 )
             )
     by_theme = [
-        THEME_ITEM.format(label=theme_label(slug, catalogue), **_subscriber_numbers(counts))
+        THEME_ITEM_TEXT.format(label=theme_label(slug, catalogue), **_subscriber_numbers(counts))
         for slug, counts in sorted(subscribers.by_theme.items(), key=lambda kv: -kv[1].total)
         if counts.total or counts.new or counts.left
     ]
-    lines.append(THEME_SUBSCRIBERS.format(items=", ".join(by_theme) or NO_SUBSCRIBER))
+    lines.append(THEME_SUBSCRIBERS_TEXT.format(items=", ".join(by_theme) or NO_SUBSCRIBER))
     return lines
 
 
 def _directory(directory: Directory) -> list[str]:
     lines = [
-        DIRECTORY.format(
+        DIRECTORY_TEXT.format(
             questions=number(directory.questions), unanswered=number(directory.unanswered)
         )
     ]
     searches, views = number(directory.web_searches), number(directory.web_entry_views)
-    lines.append(WEB.format(web_searches=searches, web_entry_views=views))
+    lines.append(WEB_TEXT.format(web_searches=searches, web_entry_views=views))
     if directory.top_questions:
-        lines.append(TOP.format(items=_questions(directory.top_questions)))
+        lines.append(TOP_TEXT.format(items=_questions(directory.top_questions)))
     if directory.top_unanswered:
-        lines.append(TOP_UNANSWERED.format(items=_questions(directory.top_unanswered)))
+        lines.append(TOP_UNANSWERED_TEXT.format(items=_questions(directory.top_unanswered)))
     return lines
 
 
@@ -316,9 +323,9 @@ def _meetings(meetings: Meetings) -> list[str]:
             for k, n in meetings.held_by_kind.items()
         ]
     )
-    detail = MEETINGS_DETAIL.format(items=kinds) if meetings.held else ""
+    detail = MEETINGS_DETAIL_TEXT.format(items=kinds) if meetings.held else ""
     lines = [
-        MEETINGS.format(
+        MEETINGS_TEXT.format(
             held=number(meetings.held),
             detail=detail,
             participants=number(meetings.participants),
@@ -327,10 +334,10 @@ def _meetings(meetings: Meetings) -> list[str]:
     rsvps = meetings.rsvps
     if rsvps.yes or rsvps.maybe or rsvps.no:
         lines.append(
-            RSVPS.format(yes=number(rsvps.yes), maybe=number(rsvps.maybe), no=number(rsvps.no))
+            RSVPS_TEXT.format(yes=number(rsvps.yes), maybe=number(rsvps.maybe), no=number(rsvps.no))
         )
     if meetings.cancelled:
-        lines.append(CANCELLED.format(count=number(meetings.cancelled)))
+        lines.append(CANCELLED_TEXT.format(count=number(meetings.cancelled)))
     return lines
 
 
@@ -338,10 +345,10 @@ def _feeds(feeds: tuple[FeedInError, ...]) -> list[str]:
     if not feeds:
         return []
     items = ", ".join(
-        FEED_ITEM.format(name=feed.name, failures=feed.failures, error=feed.last_error)
+        FEED_ITEM_TEXT.format(name=feed.name, failures=feed.failures, error=feed.last_error)
         for feed in feeds
     )
-    return [FEEDS.format(items=items)]
+    return [FEEDS_TEXT.format(items=items)]
 
 
 def to_json(report: MonthlyReport) -> str:

@@ -13,8 +13,8 @@ from typing import Any
 
 from relay.surveys.results import TEXT_ONLY, SurveyResult
 
-BAD_MONTH = "« {text} » n'est pas un mois AAAA-MM (par exemple 2026-11)."
-BAD_YEAR = "« {text} » n'est pas une année AAAA (par exemple 2026)."
+BAD_MONTH_TEXT = "« {text} » n'est pas un mois AAAA-MM (par exemple 2026-11)."
+BAD_YEAR_TEXT = "« {text} » n'est pas une année AAAA (par exemple 2026)."
 
 
 class ReportError(ValueError):
@@ -33,7 +33,7 @@ class Month:
             if not (2000 <= year <= 2100 and 1 <= month <= 12):
                 raise ValueError
         except ValueError:
-            raise ReportError(BAD_MONTH.format(text=text.strip()[:20])) from None
+            raise ReportError(BAD_MONTH_TEXT.format(text=text.strip()[:20])) from None
         return cls(year, month)
 
     @classmethod
@@ -76,7 +76,7 @@ class Year:
             if not 2000 <= year <= 2100:
                 raise ValueError
         except ValueError:
-            raise ReportError(BAD_YEAR.format(text=text.strip()[:20])) from None
+            raise ReportError(BAD_YEAR_TEXT.format(text=text.strip()[:20])) from None
         return cls(year)
 
     def __str__(self) -> str:

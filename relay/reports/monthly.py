@@ -68,7 +68,7 @@ CHART_MONTHS = 12
 SEND_HOUR = 8
 SEND_GRACE = timedelta(days=3)  # relay down on the 1st: the report still goes within this time
 
-FUTURE_MONTH = "Le mois {month} n'a pas encore commencé."
+FUTURE_MONTH_TEXT = "Le mois {month} n'a pas encore commencé."
 
 
 def previous_month(now: datetime, zone: tzinfo) -> Month:
@@ -91,7 +91,7 @@ async def build_report(
     """Every indicator of one month, or of one calendar year (in RELAY_TIMEZONE)."""
     zone = settings.zone
     if month.start(zone) > now:
-        raise ReportError(FUTURE_MONTH.format(month=month))
+        raise ReportError(FUTURE_MONTH_TEXT.format(month=month))
     period = month.period(zone)
     themes = _theme_keys(catalogue)
     start, end = period

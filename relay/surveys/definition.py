@@ -19,40 +19,40 @@ DEFAULT_REMINDER_DAYS = 7
 KEYS = {"title", "introduction", "answers", "questions", "duration_days", "closes", "reminder_days"}
 QUESTION_KEYS = {"text", "answers", "satisfied"}
 
-UNREADABLE = "{path} : fichier illisible ({problem})"
-NOT_A_MAPPING = "{path} : le fichier doit décrire un questionnaire (title, questions…)"
-UNKNOWN_KEY = "{path} : clé « {key} » inconnue (attendues : {expected})"
-NO_TITLE = "{path} : le titre (« title ») manque"
-TOO_LONG = "{path} : {what} dépasse {limit} caractères"
-NO_QUESTIONS = "{path} : la liste « questions » manque ou est vide"
-TOO_MANY = "{path} : {count} questions, c'est plus que les {limit} permises"
-BAD_QUESTION = "{path} : la question n°{number} doit avoir un texte (« text »)"
-UNKNOWN_QUESTION_KEY = (
+UNREADABLE_TEXT = "{path} : fichier illisible ({problem})"
+NOT_A_MAPPING_TEXT = "{path} : le fichier doit décrire un questionnaire (title, questions…)"
+UNKNOWN_KEY_TEXT = "{path} : clé « {key} » inconnue (attendues : {expected})"
+NO_TITLE_TEXT = "{path} : le titre (« title ») manque"
+TOO_LONG_TEXT = "{path} : {what} dépasse {limit} caractères"
+NO_QUESTIONS_TEXT = "{path} : la liste « questions » manque ou est vide"
+TOO_MANY_TEXT = "{path} : {count} questions, c'est plus que les {limit} permises"
+BAD_QUESTION_TEXT = "{path} : la question n°{number} doit avoir un texte (« text »)"
+UNKNOWN_QUESTION_KEY_TEXT = (
     "{path} : question n°{number} : clé « {key} » inconnue (attendues : {expected})"
 )
-NO_ANSWERS = (
+NO_ANSWERS_TEXT = (
     "{path} : {where} : la liste des réponses doit compter de {low} à {high} libellés non vides"
 )
-ANSWER_TWICE = "{path} : {where} : la réponse « {answer} » figure deux fois"
-BAD_SATISFIED = (
+ANSWER_TWICE_TEXT = "{path} : {where} : la réponse « {answer} » figure deux fois"
+BAD_SATISFIED_TEXT = (
     "{path} : question n°{number} : « satisfied » doit nommer des réponses de la question "
     "(« {answer} » n'en est pas une)"
 )
-TWO_SATISFACTIONS = (
+TWO_SATISFACTIONS_TEXT = (
     "{path} : une seule question peut porter « satisfied » (questions n°{first} et n°{second})"
 )
-WHEN = (
+WHEN_TEXT = (
     "{path} : indiquez soit « duration_days » (une durée en jours), soit « closes » (une date "
     "AAAA-MM-JJ), l'un des deux"
 )
-BAD_DAYS = "{path} : « {key} » doit être un nombre entier de jours entre 1 et {limit}"
-BAD_DATE = "{path} : « closes » doit être une date AAAA-MM-JJ"
-REMINDER_TOO_LATE = (
+BAD_DAYS_TEXT = "{path} : « {key} » doit être un nombre entier de jours entre 1 et {limit}"
+BAD_DATE_TEXT = "{path} : « closes » doit être une date AAAA-MM-JJ"
+REMINDER_TOO_LATE_TEXT = (
     "{path} : le rappel (« reminder_days » : {reminder}) doit venir avant la clôture "
     "(« duration_days » : {duration})"
 )
 ALL_ANSWERS = "les réponses communes"
-QUESTION_ANSWERS = "question n°{number}"
+QUESTION_ANSWERS_TEXT = "question n°{number}"
 
 
 class SurveyFileError(ValueError):
@@ -116,7 +116,7 @@ class SurveyFile:
         try:
             data = read_yaml_file(path)
         except UnreadableYaml as exc:
-            raise SurveyFileError(UNREADABLE.format(path=path, problem=exc.problem)) from None
+            raise SurveyFileError(UNREADABLE_TEXT.format(path=path, problem=exc.problem)) from None
         return _read(path, data)
 
     def closes_at(self, sent: datetime, zone: tzinfo) -> datetime:
@@ -128,30 +128,32 @@ class SurveyFile:
 
 def _read(path: Path, data: object) -> SurveyFile:
     if not isinstance(data, dict):
-        raise SurveyFileError(NOT_A_MAPPING.format(path=path))
+        raise SurveyFileError(NOT_A_MAPPING_TEXT.format(path=path))
     for key in data:
         if key not in KEYS:
             expected = ", ".join(sorted(KEYS))
-            raise SurveyFileError(UNKNOWN_KEY.format(path=path, key=key, expected=expected))
+            raise SurveyFileError(UNKNOWN_KEY_TEXT.format(path=path, key=key, expected=expected))
     title = _text(path, data.get("title"), "le titre", MAX_TITLE)
     if not title:
-        raise SurveyFileError(NO_TITLE.format(path=path))
+        raise SurveyFileError(NO_TITLE_TEXT.format(path=path))
     introduction = _text(path, data.get("introduction"), "l'introduction", MAX_QUESTION)
     common = None
     if "answers" in data:
         common = _answers(path, data["answers"], ALL_ANSWERS)
     entries = data.get("questions")
     if not isinstance(entries, list) or not entries:
-        raise SurveyFileError(NO_QUESTIONS.format(path=path))
+        raise SurveyFileError(NO_QUESTIONS_TEXT.format(path=path))
     if len(entries) > MAX_QUESTIONS:
-        raise SurveyFileError(TOO_MANY.format(path=path, count=len(entries), limit=MAX_QUESTIONS))
+        raise SurveyFileError(
+            TOO_MANY_TEXT.format(path=path, count=len(entries), limit=MAX_QUESTIONS)
+        )
     questions = tuple(
         _question(path, number, entry, common) for number, entry in enumerate(entries, start=1)
     )
     marked = [n for n, q in enumerate(questions, start=1) if q.satisfied]
     if len(marked) > 1:
         first, second = marked[:2]
-        raise SurveyFileError(TWO_SATISFACTIONS.format(path=path, first=first, second=second))
+        raise SurveyFileError(TWO_SATISFACTIONS_TEXT.format(path=path, first=first, second=second))
     duration, closes_on, reminder = _timing(path, data)
     return SurveyFile(Survey(title, questions, introduction or ""), duration, closes_on, reminder)
 
@@ -161,7 +163,7 @@ def _text(path: Path, value: object, what: str, limit: int) -> str:
         return ""
     text = " ".join(str(value).split())
     if len(text) > limit:
-        raise SurveyFileError(TOO_LONG.format(path=path, what=what, limit=limit))
+        raise SurveyFileError(TOO_LONG_TEXT.format(path=path, what=what, limit=limit))
     return text
 
 
@@ -169,14 +171,14 @@ def _answers(path: Path, value: object, where: str) -> tuple[str, ...]:
     labels = [" ".join(str(v).split()) for v in value] if isinstance(value, list) else []
     if not MIN_ANSWERS <= len(labels) <= MAX_ANSWERS or not all(labels):
         raise SurveyFileError(
-            NO_ANSWERS.format(path=path, where=where, low=MIN_ANSWERS, high=MAX_ANSWERS)
+            NO_ANSWERS_TEXT.format(path=path, where=where, low=MIN_ANSWERS, high=MAX_ANSWERS)
         )
     for number, label in enumerate(labels):
         if len(label) > MAX_ANSWER:
             what = f"{where} : la réponse « {label[:MAX_ANSWER]}… »"
-            raise SurveyFileError(TOO_LONG.format(path=path, what=what, limit=MAX_ANSWER))
+            raise SurveyFileError(TOO_LONG_TEXT.format(path=path, what=what, limit=MAX_ANSWER))
         if label in labels[:number]:
-            raise SurveyFileError(ANSWER_TWICE.format(path=path, where=where, answer=label))
+            raise SurveyFileError(ANSWER_TWICE_TEXT.format(path=path, where=where, answer=label))
     return tuple(labels)
 
 
@@ -184,15 +186,17 @@ def _question(path: Path, number: int, entry: object, common: tuple[str, ...] | 
     if isinstance(entry, str):
         entry = {"text": entry}
     if not isinstance(entry, dict) or not str(entry.get("text") or "").strip():
-        raise SurveyFileError(BAD_QUESTION.format(path=path, number=number))
+        raise SurveyFileError(BAD_QUESTION_TEXT.format(path=path, number=number))
     for key in entry:
         if key not in QUESTION_KEYS:
             expected = ", ".join(sorted(QUESTION_KEYS))
             raise SurveyFileError(
-                UNKNOWN_QUESTION_KEY.format(path=path, number=number, key=key, expected=expected)
+                UNKNOWN_QUESTION_KEY_TEXT.format(
+                    path=path, number=number, key=key, expected=expected
+                )
             )
     text = _text(path, entry["text"], f"la question n°{number}", MAX_QUESTION)
-    where = QUESTION_ANSWERS.format(number=number)
+    where = QUESTION_ANSWERS_TEXT.format(number=number)
     if "answers" in entry:
         answers = _answers(path, entry["answers"], where)
     elif common is not None:
@@ -210,17 +214,17 @@ def _answers_among(
 ) -> tuple[str, ...]:
     labels = [" ".join(str(v).split()) for v in value] if isinstance(value, list) else []
     if not labels:
-        raise SurveyFileError(BAD_SATISFIED.format(path=path, number=number, answer=""))
+        raise SurveyFileError(BAD_SATISFIED_TEXT.format(path=path, number=number, answer=""))
     for label in labels:
         if label not in answers:
-            raise SurveyFileError(BAD_SATISFIED.format(path=path, number=number, answer=label))
+            raise SurveyFileError(BAD_SATISFIED_TEXT.format(path=path, number=number, answer=label))
     return tuple(labels)
 
 
 def _days(path: Path, data: dict[str, Any], key: str) -> int:
     value = data[key]
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DAYS:
-        raise SurveyFileError(BAD_DAYS.format(path=path, key=key, limit=MAX_DAYS))
+        raise SurveyFileError(BAD_DAYS_TEXT.format(path=path, key=key, limit=MAX_DAYS))
     return value
 
 
@@ -228,12 +232,12 @@ def _timing(
     path: Path, data: dict[str, Any]
 ) -> tuple[timedelta | None, date | None, timedelta | None]:
     if ("duration_days" in data) == ("closes" in data):
-        raise SurveyFileError(WHEN.format(path=path))
+        raise SurveyFileError(WHEN_TEXT.format(path=path))
     reminder = _days(path, data, "reminder_days") if "reminder_days" in data else None
     if "closes" in data:
         closes = data["closes"]
         if isinstance(closes, datetime) or not isinstance(closes, date):
-            raise SurveyFileError(BAD_DATE.format(path=path))
+            raise SurveyFileError(BAD_DATE_TEXT.format(path=path))
         return None, closes, timedelta(days=reminder or DEFAULT_REMINDER_DAYS)
     duration = _days(path, data, "duration_days")
     if reminder is None:
@@ -242,6 +246,6 @@ def _timing(
             return timedelta(days=duration), None, None  # too short for a reminder
     if reminder >= duration:
         raise SurveyFileError(
-            REMINDER_TOO_LATE.format(path=path, reminder=reminder, duration=duration)
+            REMINDER_TOO_LATE_TEXT.format(path=path, reminder=reminder, duration=duration)
         )
     return timedelta(days=duration), None, timedelta(days=reminder)

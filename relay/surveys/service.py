@@ -182,9 +182,9 @@ class Surveys:
                 complete = row.sent - len(unfinished)
         closes_at = as_utc(row.closed_at or row.closes_at or now)
         if row.status == SurveyState.OPEN and closes_at > now:
-            state = texts.STATE_OPEN.format(until=self._until(closes_at))
+            state = texts.STATE_OPEN_TEXT.format(until=self._until(closes_at))
         else:
-            state = texts.STATE_CLOSED.format(until=self._until(closes_at))
+            state = texts.STATE_CLOSED_TEXT.format(until=self._until(closes_at))
         return Reply(texts.results(counted, state, complete))
 
     async def upkeep(self) -> Upkeep:

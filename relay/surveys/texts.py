@@ -47,8 +47,8 @@ PREVIEW_TEXT = (
     "à la fois, avec des boutons. Clôture le {until}{reminder}. Qui a répondu quoi est effacé "
     "un mois après la clôture ; seuls les totaux restent."
 )
-PREVIEW_QUESTION = "{number}. {question} ({answers})"
-PREVIEW_REMINDER = " ; un rappel le {when} à qui n'aura pas tout répondu"
+PREVIEW_QUESTION_TEXT = "{number}. {question} ({answers})"
+PREVIEW_REMINDER_TEXT = " ; un rappel le {when} à qui n'aura pas tout répondu"
 NO_FILE_TEXT = (
     "Aucun questionnaire n'est configuré : créez {path} (un modèle est décrit dans le README, "
     "« Survey ») puis tapez à nouveau /sondage."
@@ -77,10 +77,10 @@ RESULTS_TEXT = (
     "Résultats du questionnaire « {title} » ({state}) : {respondents} sur {sent} "
     "({rate}){complete}."
 )
-COMPLETE = ", dont {people} à tout"
-RESULTS_QUESTION = "{number}. {question}\n   {answers}"
-STATE_OPEN = "en cours jusqu'au {until}"
-STATE_CLOSED = "clos le {until}"
+COMPLETE_TEXT = ", dont {people} à tout"
+RESULTS_QUESTION_TEXT = "{number}. {question}\n   {answers}"
+STATE_OPEN_TEXT = "en cours jusqu'au {until}"
+STATE_CLOSED_TEXT = "clos le {until}"
 NO_ANSWER_YET = "pas encore de réponse"
 SEND_BUTTON, CANCEL_BUTTON = "Envoyer", "Annuler"
 PLATFORM_NAMES = {"telegram": "Telegram", "slack": "Slack", "console": "console"}
@@ -138,7 +138,7 @@ def preview(
     survey_id: int, survey: Survey, reach: dict[str, int], closes: str, reminds: str | None
 ) -> Reply:
     lines = "\n".join(
-        PREVIEW_QUESTION.format(number=n, question=q.text, answers=" / ".join(q.answers))
+        PREVIEW_QUESTION_TEXT.format(number=n, question=q.text, answers=" / ".join(q.answers))
         for n, q in enumerate(survey.questions, start=1)
     )
     platforms = ", ".join(f"{PLATFORM_NAMES.get(p, p)} {n}" for p, n in sorted(reach.items()) if n)
@@ -149,7 +149,7 @@ def preview(
         people=count(sum(reach.values()), "personne abonnée", "personnes abonnées"),
         platforms=platforms,
         until=closes,
-        reminder=PREVIEW_REMINDER.format(when=reminds) if reminds else "",
+        reminder=PREVIEW_REMINDER_TEXT.format(when=reminds) if reminds else "",
     )
     buttons = (
         (
@@ -174,11 +174,13 @@ def results(result: SurveyResult, state: str, complete: int | None) -> str:
             respondents=count(result.respondents, "répondant"),
             sent=count(result.sent, "personne interrogée", "personnes interrogées"),
             rate=rate(result.respondents, result.sent),
-            complete="" if complete is None else COMPLETE.format(people=complete),
+            complete="" if complete is None else COMPLETE_TEXT.format(people=complete),
         )
     ]
     for number, question in enumerate(result.questions, start=1):
         answers = ", ".join(f"{label} {n}" for label, n in question.answers.items())
-        shown = RESULTS_QUESTION.format(number=number, question=question.question, answers=answers)
+        shown = RESULTS_QUESTION_TEXT.format(
+            number=number, question=question.question, answers=answers
+        )
         lines.append(shown)
     return "\n".join(lines)

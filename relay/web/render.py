@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from relay.audit import actor_label
 from relay.french_dates import as_utc, clock_time, long_date, long_datetime, short_datetime
+from relay.states import AnnouncementState, MeetingState
 
 TEMPLATES = Path(__file__).parent / "templates"
 HTML = "text/html"
@@ -34,6 +35,8 @@ class Renderer:
         )
         self.env.globals.update(globals_)
         self.env.globals["query"] = query_string
+        # States compared in templates: the StrEnums, never their strings retyped.
+        self.env.globals.update(AnnouncementState=AnnouncementState, MeetingState=MeetingState)
         self.env.filters.update(
             long_date=long_date,
             when=lambda moment: long_datetime(moment, zone),

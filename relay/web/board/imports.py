@@ -20,8 +20,8 @@ UPLOAD_LIMIT = MAX_FILE_BYTES + 2**20  # the file, and the form around it
 MAX_NAME = 200
 REPLACE = "« Remplacer tout l'annuaire »"
 NO_FILE = "Aucun fichier reçu : choisissez un fichier .csv ou .xlsx."
-BAD_SUFFIX = "{name} : format non reconnu (attendu : .csv ou .xlsx)"
-TOO_BIG = "{name} : le fichier dépasse {mb} Mo ; découpez-le en plusieurs fichiers"
+BAD_SUFFIX_TEXT = "{name} : format non reconnu (attendu : .csv ou .xlsx)"
+TOO_BIG_TEXT = "{name} : le fichier dépasse {mb} Mo ; découpez-le en plusieurs fichiers"
 GONE = (
     "Ce fichier n'est plus disponible : l'import a déjà été fait, ou il a expiré (un fichier "
     "est gardé 30 minutes). Envoyez-le à nouveau."
@@ -43,7 +43,7 @@ class Imports:
         name = clean_input(sent.filename, MAX_NAME).replace("\n", " ")
         suffix = suffix_of(sent.filename)
         if suffix is None:
-            return self._problem(request, 400, BAD_SUFFIX.format(name=name))
+            return self._problem(request, 400, BAD_SUFFIX_TEXT.format(name=name))
         replace = form.get("remplacer") == "oui"
         by = visitor(request).coordinator
         token, upload = await asyncio.to_thread(
@@ -52,7 +52,9 @@ class Imports:
         if upload.path.stat().st_size > MAX_FILE_BYTES:
             self.uploads.take(token, by)
             self.uploads.drop(upload)
-            return self._problem(request, 413, TOO_BIG.format(name=name, mb=MAX_FILE_BYTES >> 20))
+            return self._problem(
+                request, 413, TOO_BIG_TEXT.format(name=name, mb=MAX_FILE_BYTES >> 20)
+            )
         try:
             report = await self.directory.check_file(upload.path, replace)
         except DirectoryFileError as error:

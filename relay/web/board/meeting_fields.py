@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from relay.french_dates import NOT_A_DATE, NOT_A_TIME, DateError, local_moment
+from relay.french_dates import NOT_A_DATE_TEXT, NOT_A_TIME_TEXT, DateError, local_moment
 from relay.meetings.service import BAD_PARTICIPANTS, KINDS, MeetingInfo
 from relay.states import MeetingKind
 from relay.textnorm import clean_input
@@ -18,7 +18,7 @@ NEEDS_THEME = (
     "Cochez au moins un thème pour un groupe de travail : ses invités sont les abonnés de "
     "ces thèmes."
 )
-CONFIRM_CANCEL = "Cochez « Je confirme l'annulation » pour annuler la réunion n°{id}."
+CONFIRM_CANCEL_TEXT = "Cochez « Je confirme l'annulation » pour annuler la réunion n°{id}."
 THEME_FIELD = "theme-"  # one checkbox per theme: theme-<slug>
 MAX_TEXT = 300
 MAX_TYPED = 40  # characters of a date, time or number quoted back
@@ -61,14 +61,14 @@ def read_day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise FieldError(NOT_A_DATE.format(text=text[:MAX_TYPED]), "date") from None
+        raise FieldError(NOT_A_DATE_TEXT.format(text=text[:MAX_TYPED]), "date") from None
 
 
 def read_time(text: str) -> time:
     try:
         return time.fromisoformat(text).replace(second=0, microsecond=0, tzinfo=None)
     except ValueError:
-        raise FieldError(NOT_A_TIME.format(text=text[:MAX_TYPED]), "heure") from None
+        raise FieldError(NOT_A_TIME_TEXT.format(text=text[:MAX_TYPED]), "heure") from None
 
 
 def read_moment(

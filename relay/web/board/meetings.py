@@ -12,12 +12,12 @@ from relay import wording
 from relay.commands.meetings import (
     ASK_ANYWAY,
     CANCELLED_TEXT,
-    CHANGED_LEAD,
+    CHANGED_LEAD_TEXT,
     CONFIRM_ANYWAY,
     MADE_PRIVATE_TEXT,
     MADE_PUBLIC_TEXT,
     PARTICIPANTS_TEXT,
-    SCHEDULED_LEAD,
+    SCHEDULED_LEAD_TEXT,
 )
 from relay.meetings.service import (
     KIND_LABELS,
@@ -111,7 +111,7 @@ class MeetingsPage:
         except (MeetingError, fields.FieldError) as error:
             problem = Problem("programmer", str(error), _field_of(error), form)
             return await self._list(request, problem)
-        raise redirect(request, _path(info.id), Outcome(SCHEDULED_LEAD.format(id=info.id)))
+        raise redirect(request, _path(info.id), Outcome(SCHEDULED_LEAD_TEXT.format(id=info.id)))
 
     # One meeting: its details and what can be done with it
 
@@ -144,14 +144,16 @@ class MeetingsPage:
         async def act(info: MeetingInfo, form: dict[str, Any]) -> str:
             starts_at, place = fields.changes(form, info, self.zone)
             await self.meetings.reschedule(info.id, starts_at, place, visitor(request).coordinator)
-            return CHANGED_LEAD.format(id=info.id)
+            return CHANGED_LEAD_TEXT.format(id=info.id)
 
         return await self._act(request, "modifier", act)
 
     async def cancel(self, request: web.Request) -> web.Response:
         async def act(info: MeetingInfo, form: dict[str, Any]) -> str:
             if not fields.ticked(form, CONFIRM_FIELD):
-                raise fields.FieldError(fields.CONFIRM_CANCEL.format(id=info.id), CONFIRM_FIELD)
+                raise fields.FieldError(
+                    fields.CONFIRM_CANCEL_TEXT.format(id=info.id), CONFIRM_FIELD
+                )
             await self.meetings.cancel(info.id, visitor(request).coordinator)
             return CANCELLED_TEXT.format(id=info.id)
 

@@ -14,7 +14,7 @@ from relay.web.site import Site
 
 CHART_MONTHS = 12
 BOTH = "Choisissez un mois ou une année, pas les deux."
-CHART_ALT = (
+CHART_ALT_TEXT = (
     "Diagramme en barres des informations relayées par thème, mois par mois, de {first} à "
     "{last} ; les cinq thèmes les plus fréquents sont nommés, les autres regroupés. Les "
     "nombres du rapport sont dans les tableaux de cette page."
@@ -102,7 +102,7 @@ def chart_alt(span: Span) -> str:
     """What the chart shows, for who cannot see it: the twelve months ending with the span's."""
     last = span.last
     first = last.shift(1 - CHART_MONTHS)
-    return CHART_ALT.format(
+    return CHART_ALT_TEXT.format(
         first=month_label(first.year, first.month), last=month_label(last.year, last.month)
     )
 

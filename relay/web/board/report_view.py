@@ -96,7 +96,7 @@ def _indicators(report: MonthlyReport) -> Section:
         "aucun profil renseigné",
     )
     surveys = tuple(_survey(s) for s in report.surveys)
-    notes = () if surveys else (formats.SATISFACTION.format(detail=formats.NO_SURVEY)[2:],)
+    notes = () if surveys else (formats.SATISFACTION_TEXT.format(detail=formats.NO_SURVEY)[2:],)
     return Section(formats.INDICATORS, (main, typology, *surveys), notes)
 
 
@@ -114,7 +114,7 @@ def _information(report: MonthlyReport, catalogue: ThemeCatalogue) -> Section:
     info = report.information
     themes = sorted(info.by_theme.items(), key=lambda kv: -kv[1])
     return Section(
-        formats.INFORMATION.format(total=formats.number(info.total)),
+        formats.INFORMATION_TEXT.format(total=formats.number(info.total)),
         (
             _counts(
                 "Par origine",
@@ -152,7 +152,7 @@ def _deliveries(report: MonthlyReport) -> Section:
     ]
     rows.append(_delivery_row("Total", deliveries.total, deliveries.chats_reached))
     head = ("Plateforme", "Remis", "En échec", "Injoignables", "Chats atteints")
-    notice = formats.NOTICES.format(count=formats.number(deliveries.meeting_notices_delivered))
+    notice = formats.NOTICES_TEXT.format(count=formats.number(deliveries.meeting_notices_delivered))
     return Section(
         "Messages remis",
         (Table("Messages des informations relayées, par plateforme", head, tuple(rows)),),
