@@ -386,6 +386,16 @@ async def test_webhook_mode_receives_updates_posted_by_telegram(database_url: st
                 assert telegram.requests.get("getUpdates", 0) == 0, "no polling in webhook mode"
 
 
+async def test_an_answer_waits_out_several_requests_to_slow_down(database_url: str) -> None:
+    telegram = FakeTelegram(private_chat_rate=None)
+    async with running(database_url, telegram) as _:
+        telegram.burst_429(5, retry_after=1)
+        telegram.user_message(PARTNER, "/abonnements")
+        await telegram.wait_for(lambda: bool(telegram.messages_to(PARTNER)), timeout=20)
+        assert "abonn" in telegram.messages_to(PARTNER)[0].plain_text
+        assert telegram.served_429 == 5
+
+
 async def test_a_hundred_users_at_once_are_all_answered(database_url: str) -> None:
     telegram = FakeTelegram(private_chat_rate=None, latency=0.05)
     async with running(database_url, telegram) as (relay, _):

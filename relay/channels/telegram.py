@@ -102,7 +102,7 @@ ADMIN_CACHE_SECONDS = 300
 DOWNLOAD_SECONDS = 60.0
 PHOTO_NAME = "image.jpg"  # Telegram photos have no name
 DOCUMENT_NAME = "document"
-REPLY_ATTEMPTS = 3
+REPLY_PATIENCE = 60.0  # seconds an answer to a command waits out Telegram's "retry after"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 # Telegram's refusals of an image as a photo: it may still go as a document.
@@ -488,9 +488,11 @@ class TelegramChannel:
                     return
 
     async def _reply(self, chat: ChatRef, part: TelegramPart) -> bool:
-        """Send one part of an answer within the bot's limits, waiting out a 429 or two."""
+        """Send one part of an answer within the bot's limits, waiting out the 429s of a busy
+        moment (many people asking at once) for up to REPLY_PATIENCE seconds."""
         assert self._core is not None
-        for _ in range(REPLY_ATTEMPTS):
+        deadline = time.monotonic() + REPLY_PATIENCE
+        while True:
             await self._core.wait_turn(chat)
             try:
                 await self._deliver(int(chat.address), part)
@@ -498,7 +500,10 @@ class TelegramChannel:
             except RetryAfter as busy:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    self._core.slow_down(self.platform, _seconds(busy.retry_after))
+                    wait = _seconds(busy.retry_after)
+                self._core.slow_down(self.platform, wait)
+                if time.monotonic() + wait > deadline:
+                    break
             except TelegramError as error:
                 log.warning("reply to chat %s not sent: %s", chat.address, error)
                 return False
