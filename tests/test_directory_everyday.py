@@ -5,7 +5,7 @@ nothing."""
 import pytest
 
 from relay.app import Relay
-from relay.directory.search import needs_only
+from relay.directory.readings import is_narrative, needs_only, readings
 from relay.directory.synonyms import Synonyms, phrase
 from tests.directory_fixtures import understanding
 
@@ -71,6 +71,31 @@ def test_a_situation_is_answered_by_its_needs_when_nothing_answers_it_whole() ->
     assert narrower is not None and [c.text for c in narrower.concepts] == ["fume joint"]
     assert needs_only(read("vendre mon appartement")) is None  # no need named
     assert needs_only(read("réparer ma voiture")) is None  # "réparer": nothing to leave out
+
+
+def test_a_story_is_read_by_its_needs_first_then_need_by_need() -> None:
+    read = understanding("sample").read
+
+    def texts(question: str) -> list[list[list[str]]]:
+        return [[[c.text for c in q.concepts] for q in stage] for stage in readings(read(question))]
+
+    # a story: someone's situation, told at length
+    story = "ma mère oublie tout, elle s'est perdue en rentrant des courses"
+    assert is_narrative(read(story))
+    first, whole, each = texts(story)
+    assert first == [["oublie", "perdue", "course"]]  # "rentrant" is the telling
+    assert "rentrant" in whole[0]
+    assert each == [["oublie"], ["perdue"], ["course"]]
+    # two needs and nothing else: each on its own when nothing answers both
+    assert texts("j'ai pas de secu et j'ai mal aux dents depuis des jours") == [
+        [["secu", "mal dent"]],
+        [["secu"], ["mal dent"]],
+    ]
+    # a service named at length, and a short question, are read whole first
+    service = "groupe de parole pour les familles de malades psychiques"
+    assert not is_narrative(read(service))
+    assert texts(service)[0] == [["groupe", "parole", "famille", "malade", "psychique"]]
+    assert texts("psychologue à Pornic") == [[["psychologue"]]]
 
 
 def test_a_form_the_file_does_not_write_finds_its_synonyms() -> None:
@@ -148,7 +173,7 @@ async def first_categories(relay: Relay, question: str) -> list[str]:
             ("CSAPA", "Consultation jeunes consommateurs (CJC)"),
         ),
         ("ma compagne me bat lorsque elle a trop bu", "Violences intrafamiliales"),
-        ("ma femme boit beaucoup depuis la mort de son père", "CSAPA"),
+        ("ma femme boit beaucoup depuis la mort de son père", ("CSAPA", "Association addictions")),
         (
             "ma femme boit en cachette le soir et ment à toute la famille",
             ("CSAPA", "Association addictions"),

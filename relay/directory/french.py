@@ -70,6 +70,13 @@ STOP_WORDS = _token_set(
     """
 )
 
+# Who a story is about: a question that says them speaks of a situation ("ma mère oublie tout,
+# elle s'est perdue"), not of a service.
+PERSONS = _token_set(
+    "je j me m moi mon ma mes tu te t ton ta tes il elle ils elles on nous notre nos lui leur "
+    "son sa ses jai chui jsuis"
+)
+
 # Words saying how often or for how long ("tous les soirs", "depuis des mois", "chaque semaine",
 # "depuis 3 semaines"): the time word after them says when, not what is looked for, and is
 # dropped ("il boit tous les soirs" is about drinking, not evening care).

@@ -149,11 +149,12 @@ class _Need:
             weight = vocabulary.idf(max((public_df.get(p, 0) for p in publics), default=0))
         return weight * PUBLIC_CONCEPT if concept.publics else weight
 
-    def match(self, doc: Doc) -> float:
+    def match(self, doc: Doc) -> tuple[float, float]:
         """How well the entry says this concept: its best field, plus a little for a second
-        field saying it too."""
+        field saying it too; and how faithful to the question that field's words are."""
         if self.any.isdisjoint(doc.tokens):
-            return PUBLIC if self.publics and not self.publics.isdisjoint(doc.publics) else 0.0
+            public = self.publics and not self.publics.isdisjoint(doc.publics)
+            return (PUBLIC, 1.0) if public else (0.0, 1.0)
         words, keys, phrases = self.words, self.words_keys, self.phrases
         best = second = 0.0
         faithful = 1.0  # how faithful to the question the best field's words are
@@ -176,7 +177,7 @@ class _Need:
                 best, second, faithful = PUBLIC, best, 1.0
             elif second < PUBLIC:
                 second = PUBLIC
-        return min(1.0, best + SECOND_FIELD * second) - UNFAITHFUL * (1.0 - faithful)
+        return min(1.0, best + SECOND_FIELD * second), faithful
 
 
 def _expand(vocabulary: Vocabulary, word: str, typed: bool) -> dict[str, float]:
@@ -254,16 +255,23 @@ class Scorer:
             rest -= self.needs[i].weight
         return [[i] for i in sorted(weightiest)]
 
-    def text(self, doc: Doc) -> float:
+    def text(self, doc: Doc) -> tuple[float, float]:
+        """The share of the question the entry covers, and how much of it is said in other
+        words than the question's (synonyms)."""
         if not self.answerable:
-            return 0.0
-        covered = sum(n.weight * n.match(doc) for n in self.needs if n.weight > 0)
-        return covered / self.total_weight
+            return 0.0, 0.0
+        covered = unfaithful = 0.0
+        for need in self.needs:
+            if need.weight > 0:
+                said, faithful = need.match(doc)
+                covered += need.weight * said
+                unfaithful += need.weight * said * (1.0 - faithful)
+        return covered / self.total_weight, unfaithful / self.total_weight
 
     def score(self, doc: Doc) -> Scored:
-        text = self.text(doc)
+        text, unfaithful = self.text(doc)
         near = self.proximity.of(doc.commune, doc.latitude, doc.longitude)
-        return Scored(doc.id, text, near, text + PLACE_WEIGHT * near)
+        return Scored(doc.id, text, near, text - UNFAITHFUL * unfaithful + PLACE_WEIGHT * near)
 
 
 def _names_service(concept: Concept) -> bool:

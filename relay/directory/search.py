@@ -4,7 +4,7 @@ them. The naive baseline (`scan`) scores every entry with the same scorer."""
 import asyncio
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +13,7 @@ from relay.directory import saved
 from relay.directory.analysis import stem
 from relay.directory.entries import place_token
 from relay.directory.geography import SAME_DEPARTEMENT, Commune, EntryPlace, Proximity
+from relay.directory.readings import merged, readings
 from relay.directory.scoring import MIN_TEXT, Doc, Scored, Scorer, select
 from relay.directory.synonyms import Synonyms
 from relay.directory.understanding import Concept, Query, Understanding
@@ -202,77 +203,11 @@ def near_places(proximity: Proximity, index: Index) -> list[str]:
     return sorted({place_token(key) for key in {*near, *proximity.area, ""}})
 
 
-# A question of this many words describes a situation rather than names a service: the words
-# around its needs tell a story ("elle s'est perdue en rentrant du marché").
-NARRATIVE_WORDS = 7
-
-
-def is_narrative(query: Query) -> bool:
-    return len(query.question.split()) >= NARRATIVE_WORDS
-
-
-def needs_only(query: Query) -> Query | None:
-    """A situation described in several words ("ma mère oublie tout depuis son opération"):
-    when no entry answers the whole, the needs of synonyms.yaml it names, without the plain
-    words around them (words the directory knows, no synonym of a need); None when the
-    question names no such need or nothing is left out. In a short question, words the
-    directory does not know still count: "réparer ma voiture" is not a transport question; in
-    a story they are its telling."""
-    needs = [c for c in query.concepts if len(c.alternatives) > 1]
-    narrative = is_narrative(query)
-    kept = [
-        c
-        for c in query.concepts
-        if len(c.alternatives) > 1 or c.publics or (not c.known and not narrative)
-    ]
-    if any(not c.circumstance for c in needs):  # "… depuis mon divorce": the need it frames
-        kept = [c for c in kept if not c.circumstance]
-    if not needs or len(kept) == len(query.concepts):
-        return None
-    return replace(query, concepts=tuple(kept))
-
-
-def each_need(query: Query) -> list[Query]:
-    """A story naming several needs that no entry answers together ("ma mère oublie tout, elle
-    s'est perdue en rentrant du marché"): each need with the question's publics, as a question
-    of its own."""
-    needs = [c for c in query.concepts if len(c.alternatives) > 1]
-    if any(not c.circumstance for c in needs):
-        needs = [c for c in needs if not c.circumstance]
-    if len(needs) < 2 or not is_narrative(query):
-        return []
-    publics = [c for c in query.concepts if c.publics and len(c.alternatives) <= 1]
-    return [replace(query, concepts=(need, *publics)) for need in needs]
-
-
-def readings(query: Query) -> list[list[Query]]:
-    """The ways to read a question, tried in turn until one finds entries: the whole question,
-    its needs alone, each need on its own."""
-    narrower = needs_only(query)
-    if narrower is None:
-        return [[query]]
-    return [[query], [narrower], each_need(query)]
-
-
-def merged(answers: list[list[Scored]]) -> list[Scored]:
-    """The answers to several readings as one list, each entry once: in turn the best of each
-    reading, then the second of each…, so that the first answers speak to every need named."""
-    ranked = sorted((found for found in answers if found), key=lambda f: (-f[0].total, f[0].id))
-    seen: set[int] = set()
-    kept: list[Scored] = []
-    for rank in range(max((len(f) for f in ranked), default=0)):
-        for found in ranked:
-            if rank < len(found) and found[rank].id not in seen:
-                seen.add(found[rank].id)
-                kept.append(found[rank])
-    return kept[:MAX_RESULTS]
-
-
 async def search(session: AsyncSession, index: Index, query: Query) -> list[Scored]:
     """The entries answering a question, best first (at most MAX_RESULTS), by the first of its
     `readings` that finds any."""
     for reading in readings(query):
-        found = merged([await _answers(session, index, q) for q in reading])
+        found = merged([await _answers(session, index, q) for q in reading], MAX_RESULTS)
         if found:
             return found
     return []
@@ -320,7 +255,7 @@ async def every_doc(session: AsyncSession, index: Index) -> list[Doc]:
 def scan(docs: Sequence[Doc], index: Index, query: Query) -> list[Scored]:
     """The naive baseline: every entry scored in Python, no full-text index."""
     for reading in readings(query):
-        found = merged([_scan(docs, index, q) for q in reading])
+        found = merged([_scan(docs, index, q) for q in reading], MAX_RESULTS)
         if found:
             return found
     return []

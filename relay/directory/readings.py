@@ -1,0 +1,80 @@
+"""The readings of a question, tried in turn until one finds entries: the whole question; for a
+story, the needs it names without the words that tell it; each need on its own."""
+
+import re
+from dataclasses import replace
+
+from relay.directory.analysis import fold
+from relay.directory.french import PERSONS
+from relay.directory.scoring import Scored
+from relay.directory.understanding import Query
+
+# A question of this many words describes a situation rather than names a service: the words
+# around its needs tell a story ("elle s'est perdue en rentrant du marché").
+NARRATIVE_WORDS = 7
+_WORD = re.compile(r"[^\W_]+")  # "j'ai" is "j" and "ai"
+
+
+def is_narrative(query: Query) -> bool:
+    """A story: a long question that speaks of someone ("je", "ma mère", "il"), not a long
+    name of a service ("groupe de parole pour les familles de malades psychiques")."""
+    words = _WORD.findall(fold(query.question))
+    return len(words) >= NARRATIVE_WORDS and not PERSONS.isdisjoint(words)
+
+
+def needs_only(query: Query) -> Query | None:
+    """A situation described in several words ("ma mère oublie tout depuis son opération"):
+    the needs of synonyms.yaml it names, without the plain words around them (words the
+    directory knows, no synonym of a need); None when the question names no such need or
+    nothing is left out. In a short question, words the directory does not know still count:
+    "réparer ma voiture" is not a transport question; in a story they are its telling."""
+    needs = [c for c in query.concepts if len(c.alternatives) > 1]
+    narrative = is_narrative(query)
+    kept = [
+        c
+        for c in query.concepts
+        if len(c.alternatives) > 1 or c.publics or (not c.known and not narrative)
+    ]
+    if any(not c.circumstance for c in needs):  # "… depuis mon divorce": the need it frames
+        kept = [c for c in kept if not c.circumstance]
+    if not needs or len(kept) == len(query.concepts):
+        return None
+    return replace(query, concepts=tuple(kept))
+
+
+def each_need(query: Query) -> list[Query]:
+    """A story naming several needs that no entry answers together ("ma mère oublie tout, elle
+    s'est perdue en rentrant du marché"): each need with the question's publics, as a question
+    of its own."""
+    needs = [c for c in query.concepts if len(c.alternatives) > 1]
+    if any(not c.circumstance for c in needs):
+        needs = [c for c in needs if not c.circumstance]
+    if len(needs) < 2 or not is_narrative(query):
+        return []
+    publics = [c for c in query.concepts if c.publics and len(c.alternatives) <= 1]
+    return [replace(query, concepts=(need, *publics)) for need in needs]
+
+
+def readings(query: Query) -> list[list[Query]]:
+    """The ways to read a question, tried in turn until one finds entries: the whole question,
+    then its needs alone (first the needs, for a story), then each need on its own."""
+    narrower = needs_only(query)
+    if narrower is not None and is_narrative(query):
+        stages = [[narrower], [query], each_need(query)]
+    else:
+        stages = [[query], [narrower] if narrower else [], each_need(query)]
+    return [stage for stage in stages if stage]
+
+
+def merged(answers: list[list[Scored]], limit: int) -> list[Scored]:
+    """The answers to several readings as one list, each entry once: in turn the best of each
+    reading, then the second of each…, so that the first answers speak to every need named."""
+    ranked = sorted((found for found in answers if found), key=lambda f: (-f[0].total, f[0].id))
+    seen: set[int] = set()
+    kept: list[Scored] = []
+    for rank in range(max((len(f) for f in ranked), default=0)):
+        for found in ranked:
+            if rank < len(found) and found[rank].id not in seen:
+                seen.add(found[rank].id)
+                kept.append(found[rank])
+    return kept[:limit]
