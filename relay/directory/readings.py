@@ -12,6 +12,7 @@ from relay.directory.understanding import Query
 # A question of this many words describes a situation rather than names a service: the words
 # around its needs tell a story ("elle s'est perdue en rentrant du marché").
 NARRATIVE_WORDS = 7
+LONG_STORY_WORDS = 10  # … and this many, whoever it speaks of ("la facture de fioul a explosé…")
 _WORD = re.compile(r"[^\W_]+")  # "j'ai" is "j" and "ai"
 
 
@@ -19,6 +20,8 @@ def is_narrative(query: Query) -> bool:
     """A story: a long question that speaks of someone ("je", "ma mère", "il"), not a long
     name of a service ("groupe de parole pour les familles de malades psychiques")."""
     words = _WORD.findall(fold(query.question))
+    if len(words) >= LONG_STORY_WORDS:
+        return True
     return len(words) >= NARRATIVE_WORDS and not PERSONS.isdisjoint(words)
 
 
