@@ -26,6 +26,7 @@ from relay.reports.model import (
 )
 from relay.surveys.results import SurveyResult
 from relay.themes import ALL_THEMES, ThemeCatalogue
+from relay.wording import agree
 
 TITLE = "Rapport du relais d'information du CLS — {month}"
 YEAR_TITLE = "année {year}"
@@ -38,18 +39,11 @@ SOURCE_LABELS = {
     "proposal": "propositions de partenaires",
     "feed": "flux RSS",
 }
-DELIVERIES = (
-    "Messages remis : {delivered} ({failed} en échec, {unreachable} injoignable(s)) ; "
-    "{chats} chat(s) atteint(s)"
-)
-DELIVERY_LINE = (
-    "• {platform} : {delivered} remis, {failed} en échec, {unreachable} injoignable(s), "
-    "{chats} chat(s)"
-)
+DELIVERIES = "Messages remis : {delivered} ({failed} en échec, {unreachable}) ; {chats}"
+DELIVERY_LINE = "• {platform} : {delivered} remis, {failed} en échec, {unreachable}, {chats}"
 NOTICES = "Invitations et rappels de réunion remis : {count}"
 REQUESTS = (
-    "Demandes de relais des partenaires : {received} reçue(s), {accepted} acceptée(s), "
-    "{refused} refusée(s), {pending} en attente"
+    "Demandes de relais des partenaires : {received}, {accepted}, {refused}, {pending} en attente"
 )
 SUBSCRIBERS = "Abonnés (chats) : {total} (nouveaux : {new}, départs : {left})"
 PLATFORM_LINE = "• {platform} : {total} (nouveaux : {new}, départs : {left})"
@@ -57,36 +51,35 @@ THEME_SUBSCRIBERS = "• par thème : {items}"
 THEME_ITEM = "{label} {total} (+{new}, −{left})"
 DIRECTORY = "Questions à l'annuaire : {questions}, dont {unanswered} sans réponse"
 TOP = "• les plus posées : {items}"
-WEB = "• sur le site : {web_searches} recherche(s), {web_entry_views} fiche(s) consultée(s)"
+WEB = "• sur le site : {web_searches}, {web_entry_views}"
 TOP_UNANSWERED = "• sans réponse : {items}"
 MEETINGS = "Réunions tenues : {held}{detail} ; participants notés : {participants}"
 MEETINGS_DETAIL = " ({items})"
 RSVPS = "• réponses aux invitations : {yes} oui, {maybe} peut-être, {no} non"
-CANCELLED = "• réunion(s) annulée(s) : {count}"
+CANCELLED = "• réunions annulées : {count}"
 FEEDS = "Flux en échec : {items}"
-FEED_ITEM = "{name} ({failures} essai(s) : {error})"
+FEED_ITEM = "{name} ({failures} : {error})"
 NONE = "aucune"
 NO_SUBSCRIBER = "aucun abonné"
 CHART_NOTE = "Graphique joint : informations relayées par thème sur douze mois."
 # The CLS's own indicators, named as its action sheets word them.
 INDICATORS = "Indicateurs du CLS"
 PARTNERS = "• Nombre de partenaires participant au CLS (profils et abonnements) : {total}"
-TYPOLOGY = "• Typologie des acteurs ({described} profil(s) renseigné(s)) : {items}"
+TYPOLOGY = "• Typologie des acteurs ({described}) : {items}"
 RELAYED = "• Nombre d'informations relayées : {count}"
-ASKING = "• Nombre de partenaires sollicitant un relais d'information : {count} demande(s)"
+ASKING = "• Nombre de partenaires sollicitant un relais d'information : {count}"
 HELD = (
     "• Nombre de réunions (COPIL, groupes de travail, équipe projet) : {held} ; "
     "participants : {participants}"
 )
 CONSULTATIONS = (
     "• Consultations de l'annuaire par les professionnels : {professionals} ; par les "
-    "habitants : {inhabitants} ; sans profil : {unknown} ; sur le site : {searches} "
-    "recherche(s), {views} fiche(s) consultée(s)"
+    "habitants : {inhabitants} ; sans profil : {unknown} ; sur le site : {searches}, {views}"
 )
 SATISFACTION = "• Satisfaction des usagers et avis des partenaires : {detail}"
 NO_SURVEY = "aucun questionnaire sur la période"
-SURVEY = "questionnaire « {title} » : {respondents} répondant(s) sur {sent} ({rate}){satisfied}"
-SATISFIED = " ; satisfaits ({answers}) : {satisfied} sur {answered} réponse(s) ({rate})"
+SURVEY = "questionnaire « {title} » : {respondents} sur {sent} ({rate}){satisfied}"
+SATISFIED = " ; satisfaits ({answers}) : {satisfied} sur {answered} ({rate})"
 SURVEY_QUESTION = "  – {question} : {answers}"
 NO_ANSWER = "pas encore de réponse"
 # Short names of the kinds of structure (config/typologie.yaml's slugs) for one line of text.
@@ -113,6 +106,16 @@ MEETING_PLURALS = {"copil": "COPIL", "gt": "groupes de travail", "equipe-projet"
 def number(n: int) -> str:
     """1 234 with a narrow no-break space, the French way."""
     return f"{n:,}".replace(",", "\u202f")
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """« 1 chat », « 1 234 chats »: the number the French way, and its word agreeing."""
+    return f"{number(n)} {agree(n, singular, plural)}"
+
+
+def described(n: int) -> str:
+    """« 2 profils renseignés »: the profiles the typology counts."""
+    return counted(n, "profil renseigné", "profils renseignés")
 
 
 def _items(pairs: list[tuple[str, int]]) -> str:
@@ -159,16 +162,16 @@ def _indicators(report: MonthlyReport) -> list[str]:
     lines = [
         INDICATORS,
         PARTNERS.format(total=number(partners.total)),
-        TYPOLOGY.format(described=number(sum(partners.by_type.values())), items=_items(kinds)),
+        TYPOLOGY.format(described=described(sum(partners.by_type.values())), items=_items(kinds)),
         RELAYED.format(count=number(report.information.total)),
-        ASKING.format(count=number(report.relay_requests.received)),
+        ASKING.format(count=counted(report.relay_requests.received, "demande")),
         HELD.format(held=number(meetings.held), participants=number(meetings.participants)),
         CONSULTATIONS.format(
             professionals=number(asked.get("professionnel", 0)),
             inhabitants=number(asked.get("habitant", 0)),
             unknown=number(asked.get("inconnu", 0)),
-            searches=number(directory.web_searches),
-            views=number(directory.web_entry_views),
+            searches=counted(directory.web_searches, "recherche"),
+            views=counted(directory.web_entry_views, "fiche consultée", "fiches consultées"),
         ),
         SATISFACTION.format(detail=NO_SURVEY if not surveys else surveys[0][0]),
     ]
@@ -193,7 +196,7 @@ def _satisfied(survey: SurveyResult) -> str:
     return SATISFIED.format(
         answers=" ou ".join(f"« {label} »" for label in question.satisfied),
         satisfied=number(satisfied),
-        answered=number(answered),
+        answered=counted(answered, "réponse"),
         rate=_rate(satisfied, answered),
     )
 
@@ -202,7 +205,7 @@ def _survey(survey: SurveyResult) -> list[str]:
     lines = [
         SURVEY.format(
             title=survey.title,
-            respondents=number(survey.respondents),
+            respondents=counted(survey.respondents, "répondant"),
             sent=number(survey.sent),
             rate=_rate(survey.respondents, survey.sent),
             satisfied=_satisfied(survey),
@@ -234,14 +237,15 @@ def _delivery_numbers(counts: DeliveryCounts) -> dict[str, str]:
     return {
         "delivered": number(counts.delivered),
         "failed": number(counts.failed),
-        "unreachable": number(counts.unreachable),
+        "unreachable": counted(counts.unreachable, "injoignable"),
     }
 
 
 def _deliveries(deliveries: Deliveries) -> list[str]:
     lines = [
         DELIVERIES.format(
-            chats=number(deliveries.chats_reached), **_delivery_numbers(deliveries.total)
+            chats=counted(deliveries.chats_reached, "chat atteint", "chats atteints"),
+            **_delivery_numbers(deliveries.total),
         )
     ]
     for platform, counts in deliveries.by_platform.items():
@@ -250,7 +254,7 @@ def _deliveries(deliveries: Deliveries) -> list[str]:
             lines.append(
                 DELIVERY_LINE.format(
                     platform=platform_label(platform),
-                    chats=number(chats),
+                    chats=counted(chats, "chat"),
                     **_delivery_numbers(counts),
                 )
             )
@@ -260,9 +264,9 @@ def _deliveries(deliveries: Deliveries) -> list[str]:
 
 def _requests(requests: RelayRequests) -> str:
     return REQUESTS.format(
-        received=number(requests.received),
-        accepted=number(requests.accepted),
-        refused=number(requests.refused),
+        received=counted(requests.received, "reçue"),
+        accepted=counted(requests.accepted, "acceptée"),
+        refused=counted(requests.refused, "refusée"),
         pending=number(requests.pending),
     )
 
@@ -296,7 +300,8 @@ def _directory(directory: Directory) -> list[str]:
             questions=number(directory.questions), unanswered=number(directory.unanswered)
         )
     ]
-    searches, views = number(directory.web_searches), number(directory.web_entry_views)
+    searches = counted(directory.web_searches, "recherche")
+    views = counted(directory.web_entry_views, "fiche consultée", "fiches consultées")
     lines.append(WEB.format(web_searches=searches, web_entry_views=views))
     if directory.top_questions:
         lines.append(TOP.format(items=_questions(directory.top_questions)))
@@ -338,7 +343,9 @@ def _feeds(feeds: tuple[FeedInError, ...]) -> list[str]:
     if not feeds:
         return []
     items = ", ".join(
-        FEED_ITEM.format(name=feed.name, failures=feed.failures, error=feed.last_error)
+        FEED_ITEM.format(
+            name=feed.name, failures=counted(feed.failures, "essai"), error=feed.last_error
+        )
         for feed in feeds
     )
     return [FEEDS.format(items=items)]
