@@ -24,7 +24,6 @@ EMPTY = "Que cherchez-vous ? Posez votre question en quelques mots, par exemple 
 PLACE_ONLY = "Que cherchez-vous{where} ? Par exemple : {examples}."
 NO_MORE = "Il n'y a pas d'autre résultat pour cette question."
 MORE_BUTTON = "Plus de résultats ({count})"
-REMAINING = "{count} autre(s) résultat(s)."
 AT_COMMUNE = " à {label}"
 AT_EPCI = " sur le territoire « {label} »"
 AT_POSTAL_CODE = " dans le {label}"
