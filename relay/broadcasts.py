@@ -51,7 +51,7 @@ FORGOTTEN_CHAT = "chat effacé"
 @dataclass(frozen=True)
 class PlatformReach:
     """One platform's share of a send: the words are the chat summary's (« remis », « en
-    échec », « injoignable(s) »), plus what is still on its way."""
+    échec », « injoignable »), plus what is still on its way."""
 
     platform: str
     label: str

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relay.states import Asker
+from relay.wording import agree
 from relay.yamlfile import UnreadableYaml, read_yaml_file
 
 # The contract's slugs (§3), in the order the report lists them; the file gives their labels.
@@ -30,7 +31,7 @@ NO_LIST_TEXT = "{path} : la liste « types » manque"
 BAD_ENTRY_TEXT = "{path} : l'entrée n°{number} doit avoir un « slug » et un « label »"
 UNKNOWN_KIND_TEXT = "{path} : type « {slug} » inconnu (attendus : {expected})"
 TWICE_TEXT = "{path} : le type « {slug} » figure deux fois"
-MISSING_TEXT = "{path} : il manque le(s) type(s) {slugs}"
+MISSING_TEXT = "{path} : il manque {types} {slugs}"
 TOO_LONG_TEXT = "{path} : le libellé de « {slug} » dépasse {limit} caractères"
 
 
@@ -65,7 +66,10 @@ class Typology:
             kinds.append(_kind(path, number, entry, {k.slug for k in kinds}))
         missing = [slug for slug in KINDS if slug not in {k.slug for k in kinds}]
         if missing:
-            raise TypologyError(MISSING_TEXT.format(path=path, slugs=", ".join(missing)))
+            types = agree(len(missing), "le type", "les types")
+            raise TypologyError(
+                MISSING_TEXT.format(path=path, types=types, slugs=", ".join(missing))
+            )
         return cls(kinds)
 
     def __iter__(self) -> Iterator[Kind]:

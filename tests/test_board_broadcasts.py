@@ -103,6 +103,7 @@ async def test_a_chat_broadcast_shows_its_reach_per_platform_and_why_it_failed(
         detail = text_of(detail_html)
     assert "Le 12/12 à Pornic." in detail and "Addictions" in detail
     assert "Telegram 1 0 1 0" in detail and "Slack 1 1 0 0" in detail
+    assert "Destinataires : 4 chats Durée" in detail.replace(" .", "")
     assert "Telegram CSAPA Pornic bot bloqué par l'utilisateur" in detail
     assert "Slack U302 canal archivé is_archived" in detail  # no name stored: its address
     assert "Maison des ados" not in detail, "chats reached are not failures"
@@ -135,6 +136,7 @@ async def test_a_send_in_progress_updates_itself(relay: Relay) -> None:
         assert f'data-etat="/tableau/diffusions/{number}/etat"' in html
         assert '<script src="/static/diffusion.js" defer></script>' in html
         assert "Mettre à jour" in html and "en cours d'envoi" in text_of(html)
+        assert "Destinataires : 2 chats Durée" in text_of(html).replace(" .", "")
         async with delivering(relay, ScriptedChannel(Platform.TELEGRAM)) as engine:
             assert await engine.drain(20)
         async with http.get(f"/tableau/diffusions/{number}/etat") as response:
@@ -210,11 +212,18 @@ async def test_the_form_keeps_the_fields_and_says_what_is_wrong(relay: Relay) ->
         cases = [
             (
                 {"title": "Forum <b>jeunes</b>", "text": "  "},
-                ["Choisissez au moins un thème.", "Écrivez le texte de la diffusion."],
+                [
+                    "n'est pas enregistrée : 2 champs à corriger.",
+                    "Choisissez au moins un thème.",
+                    "Écrivez le texte de la diffusion.",
+                ],
             ),
             (
                 {"themes": "addictions", "text": "x" * 20_001},
-                ["Le texte fait 20 001 caractères : 20 000 au plus"],
+                [
+                    "n'est pas enregistrée : 1 champ à corriger.",
+                    "Le texte fait 20 001 caractères : 20 000 au plus",
+                ],
             ),
             (
                 {"themes": "addictions", "text": "Forum", "link": "javascript:alert(1)"},
@@ -366,7 +375,7 @@ async def test_a_withdrawn_broadcast_shows_its_withdrawal(relay: Relay) -> None:
     row = rf"{number} Forum annulé Événement · coordination retirée \S+ \S+ 2 2 0 0 0 "
     assert re.search(row, listing), "the send's reach stays what it was"
     assert "Retraits et corrections" in detail
-    assert "retrait Telegram 1000 Telegram : 2 fait(s), 0 en échec" in detail
+    assert "retrait Telegram 1000 Telegram : 2 faits, 0 en échec, 0 injoignable" in detail
 
 
 async def test_thirty_a_page_newest_first(relay: Relay) -> None:

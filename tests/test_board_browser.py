@@ -202,6 +202,8 @@ def test_a_send_in_progress_shows_its_numbers_change_without_reloading(
         expect(telegram.locator('[data-champ="sent"]')).to_have_text("2", timeout=15_000)
         expect(telegram.locator('[data-champ="pending"]')).to_have_text("0")
         expect(tab.locator('[data-champ="done"]')).to_contain_text("Envoi terminé")
+        recipients = tab.locator('#avancement [data-champ="recipients"]')
+        expect(recipients).to_have_text("2 chats")  # the live readings keep the word
     finally:
         tab.close()
 

@@ -124,7 +124,7 @@ async def test_a_file_is_checked_before_anything_is_written(relay: Relay) -> Non
         assert await refs(relay) == {"t-1", "t-2"}
         async with http.get("/tableau/journal") as response:
             journal = await response.text()
-        assert "annuaire &lt;novembre&gt;.csv : 2 ajoutée(s), 0 modifiée(s)" in journal
+        assert "annuaire &lt;novembre&gt;.csv : 2 ajoutées, 0 modifiée, 0 supprimée" in journal
         assert "import de l'annuaire" in unescape(journal)
 
         # The token served once.

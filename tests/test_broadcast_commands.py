@@ -168,7 +168,7 @@ def test_relay_post_queues_and_delivers(database_url: str) -> None:
     assert delivered.returncode == 0, delivered.stderr
     assert "Réunion <CPTS> & MSP" in delivered.stdout  # the first one, waiting, went out too
     assert "Deuxième annonce" in delivered.stdout
-    assert "console : 1 remis" in delivered.stdout
+    assert "console : 1 remis, 0 en échec, 0 injoignable, 0 en attente" in delivered.stdout
     bad = relay_cli("post", "--themes", "astronomie", "x")
     assert bad.returncode == 2 and "thème inconnu" in bad.stderr and "Traceback" not in bad.stderr
 

@@ -12,7 +12,7 @@ from relay.messages import Platform
 from relay.settings import load_settings
 from tests.chat import ChatUser
 from tests.fakes.slack_api import Message, SlackState
-from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_api import FakeTelegram, SentMessage
 from tests.scheduled_support import Clock
 from tests.test_cross_platform import (
     SLACK_ADMIN,
@@ -23,6 +23,7 @@ from tests.test_cross_platform import (
     both_platforms,
 )
 from tests.test_telegram_channel import CALL_FOR_PROJECTS
+from tests.test_telegram_split import paragraphs_and_lists
 
 SLACK_CHANNEL = "C0SANTE"
 PROGRAMME = (
@@ -178,3 +179,36 @@ async def test_a_slack_coordinator_lists_proposals_and_sends_a_long_text_by_dire
         assert slack_header(preview) == "📣 Appel à projets — Appel à projets"
         assert slack_text(preview).startswith(long_text)
         assert "Sur Telegram, le texte est long : il partira en 2 messages" in question.text
+
+
+async def test_a_long_text_typed_in_telegram_is_previewed_and_sent_whole_on_both(
+    database_url: str,
+) -> None:
+    body = paragraphs_and_lists(9_000)
+    async with both_platforms(database_url) as world:
+
+        def to_coordinator() -> list[SentMessage]:
+            return world.telegram.messages_to(TELEGRAM_COORDINATOR)
+
+        await subscribe_both(world)
+        command = "/diffuser #sante-mentale Appel à projets 2027\n\n" + body
+        parts = world.telegram.user_long_message(TELEGRAM_COORDINATOR, command)
+        assert len(parts) == 3 and "".join(parts) != command, "cut and trimmed as the app does"
+        await world.telegram.wait_for(lambda: any(m.reply_markup for m in to_coordinator()))
+        coordinator = to_coordinator()
+        question = coordinator[-1]
+        assert "Sur Telegram, le texte est long : il partira en 3 messages" in question.plain_text
+        shown = "\n\n".join(m.plain_text for m in coordinator if "Critère" in m.plain_text)
+        assert [p for p in shown.split("\n\n") if p.startswith("Critère")] == body.split("\n\n")
+        assert question.reply_markup is not None
+        send = question.reply_markup["inline_keyboard"][0][0]["callback_data"]
+        world.telegram.callback_query(
+            TELEGRAM_COORDINATOR, TELEGRAM_COORDINATOR, question.message_id, send
+        )
+        await world.telegram.wait_for(lambda: len(telegram_received(world, "Critère")) == 3, 20)
+        on_telegram = "\n\n".join(telegram_received(world, "Critère")).split("\n\n")
+        assert [p for p in on_telegram if p.startswith("Critère")] == body.split("\n\n")
+        [on_slack] = await world.slack.state.wait_for(lambda: slack_received(world, "Critère"), 20)
+        assert slack_header(on_slack) == "📣 Appel à projets — Appel à projets 2027"
+        assert slack_text(on_slack).startswith(body)
+        assert world.telegram.duplicates == 0 and world.slack.state.duplicates == 0

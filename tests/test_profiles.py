@@ -174,7 +174,7 @@ def broken_typologies(tmp_path: Path) -> list[tuple[str, str]]:
         ("types: [", "fichier illisible"),
         ("kinds: []", "la liste « types » manque"),
         (good.replace("slug: medical\n", "slug: medecine\n"), "type « medecine » inconnu"),
-        (good.replace("  - slug: autre\n    label: Autre\n", ""), "il manque le(s) type(s) autre"),
+        (good.replace("  - slug: autre\n    label: Autre\n", ""), "il manque le type autre"),
         (good + "  - slug: social\n    label: Encore\n", "« social » figure deux fois"),
         (good.replace("label: Autre", "label:"), "l'entrée n°10 doit avoir"),
     ]

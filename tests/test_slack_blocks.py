@@ -270,7 +270,7 @@ def test_the_app_home_fits_and_groups_checkboxes_by_ten() -> None:
     ]
     text = str(view)
     assert "Nouvelle diffusion" in text and "COPIL le 12/12" in text
-    assert "… et 10 autre(s)" in text
+    assert "… et 10 autres" in text
     valider = [
         e
         for b in view["blocks"]

@@ -272,8 +272,8 @@ async def test_the_report_lists_the_surveys_of_the_month(relay: Relay) -> None:
     text = formats.text(report, relay.themes)
     assert (
         "• Satisfaction des usagers et avis des partenaires : questionnaire « Questionnaire "
-        "annuel du Contrat Local de Santé » : 3 répondant(s) sur 4 (75 %) ; satisfaits "
-        "(« Oui » ou « Plutôt oui ») : 2 sur 3 réponse(s) (67 %)"
+        "annuel du Contrat Local de Santé » : 3 répondants sur 4 (75 %) ; satisfaits "
+        "(« Oui » ou « Plutôt oui ») : 2 sur 3 réponses (67 %)"
     ) in text
     rows = formats.to_csv(report).splitlines()
     assert "surveys,respondents,1,3" in rows

@@ -30,7 +30,13 @@ from relay.states import AnnouncementSource, AnnouncementState
 from relay.store import subscribers
 from tests.board_support import LINK, browser, signed_in
 from tests.chat import ChatUser
-from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegram, FakeTelegramServer
+from tests.fakes.telegram_api import (
+    DEFAULT_TOKEN,
+    FakeTelegram,
+    FakeTelegramServer,
+    desktop_app_parts,
+)
+from tests.test_telegram_split import paragraphs_and_lists
 from tests.waiting import eventually
 
 COORDINATOR = 1000
@@ -527,3 +533,41 @@ async def test_tableau_on_telegram_gives_a_link_that_opens_the_coordinator_pages
         async with browser(relay) as http:
             page = await signed_in(http, "/connexion/" + found.group(1))
     assert "connexion aux pages de coordination" in page and "Telegram 1000" in page
+
+
+async def test_a_short_broadcast_then_a_question_are_two_messages(database_url: str) -> None:
+    telegram = FakeTelegram(private_chat_rate=None)
+    async with running(database_url, telegram) as _:
+        telegram.user_message(COORDINATOR, "/diffuser #psy Groupe de parole jeudi à Pornic")
+        telegram.user_message(COORDINATOR, "où trouver un CMP ?")
+        await telegram.wait_for(lambda: len(telegram.messages_to(COORDINATOR)) >= 3)
+        answers = texts_to(telegram, COORDINATOR)
+        [draft] = [t for t in answers if "Groupe de parole" in t]
+        assert "CMP" not in draft
+        [found] = [t for t in answers if "CMP" in t]
+        assert found.startswith("Voici ce que j'ai trouvé"), found
+
+
+def previewed(telegram: FakeTelegram) -> bool:
+    return any(m.reply_markup for m in telegram.messages_to(GROUP))
+
+
+async def test_a_message_from_someone_else_between_the_parts_is_not_joined(
+    database_url: str,
+) -> None:
+    telegram = FakeTelegram(group_rate_per_minute=None)
+    async with running(database_url, telegram) as (_, channel):
+        telegram.my_chat_member(GROUP, old_status="left", new_status="member", from_user_id=7)
+        await last_text(telegram, GROUP)  # the greeting
+        body = paragraphs_and_lists(6_000)
+        command = f"/diffuser@{channel.username} #jeunes Appel à projets jeunesse\n\n" + body
+        first, second = desktop_app_parts(command)
+        telegram.group_message(GROUP, COORDINATOR, first)
+        telegram.group_message(GROUP, 8, "Merci pour l'info, à jeudi !")
+        telegram.group_message(GROUP, COORDINATOR, second)
+        await telegram.wait_for(
+            lambda: any(m.reply_markup for m in telegram.messages_to(GROUP)), 20
+        )
+        shown = "\n\n".join(texts_to(telegram, GROUP)[1:])
+        assert [p for p in shown.split("\n\n") if p.startswith("Critère")] == body.split("\n\n")
+        assert "Merci pour l'info" not in shown

@@ -29,6 +29,7 @@ from relay.messages import (
     Outgoing,
     Reply,
 )
+from relay.wording import count as counted
 
 JSON = dict[str, Any]
 T = TypeVar("T")
@@ -73,7 +74,7 @@ HOME_COORDINATION = "*Coordination*"
 NEW_BROADCAST = "Nouvelle diffusion"
 HOME_PROPOSALS = "*Propositions des partenaires en attente*"
 HOME_NO_PROPOSAL = "Aucune proposition en attente."
-HOME_MORE_PROPOSALS = f"… et {{n}} autre(s) : `{COMMAND} valider <n>` ou `{COMMAND} refuser <n>`."
+HOME_MORE_PROPOSALS = f"… et {{others}} : `{COMMAND} valider <n>` ou `{COMMAND} refuser <n>`."
 PROPOSAL_LINE_TEXT = "*n°{number}* — {text}"
 PROPOSAL_THEMES_TEXT = "Thèmes : {themes}"
 PROPOSAL_NO_THEME = f"Aucun thème détecté : `{COMMAND} valider {{number}} #thème`"
@@ -451,7 +452,7 @@ def coordination_blocks(proposals: Sequence[ProposalSummary]) -> list[JSON]:
         blocks.append(section(HOME_NO_PROPOSAL))
     elif len(proposals) > MAX_HOME_PROPOSALS:
         more = len(proposals) - MAX_HOME_PROPOSALS
-        blocks.append(section(escape(HOME_MORE_PROPOSALS.format(n=more))))
+        blocks.append(section(escape(HOME_MORE_PROPOSALS.format(others=counted(more, "autre")))))
     return blocks
 
 

@@ -4,7 +4,8 @@ The Application lives inside relay's own event loop (initialize, start, start_po
 reverse on stop; never run_polling). In webhook mode Telegram posts updates to a route that relay's
 one web server mounts (`http_routes`), or, for a channel built with its own server, to that server
 on RELAY_TELEGRAM_WEBHOOK_PORT. Updates become Incoming messages for the core; replies and
-deliveries become HTML messages with inline keyboards. Pacing is the delivery engine's job, so no
+deliveries become HTML messages with inline keyboards. A text Telegram's app split into several
+messages reaches the core whole (telegram_split). Pacing is the delivery engine's job, so no
 rate limiter is installed here, and python-telegram-bot's errors are mapped once to the channel
 errors of relay.contract.
 """
@@ -57,6 +58,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from relay.channels.telegram_format import TelegramPart, escape, render
+from relay.channels.telegram_split import SplitTexts
 from relay.contract import (
     ChannelDown,
     ChatMoved,
@@ -178,6 +180,7 @@ class TelegramChannel:
         self._admins: dict[tuple[int, int], tuple[bool, float]] = {}
         self._connected = False
         self._connecting = asyncio.Lock()
+        self._splits = SplitTexts()
         self.application: Application[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
             .token(settings.telegram_token.get_secret_value())
@@ -412,8 +415,14 @@ class TelegramChannel:
             return
         if files and message.caption is None and message.media_group_id is not None:
             return  # an album's other pictures: the first one carries the caption
+        raw = message.text or message.caption or ""
+        if not files:
+            whole = await self._whole_text(message, message.from_user.id, raw)
+            if whole is None:
+                return  # a part of a longer text, handled with its first part
+            raw = whole
         chat = _chat_ref(message)
-        addressed, text = self._addressed(message)
+        addressed, text = self._addressed(message, raw)
         is_admin = False
         if chat.kind is not ChatKind.PRIVATE and addressed:
             is_admin = await self._is_admin(message.chat_id, message.from_user.id)
@@ -427,6 +436,17 @@ class TelegramChannel:
             files=files,
         )
         await self._answer(incoming, message, None)
+
+    async def _whole_text(self, message: Message, user_id: int, text: str) -> str | None:
+        """The text a message begins, once the messages Telegram's app split it into are all
+        in; None for such a message that is not the first (its text joins the first's). A new
+        command is never a part."""
+        key = (message.chat_id, user_id)
+        if not text.startswith("/") and self._splits.add(key, message.message_id, text):
+            return None
+        if not self._splits.may_be_cut(text) or not self._addressed(message, text)[0]:
+            return text
+        return await self._splits.whole(key, message.message_id, text)
 
     def _shared_files(self, message: Message) -> tuple[SharedFile, ...]:
         """The photo or document sent with a message, to be downloaded if a command takes it."""
@@ -544,10 +564,9 @@ class TelegramChannel:
             reason = BLOCKED_REASON if chat.kind is ChatKind.PRIVATE else LEFT_REASON
             await self._core.chat_reachable(chat, False, reason)
 
-    def _addressed(self, message: Message) -> tuple[bool, str]:
-        """Whether a message is for the bot, and its text (a file's caption) without the bot's
-        @mention."""
-        text = message.text or message.caption or ""
+    def _addressed(self, message: Message, text: str) -> tuple[bool, str]:
+        """Whether a message is for the bot, and its text (a file's caption, or the whole text
+        it begins) without the bot's @mention."""
         if message.chat.type == ChatType.PRIVATE:
             return True, text
         mention = f"@{self.username}"

@@ -13,6 +13,7 @@ from relay.cli import common, directory, feeds, french, meetings, reports, slack
 from relay.malloc import limit_arenas
 from relay.messages import AnnouncementKind, UserRef
 from relay.themes import ALL_THEMES, ThemeCatalogue
+from relay.wording import count
 
 if TYPE_CHECKING:
     from relay.messages import Attachment
@@ -143,7 +144,7 @@ def post(
         typer.echo(
             f"{platform} : {counts[DeliveryState.SENT]} remis, "
             f"{counts[DeliveryState.FAILED]} en échec, "
-            f"{counts[DeliveryState.GONE]} injoignable(s), {waiting} en attente"
+            f"{count(counts[DeliveryState.GONE], 'injoignable')}, {waiting} en attente"
         )
 
 

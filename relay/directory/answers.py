@@ -24,7 +24,6 @@ EMPTY_TEXT = "Que cherchez-vous ? Posez votre question en quelques mots, par exe
 PLACE_ONLY_TEXT = "Que cherchez-vous{where} ? Par exemple : {examples}."
 NO_MORE = "Il n'y a pas d'autre résultat pour cette question."
 MORE_BUTTON_TEXT = "Plus de résultats ({count})"
-REMAINING_TEXT = "{count} autre(s) résultat(s)."
 AT_COMMUNE_TEXT = " à {label}"
 AT_EPCI_TEXT = " sur le territoire « {label} »"
 AT_POSTAL_CODE_TEXT = " dans le {label}"

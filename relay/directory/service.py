@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 PAGE = 3
 FOUND_CACHE = 2048  # searches and listings of the web site kept, until the directory changes
 REFRESH_SECONDS = 30.0  # how often another process's import is looked for
-IMPORT_AUDIT_TEXT = "{file} : {added} ajoutée(s), {updated} modifiée(s), {removed} supprimée(s)"
+IMPORT_AUDIT_TEXT = "{file} : {added}, {updated}, {removed}"
 SAMPLE_LOADED_TEXT = (
     "ℹ️ L'annuaire était vide : j'ai chargé l'annuaire d'exemple ({entries} du fichier {file})."
 )
@@ -405,7 +405,10 @@ class DirectoryService:
             removed = await store.delete_entries(session, gone) if replace else 0
             if trace is not None:
                 detail = IMPORT_AUDIT_TEXT.format(
-                    file=trace.file, added=changes.added, updated=changes.updated, removed=removed
+                    file=trace.file,
+                    added=count(changes.added, "ajoutée"),
+                    updated=count(changes.updated, "modifiée"),
+                    removed=count(removed, "supprimée"),
                 )
                 await audit.record(session, trace.by, AuditAction.IMPORT, detail, now)
         self.forget_index()

@@ -27,6 +27,7 @@ from relay.reports.model import (
 from relay.states import AnnouncementSource, MeetingKind
 from relay.surveys.results import SurveyResult
 from relay.themes import ALL_THEMES, ThemeCatalogue
+from relay.wording import agree
 
 TITLE_TEXT = "Rapport du relais d'information du CLS — {month}"
 YEAR_TITLE_TEXT = "année {year}"
@@ -39,18 +40,11 @@ SOURCE_LABELS: dict[str, str] = {
     AnnouncementSource.PROPOSAL: "propositions de partenaires",
     AnnouncementSource.FEED: "flux RSS",
 }
-DELIVERIES_TEXT = (
-    "Messages remis : {delivered} ({failed} en échec, {unreachable} injoignable(s)) ; "
-    "{chats} chat(s) atteint(s)"
-)
-DELIVERY_LINE_TEXT = (
-    "• {platform} : {delivered} remis, {failed} en échec, {unreachable} injoignable(s), "
-    "{chats} chat(s)"
-)
+DELIVERIES_TEXT = "Messages remis : {delivered} ({failed} en échec, {unreachable}) ; {chats}"
+DELIVERY_LINE_TEXT = "• {platform} : {delivered} remis, {failed} en échec, {unreachable}, {chats}"
 NOTICES_TEXT = "Invitations et rappels de réunion remis : {count}"
 REQUESTS_TEXT = (
-    "Demandes de relais des partenaires : {received} reçue(s), {accepted} acceptée(s), "
-    "{refused} refusée(s), {pending} en attente"
+    "Demandes de relais des partenaires : {received}, {accepted}, {refused}, {pending} en attente"
 )
 SUBSCRIBERS_TEXT = "Abonnés (chats) : {total} (nouveaux : {new}, départs : {left})"
 PLATFORM_LINE_TEXT = "• {platform} : {total} (nouveaux : {new}, départs : {left})"
@@ -58,38 +52,35 @@ THEME_SUBSCRIBERS_TEXT = "• par thème : {items}"
 THEME_ITEM_TEXT = "{label} {total} (+{new}, −{left})"
 DIRECTORY_TEXT = "Questions à l'annuaire : {questions}, dont {unanswered} sans réponse"
 TOP_TEXT = "• les plus posées : {items}"
-WEB_TEXT = "• sur le site : {web_searches} recherche(s), {web_entry_views} fiche(s) consultée(s)"
+WEB_TEXT = "• sur le site : {web_searches}, {web_entry_views}"
 TOP_UNANSWERED_TEXT = "• sans réponse : {items}"
 MEETINGS_TEXT = "Réunions tenues : {held}{detail} ; participants notés : {participants}"
 MEETINGS_DETAIL_TEXT = " ({items})"
 RSVPS_TEXT = "• réponses aux invitations : {yes} oui, {maybe} peut-être, {no} non"
-CANCELLED_TEXT = "• réunion(s) annulée(s) : {count}"
+CANCELLED_TEXT = "• réunions annulées : {count}"
 FEEDS_TEXT = "Flux en échec : {items}"
-FEED_ITEM_TEXT = "{name} ({failures} essai(s) : {error})"
+FEED_ITEM_TEXT = "{name} ({failures} : {error})"
 NONE = "aucune"
 NO_SUBSCRIBER = "aucun abonné"
 CHART_NOTE = "Graphique joint : informations relayées par thème sur douze mois."
 # The CLS's own indicators, named as its action sheets word them.
 INDICATORS = "Indicateurs du CLS"
 PARTNERS_TEXT = "• Nombre de partenaires participant au CLS (profils et abonnements) : {total}"
-TYPOLOGY_TEXT = "• Typologie des acteurs ({described} profil(s) renseigné(s)) : {items}"
+TYPOLOGY_TEXT = "• Typologie des acteurs ({described}) : {items}"
 RELAYED_TEXT = "• Nombre d'informations relayées : {count}"
-ASKING_TEXT = "• Nombre de partenaires sollicitant un relais d'information : {count} demande(s)"
+ASKING_TEXT = "• Nombre de partenaires sollicitant un relais d'information : {count}"
 HELD_TEXT = (
     "• Nombre de réunions (COPIL, groupes de travail, équipe projet) : {held} ; "
     "participants : {participants}"
 )
 CONSULTATIONS_TEXT = (
     "• Consultations de l'annuaire par les professionnels : {professionals} ; par les "
-    "habitants : {inhabitants} ; sans profil : {unknown} ; sur le site : {searches} "
-    "recherche(s), {views} fiche(s) consultée(s)"
+    "habitants : {inhabitants} ; sans profil : {unknown} ; sur le site : {searches}, {views}"
 )
 SATISFACTION_TEXT = "• Satisfaction des usagers et avis des partenaires : {detail}"
 NO_SURVEY = "aucun questionnaire sur la période"
-SURVEY_TEXT = (
-    "questionnaire « {title} » : {respondents} répondant(s) sur {sent} ({rate}){satisfied}"
-)
-SATISFIED_TEXT = " ; satisfaits ({answers}) : {satisfied} sur {answered} réponse(s) ({rate})"
+SURVEY_TEXT = "questionnaire « {title} » : {respondents} sur {sent} ({rate}){satisfied}"
+SATISFIED_TEXT = " ; satisfaits ({answers}) : {satisfied} sur {answered} ({rate})"
 SURVEY_QUESTION_TEXT = "  – {question} : {answers}"
 NO_ANSWER = "pas encore de réponse"
 # Short names of the kinds of structure (config/typologie.yaml's slugs) for one line of text.
@@ -120,6 +111,16 @@ MEETING_PLURALS: dict[str, str] = {
 def number(n: int) -> str:
     """1 234 with a narrow no-break space, the French way."""
     return f"{n:,}".replace(",", "\u202f")
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """« 1 chat », « 1 234 chats »: the number the French way, and its word agreeing."""
+    return f"{number(n)} {agree(n, singular, plural)}"
+
+
+def described(n: int) -> str:
+    """« 2 profils renseignés »: the profiles the typology counts."""
+    return counted(n, "profil renseigné", "profils renseignés")
 
 
 def _items(pairs: list[tuple[str, int]]) -> str:
@@ -166,16 +167,18 @@ def _indicators(report: MonthlyReport) -> list[str]:
     lines = [
         INDICATORS,
         PARTNERS_TEXT.format(total=number(partners.total)),
-        TYPOLOGY_TEXT.format(described=number(sum(partners.by_type.values())), items=_items(kinds)),
+        TYPOLOGY_TEXT.format(
+            described=described(sum(partners.by_type.values())), items=_items(kinds)
+        ),
         RELAYED_TEXT.format(count=number(report.information.total)),
-        ASKING_TEXT.format(count=number(report.relay_requests.received)),
+        ASKING_TEXT.format(count=counted(report.relay_requests.received, "demande")),
         HELD_TEXT.format(held=number(meetings.held), participants=number(meetings.participants)),
         CONSULTATIONS_TEXT.format(
             professionals=number(asked.get("professionnel", 0)),
             inhabitants=number(asked.get("habitant", 0)),
             unknown=number(asked.get("inconnu", 0)),
-            searches=number(directory.web_searches),
-            views=number(directory.web_entry_views),
+            searches=counted(directory.web_searches, "recherche"),
+            views=counted(directory.web_entry_views, "fiche consultée", "fiches consultées"),
         ),
         SATISFACTION_TEXT.format(detail=NO_SURVEY if not surveys else surveys[0][0]),
     ]
@@ -200,7 +203,7 @@ def _satisfied(survey: SurveyResult) -> str:
     return SATISFIED_TEXT.format(
         answers=" ou ".join(f"« {label} »" for label in question.satisfied),
         satisfied=number(satisfied),
-        answered=number(answered),
+        answered=counted(answered, "réponse"),
         rate=_rate(satisfied, answered),
     )
 
@@ -209,7 +212,7 @@ def _survey(survey: SurveyResult) -> list[str]:
     lines = [
         SURVEY_TEXT.format(
             title=survey.title,
-            respondents=number(survey.respondents),
+            respondents=counted(survey.respondents, "répondant"),
             sent=number(survey.sent),
             rate=_rate(survey.respondents, survey.sent),
             satisfied=_satisfied(survey),
@@ -241,14 +244,15 @@ def _delivery_numbers(counts: DeliveryCounts) -> dict[str, str]:
     return {
         "delivered": number(counts.delivered),
         "failed": number(counts.failed),
-        "unreachable": number(counts.unreachable),
+        "unreachable": counted(counts.unreachable, "injoignable"),
     }
 
 
 def _deliveries(deliveries: Deliveries) -> list[str]:
     lines = [
         DELIVERIES_TEXT.format(
-            chats=number(deliveries.chats_reached), **_delivery_numbers(deliveries.total)
+            chats=counted(deliveries.chats_reached, "chat atteint", "chats atteints"),
+            **_delivery_numbers(deliveries.total),
         )
     ]
     for platform, counts in deliveries.by_platform.items():
@@ -257,7 +261,7 @@ def _deliveries(deliveries: Deliveries) -> list[str]:
             lines.append(
                 DELIVERY_LINE_TEXT.format(
                     platform=platform_label(platform),
-                    chats=number(chats),
+                    chats=counted(chats, "chat"),
                     **_delivery_numbers(counts),
                 )
             )
@@ -267,9 +271,9 @@ def _deliveries(deliveries: Deliveries) -> list[str]:
 
 def _requests(requests: RelayRequests) -> str:
     return REQUESTS_TEXT.format(
-        received=number(requests.received),
-        accepted=number(requests.accepted),
-        refused=number(requests.refused),
+        received=counted(requests.received, "reçue"),
+        accepted=counted(requests.accepted, "acceptée"),
+        refused=counted(requests.refused, "refusée"),
         pending=number(requests.pending),
     )
 
@@ -303,7 +307,8 @@ def _directory(directory: Directory) -> list[str]:
             questions=number(directory.questions), unanswered=number(directory.unanswered)
         )
     ]
-    searches, views = number(directory.web_searches), number(directory.web_entry_views)
+    searches = counted(directory.web_searches, "recherche")
+    views = counted(directory.web_entry_views, "fiche consultée", "fiches consultées")
     lines.append(WEB_TEXT.format(web_searches=searches, web_entry_views=views))
     if directory.top_questions:
         lines.append(TOP_TEXT.format(items=_questions(directory.top_questions)))
@@ -345,7 +350,9 @@ def _feeds(feeds: tuple[FeedInError, ...]) -> list[str]:
     if not feeds:
         return []
     items = ", ".join(
-        FEED_ITEM_TEXT.format(name=feed.name, failures=feed.failures, error=feed.last_error)
+        FEED_ITEM_TEXT.format(
+            name=feed.name, failures=counted(feed.failures, "essai"), error=feed.last_error
+        )
         for feed in feeds
     )
     return [FEEDS_TEXT.format(items=items)]

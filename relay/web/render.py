@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from relay.audit import actor_label
 from relay.french_dates import as_utc, clock_time, long_date, long_datetime, short_datetime
 from relay.states import AnnouncementState, MeetingState
+from relay.wording import count
 
 TEMPLATES = Path(__file__).parent / "templates"
 HTML = "text/html"
@@ -48,6 +49,7 @@ class Renderer:
             iso=_iso,
             theme_label=theme_label,
             actor=actor_label,
+            count=count,
         )
 
     def page(self, template: str, status: int = 200, **values: Any) -> web.Response:

@@ -133,6 +133,55 @@ def _utf16_length(text: str) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# A Telegram app sending a text longer than one message
+
+_APP_SENTENCE_ENDS = frozenset(".?!")
+_APP_SENTENCE_PART_ENDS = frozenset(",:;")
+_APP_WORD_SEPARATORS = frozenset(" \n.,?!@#$:;-<>[](){}=/+%&^*'\"`~|")
+
+
+def desktop_app_parts(text: str, limit: int = MESSAGE_MAX_LENGTH) -> list[str]:
+    """The messages Telegram Desktop sends for a text (TextUtilities::CutPart, then Trim on
+    each part): past half the limit, the last of the best breaks before it (a blank line, a
+    line break, a space after a sentence, after a comma, any space, after punctuation, any
+    character), then each part trimmed, so the break's whitespace is sent in no part."""
+    left = text.strip()
+    parts: list[str] = []
+    while left:
+        if len(left) <= limit:
+            cut = len(left)
+        else:
+            cut, best = 0, 0
+            for index in range(limit // 2 + 1, limit + 1):
+                rank = _app_break_rank(left, index)
+                if rank >= best:
+                    cut, best = index, rank
+        part, left = left[:cut].strip(), left[cut:]
+        if part:
+            parts.append(part)
+    return parts
+
+
+def mobile_app_parts(text: str, limit: int = MESSAGE_MAX_LENGTH) -> list[str]:
+    """The messages Telegram for Android sends: every `limit` characters, then trimmed by the
+    server."""
+    text = text.strip()
+    pieces = (text[start : start + limit].strip() for start in range(0, len(text), limit))
+    return [piece for piece in pieces if piece]
+
+
+def _app_break_rank(text: str, index: int) -> int:
+    char, previous = text[index], text[index - 1]
+    if char == "\n":
+        return 15 if index + 1 < len(text) and text[index + 1] == "\n" else 13
+    if char.isspace():
+        if previous in _APP_SENTENCE_ENDS:
+            return 10
+        return 8 if previous in _APP_SENTENCE_PART_ENDS else 6
+    return 4 if previous in _APP_WORD_SEPARATORS else 2
+
+
+# --------------------------------------------------------------------------------------------
 # HTML parse mode
 
 
@@ -913,6 +962,21 @@ class FakeTelegram:
             message_thread_id=message_thread_id,
         )
         return self._enqueue("message", message)
+
+    def user_long_message(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        app: Callable[[str], list[str]] = desktop_app_parts,
+    ) -> list[str]:
+        """A text longer than one message, as a Telegram app sends it: several consecutive
+        messages (desktop_app_parts, mobile_app_parts). Returns the parts sent."""
+        parts = app(text)
+        for part in parts:
+            self.user_message(user_id, part, chat_id=chat_id)
+        return parts
 
     def group_message(
         self,

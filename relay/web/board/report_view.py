@@ -90,7 +90,7 @@ def _indicators(report: MonthlyReport) -> Section:
     kinds = [(formats.KIND_NAMES.get(k, k), n) for k, n in partners.by_type.items()]
     described = sum(partners.by_type.values())
     typology = _counts(
-        f"Typologie des acteurs ({formats.number(described)} profil(s) renseigné(s))",
+        f"Typologie des acteurs ({formats.described(described)})",
         "Type de structure",
         kinds,
         "aucun profil renseigné",

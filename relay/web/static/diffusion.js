@@ -10,6 +10,12 @@
   var EVERY_MS = 4000;
   var timer = null;
 
+  // « 0 chat », « 1 chat », « 2 chats »: 0 and 1 take the singular, as in French
+  // (relay/wording.py).
+  function count(number, singular) {
+    return number + " " + (Math.abs(number) < 2 ? singular : singular + "s");
+  }
+
   function write(container, name, value) {
     var cell = container.querySelector('[data-champ="' + name + '"]');
     if (cell && cell.textContent !== String(value)) {
@@ -18,7 +24,7 @@
   }
 
   function show(state) {
-    write(region, "recipients", state.recipients);
+    write(region, "recipients", count(state.recipients, "chat"));
     write(region, "duration", state.duration);
     state.platforms.forEach(function (p) {
       var row = region.querySelector('tr[data-plateforme="' + p.platform + '"]');
