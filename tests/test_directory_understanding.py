@@ -92,6 +92,9 @@ def test_typos_are_corrected_against_the_directory() -> None:
     # an expression of synonyms.yaml is read whole, its typo corrected
     (concept,) = read("maison de retraitte").concepts
     assert concept.text == "maison retraite" and concept.corrected == "maison retraite"
+    # … and with the hyphen left out
+    (concept,) = read("centre medico psycologique").concepts
+    assert concept.text == "centre medico-psychologique"
     assert read("orthophonsite").concepts[0].corrected == "orthophoniste"
     # A word the directory does not use stays unknown instead of being "corrected".
     vet = read("vétérinaire").concepts[0]

@@ -29,6 +29,7 @@ from relay.textnorm import clean_input
 MAX_QUESTION_CHARS = 300
 MAX_WORDS = 30
 MAX_PHRASE = 5
+MAX_CORRECTIONS = 10_000  # typos remembered, per vocabulary
 SYNONYM = 0.9  # an entry found through a synonym ranks a little below one found as typed
 # synonyms.yaml lists the likeliest service first ("dors: [troubles du sommeil, …, médecin]"):
 # each later synonym ranks a little lower, down to the tenth.
@@ -115,6 +116,7 @@ class Understanding:
         self.vocabulary = vocabulary
         self.places = PlaceFinder(vocabulary.territory, vocabulary.common_words, self._is_word)
         self._synonyms = vocabulary.synonyms
+        self._corrections: dict[str, str] = {}
         self._phrases: set[Phrase] = set(self._synonyms.expansions) | set(vocabulary.public_phrases)
         self._longest = max((len(p) for p in self._phrases), default=1)
         # Expressions of synonyms.yaml made of grammar words only ("plus envie de rien",
@@ -252,16 +254,31 @@ class Understanding:
         return segments
 
     def _spelled(self, words: Phrase) -> Phrase:
-        """An expression with its typos corrected when that makes it one synonyms.yaml or a
-        public names ("maison de retraitte"); the words as typed otherwise."""
+        """An expression with its typos corrected, or two of its words joined by a hyphen, when
+        that makes it one synonyms.yaml or a public names ("maison de retraitte", "centre
+        médico psycologique"); the words as typed otherwise."""
         if len(words) < 2 or self._says(words):
             return words
+        joined = [
+            (*words[:at], f"{words[at]}-{words[at + 1]}", *words[at + 2 :])
+            for at in range(len(words) - 1)
+        ]
+        for variant in (words, *joined):
+            fixed = tuple(self._fixed(w) for w in variant)
+            if fixed != words and self._says(fixed):
+                return fixed
+        return words
+
+    def _fixed(self, word: str) -> str:
         vocabulary = self.vocabulary
-        fixed = tuple(
-            w if w in vocabulary.df or w in vocabulary.synonym_words else vocabulary.correct(w) or w
-            for w in words
-        )
-        return fixed if fixed != words and self._says(fixed) else words
+        if word in vocabulary.df or word in vocabulary.synonym_words or word in STOP_WORDS:
+            return word
+        fixed = self._corrections.get(word)
+        if fixed is None:
+            if len(self._corrections) > MAX_CORRECTIONS:
+                self._corrections.clear()
+            fixed = self._corrections[word] = vocabulary.correct(word) or word
+        return fixed
 
     def _grammar_phrase(self, words: list[str], rest: list[int]) -> list[list[int]]:
         """The longest expression of grammar words only that the question says, as its one
