@@ -45,6 +45,7 @@ def test_how_often_and_for_how_long_are_dropped() -> None:
     assert concepts("je déprime depuis 3 semaines") == ["deprime"]
     assert concepts("elle fume du shit chaque week-end") == ["fume shit"]
     assert concepts("médecin de garde ce soir") == ["medecin garde", "soir"]  # when, as asked
+    assert concepts("il m'a frappée hier soir") == ["frappee"]  # how long ago: the past
 
 
 def test_an_age_in_months_is_a_child_and_a_duration_is_dropped() -> None:
@@ -168,6 +169,8 @@ async def first_categories(relay: Relay, question: str) -> list[str]:
         ("on a des punaises de lit dans l'appart", "Santé-environnement"),
         ("j'ai plus envie de rien", "Psychologue"),
         ("mon compagnon me frappait", "Violences intrafamiliales"),
+        ("mon mari m'a frappée hier soir", "Violences intrafamiliales"),
+        ("mon ado passe ses nuits sur snap", "Consultation jeunes consommateurs (CJC)"),
         (
             "ma fille fume des joints avec son groupe de musique",
             ("CSAPA", "Consultation jeunes consommateurs (CJC)"),
