@@ -162,6 +162,48 @@ async def test_the_same_meeting_twice_needs_the_coordinators_word(relay: Relay) 
     ]
 
 
+async def test_moving_onto_the_same_meeting_needs_the_coordinators_word(relay: Relay) -> None:
+    await subscribe(relay, "61", ["vie-du-cls"])
+    async with browser(relay) as http:
+        await signed_in_browser(relay, http)
+        await post(http, PAGE, COPIL)
+        await post(http, PAGE, {**COPIL, "date": "2027-01-27", "lieu": "Mairie de Pornic"})
+        assert 'name="quand_meme"' not in await get(http, f"{PAGE}/2")
+        move = {"date": "2027-01-20", "heure": "14:00", "lieu": "Visioconférence"}
+        status, page = await post(http, f"{PAGE}/2/modifier", move)
+        assert status == 400
+        assert error(page) == (
+            "modifier",
+            "Une réunion COPIL est déjà programmée à ce moment : n°1 « COPIL du Contrat Local "
+            "de Santé », mercredi 20 janvier 2027 à 14 h, Salle du conseil, Pornic.\n"
+            "Déplacer quand même la réunion n°2 à ce moment, et prévenir ses invités ?",
+        )
+        assert 'name="quand_meme" value="1"' in page and "Déplacer quand même" in page
+        assert 'value="2027-01-20"' in page and 'value="Visioconférence"' in page
+        assert "mercredi 27 janvier 2027 à 14 h" in page, "the meeting has not moved"
+        status, page = await post(http, f"{PAGE}/2/modifier", {**move, "quand_meme": "1"})
+        assert status == 200
+        assert outcome(page) == "La réunion n°2 est modifiée ; les invités sont prévenus."
+        assert "mercredi 20 janvier 2027 à 14 h" in page and 'name="quand_meme"' not in page
+        # Its own time is no duplicate, even with the other one there now.
+        own = {"date": "2027-01-20", "heure": "14:00", "lieu": "Mairie de Pornic"}
+        status, page = await post(http, f"{PAGE}/1/modifier", own)
+        assert status == 200 and outcome(page).startswith("La réunion n°1 est modifiée")
+        journal = await get(http, "/tableau/journal")
+    assert await meeting_titles_to(relay, "61") == [
+        "Invitation : COPIL du Contrat Local de Santé",
+        "Invitation : COPIL du Contrat Local de Santé",
+        "Réunion modifiée : COPIL du Contrat Local de Santé",
+        "Réunion modifiée : COPIL du Contrat Local de Santé",
+    ]
+    assert "n°2 « COPIL du Contrat Local de Santé » du mercredi 20 janvier 2027 à 14 h" in journal
+    assert journal.count("modifiée") == 2
+    assert [(m.place, m.starts_at.replace(tzinfo=UTC)) for m in await meetings(relay)] == [
+        ("Mairie de Pornic", datetime(2027, 1, 20, 13, 0, tzinfo=UTC)),
+        ("Visioconférence", datetime(2027, 1, 20, 13, 0, tzinfo=UTC)),
+    ]
+
+
 async def test_change_and_cancel_notify_invitees_and_go_in_the_journal(relay: Relay) -> None:
     await subscribe(relay, "61", ["vie-du-cls"])
     async with browser(relay) as http:

@@ -455,6 +455,81 @@ async def test_a_cancelled_meeting_leaves_its_time_free(relay: Relay) -> None:
     assert [m.id for m in await relay.meetings.coming()] == [2, 3]
 
 
+async def test_moving_a_meeting_onto_the_same_meeting_needs_the_coordinators_word(
+    relay: Relay,
+) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    await subscribe(relay, "31", ["vie-du-cls"])
+    coordinator = ChatUser.private(relay, "1000")
+    channel = RecordingChannel()
+    async with sending(relay, channel):
+        await coordinator.say("/reunion copil 2027-01-14 14:00 Salle du conseil, Pornic")
+        assert "n°1 est programmée" in await coordinator.press("Programmer")
+        await coordinator.say("/reunion copil 2027-01-21 14:00 Mairie de Pornic")
+        assert "n°2 est programmée" in await coordinator.press("Programmer")
+        refused = await coordinator.say("/reunion modifier 2 14/01 14h")
+        assert refused == (
+            "Une réunion COPIL est déjà programmée à ce moment : n°1 « COPIL du Contrat Local "
+            "de Santé », jeudi 14 janvier 2027 à 14 h, Salle du conseil, Pornic.\n"
+            "Déplacer quand même la réunion n°2 à ce moment, et prévenir ses invités ?"
+        )
+        assert [b.label for b in coordinator.buttons()] == [
+            "Déplacer quand même",
+            "Ne pas la déplacer",
+        ]
+        assert "n°2 n'est pas déplacée" in await coordinator.press("Ne pas la déplacer")
+        second = await relay.meetings.info(2)
+        assert second is not None and second.when(relay.settings.zone).startswith("jeudi 21")
+        await coordinator.say("/reunion modifier 2 14/01 14h Visioconférence")
+        refusal = coordinator.last
+        moved = await coordinator.press("Déplacer quand même")
+        assert moved.startswith("La réunion n°2 est modifiée ; les invités sont prévenus.")
+        assert "jeudi 14 janvier 2027 à 14 h" in moved and "Visioconférence" in moved
+        coordinator.last = refusal  # pressed a second time: nobody is told twice
+        assert "n°2 a été modifiée entre-temps" in await coordinator.press("Déplacer quand même")
+        # Its own time is no duplicate, even with the other one there now.
+        kept = await coordinator.say("/reunion modifier 1 14/01 14h Mairie de Pornic")
+        assert kept.startswith("La réunion n°1 est modifiée") and "Mairie de Pornic" in kept
+        await relay.engine.drain(10)
+    assert [a.title.split(" :")[0] for a in channel.announcements_to("31")] == [
+        "Invitation",
+        "Invitation",
+        "Réunion modifiée",
+        "Réunion modifiée",
+    ]
+    assert [m.place for m in await relay.meetings.coming()] == [
+        "Mairie de Pornic",
+        "Visioconférence",
+    ]
+    journal = [line.detail for line in await relay.audit.latest()]
+    assert sum(d.startswith("n°2 ") and d.endswith(": modifiée") for d in journal) == 1
+
+
+async def test_a_move_too_long_for_a_button_is_insisted_on_by_typing(relay: Relay) -> None:
+    relay.meetings.clock = Clock(MONDAY)
+    coordinator = ChatUser.private(relay, "1000")
+    for day in ("14", "21"):
+        await coordinator.say(f"/reunion equipe-projet 2027-01-{day} 10:00 CCAS de Pornic")
+        await coordinator.press("Programmer")
+    place = "Maison de santé pluriprofessionnelle de Machecoul-Saint-Même, salle 2"
+    refused = await coordinator.say(f"/reunion modifier 2 14/01 10h {place}")
+    assert "Une réunion Équipe projet est déjà programmée à ce moment : n°1" in refused
+    assert refused.endswith(
+        f"Pour la déplacer quand même, tapez : /reunion modifier 2 quand-meme 14/01 10h {place}"
+    )
+    assert not coordinator.buttons()
+    moved = await coordinator.say(f"/reunion modifier 2 quand-même 14/01 10h {place}")
+    assert moved.startswith("La réunion n°2 est modifiée") and place in moved
+    await coordinator.say("/reunion equipe-projet 2027-01-28 10:00 CCAS de Pornic")
+    await coordinator.press("Programmer")
+    for number in (1, 2):
+        await coordinator.say(f"/reunion annuler {number}")
+        await coordinator.press("Oui, annuler")
+    freed = await coordinator.say("/reunion modifier 3 14/01 10h")
+    assert freed.startswith("La réunion n°3 est modifiée"), "cancelled ones leave the time free"
+    assert "Usage" in await coordinator.say("/reunion modifier 3 quand-meme")
+
+
 async def test_the_shell_refuses_the_same_meeting_twice_unless_told(database_url: str) -> None:
     at = (datetime.now(UTC) + timedelta(days=20)).strftime("%Y-%m-%d") + " 14:00"
     add = ("meeting", "add", "--kind", "copil", "--title", "COPIL", "--at", at)
@@ -464,6 +539,31 @@ async def test_the_shell_refuses_the_same_meeting_twice_unless_told(database_url
     assert "déjà programmée à ce moment : n°1" in twice.stderr and "--quand-meme" in twice.stderr
     anyway = relay_command(*add, "--quand-meme", database_url=database_url)
     assert anyway.returncode == 0 and "Réunion n°2 programmée" in anyway.stdout
+
+
+async def test_the_shell_refuses_to_move_onto_the_same_meeting_unless_told(
+    database_url: str,
+) -> None:
+    day = datetime.now(UTC) + timedelta(days=20)
+    first, second = (
+        (day + timedelta(days=days)).strftime("%Y-%m-%d") + " 14:00" for days in (0, 7)
+    )
+    for at in (first, second):
+        add = ("meeting", "add", "--kind", "gt", "--title", "GT", "--themes", "jeunes", "--at", at)
+        assert relay_command(*add, database_url=database_url).returncode == 0
+    move = ("meeting", "change", "2", "--at", first)
+    refused = relay_command(*move, database_url=database_url)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "Une réunion Groupe de travail est déjà programmée à ce moment : n°1 « GT »" in (
+        refused.stderr
+    )
+    assert refused.stderr.strip().endswith("Ajoutez --quand-meme pour la déplacer malgré tout.")
+    anyway = relay_command(*move, "--quand-meme", database_url=database_url)
+    assert anyway.returncode == 0 and "Réunion n°2 modifiée" in anyway.stdout
+    own_time = relay_command(
+        *("meeting", "change", "1", "--at", first, "--where", "Pornic"), database_url=database_url
+    )
+    assert own_time.returncode == 0, own_time.stderr
 
 
 async def test_a_meeting_is_typed_the_way_coordinators_write_dates(relay: Relay) -> None:

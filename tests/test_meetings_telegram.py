@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 from sqlalchemy import select
+from sqlmodel import col
 
 from relay.french_dates import as_utc
 from relay.store.models_schedule import Meeting, MeetingRsvp
@@ -91,3 +92,35 @@ async def test_a_meeting_scheduled_in_telegram_invites_and_records_answers(
             "rapport-"
         )
         assert telegram.duplicates == 0
+
+
+async def test_a_move_onto_the_same_meeting_is_confirmed_by_a_button_in_telegram(
+    database_url: str,
+) -> None:
+    telegram = FakeTelegram(private_chat_rate=None)
+    first = (datetime.now(UTC) + timedelta(days=12)).replace(
+        hour=13, minute=0, second=0, microsecond=0
+    )
+    async with running(database_url, telegram) as (relay, _):
+        await relay.meetings.schedule("copil", first, "Salle du conseil, Pornic")
+        await relay.meetings.schedule("copil", first + timedelta(days=7), "Mairie de Pornic")
+        local = first.astimezone(relay.settings.zone)
+        telegram.user_message(
+            COORDINATOR, f"/reunion modifier 2 {local:%Y-%m-%d %H:%M} Visioconférence"
+        )
+        refused = await last_text(telegram, COORDINATOR)
+        assert "Une réunion COPIL est déjà programmée à ce moment : n°1" in refused
+        assert "Déplacer quand même la réunion n°2 à ce moment" in refused
+        question = telegram.messages_to(COORDINATOR)[-1]
+        anyway = next(b for b in buttons_of(question) if b["text"] == "Déplacer quand même")
+        telegram.callback_query(
+            COORDINATOR, COORDINATOR, question.message_id, anyway["callback_data"]
+        )
+        await telegram.wait_for(
+            lambda: any("n°2 est modifiée" in t for t in telegram.shown_in(COORDINATOR)),
+            timeout=10,
+        )
+        async with relay.db.read() as session:
+            query = select(Meeting).where(col(Meeting.id) == 2)
+            moved = (await session.execute(query)).scalar_one()
+    assert as_utc(moved.starts_at) == first and moved.place == "Visioconférence"

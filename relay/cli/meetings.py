@@ -24,6 +24,7 @@ meeting_cli = french.App(
 
 AT_HELP = "date et heure : « 14/01 14h », « jeudi 9h30 » ou « AAAA-MM-JJ HH:MM »"
 ANYWAY_HINT = "Ajoutez --quand-meme pour la programmer malgré tout."
+MOVE_ANYWAY_HINT = "Ajoutez --quand-meme pour la déplacer malgré tout."
 ANSWERS_TEXT = "réponses : {yes} oui, {maybe} peut-être, {no} non"
 NOTICE_STATES: dict[str, str] = {
     NoticeState.SENT: "envoyé",
@@ -165,16 +166,28 @@ def meeting_change(
     number: Annotated[int, typer.Argument(help="numéro de la réunion", metavar="NUMÉRO")],
     at: Annotated[str | None, typer.Option("--at", help="nouvelle " + AT_HELP)] = None,
     where: Annotated[str | None, typer.Option("--where", help="nouveau lieu")] = None,
+    anyway: Annotated[
+        bool,
+        typer.Option(
+            "--quand-meme", help="la déplacer même si une réunion du même type est à cette heure"
+        ),
+    ] = False,
 ) -> None:
     """Change la date ou le lieu d'une réunion ; les invités sont prévenus."""
     settings = common.settings()
     starts_at = common.moment_option(at, settings, "--at") if at else None
 
     from relay import app as relay_app
+    from relay.meetings.service import DuplicateMeeting
 
     async def change() -> "MeetingInfo":
         async with relay_app.opened(settings) as relay:
-            return await relay.meetings.reschedule(number, starts_at, where, None)
+            try:
+                return await relay.meetings.reschedule(
+                    number, starts_at, where, None, allow_duplicate=anyway
+                )
+            except DuplicateMeeting as duplicate:
+                common.fail(f"{duplicate} {MOVE_ANYWAY_HINT}")
 
     info = common.run(change())
     typer.echo(

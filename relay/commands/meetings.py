@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from relay import wording
 from relay.announcements import recipients_line
+from relay.commands import meeting_move
 from relay.commands.base import Action, Command, Context, Feature, Role, Services
 from relay.commands.meeting_form import (
     FORM_ACTION,
@@ -89,6 +90,15 @@ CHANGE_USAGE = (
 )
 CHANGED_LEAD_TEXT = "La réunion n°{id} est modifiée ; les invités sont prévenus."
 CHANGED_TEXT = CHANGED_LEAD_TEXT + "\n\n{summary}"
+MOVE_ANYWAY, STAY = "Déplacer quand même", "Ne pas la déplacer"
+ASK_MOVE_ANYWAY_TEXT = (
+    "Déplacer quand même la réunion n°{id} à ce moment, et prévenir ses invités ?"
+)
+TYPE_MOVE_ANYWAY_TEXT = (
+    "Pour la déplacer quand même, tapez : /reunion modifier {id} quand-meme {rest}"
+)
+NOT_MOVED_TEXT = "D'accord, la réunion n°{id} n'est pas déplacée."
+ANYWAY_WORDS = (("quand-meme",), ("quand", "meme"))
 PARTICIPANTS_USAGE = (
     "Usage : /reunion participants <n> <nombre>, par exemple /reunion participants 3 24"
 )
@@ -125,6 +135,7 @@ AGENDA_HINT = "Coordinateurs : /reunion <n> pour le détail d'une réunion."
 
 CONFIRM_ACTION, DISCARD_ACTION, FORCE_ACTION = "mtgok:", "mtgno:", "mtgforce:"
 ASK_CANCEL_ACTION, CANCEL_ACTION, KEEP_ACTION = "mtgcancel:", "mtgstop:", "mtgkeep:"
+STAY_ACTION = "mtgstay:"
 TIMES = ("09:00", "10:00", "11:00", "14:00", "15:00", "16:00", "17:00", "18:00")
 DAYS_OFFERED = 10
 EXAMPLE_TIME = time(14)
@@ -439,12 +450,19 @@ async def keep_button(ctx: Context) -> Sequence[Outgoing]:
     return [Reply(KEPT_TEXT.format(id=number), edit_origin=True)]
 
 
+def _insisting(words: Sequence[str]) -> int:
+    """How many of the first words say « quand même » (0: none)."""
+    folded = tuple(fold(word) for word in words[:2])
+    return next((len(w) for w in ANYWAY_WORDS if folded[: len(w)] == w), 0)
+
+
 async def _change(ctx: Context, rest: str) -> Sequence[Outgoing]:
     words = rest.split()
     number = _number(words[0]) if words else None
-    if number is None or len(words) < 2:
+    anyway = _insisting(words[1:])
+    words = words[1 + anyway :]
+    if number is None or not words:
         return [Reply(CHANGE_USAGE)]
-    words = words[1:]
     try:
         when = read_when(words, _today(ctx))
     except DateError as error:
@@ -460,10 +478,58 @@ async def _change(ctx: Context, rest: str) -> Sequence[Outgoing]:
         if when.day is not None or when.at is not None:
             local = current.starts_at.astimezone(zone)
             starts_at = local_moment(when.day or local.date(), when.at or local.time(), zone)
-        info = await service.reschedule(number, starts_at, place, ctx.incoming.user)
+        info = await service.reschedule(
+            number, starts_at, place, ctx.incoming.user, allow_duplicate=bool(anyway)
+        )
+    except DuplicateMeeting as duplicate:
+        assert starts_at is not None
+        move = meeting_move.Move(number, current.sequence, starts_at, place)
+        return [_move_anyway_question(duplicate, move, " ".join(words))]
     except (MeetingError, DateError) as error:
         return [Reply(str(error))]
     return [Reply(CHANGED_TEXT.format(id=number, summary=summary(info, ctx)))]
+
+
+def _move_anyway_question(
+    duplicate: DuplicateMeeting, move: meeting_move.Move, typed: str
+) -> Reply:
+    """The move refused, with the button that insists; a move too long to travel in a button
+    is insisted on by typing it again."""
+    action = meeting_move.encode(move)
+    if action is None:
+        typing = TYPE_MOVE_ANYWAY_TEXT.format(id=move.meeting_id, rest=typed)
+        return Reply(f"{duplicate}\n{typing}")
+    question = ASK_MOVE_ANYWAY_TEXT.format(id=move.meeting_id)
+    stay = f"{STAY_ACTION}{move.meeting_id}"
+    buttons = ((Button(MOVE_ANYWAY, action), Button(STAY, stay)),)
+    return Reply(f"{duplicate}\n{question}", buttons=buttons)
+
+
+async def move_button(ctx: Context) -> Sequence[Outgoing]:
+    """« Déplacer quand même »: the coordinator confirmed the move onto another meeting's time."""
+    move = meeting_move.decode(ctx.args)
+    if move is None:
+        return [Reply(EXPIRED_BUTTON)]
+    try:
+        info = await _meetings(ctx).reschedule(
+            move.meeting_id,
+            move.starts_at,
+            move.place,
+            ctx.incoming.user,
+            allow_duplicate=True,
+            sequence=move.sequence,
+        )
+    except MeetingError as error:
+        return [Reply(str(error), edit_origin=True)]
+    text = CHANGED_TEXT.format(id=info.id, summary=summary(info, ctx))
+    return [Reply(text, edit_origin=True)]
+
+
+async def stay_button(ctx: Context) -> Sequence[Outgoing]:
+    number = _number(ctx.args)
+    if number is None:
+        return [Reply(EXPIRED_BUTTON)]
+    return [Reply(NOT_MOVED_TEXT.format(id=number), edit_origin=True)]
 
 
 async def _participants(ctx: Context, rest: str) -> Sequence[Outgoing]:
@@ -580,5 +646,7 @@ FEATURE = Feature(
         Action(ASK_CANCEL_ACTION, ask_cancel_button, Role.COORDINATOR),
         Action(CANCEL_ACTION, cancel_button, Role.COORDINATOR),
         Action(KEEP_ACTION, keep_button, Role.COORDINATOR),
+        Action(meeting_move.MOVE_ACTION, move_button, Role.COORDINATOR),
+        Action(STAY_ACTION, stay_button, Role.COORDINATOR),
     ],
 )

@@ -75,6 +75,10 @@ DUPLICATE_TEXT = (
 )
 NOT_INVITED = "Ce bouton de réponse ne correspond à aucune invitation reçue ici."
 NOTHING_CHANGED = "Indiquez une nouvelle date, une nouvelle heure ou un nouveau lieu."
+CHANGED_SINCE_TEXT = (
+    "La réunion n°{id} a été modifiée entre-temps : tapez /reunion {id} pour la voir telle "
+    "qu'elle est."
+)
 AUDIT_TEXT = "n°{id} « {title} » du {when} : {what}"
 SCHEDULED_WORD, CHANGED_WORD, CANCELLED_WORD = "programmée", "modifiée", "annulée"
 
@@ -84,8 +88,9 @@ class MeetingError(ValueError):
 
 
 class DuplicateMeeting(MeetingError):
-    """A meeting of the same kind is already scheduled at that time: `existing`. Scheduling
-    anyway takes the coordinator's explicit word (`allow_duplicate`)."""
+    """A meeting of the same kind is already scheduled at that time: `existing`. Scheduling a
+    meeting there, or moving one there, anyway takes the coordinator's explicit word
+    (`allow_duplicate`)."""
 
     def __init__(self, existing: "MeetingInfo", zone: tzinfo) -> None:
         place = f", {existing.place}" if existing.place else ""
@@ -116,6 +121,7 @@ class MeetingInfo:
     rsvps: Counter[str] = field(default_factory=Counter)
     notices: tuple[tuple[str, datetime, str], ...] = ()  # (label, due time, state)
     public: bool = False  # on the web site's agenda
+    sequence: int = 0  # how many times it was changed (or cancelled)
 
     @property
     def kind_label(self) -> str:
@@ -159,6 +165,7 @@ def _info(
         rsvps=rsvps or Counter(),
         notices=tuple(notices),  # type: ignore[arg-type]
         public=meeting.public,
+        sequence=meeting.sequence,
     )
 
 
@@ -223,7 +230,7 @@ class Meetings:
         meeting.public = public
         async with self.db.write() as session:
             if not allow_duplicate:
-                await self._check_unique(session, meeting)
+                await self._check_unique(session, meeting.kind, meeting.starts_at)
             await store.add(session, meeting)
             await self._plan(session, meeting, INVITE if invite else None)
             await self._audit(session, by, meeting, SCHEDULED_WORD)
@@ -251,7 +258,7 @@ class Meetings:
                 raise MeetingError(NOT_A_DRAFT_TEXT.format(id=meeting_id))
             self._check_future(meeting.starts_at, now)
             if not allow_duplicate:
-                await self._check_unique(session, meeting)
+                await self._check_unique(session, meeting.kind, meeting.starts_at, meeting.id)
             meeting.status, meeting.updated_at = MeetingState.SCHEDULED, now
             await self._plan(session, meeting, INVITE)
             await self._audit(session, by, meeting, SCHEDULED_WORD)
@@ -305,8 +312,18 @@ class Meetings:
         await store.add_notices(session, meeting, plan)
 
     async def reschedule(
-        self, meeting_id: int, starts_at: datetime | None, place: str | None, by: UserRef | None
+        self,
+        meeting_id: int,
+        starts_at: datetime | None,
+        place: str | None,
+        by: UserRef | None,
+        allow_duplicate: bool = False,
+        sequence: int | None = None,
     ) -> MeetingInfo:
+        """Move a meeting, or change its place; its invitees are told. Moving it onto the time
+        of another meeting of its kind is refused (`DuplicateMeeting`) as scheduling one there
+        is, unless `allow_duplicate`; its own time is no duplicate. With `sequence` (the meeting
+        as the coordinator saw it), a meeting changed since is left as it is."""
         if starts_at is None and place is None:
             raise MeetingError(NOTHING_CHANGED)
         now = self.clock()
@@ -314,6 +331,11 @@ class Meetings:
             self._check_future(starts_at, now)
         async with self.db.write() as session:
             meeting = await self._open_meeting(session, meeting_id, now)
+            if sequence is not None and meeting.sequence != sequence:
+                raise MeetingError(CHANGED_SINCE_TEXT.format(id=meeting_id))
+            moving = starts_at is not None and as_utc(starts_at) != as_utc(meeting.starts_at)
+            if starts_at is not None and moving and not allow_duplicate:  # its own time is free
+                await self._check_unique(session, meeting.kind, starts_at, meeting.id)
             if starts_at is not None:
                 meeting.starts_at = as_utc(starts_at)
             if place is not None:
@@ -452,10 +474,11 @@ class Meetings:
             raise MeetingError(ALREADY_HELD_TEXT.format(id=meeting_id))
         return meeting
 
-    async def _check_unique(self, session: AsyncSession, meeting: Meeting) -> None:
-        existing = await store.scheduled_at(
-            session, meeting.kind, as_utc(meeting.starts_at), other_than=meeting.id
-        )
+    async def _check_unique(
+        self, session: AsyncSession, kind: str, starts_at: datetime, other_than: int | None = None
+    ) -> None:
+        """Refuse (`DuplicateMeeting`) a time when another meeting of this kind is scheduled."""
+        existing = await store.scheduled_at(session, kind, as_utc(starts_at), other_than)
         if existing is not None:
             raise DuplicateMeeting(_info(existing), self.settings.zone)
 

@@ -209,7 +209,7 @@ async def coming(session: AsyncSession, after: datetime, limit: int) -> list[Mee
     query = (
         select(Meeting)
         .where(col(Meeting.status) == MeetingState.SCHEDULED, col(Meeting.starts_at) >= after)
-        .order_by(col(Meeting.starts_at))
+        .order_by(col(Meeting.starts_at), col(Meeting.id))
         .limit(limit)
     )
     return list((await session.execute(query)).scalars())
@@ -219,7 +219,7 @@ async def listing(session: AsyncSession, since: datetime | None) -> list[Meeting
     query = (
         select(Meeting)
         .where(col(Meeting.status).in_([MeetingState.SCHEDULED, MeetingState.CANCELLED]))
-        .order_by(col(Meeting.starts_at))
+        .order_by(col(Meeting.starts_at), col(Meeting.id))
     )
     if since is not None:
         query = query.where(col(Meeting.starts_at) >= since)

@@ -1,6 +1,8 @@
 """Réunions: the coming and past meetings with their answers and participants; scheduling,
 changing, cancelling, the public agenda and attendance, through the chat's service and with
-its rules and messages (a date in the past, the same meeting twice, a meeting already held)."""
+its rules and messages (a date in the past, the same meeting twice, a meeting already held).
+The same meeting twice, scheduled or moved there, is done once the coordinator insists: the
+form comes back with a « … quand même » button (`quand_meme`)."""
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -11,11 +13,13 @@ from aiohttp import web
 from relay import wording
 from relay.commands.meetings import (
     ASK_ANYWAY,
+    ASK_MOVE_ANYWAY_TEXT,
     CANCELLED_TEXT,
     CHANGED_LEAD_TEXT,
     CONFIRM_ANYWAY,
     MADE_PRIVATE_TEXT,
     MADE_PUBLIC_TEXT,
+    MOVE_ANYWAY,
     PARTICIPANTS_TEXT,
     SCHEDULED_LEAD_TEXT,
 )
@@ -138,12 +142,19 @@ class MeetingsPage:
             outcome=shown(request),
             problem=problem,
             values=values,
+            move_anyway=MOVE_ANYWAY,
         )
 
     async def change(self, request: web.Request) -> web.Response:
         async def act(info: MeetingInfo, form: dict[str, Any]) -> str:
             starts_at, place = fields.changes(form, info, self.zone)
-            await self.meetings.reschedule(info.id, starts_at, place, visitor(request).coordinator)
+            await self.meetings.reschedule(
+                info.id,
+                starts_at,
+                place,
+                visitor(request).coordinator,
+                allow_duplicate=fields.ticked(form, "quand_meme"),
+            )
             return CHANGED_LEAD_TEXT.format(id=info.id)
 
         return await self._act(request, "modifier", act)
@@ -190,6 +201,10 @@ class MeetingsPage:
         form = await checked_form(request)
         try:
             done = await act(info, form)
+        except DuplicateMeeting as duplicate:  # a move onto another meeting's time
+            text = f"{duplicate}\n" + ASK_MOVE_ANYWAY_TEXT.format(id=info.id)
+            problem = Problem(form_name, text, "date", form, duplicate=True)
+            return self._detail(request, await self._meeting(request), problem)
         except (MeetingError, fields.FieldError) as error:
             problem = Problem(form_name, str(error), _field_of(error), form)
             return self._detail(request, await self._meeting(request), problem)
