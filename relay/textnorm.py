@@ -30,9 +30,9 @@ def words(text: str) -> list[str]:
 
 # Words whose final 's' is no plural: "fin de mois" is not "fin de moi", "temps" not "temp".
 _INVARIABLE = frozenset(
-    "mois fois temps corps pays bras repas souris avis prix poids jus gens sans dans vers sous "
-    "alors depuis puis plus moins jamais toujours parfois ailleurs dessus dessous tres apres "
-    "pres autrefois volontiers".split()
+    {"mois", "fois", "temps", "corps", "pays", "bras", "repas", "souris", "avis", "prix", "poids"}
+    | {"jus", "gens", "sans", "dans", "vers", "sous", "alors", "depuis", "puis", "plus", "moins"}
+    | {"jamais", "toujours", "parfois", "ailleurs", "dessus", "dessous", "tres", "apres", "pres"}
 )
 
 
