@@ -28,9 +28,17 @@ def words(text: str) -> list[str]:
     return [w for w in _NON_WORD.split(fold(text)) if w]
 
 
+# Words whose final 's' is no plural: "fin de mois" is not "fin de moi", "temps" not "temp".
+_INVARIABLE = frozenset(
+    {"mois", "fois", "temps", "corps", "pays", "bras", "repas", "souris", "avis", "prix", "poids"}
+    | {"jus", "gens", "sans", "dans", "vers", "sous", "alors", "depuis", "puis", "plus", "moins"}
+    | {"jamais", "toujours", "parfois", "ailleurs", "dessus", "dessous", "tres", "apres", "pres"}
+)
+
+
 def singular(word: str) -> str:
     """Drop a French plural 's' or 'x' from a word long enough to carry one."""
-    if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss"):
+    if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss") and word not in _INVARIABLE:
         return word[:-1]
     return word
 

@@ -106,6 +106,11 @@ def test_accents_ligatures_and_case_are_folded() -> None:
     assert words(read("Épicerie SOCIALE")) == ["epicerie sociale"]
 
 
+def test_a_final_s_that_is_no_plural_stays() -> None:
+    assert [c.text for c in read("aides pour les fins de mois").concepts] == ["aide", "fin mois"]
+    assert [c.text for c in read("portage des repas").concepts] == ["portage", "repas"]
+
+
 @pytest.mark.parametrize(
     "question",
     [
