@@ -99,6 +99,10 @@ def test_a_story_is_read_by_its_needs_first_then_need_by_need() -> None:
     assert texts("psychologue à Pornic") == [[["psychologue"]]]
 
 
+def test_the_time_after_a_day_is_when_not_what() -> None:
+    assert concepts("rapport non protégé samedi soir") == ["rapport protege", "samedi"]
+
+
 def test_a_form_the_file_does_not_write_finds_its_synonyms() -> None:
     (concept,) = understanding().read("ma mère a été frappée").concepts
     assert ("violence", "conjugale") in [a.words for a in concept.alternatives]

@@ -71,6 +71,14 @@ def test_an_unknown_place_is_said_so() -> None:
     assert words(query) == ["psychologue"]
 
 
+def test_a_commune_one_letter_away_from_the_territorys_is_not_taken_for_it() -> None:
+    sample = understanding("sample").read
+    query = sample("CMP à Brossay")  # a commune of Ille-et-Vilaine, not Frossay
+    assert query.place is None and query.outside
+    query = sample("CMP à Frosay")  # a typo of Frossay
+    assert query.place is not None and query.place.label == "Frossay"
+
+
 def test_publics_from_words_and_ages() -> None:
     assert read("psychologue pour ado").publics == {"adolescents"}
     assert read("mon fils de 15 ans").publics == {"adolescents"}

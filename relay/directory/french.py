@@ -77,12 +77,13 @@ PERSONS = _token_set(
     "son sa ses jai chui jsuis"
 )
 
-# Words saying how often, for how long or how long ago ("tous les soirs", "depuis des mois",
-# "chaque semaine", "depuis 3 semaines", "hier soir"): the time word after them says when, not
-# what is looked for, and is dropped ("il boit tous les soirs" is about drinking, not evening
-# care; "il m'a frappée hier soir" is about violence).
+# Words saying how often, for how long, how long ago or which day ("tous les soirs", "depuis des
+# mois", "chaque semaine", "depuis 3 semaines", "hier soir", "samedi soir"): the time word after
+# them says when, not what is looked for, and is dropped ("il boit tous les soirs" is about
+# drinking, not evening care; "il m'a frappée hier soir" is about violence).
 FREQUENCY_MARKERS = _token_set(
-    "tous toutes chaque depuis plusieurs quelques pendant durant hier avant-hier"
+    "tous toutes chaque depuis plusieurs quelques pendant durant hier avant-hier "
+    "lundi mardi mercredi jeudi vendredi samedi dimanche"
 )
 TIME_WORDS = _token_set(
     "jour jours journée journées soir soirs soirée soirées matin matins nuit nuits semaine "

@@ -204,16 +204,22 @@ class PlaceFinder:
         return variant if variant is not None and not variant.weak else None
 
     def _fix(self, word: str) -> str:
-        """The place word closest to a word: one typo for a short word, two for a long one."""
+        """The place word closest to a word: one typo for a short word, two for a long one, the
+        first letter as typed ("Brive" is not "Grives")."""
         fixed = self._fixed.get(word)
         if fixed is None:
             fixed = word
             if len(word) >= 5 and word.isalpha():
                 allowed = 1 if len(word) <= 8 else 2
-                match = process.extractOne(
-                    word, self._words, scorer=DamerauLevenshtein.distance, score_cutoff=allowed
+                matches = process.extract(
+                    word,
+                    self._words,
+                    scorer=DamerauLevenshtein.distance,
+                    score_cutoff=allowed,
+                    limit=8,
                 )
-                fixed = str(match[0]) if match else word
+                same_start = [m for m in matches if str(m[0])[:1] == word[:1]]
+                fixed = str(min(same_start, key=lambda m: m[1])[0]) if same_start else word
             if len(self._fixed) > 10_000:
                 self._fixed.clear()
             self._fixed[word] = fixed
