@@ -71,6 +71,10 @@ async def test_nothing_found_is_said_honestly(user: ChatUser) -> None:
     assert "Essayez" in answer and not user.buttons()
     broader = await user.say("chirurgien esthétique à Pornic")
     assert "Essayez une recherche plus large, par exemple « chirurgien »" in broader
+    # a trade the directory does not list is not broadened into the words around it
+    vet = await user.say("vétérinaire de garde à Pornic")
+    assert vet.startswith("Je n'ai rien trouvé pour « vétérinaire de garde » à Pornic")
+    assert "plus large" not in vet and "Essayez d'autres mots" in vet
 
 
 async def test_nearby_when_the_commune_has_nothing(user: ChatUser) -> None:

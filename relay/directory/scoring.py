@@ -216,7 +216,7 @@ class Scorer:
             need.weight *= share
         known = [n.weight for n in self.needs if n.weight > 0]
         unknown = sum(
-            share * (UNKNOWN_SERVICE if _names_service(c) else 1.0)
+            share * (UNKNOWN_SERVICE if names_service(c) else 1.0)
             for c, n, share in zip(query.concepts, self.needs, shares, strict=True)
             if n.weight == 0
         )
@@ -274,7 +274,7 @@ class Scorer:
         return Scored(doc.id, text, near, text - UNFAITHFUL * unfaithful + PLACE_WEIGHT * near)
 
 
-def _names_service(concept: Concept) -> bool:
+def names_service(concept: Concept) -> bool:
     return not concept.known and any(w in EVERYDAY_WORDS for w in concept.text.split())
 
 

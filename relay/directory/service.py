@@ -23,7 +23,7 @@ from relay.directory.geography import Commune, load_communes, place_key
 from relay.directory.importing import WRITING, ParsedFile, Problem, Progress, read_file
 from relay.directory.querylog import loggable
 from relay.directory.results import Answer, Found, Result
-from relay.directory.scoring import Scored
+from relay.directory.scoring import Scored, names_service
 from relay.directory.search import Index, search
 from relay.directory.synonyms import Synonyms, SynonymsError
 from relay.directory.understanding import Concept, Query
@@ -247,9 +247,13 @@ class DirectoryService:
         return len(scored), [_result(entries[s.id], s) for s in page if s.id in entries]
 
     async def _broader(self, index: Index, query: Query) -> str | None:
-        """Nothing found: the known words of the question alone, if they find something."""
+        """Nothing found: the known words of the question alone, if they find something; not
+        when the question names a trade the directory does not list (« vétérinaire de garde »
+        is not to be broadened to « garde »)."""
         known = tuple(c for c in query.concepts if c.known and not c.publics)
         if not known or (len(known) == len(query.concepts) and not query.outside):
+            return None
+        if any(names_service(c) for c in query.concepts):
             return None
         broader = replace(query, concepts=known, unknown_place=None, outside=False, label="")
         total, _ = await self._search(index, broader, 0, 0)
