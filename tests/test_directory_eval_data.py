@@ -202,10 +202,10 @@ def test_out_of_directory_questions_stay_out(
             assert not word.search(text), (row["id"], word.pattern)
 
 
-# The fourth, fifth and sixth territories (tests/data/fourth_territory, the Pays de Saint-Omer;
+# The fourth to seventh territories (tests/data/fourth_territory, the Pays de Saint-Omer;
 # tests/data/fifth_territory, Épinal and the Vosges; tests/data/sixth_territory, Bergerac and its
-# surroundings): held-out sets, checked here for their format only; they are never searched by the
-# tests.
+# surroundings; tests/data/seventh_territory, Aurillac and its surroundings): held-out sets, checked
+# here for their format only; they are never searched by the tests.
 HELD_OUT_CATEGORIES = {
     "plain": 18,
     "abbreviation": 12,
@@ -232,6 +232,7 @@ HELD_OUT = [
     HeldOut("fourth_territory", "so", r"(62|59)\d{3}", (50.2, 50.9), (1.5, 2.9)),
     HeldOut("fifth_territory", "vo", r"88\d{3}", (47.8, 48.5), (5.9, 7.1)),
     HeldOut("sixth_territory", "bg", r"24\d{3}", (44.6, 45.1), (0.1, 1.0)),
+    HeldOut("seventh_territory", "au", r"15\d{3}", (44.6, 45.3), (2.0, 3.2)),
 ]
 
 
