@@ -69,6 +69,10 @@ def test_an_unknown_place_is_said_so() -> None:
     assert query.place is None
     assert query.unknown_place == "Grenoble"
     assert words(query) == ["psychologue"]
+    # without « à », at the end of the question
+    query = read("mission locale Grenoble")
+    assert query.outside and query.unknown_place == "Grenoble"
+    assert words(query) == ["mission locale"]
 
 
 def test_a_commune_one_letter_away_from_the_territorys_is_not_taken_for_it() -> None:

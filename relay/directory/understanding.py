@@ -205,6 +205,12 @@ class Understanding:
             # "PMI de Metz": after "de", only a commune of France is a place ("maison de Léa").
             if marker in LOCATION_MARKERS or _in_france([words[n] for n in tail]):
                 return rest[:at], tail
+        # "mission locale Lyon": a commune of France ending the question, without a marker
+        for size in (3, 2, 1):
+            tail = rest[-size:]
+            said = [words[n] for n in tail]
+            if len(rest) > size and all(self._names_a_place(w) for w in said) and _in_france(said):
+                return rest[:-size], tail
         return rest, []
 
     def _names_a_place(self, word: str) -> bool:
@@ -216,7 +222,8 @@ class Understanding:
         if word in STOP_WORDS or word.isdigit() or word in vocabulary.synonym_words:
             return False  # "mal au dos", "mal au ventre": words of synonyms.yaml are no place
         if not vocabulary.knows(word):
-            return vocabulary.correct(word) is None
+            # "Brive" is a place, not a typo of a word of the directory ("brève")
+            return vocabulary.correct(word) is None or _in_france([word])
         return word not in vocabulary.common_words and word not in vocabulary.strong_words
 
     def _segments(self, words: list[str], rest: list[int]) -> list[list[int]]:
