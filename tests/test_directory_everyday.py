@@ -129,6 +129,12 @@ def test_what_a_clause_of_when_or_why_names_is_the_circumstance() -> None:
     ]
     query = understanding().read("elle me crie dessus quand elle a bu et elle me frappe")
     assert [c.circumstance for c in query.concepts] == [False, True, False]
+    # "depuis" and a time is how long, not a clause of why
+    query = understanding().read("je suis dehors depuis hier soir je sais pas où dormir")
+    assert [(c.text, c.circumstance) for c in query.concepts] == [
+        ("dehor", False),
+        ("dormir", False),
+    ]
     # all of it in such a clause: nothing to frame, it is what is asked
     (concept,) = understanding().read("que faire quand on est harcelé").concepts
     assert concept.circumstance

@@ -362,10 +362,20 @@ def _circumstances(text: str, found: list[Span]) -> set[int]:
         if span.token in CLAUSE_BREAKS:
             inside = False
         elif span.token in CIRCUMSTANCE_MARKERS:
-            inside = True
+            inside = not _a_duration(found, n)
         elif inside:
             words.add(n)
     return words
+
+
+def _a_duration(found: list[Span], n: int) -> bool:
+    """ "depuis hier soir", "depuis 3 semaines": how long, not a clause of why."""
+    for span in found[n + 1 : n + 4]:
+        if span.token in TIME_WORDS or span.token in FREQUENCY_MARKERS:
+            return True
+        if span.token not in STOP_WORDS and not span.token.isdigit():
+            return False
+    return False
 
 
 def _in_france(words: list[str]) -> bool:
