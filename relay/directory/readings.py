@@ -7,7 +7,7 @@ from dataclasses import replace
 from relay.directory.analysis import fold
 from relay.directory.french import PERSONS
 from relay.directory.scoring import Scored
-from relay.directory.understanding import Query
+from relay.directory.understanding import Concept, Query
 
 # A question of this many words describes a situation rather than names a service: the words
 # around its needs tell a story ("elle s'est perdue en rentrant du marché").
@@ -25,19 +25,20 @@ def is_narrative(query: Query) -> bool:
     return len(words) >= NARRATIVE_WORDS and not PERSONS.isdisjoint(words)
 
 
+def _is_need(concept: Concept) -> bool:
+    """A need of synonyms.yaml: words with services that answer them."""
+    return len(concept.alternatives) > 1
+
+
 def needs_only(query: Query) -> Query | None:
     """A situation described in several words ("ma mère oublie tout depuis son opération"):
     the needs of synonyms.yaml it names, without the plain words around them (words the
     directory knows, no synonym of a need); None when the question names no such need or
     nothing is left out. In a short question, words the directory does not know still count:
     "réparer ma voiture" is not a transport question; in a story they are its telling."""
-    needs = [c for c in query.concepts if len(c.alternatives) > 1]
+    needs = [c for c in query.concepts if _is_need(c)]
     narrative = is_narrative(query)
-    kept = [
-        c
-        for c in query.concepts
-        if len(c.alternatives) > 1 or c.publics or (not c.known and not narrative)
-    ]
+    kept = [c for c in query.concepts if _is_need(c) or c.publics or not (c.known or narrative)]
     if any(not c.circumstance for c in needs):  # "… depuis mon divorce": the need it frames
         kept = [c for c in kept if not c.circumstance]
     if not needs or len(kept) == len(query.concepts):
@@ -49,12 +50,12 @@ def each_need(query: Query) -> list[Query]:
     """A story naming several needs that no entry answers together ("ma mère oublie tout, elle
     s'est perdue en rentrant du marché"): each need with the question's publics, as a question
     of its own."""
-    needs = [c for c in query.concepts if len(c.alternatives) > 1]
+    needs = [c for c in query.concepts if _is_need(c)]
     if any(not c.circumstance for c in needs):
         needs = [c for c in needs if not c.circumstance]
     if len(needs) < 2 or not is_narrative(query):
         return []
-    publics = [c for c in query.concepts if c.publics and len(c.alternatives) <= 1]
+    publics = [c for c in query.concepts if c.publics and not _is_need(c)]
     return [replace(query, concepts=(need, *publics)) for need in needs]
 
 
