@@ -44,7 +44,7 @@ async def score(folder: Path, directory_file: Path, misses: bool) -> dict[str, A
             database_url=f"sqlite+aiosqlite:///{Path(work) / 'relay.db'}", config_dir=CONFIG
         )
         async with opened(settings) as relay:
-            directory = DirectoryService(relay.db, settings, relay.themes)
+            directory = DirectoryService(relay.db, settings, relay.themes, hold_words=True)
             report = await directory.import_file(directory_file)
             asked, at3, at1 = Counter[str](), Counter[str](), Counter[str]()
             for item in questions(folder / "questions.yaml"):

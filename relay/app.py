@@ -88,7 +88,7 @@ class Relay:
         self.meeting_changes = MeetingChanges()
         self.meetings = Meetings(self.db, self.themes, settings, self.engine, self.meeting_changes)
         self.directory = DirectoryService(
-            self.db, settings, self.themes, build_apart_from=BUILD_APART_FROM
+            self.db, settings, self.themes, build_apart_from=BUILD_APART_FROM, hold_words=True
         )
         self.agenda = PublicAgenda(self.db, settings)
         self.page_counts = PageCounts(self.db, settings)

@@ -1,8 +1,15 @@
 """The store-backed search ranks exactly as the naive baseline (every entry scored in Python),
-on every backend: the full-text index only narrows the candidates."""
+on every backend: the candidates come from the postings held in memory (a running relay) or
+from the store's full-text index (a one-shot command), and only narrow what is scored."""
+
+from dataclasses import replace
+
+import pytest
 
 from relay.app import Relay
+from relay.directory import DirectoryService
 from relay.directory.search import every_doc, scan, search, terms
+from relay.settings import Settings
 from relay.store import directory as store
 from tests.directory_eval import SAMPLE_QUESTIONS, questions
 from tests.directory_fixtures import understanding
@@ -22,9 +29,13 @@ EXTRA = [
 ]
 
 
-async def test_search_matches_the_baseline(relay: Relay) -> None:
+@pytest.mark.parametrize("held", [True, False], ids=["postings", "full-text"])
+async def test_search_matches_the_baseline(relay: Relay, held: bool) -> None:
     await relay.directory.ensure_loaded()
     index = await relay.directory.index()
+    assert index.postings is not None and len(index.postings) == 325  # a running relay's
+    if not held:
+        index = replace(index, postings=None)
     async with relay.db.read() as session:
         docs = await every_doc(session, index)
         assert len(docs) == 325
@@ -37,6 +48,20 @@ async def test_search_matches_the_baseline(relay: Relay) -> None:
                 assert all(s.proximity > 0 or s in baseline for s in found), question
             else:
                 assert found == baseline, question
+
+
+async def test_only_a_running_relay_holds_every_entry(
+    relay: Relay, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await relay.directory.ensure_loaded()
+    one_shot = DirectoryService(relay.db, settings, relay.themes)
+    assert (await one_shot.index()).postings is None
+    assert (await one_shot.search("psychologue à Pornic"))[1]
+    monkeypatch.setattr("relay.directory.service.WORDS_KEPT", 300)  # a larger directory
+    relay.directory.forget_index()
+    index = await relay.directory.index()
+    assert index.postings is None and len(index.words) < 325
+    assert (await relay.directory.search("psychologue à Pornic"))[1]
 
 
 async def test_full_text_terms_are_checked_again(relay: Relay) -> None:

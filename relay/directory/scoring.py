@@ -76,6 +76,26 @@ class Doc:
 
 
 @dataclass(frozen=True, slots=True)
+class PhraseReach:
+    """An expression of a concept: it is said by one word of each part, or by a joined form."""
+
+    quality: float
+    parts: tuple[frozenset[str], ...]
+    joined: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """What says one concept of a question, for finding the entries worth scoring: its words
+    (with how well each says it), its expressions, its publics, and its weight."""
+
+    weight: float
+    words: dict[str, float]
+    phrases: tuple[PhraseReach, ...]
+    publics: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Scored:
     id: int
     text: float
@@ -159,7 +179,7 @@ class _Need:
         best = second = 0.0
         faithful = 1.0  # how faithful to the question the best field's words are
         for (weight, phrase_weight), tokens in zip(
-            _FIELDS, (doc.name, doc.keywords, doc.text), strict=True
+            FIELDS, (doc.name, doc.keywords, doc.text), strict=True
         ):
             hit = keys & tokens
             quality = max(map(words.__getitem__, hit)) if hit else 0.0
@@ -191,7 +211,7 @@ def _expand(vocabulary: Vocabulary, word: str, typed: bool) -> dict[str, float]:
 
 
 # Each field's weight for one word, and for an expression of several.
-_FIELDS = ((NAME, NAME), (KEYWORDS, KEYWORDS), (TEXT, TEXT_PHRASE))
+FIELDS = ((NAME, NAME), (KEYWORDS, KEYWORDS), (TEXT, TEXT_PHRASE))
 
 
 class Scorer:
@@ -224,6 +244,23 @@ class Scorer:
         # The best text score any entry can have: every known concept said in its name.
         self.best_possible = sum(known) / self.total_weight if known else 0.0
         self.answerable = self.best_possible >= MIN_TEXT
+        # What an entry must say of the question's weight to answer it.
+        self.needed = MIN_TEXT * self.total_weight - 1e-9
+
+    def reaches(self) -> list[Reach]:
+        """The concepts an entry can answer by, when the question is answerable."""
+        if not self.answerable:
+            return []
+        return [
+            Reach(
+                n.weight,
+                n.words,
+                tuple(PhraseReach(p.quality, tuple(p.keys), p.joined) for p in n.phrases),
+                n.publics,
+            )
+            for n in self.needs
+            if n.weight > 0
+        ]
 
     def sufficient(self) -> list[list[int]]:
         """Sets of concepts (by index), one of which an entry must say to cover MIN_TEXT of the
@@ -235,7 +272,7 @@ class Scorer:
             (i for i, n in enumerate(self.needs) if n.weight > 0),
             key=lambda i: -self.needs[i].weight,
         )
-        needed = MIN_TEXT * self.total_weight - 1e-9
+        needed = self.needed
         smallest: list[list[int]] = []
         if len(known) <= MAX_PRUNED_CONCEPTS:
             for size in range(1, len(known) + 1):

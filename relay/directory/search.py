@@ -13,6 +13,7 @@ from relay.directory import saved
 from relay.directory.analysis import stem
 from relay.directory.entries import place_token
 from relay.directory.geography import SAME_DEPARTEMENT, Commune, EntryPlace, Proximity
+from relay.directory.postings import EntryWords, Postings, Ranking
 from relay.directory.readings import merged, readings
 from relay.directory.scoring import MIN_TEXT, Doc, Scored, Scorer, select
 from relay.directory.synonyms import Synonyms
@@ -23,7 +24,10 @@ from relay.store import directory as store
 MAX_RESULTS = 30
 PAGE = 3
 CANDIDATES = 200  # the full-text index's best, scored: enough that its ranking rarely matters
+# The postings' best, scored: they rank by the scorer's own measure of the text, so fewer do.
+HELD_CANDIDATES = 100
 MAX_TERMS = 48
+NEAR_KEPT = 2048  # places whose nearby communes are kept
 WORDS_KEPT = 50_000  # entries whose words are kept (all of them, but in the largest directories)
 
 
@@ -52,6 +56,8 @@ class Index:
     signature: store.Signature
     words: dict[int, _Words] = field(default_factory=dict)  # at most WORDS_KEPT, oldest out
     fresh: bool = False  # built in this process, not read from the store
+    postings: Postings | None = None  # every entry's words by word, once `hold` read them
+    near: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)  # near_places
     _publics: dict[str, frozenset[str]] = field(default_factory=dict)  # one set per cell
 
     @classmethod
@@ -83,6 +89,23 @@ class Index:
             return cls(vocabulary, Understanding(vocabulary), signature, fresh=True)
 
         return await asyncio.to_thread(build)
+
+    async def hold(self, session: AsyncSession) -> None:
+        """Read every entry's words once and keep them, with the postings that find candidates
+        in memory (for a running relay: a question then asks the store only for its page)."""
+        rows = await store.search_rows(session)
+
+        def build() -> Postings:
+            return Postings(self._entry(row) for row in rows)
+
+        self.postings = await asyncio.to_thread(build)
+
+    def _entry(self, row: store.SearchRow) -> EntryWords:
+        words = self._keep(row)
+        name = words.tokens[: words.name_end]
+        keywords = words.tokens[words.name_end : words.keywords_end]
+        text = words.tokens[words.keywords_end :]
+        return EntryWords(row.id, name, keywords, text, words.publics, words.commune)
 
     def read(self, question: str) -> Query:
         return self.understanding.read(question)
@@ -193,14 +216,21 @@ def _root(word: str) -> str:
     return root if len(root) >= MIN_PREFIX else word
 
 
-def near_places(proximity: Proximity, index: Index) -> list[str]:
-    """The places worth a look for a question's place, as full-text tokens: the place itself,
-    nearby communes, and services for the whole territory."""
-    territory = index.vocabulary.territory
-    # Only where the directory has entries: France's other communes would add tokens that
-    # match nothing.
-    near = [key for key in territory.listed if proximity.of(key, None, None) > SAME_DEPARTEMENT]
-    return sorted({place_token(key) for key in {*near, *proximity.area, ""}})
+def near_places(proximity: Proximity, index: Index) -> frozenset[str]:
+    """The communes worth a look for a question's place, by key: the place itself, nearby
+    communes, and "" for the services of the whole territory (kept per place: a few hundred
+    distances each time otherwise)."""
+    found = index.near.get(proximity.area)
+    if found is None:
+        territory = index.vocabulary.territory
+        # Only where the directory has entries: France's other communes would match nothing.
+        listed = territory.listed
+        near = [key for key in listed if proximity.of(key, None, None) > SAME_DEPARTEMENT]
+        found = frozenset({*near, *proximity.area, ""})
+        if len(index.near) >= NEAR_KEPT:
+            index.near.clear()
+        index.near[proximity.area] = found
+    return found
 
 
 async def search(session: AsyncSession, index: Index, query: Query) -> list[Scored]:
@@ -223,15 +253,16 @@ async def _answers(session: AsyncSession, index: Index, query: Query) -> list[Sc
     scorer = index.scorer(query)
     if not scorer.answerable or query.outside:
         return []
-    wanted = formula(query, scorer, index.vocabulary)
+    find = (
+        index.postings.rank(scorer) if index.postings else formula(query, scorer, index.vocabulary)
+    )
     scored: dict[int, Scored] = {}
     if query.area:
-        places = near_places(scorer.proximity, index)
-        await _score(session, index, scorer, wanted, scored, places)
+        await _score(session, index, scorer, find, scored, near_places(scorer.proximity, index))
         best = scorer.best_possible - 1e-9
         if sum(s.text >= MIN_TEXT and s.total >= best for s in scored.values()) >= PAGE:
             return select(list(scored.values()), MAX_RESULTS)
-    await _score(session, index, scorer, wanted, scored)
+    await _score(session, index, scorer, find, scored)
     return select(list(scored.values()), MAX_RESULTS)
 
 
@@ -239,11 +270,17 @@ async def _score(
     session: AsyncSession,
     index: Index,
     scorer: Scorer,
-    wanted: store.Formula,
+    find: Ranking | store.Formula,
     scored: dict[int, Scored],
-    places: Sequence[str] = (),
+    places: frozenset[str] | None = None,
 ) -> None:
-    ids = await store.candidates(session, wanted, CANDIDATES, places)
+    """Score the best candidates (of these communes, by key, when given): from the postings
+    when the index holds them, else from the store's full-text index."""
+    if isinstance(find, Ranking):
+        ids = find.best(HELD_CANDIDATES, places)
+    else:
+        tokens = sorted({place_token(key) for key in places}) if places else ()
+        ids = await store.candidates(session, find, CANDIDATES, tokens)
     for doc in await index.docs_for(session, [i for i in ids if i not in scored]):
         scored[doc.id] = scorer.score(doc)
 

@@ -24,7 +24,7 @@ from relay.directory.importing import WRITING, ParsedFile, Problem, Progress, re
 from relay.directory.querylog import loggable
 from relay.directory.results import Answer, Found, Result
 from relay.directory.scoring import Scored, names_service
-from relay.directory.search import Index, search
+from relay.directory.search import WORDS_KEPT, Index, search
 from relay.directory.synonyms import Synonyms, SynonymsError
 from relay.directory.understanding import Concept, Query
 from relay.directory.upsert import Plan, plan
@@ -78,14 +78,18 @@ class DirectoryService:
         themes: ThemeCatalogue,
         communes_file: Path | None = None,
         build_apart_from: int | None = None,
+        hold_words: bool = False,
     ) -> None:
         """`communes_file` replaces config/communes.csv (another territory's communes); from
         `build_apart_from` entries, the vocabulary is built by a process of its own
-        (relay.directory.building: a long-running relay keeps less memory)."""
+        (relay.directory.building: a long-running relay keeps less memory); `hold_words`: every
+        entry's words are read once and kept, up to WORDS_KEPT entries, to find candidates in
+        memory (a running relay; a one-shot command asks the full-text index)."""
         self.db = db
         self.themes = themes
         self._database_url = settings.database_url
         self._build_apart_from = build_apart_from
+        self._hold_words = hold_words
         try:
             self.synonyms = Synonyms.load(settings.config_dir / "synonyms.yaml")
         except SynonymsError as exc:  # the directory still answers, word for word
@@ -292,6 +296,8 @@ class DirectoryService:
                     self._index = await Index.load(
                         session, self.synonyms, self.reference, self.territory, self._recipe
                     )
+                    if self._hold_words and current.count <= WORDS_KEPT:
+                        await self._index.hold(session)
                 if self._index.fresh:
                     await self._save(self._index)
                     give_back()  # what building it took from every entry
