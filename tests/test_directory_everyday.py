@@ -123,6 +123,18 @@ def test_what_has_just_happened_is_the_circumstance() -> None:
     )
 
 
+def test_a_job_ending_in_retirement_is_no_public_of_elderly_people() -> None:
+    read = understanding("sample").read
+    assert not read("mon médecin part à la retraite").publics
+    assert not read("ma mère part à la retraite").publics
+    assert read("des activités pour les retraités").publics == {"personnes âgées"}
+
+
+def test_a_word_of_synonyms_is_no_typo_of_a_commune() -> None:
+    query = understanding().read("il a lâché le lycée")
+    assert query.place is None and [c.text for c in query.concepts] == ["lache lycee"]
+
+
 def test_the_time_after_a_day_is_when_not_what() -> None:
     assert concepts("rapport non protégé samedi soir") == ["rapport protege", "samedi"]
 
@@ -226,6 +238,15 @@ async def first_categories(relay: Relay, question: str) -> list[str]:
         (
             "on vient d'emménager dans le coin et on trouve pas de médecin traitant",
             "Médecin généraliste",
+        ),
+        (
+            "mon médecin part à la retraite et personne veut me prendre",
+            ("CPTS", "Centre de santé", "Médecin généraliste"),
+        ),
+        ("j'ai 19 ans j'ai arrêté le lycée et je trouve pas de boulot", "Mission locale"),
+        (
+            "mon fils de 19 ans a lâché le lycée, il passe ses journées à la maison",
+            "Mission locale",
         ),
     ],
 )
