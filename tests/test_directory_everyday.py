@@ -99,6 +99,42 @@ def test_a_story_is_read_by_its_needs_first_then_need_by_need() -> None:
     assert texts("psychologue à Pornic") == [[["psychologue"]]]
 
 
+def test_a_story_weighs_its_first_need_over_the_clauses_that_tell_it() -> None:
+    read = understanding("sample").read
+    first = readings(read("ma mère oublie tout, elle s'est perdue en rentrant des courses"))[0]
+    assert [(c.text, c.told) for c in first[0].concepts] == [
+        ("oublie", False),
+        ("perdue", True),
+        ("course", True),
+    ]
+    # needs said in one clause weigh alike
+    first = readings(read("des filles de sa classe insultent ma fille sur snap tous les soirs"))[0]
+    assert [(c.text, c.told) for c in first[0].concepts] == [("insultent", False), ("snap", False)]
+
+
+def test_what_has_just_happened_is_the_circumstance() -> None:
+    query = understanding().read("je viens de perdre mon travail et je peux plus payer mon loyer")
+    assert [(c.text, c.circumstance) for c in query.concepts] == [
+        ("perdre travail", True),
+        ("payer loyer", False),
+    ]
+    assert not any(
+        c.circumstance for c in understanding().read("il vient me voir le soir").concepts
+    )
+
+
+def test_a_job_ending_in_retirement_is_no_public_of_elderly_people() -> None:
+    read = understanding("sample").read
+    assert not read("mon médecin part à la retraite").publics
+    assert not read("ma mère part à la retraite").publics
+    assert read("des activités pour les retraités").publics == {"personnes âgées"}
+
+
+def test_a_word_of_synonyms_is_no_typo_of_a_commune() -> None:
+    query = understanding().read("il a lâché le lycée")
+    assert query.place is None and [c.text for c in query.concepts] == ["lache lycee"]
+
+
 def test_the_time_after_a_day_is_when_not_what() -> None:
     assert concepts("rapport non protégé samedi soir") == ["rapport protege", "samedi"]
 
@@ -198,6 +234,19 @@ async def first_categories(relay: Relay, question: str) -> list[str]:
         (
             "on vient d'arriver dans la région et on trouve pas de médecin traitant",
             "Médecin généraliste",
+        ),
+        (
+            "on vient d'emménager dans le coin et on trouve pas de médecin traitant",
+            "Médecin généraliste",
+        ),
+        (
+            "mon médecin part à la retraite et personne veut me prendre",
+            ("CPTS", "Centre de santé", "Médecin généraliste"),
+        ),
+        ("j'ai 19 ans j'ai arrêté le lycée et je trouve pas de boulot", "Mission locale"),
+        (
+            "mon fils de 19 ans a lâché le lycée, il passe ses journées à la maison",
+            "Mission locale",
         ),
     ],
 )

@@ -94,6 +94,9 @@ TIME_WORDS = _token_set(
 # j'ai perdu mon travail"): what the clause names is the circumstance of the need, not the need,
 # up to a comma or a word that opens another clause ("et", "mais"…).
 CIRCUMSTANCE_MARKERS = _token_set("quand lorsque depuis parce puisque")
+# "venir de" and a verb says what has just happened ("on vient d'emménager et on trouve pas de
+# médecin", "je viens de perdre mon travail et je peux plus payer mon loyer"): a circumstance too.
+RECENT_PAST = _token_set("viens vient venons venez viennent venais venait venaient")
 CLAUSE_BREAKS = _token_set("et mais donc alors puis or")
 
 # Words that announce a place: "à Pornic", "près de Machecoul", "vers St Brevin", "sur Legé".

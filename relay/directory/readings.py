@@ -43,7 +43,17 @@ def needs_only(query: Query) -> Query | None:
         kept = [c for c in kept if not c.circumstance]
     if not needs or len(kept) == len(query.concepts):
         return None
-    return replace(query, concepts=tuple(kept))
+    return replace(query, concepts=_first_need_first(kept) if narrative else tuple(kept))
+
+
+def _first_need_first(concepts: list[Concept]) -> tuple[Concept, ...]:
+    """A story's concepts with the needs said in a clause after its first need's marked as
+    told: the first is what the person asks about ("ma mère oublie tout"), the clauses after it
+    how it shows (", elle s'est perdue en rentrant du marché")."""
+    first = next((c.clause for c in concepts if _is_need(c)), None)
+    if first is None:
+        return tuple(concepts)
+    return tuple(replace(c, told=True) if _is_need(c) and c.clause > first else c for c in concepts)
 
 
 def each_need(query: Query) -> list[Query]:

@@ -37,6 +37,9 @@ PUBLIC_CONCEPT = 0.7  # a public ("ado") weighs less than what is looked for
 # What a clause of when or why names ("je bois trop depuis mon divorce") weighs less than the
 # need it frames, when the question names one outside it.
 CIRCUMSTANCE = 0.5
+# In a story, the need named first is what the person asks about ("ma mère oublie tout"); the
+# needs the telling names after it ("elle s'est perdue en rentrant du marché") weigh less.
+TOLD = 0.6
 
 PLACE_WEIGHT = 0.35  # an entry in the asked commune, against one far away
 MAX_PRUNED_CONCEPTS = 8  # beyond, the smallest sets of concepts are not looked for
@@ -317,9 +320,13 @@ def names_service(concept: Concept) -> bool:
 
 def _shares(concepts: tuple[Concept, ...], needs: list[_Need]) -> list[float]:
     """How much of its weight each concept keeps: CIRCUMSTANCE for one said in a clause of when
-    or why, when a known concept is said outside such a clause; all of it otherwise."""
+    or why, when a known concept is said outside such a clause; TOLD for a need a story names
+    after its first; all of it otherwise."""
     framed = any(n.weight > 0 and not c.circumstance for c, n in zip(concepts, needs, strict=True))
-    return [CIRCUMSTANCE if framed and c.circumstance else 1.0 for c in concepts]
+    return [
+        (CIRCUMSTANCE if framed and c.circumstance else 1.0) * (TOLD if c.told else 1.0)
+        for c in concepts
+    ]
 
 
 def select(scored: list[Scored], limit: int) -> list[Scored]:

@@ -1,5 +1,7 @@
 """config/synonyms.yaml: the words people type, the words directories use, and who is who."""
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +46,8 @@ _VERB_ENDINGS = (
     "u",
 )
 _MIN_ROOT = 4
+
+log = logging.getLogger(__name__)
 
 
 class SynonymsError(ValueError):
@@ -113,9 +117,13 @@ class Synonyms:
             return cls()
         try:
             data = parse_yaml(path.read_text(encoding="utf-8")) or {}
-            return cls.parse(data)
+            synonyms = cls.parse(data)
         except (OSError, yaml.YAMLError, TypeError, ValueError, AttributeError) as exc:
             raise SynonymsError(f"{path}: fichier de synonymes illisible ({exc})") from exc
+        for keys in read_alike(data.get("synonyms") or ()):
+            # their lists are merged: one need, to write once
+            log.warning("%s : ces clés se lisent de la même façon : %s", path, " / ".join(keys))
+        return synonyms
 
     @classmethod
     def parse(cls, data: dict[str, object]) -> "Synonyms":
@@ -135,6 +143,29 @@ class Synonyms:
                     known.append(alternative)
         groups = [_public_group(item) for item in _as_list(data.get("publics"))]
         return cls({k: tuple(v) for k, v in expansions.items()}, tuple(groups))
+
+
+def read_alike(keys: Iterable[object]) -> list[list[str]]:
+    """The keys that read as one once their grammar words are left out ("parler", "à qui
+    parler"), or are written twice: each group as written, in the given order."""
+    groups: dict[Phrase, list[str]] = {}
+    for key in keys:
+        read = phrase(str(key))
+        if read:
+            groups.setdefault(read, []).append(str(key))
+    return [written for written in groups.values() if len(written) > 1]
+
+
+def written_keys(text: str) -> list[str]:
+    """The keys of `synonyms:` as the file writes them, a key written twice twice (parsing keeps
+    only its last list)."""
+    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    section = next((v for k, v in root.value if k.value == "synonyms"), None)
+    if not isinstance(section, yaml.MappingNode):
+        return []
+    return [str(key.value) for key, _ in section.value]
 
 
 def _as_list(value: object) -> list[object]:

@@ -18,6 +18,7 @@ from relay.directory.french import (
     LOCATION_MARKERS,
     MONTH_AGE_LINKS,
     MONTH_WORDS,
+    RECENT_PAST,
     STOP_WORDS,
     TIME_WORDS,
 )
@@ -39,6 +40,7 @@ _OF = frozenset({"de", "du", "d"})
 _POSTAL_CODE = re.compile(r"\d{5}")
 _AGE = re.compile(r"^(\d{1,3})(?:-(\d{1,3}))?$")
 _PUNCTUATION = re.compile(r"[,.;:!?]")
+_OF_NEXT = re.compile(r"\s+(?:de\s|d['’`]|du\s)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class Concept:
     corrected: str | None = None
     label: str = ""  # as typed, accents and all: what the answer quotes
     circumstance: bool = False  # said in a clause of when or why ("quand il a bu")
+    clause: int = 0  # which clause of the question says it: commas and "et", "mais"… part them
+    told: bool = False  # a need a story names in a clause after its first ("…, elle s'est perdue")
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,7 @@ class Understanding:
         concepts: list[Concept] = []
         segments = self._segments(words, rest) or self._grammar_phrase(words, rest)
         context = _circumstances(cleaned, found)
+        clauses = _clauses(cleaned, found)
         for segment in segments:
             typed = tuple(words[n] for n in segment)
             spelled = self._spelled(typed)
@@ -160,6 +165,7 @@ class Understanding:
                 concept,
                 label=_label(cleaned, [found[n] for n in segment]),
                 circumstance=all(n in context for n in segment),
+                clause=clauses[segment[0]],
             )
             publics |= concept.publics
             concepts.append(concept)
@@ -180,9 +186,9 @@ class Understanding:
         return word in STOP_WORDS or word in vocabulary.df or word in vocabulary.synonym_words
 
     def _known_words(self, words: list[str]) -> frozenset[str]:
-        return frozenset(
-            w for w in words if w in STOP_WORDS or w in self.vocabulary.df or self._says((w,))
-        )
+        """Words that are words, never typos of a place: grammar, the directory's and those of
+        synonyms.yaml ("a lâché le lycée" is not "à Lèches")."""
+        return frozenset(w for w in words if self._is_word(w) or self._says((w,)))
 
     def _unknown_place(self, words: list[str], rest: list[int]) -> tuple[list[int], list[int]]:
         """ "… à Nantes": trailing words after a place marker that name no commune of the
@@ -363,9 +369,25 @@ def _circumstances(text: str, found: list[Span]) -> set[int]:
             inside = False
         elif span.token in CIRCUMSTANCE_MARKERS:
             inside = not _a_duration(found, n)
+        elif span.token in RECENT_PAST and _OF_NEXT.match(text, span.end):
+            inside = True
         elif inside:
             words.add(n)
     return words
+
+
+def _clauses(text: str, found: list[Span]) -> list[int]:
+    """Which clause each word is in, counted from 0: a comma or a word opening another clause
+    ("et", "mais"…) starts the next."""
+    clause = 0
+    found_in: list[int] = []
+    for n, span in enumerate(found):
+        if n and _PUNCTUATION.search(text[found[n - 1].end : span.start]):
+            clause += 1
+        if span.token in CLAUSE_BREAKS:
+            clause += 1
+        found_in.append(clause)
+    return found_in
 
 
 def _a_duration(found: list[Span], n: int) -> bool:
