@@ -13,7 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from relay.directory.scoring import FIELDS, PUBLIC, SECOND_FIELD, Reach, Scorer
+from relay.directory.scoring import (
+    FIELDS,
+    PUBLIC,
+    SECOND_FIELD,
+    UNFAITHFUL,
+    PhraseReach,
+    Reach,
+    Scorer,
+)
 
 _NAME, _KEYWORDS, _TEXT = 1, 2, 4
 _BITS = (_NAME, _KEYWORDS, _TEXT)  # the scorer's FIELDS, in its order
@@ -69,6 +77,9 @@ class Postings:
         self._publics = {p: np.array(r, dtype=np.int32) for p, r in publics.items()}
         self._communes = communes
         self._commune_of = np.array(commune_of, dtype=np.int32)
+        # An entry's number among those one concept touches, while that concept is read.
+        self._local = np.zeros(len(ids), dtype=np.int32)
+        self._inside = np.zeros(len(ids), dtype=np.bool_)  # and whether it is one of them
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -84,45 +95,119 @@ class Postings:
             reach += concept.weight * (concept_said > 0)
             said += concept.weight * concept_said
         possible = (reach >= scorer.needed) if scorer.answerable else np.zeros(size, np.bool_)
-        return Ranking(self, possible, said)
+        return Ranking(self, possible, said / scorer.total_weight)
 
     def in_communes(self, keys: Collection[str]) -> npt.NDArray[np.bool_]:
         codes = [self._communes[k] for k in keys if k in self._communes]
         return np.isin(self._commune_of, codes)
 
     def _said(self, concept: Reach) -> npt.NDArray[np.float64]:
-        """How well each entry says one concept, as the scorer counts it (its best field, a
-        little for a second one, its public), an expression counted at its best."""
-        size = len(self.ids)
-        rows, masks, qualities = self._words_of(concept)
-        fields = np.zeros((3, size))
-        for f, (bit, (weight, phrase_weight)) in enumerate(zip(_BITS, FIELDS, strict=True)):
-            chosen = (masks & bit) != 0
-            np.maximum.at(fields[f], rows[chosen], weight * qualities[chosen])
-            for phrase in concept.phrases:
-                whole = self._all_of(phrase.parts, bit)
-                for word in phrase.joined:
-                    found, in_fields = self._where(word)
-                    whole[found[(in_fields & bit) != 0]] = True
-                fields[f, whole] = np.maximum(fields[f, whole], phrase_weight * phrase.quality)
-        best, least = fields.max(axis=0), fields.min(axis=0)
-        second = fields.sum(axis=0) - best - least
+        """How much of one concept each entry says, as the scorer counts it: its best field, a
+        little for a second one, its public, less a little when its best field says it in
+        other words than the question's."""
+        said = np.zeros(len(self.ids))
+        touched = self._touched(concept)
+        if len(touched):
+            self._inside[touched] = True
+            self._local[touched] = np.arange(len(touched), dtype=np.int32)
+            said[touched] = self._said_by(concept, len(touched))
+            self._inside[touched] = False
+        return said
+
+    def _touched(self, concept: Reach) -> Positions:
+        """The entries that may say a concept: one of its words, all the words of one of its
+        expressions, or its public."""
+        mark = np.zeros(len(self.ids), dtype=np.bool_)
+        for word in [*concept.words, *(w for p in concept.phrases for w in p.joined)]:
+            mark[self._where(word)[0]] = True
+        for phrase in concept.phrases:
+            mark |= self._all_parts(phrase)
         for public in concept.publics:
             if (listed := self._publics.get(public)) is not None:
-                lifted = best[listed] < PUBLIC
-                second[listed] = np.where(lifted, best[listed], np.maximum(second[listed], PUBLIC))
-                best[listed] = np.maximum(best[listed], PUBLIC)
-        said: npt.NDArray[np.float64] = np.minimum(1.0, best + SECOND_FIELD * second)
+                mark[listed] = True
+        touched: Positions = np.flatnonzero(mark).astype(np.int32)
+        return touched
+
+    def _all_parts(self, phrase: PhraseReach) -> npt.NDArray[np.bool_]:
+        """The entries saying a word of each part of an expression, in any field."""
+        every = np.ones(len(self.ids), dtype=np.bool_)
+        for part in phrase.parts:
+            either = np.zeros(len(self.ids), dtype=np.bool_)
+            for word in part:
+                either[self._where(word)[0]] = True
+            every &= either
+        return every
+
+    def _said_by(self, concept: Reach, size: int) -> npt.NDArray[np.float64]:
+        """`_said` for the entries a concept touches, numbered by `_local`."""
+        rows, masks, qualities = self._words_of(concept)
+        found: list[npt.NDArray[np.float64]] = []  # each field's weight for the concept
+        quality: list[npt.NDArray[np.float64]] = []  # how faithful to the question its words are
+        for bit, (weight, phrase_weight) in zip(_BITS, FIELDS, strict=True):
+            chosen = (masks & bit) != 0
+            field_quality = np.zeros(size)
+            np.maximum.at(field_quality, rows[chosen], qualities[chosen])
+            field_found = weight * field_quality
+            for phrase in concept.phrases:
+                said = phrase.quality * self._in_field(phrase, bit, size)
+                better = phrase_weight * said > field_found
+                field_found = np.where(better, phrase_weight * said, field_found)
+                field_quality = np.where(better, said, field_quality)
+            found.append(field_found)
+            quality.append(field_quality)
+        (name, keywords, text), (name_quality, keywords_quality, text_quality) = found, quality
+        best = np.maximum(np.maximum(name, keywords), text)
+        second = name + keywords + text - best - np.minimum(np.minimum(name, keywords), text)
+        # the first field saying it best, as the scorer reads them: name, keywords, text
+        faithful = np.where(
+            name >= best, name_quality, np.where(keywords >= best, keywords_quality, text_quality)
+        )
+        for public in concept.publics:
+            if (listed := self._publics.get(public)) is not None:
+                at = self._local[listed]
+                lifted = best[at] < PUBLIC
+                second[at] = np.where(lifted, best[at], np.maximum(second[at], PUBLIC))
+                best[at] = np.maximum(best[at], PUBLIC)
+                faithful[at] = np.where(lifted, 1.0, faithful[at])
+        said = np.minimum(1.0, best + SECOND_FIELD * second)
+        kept: npt.NDArray[np.float64] = said * (1.0 - UNFAITHFUL * (1.0 - faithful))
+        return kept
+
+    def _in_field(self, phrase: PhraseReach, bit: int, size: int) -> npt.NDArray[np.float64]:
+        """How well each entry's field says an expression: whole in a joined form, else the
+        mean of its words' best matches when every word has one, else not at all."""
+        total = np.zeros(size)
+        every = np.ones(size, dtype=np.bool_)
+        slots = self._slots
+        whole = all(any(w in slots for w in part) for part in phrase.parts)
+        for part in phrase.parts if whole else ():
+            best = np.zeros(size)
+            for word, word_quality in part.items():
+                rows = self._in(word, bit)
+                best[rows] = np.maximum(best[rows], word_quality)
+            every &= best > 0
+            total += best
+        said = np.where(every, total / len(phrase.parts), 0.0) if whole else total
+        for word in phrase.joined:
+            said[self._in(word, bit)] = 1.0
         return said
+
+    def _in(self, word: str, bit: int) -> Positions:
+        """The entries saying a word in one field, among those the concept touches, numbered by
+        `_local`."""
+        rows, masks = self._where(word)
+        rows = rows[(masks & bit) != 0]
+        local: Positions = self._local[rows[self._inside[rows]]]
+        return local
 
     def _words_of(
         self, concept: Reach
     ) -> tuple[Positions, npt.NDArray[np.uint8], npt.NDArray[np.float64]]:
-        """Where the concept's words are, with how well each says it."""
+        """Where the concept's words are (numbered by `_local`), with how well each says it."""
         found = [(self._where(w), q) for w, q in concept.words.items() if w in self._slots]
         if not found:
             return np.empty(0, np.int32), np.empty(0, np.uint8), np.empty(0)
-        rows = np.concatenate([where[0] for where, _ in found])
+        rows = self._local[np.concatenate([where[0] for where, _ in found])]
         masks = np.concatenate([where[1] for where, _ in found])
         qualities = np.concatenate([np.full(len(where[0]), q) for where, q in found])
         return rows, masks, qualities
@@ -134,37 +219,27 @@ class Postings:
         start, end = self._starts[slot], self._starts[slot + 1]
         return self._rows[start:end], self._masks[start:end]
 
-    def _all_of(self, parts: Sequence[Collection[str]], bit: int) -> npt.NDArray[np.bool_]:
-        """Which entries say one of each part's words in one field."""
-        found = np.ones(len(self.ids), dtype=np.bool_)
-        for words in parts:
-            either = np.zeros(len(self.ids), dtype=np.bool_)
-            for word in words:
-                rows, masks = self._where(word)
-                either[rows[(masks & bit) != 0]] = True
-            found &= either
-        return found
-
 
 class Ranking:
-    """One question's candidates among the entries of the postings."""
+    """One question's candidates among the entries of the postings, each with the most of the
+    question it can cover: the scorer's text score, or more when an expression is said only in
+    part (never less)."""
 
     def __init__(
-        self, postings: Postings, possible: npt.NDArray[np.bool_], said: npt.NDArray[np.float64]
+        self, postings: Postings, possible: npt.NDArray[np.bool_], covers: npt.NDArray[np.float64]
     ) -> None:
         self._postings = postings
         self._possible = possible
-        self._said = said
+        self._covers = covers
 
-    def best(self, limit: int, places: Collection[str] | None = None) -> list[int]:
-        """The ids of at most `limit` entries that can cover enough of the question (only those
-        in these communes, by key, when given), those saying most of it first."""
+    def best(self, limit: int, places: Collection[str] | None = None) -> list[tuple[int, float]]:
+        """At most `limit` entries that can cover enough of the question (only those in these
+        communes, by key, when given), by id with what they can cover, the most first (then by
+        id)."""
         possible = self._possible
         if places is not None:
             possible = possible & self._postings.in_communes(places)
         rows = np.flatnonzero(possible)
-        said = self._said
-        if len(rows) > limit:
-            rows = rows[np.argpartition(-said[rows], limit - 1)[:limit]]
-        rows = rows[np.argsort(-said[rows], kind="stable")]
-        return [int(i) for i in self._postings.ids[rows]]
+        covers, ids = self._covers[rows], self._postings.ids[rows]
+        order = np.lexsort((ids, -covers))[:limit]
+        return list(zip(ids[order].tolist(), covers[order].tolist(), strict=True))

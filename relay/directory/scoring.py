@@ -83,7 +83,7 @@ class PhraseReach:
     """An expression of a concept: it is said by one word of each part, or by a joined form."""
 
     quality: float
-    parts: tuple[frozenset[str], ...]
+    parts: tuple[dict[str, float], ...]  # each word's tokens, with how well they say it
     joined: frozenset[str]
 
 
@@ -258,7 +258,7 @@ class Scorer:
             Reach(
                 n.weight,
                 n.words,
-                tuple(PhraseReach(p.quality, tuple(p.keys), p.joined) for p in n.phrases),
+                tuple(PhraseReach(p.quality, tuple(p.matches), p.joined) for p in n.phrases),
                 n.publics,
             )
             for n in self.needs

@@ -15,19 +15,21 @@ from relay.directory.entries import place_token
 from relay.directory.geography import SAME_DEPARTEMENT, Commune, EntryPlace, Proximity
 from relay.directory.postings import EntryWords, Postings, Ranking
 from relay.directory.readings import merged, readings
-from relay.directory.scoring import MIN_TEXT, Doc, Scored, Scorer, select
+from relay.directory.scoring import MIN_TEXT, PLACE_WEIGHT, Doc, Scored, Scorer, select
 from relay.directory.synonyms import Synonyms
 from relay.directory.understanding import Concept, Query, Understanding
 from relay.directory.vocabulary import MIN_PREFIX, EntrySource, Vocabulary
 from relay.store import directory as store
+from relay.store.models_directory import DirectoryEntry
 
 MAX_RESULTS = 30
 PAGE = 3
 CANDIDATES = 200  # the full-text index's best, scored: enough that its ranking rarely matters
 # The postings' best, scored: they rank by the scorer's own measure of the text, so fewer do.
-HELD_CANDIDATES = 100
+HELD_CANDIDATES = 200
 MAX_TERMS = 48
 NEAR_KEPT = 2048  # places whose nearby communes are kept
+SHOWN_KEPT = 2048  # entries kept as shown, once read for a page of answers
 WORDS_KEPT = 50_000  # entries whose words are kept (all of them, but in the largest directories)
 
 
@@ -58,6 +60,7 @@ class Index:
     fresh: bool = False  # built in this process, not read from the store
     postings: Postings | None = None  # every entry's words by word, once `hold` read them
     near: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)  # near_places
+    shown: dict[int, DirectoryEntry] = field(default_factory=dict)  # at most SHOWN_KEPT
     _publics: dict[str, frozenset[str]] = field(default_factory=dict)  # one set per cell
 
     @classmethod
@@ -118,6 +121,21 @@ class Index:
             self._keep(row)
         words = self.words
         return [_doc(i, words[i]) for i in wanted if i in words]
+
+    async def entries(self, session: AsyncSession, ids: Iterable[int]) -> dict[int, DirectoryEntry]:
+        """These entries as a page of answers shows them; each read from the store once while
+        this state of the directory lasts (the most recently shown kept)."""
+        wanted = list(ids)
+        shown = self.shown
+        missing = [i for i in wanted if i not in shown]
+        if missing:
+            shown.update(await store.entries_by_id(session, missing))
+        found = {i: shown[i] for i in wanted if i in shown}
+        for i in found:  # most recently shown last, the first out
+            shown[i] = shown.pop(i)
+        while len(shown) > SHOWN_KEPT:
+            del shown[next(iter(shown))]
+        return found
 
     def doc(self, row: store.SearchRow) -> Doc:
         return _doc(row.id, self.words.get(row.id) or self._keep(row))
@@ -277,12 +295,46 @@ async def _score(
     """Score the best candidates (of these communes, by key, when given): from the postings
     when the index holds them, else from the store's full-text index."""
     if isinstance(find, Ranking):
-        ids = find.best(HELD_CANDIDATES, places)
-    else:
-        tokens = sorted({place_token(key) for key in places}) if places else ()
-        ids = await store.candidates(session, find, CANDIDATES, tokens)
+        await _score_ranked(session, index, scorer, find.best(HELD_CANDIDATES, places), scored)
+        return
+    tokens = sorted({place_token(key) for key in places}) if places else ()
+    ids = await store.candidates(session, find, CANDIDATES, tokens)
     for doc in await index.docs_for(session, [i for i in ids if i not in scored]):
         scored[doc.id] = scorer.score(doc)
+
+
+async def _score_ranked(
+    session: AsyncSession,
+    index: Index,
+    scorer: Scorer,
+    candidates: list[tuple[int, float]],
+    scored: dict[int, Scored],
+) -> None:
+    """Score the candidates a page at a time, the most they can reach first, until the next
+    ones can no longer come before enough entries already scored."""
+    if scorer.proximity.area:
+        candidates = _placed(index, scorer.proximity, candidates)
+    for start in range(0, len(candidates), MAX_RESULTS):
+        batch = candidates[start : start + MAX_RESULTS]
+        beyond = batch[0][1] - 1e-9  # ties come after: by id, as the ranking
+        if sum(s.text >= MIN_TEXT and s.total >= beyond for s in scored.values()) >= MAX_RESULTS:
+            return
+        for doc in await index.docs_for(session, [i for i, _ in batch if i not in scored]):
+            scored[doc.id] = scorer.score(doc)
+
+
+def _placed(
+    index: Index, proximity: Proximity, candidates: list[tuple[int, float]]
+) -> list[tuple[int, float]]:
+    """The candidates of a question with a place, by what they can reach once their nearness
+    to it counts."""
+    placed = []
+    for id, covers in candidates:
+        words = index.words.get(id)
+        near = proximity.of(words.commune, words.latitude, words.longitude) if words else 1.0
+        placed.append((id, covers + PLACE_WEIGHT * near))
+    placed.sort(key=lambda candidate: (-candidate[1], candidate[0]))
+    return placed
 
 
 async def every_doc(session: AsyncSession, index: Index) -> list[Doc]:

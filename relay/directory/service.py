@@ -198,7 +198,7 @@ class DirectoryService:
         kept = catalogue.keep(ids, filters)
         page = kept[offset : offset + limit]
         async with self.db.read() as session:
-            rows = await store.entries_by_id(session, page)
+            rows = await index.entries(session, page)
         results = tuple(
             _result(rows[i], scored[i]) if i in scored else Result(to_entry(rows[i]), 0, 0, 0)
             for i in page
@@ -247,7 +247,7 @@ class DirectoryService:
         async with self.db.read() as session:
             scored = await search(session, index, query)
             page = scored[offset : offset + limit]
-            entries = await store.entries_by_id(session, [s.id for s in page])
+            entries = await index.entries(session, [s.id for s in page])
         return len(scored), [_result(entries[s.id], s) for s in page if s.id in entries]
 
     async def _broader(self, index: Index, query: Query) -> str | None:
