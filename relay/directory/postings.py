@@ -7,8 +7,10 @@ full-text index's own ranking takes tens on a broad question.
 
 A few bytes per word of each entry; built in a second for 20,000 entries, off the event loop."""
 
+from array import array
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +20,7 @@ from relay.directory.scoring import (
     PUBLIC,
     SECOND_FIELD,
     UNFAITHFUL,
+    Doc,
     PhraseReach,
     Reach,
     Scorer,
@@ -26,7 +29,7 @@ from relay.directory.scoring import (
 _NAME, _KEYWORDS, _TEXT = 1, 2, 4
 _BITS = (_NAME, _KEYWORDS, _TEXT)  # the scorer's FIELDS, in its order
 
-Positions = npt.NDArray[np.int32]
+Positions = npt.NDArray[np.integer[Any]]  # entries' numbers, as small a type as they fit
 
 
 @dataclass(frozen=True)
@@ -37,52 +40,80 @@ class EntryWords:
     name: Sequence[str]
     keywords: Sequence[str]
     text: Sequence[str]
-    publics: Collection[str]
+    publics: frozenset[str]
     commune: str
+    latitude: float | None
+    longitude: float | None
 
 
 class Postings:
-    """The entries of one state of the directory, by word, public and commune."""
+    """The entries of one state of the directory, by word, public and commune; and each entry's
+    words, as compactly (a token's number per word: a tenth of the Python objects)."""
 
-    def __init__(self, entries: Iterable[EntryWords]) -> None:
-        ids: list[int] = []
-        slots: dict[str, int] = {}
-        tokens, rows, masks = [], [], []
-        publics: dict[str, list[int]] = {}
-        communes: dict[str, int] = {}
-        commune_of: list[int] = []
-        for row, entry in enumerate(entries):
-            ids.append(entry.id)
-            fields: dict[str, int] = {}
-            for bit, words in (
-                (_NAME, entry.name),
-                (_KEYWORDS, entry.keywords),
-                (_TEXT, entry.text),
-            ):
-                for word in words:
-                    fields[word] = fields.get(word, 0) | bit
-            for word, mask in fields.items():
-                tokens.append(slots.setdefault(word, len(slots)))
-                rows.append(row)
-                masks.append(mask)
-            for public in entry.publics:
-                publics.setdefault(public, []).append(row)
-            commune_of.append(communes.setdefault(entry.commune, len(communes)))
-        order = np.argsort(np.array(tokens, dtype=np.int32), kind="stable")
-        self.ids = np.array(ids, dtype=np.int64)
+    def __init__(self, postings: "PostingsBuilder") -> None:
+        slots = postings.slots
+        tokens = np.frombuffer(postings.tokens, dtype=np.int32)
+        rows = len(postings.ids)
+        order = np.argsort(tokens, kind="stable")
+        self.ids = np.frombuffer(postings.ids, dtype=np.int64)
         self._slots = slots
-        self._rows: Positions = np.array(rows, dtype=np.int32)[order]
-        self._masks = np.array(masks, dtype=np.uint8)[order]
+        self._words = list(slots)  # each token by its number
+        self._rows: Positions = np.frombuffer(postings.rows, np.int32)[order].astype(_fitting(rows))
+        self._masks = np.frombuffer(postings.masks, dtype=np.uint8)[order]
         self._starts = np.concatenate(([0], np.cumsum(np.bincount(tokens, minlength=len(slots)))))
-        self._publics = {p: np.array(r, dtype=np.int32) for p, r in publics.items()}
-        self._communes = communes
-        self._commune_of = np.array(commune_of, dtype=np.int32)
+        self._publics = {p: np.array(r, dtype=np.int32) for p, r in postings.publics.items()}
+        self._public_sets = list(postings.public_sets)
+        self._publics_of = np.frombuffer(postings.publics_of, dtype=np.int32)
+        self._communes = postings.communes
+        self._commune_keys = list(postings.communes)
+        self._commune_of = np.frombuffer(postings.commune_of, dtype=np.int32)
+        self._forward = np.frombuffer(postings.forward, np.int32).astype(_fitting(len(slots)))
+        self._ends = np.frombuffer(postings.ends, dtype=np.int64).reshape(-1, 3)
+        self._latitudes = np.frombuffer(postings.latitudes, dtype=np.float64)
+        self._longitudes = np.frombuffer(postings.longitudes, dtype=np.float64)
         # An entry's number among those one concept touches, while that concept is read.
-        self._local = np.zeros(len(ids), dtype=np.int32)
-        self._inside = np.zeros(len(ids), dtype=np.bool_)  # and whether it is one of them
+        self._local = np.zeros(len(self.ids), dtype=np.int32)
+        self._inside = np.zeros(len(self.ids), dtype=np.bool_)  # and whether it is one of them
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def doc(self, id: int) -> Doc | None:
+        """The entry as the scorer reads it."""
+        row = self._row(id)
+        if row is None:
+            return None
+        name_end, keywords_end, end = (int(n) for n in self._ends[row])
+        start = int(self._ends[row - 1, 2]) if row else 0
+        words = [self._words[slot] for slot in self._forward[start:end].tolist()]
+        commune, latitude, longitude = self._place(row)
+        return Doc.of(
+            id=id,
+            name=frozenset(words[: name_end - start]),
+            keywords=frozenset(words[name_end - start : keywords_end - start]),
+            text=frozenset(words[keywords_end - start :]),
+            publics=self._public_sets[self._publics_of[row]],
+            commune=commune,
+            latitude=latitude,
+            longitude=longitude,
+        )
+
+    def place(self, id: int) -> tuple[str, float | None, float | None] | None:
+        """Where the entry is: its commune's key, its coordinates."""
+        row = self._row(id)
+        return None if row is None else self._place(row)
+
+    def _place(self, row: int) -> tuple[str, float | None, float | None]:
+        latitude, longitude = float(self._latitudes[row]), float(self._longitudes[row])
+        return (
+            self._commune_keys[self._commune_of[row]],
+            None if np.isnan(latitude) else latitude,
+            None if np.isnan(longitude) else longitude,
+        )
+
+    def _row(self, id: int) -> int | None:
+        row = int(np.searchsorted(self.ids, id))
+        return row if row < len(self.ids) and self.ids[row] == id else None
 
     def rank(self, scorer: Scorer) -> "Ranking":
         """The entries as one question's candidates: which can cover enough of it, and how
@@ -243,3 +274,55 @@ class Ranking:
         covers, ids = self._covers[rows], self._postings.ids[rows]
         order = np.lexsort((ids, -covers))[:limit]
         return list(zip(ids[order].tolist(), covers[order].tolist(), strict=True))
+
+
+def _fitting(count: int) -> type[np.integer[Any]]:
+    """The smallest integer type numbering `count` things."""
+    return np.uint16 if count <= 1 << 16 else np.int32
+
+
+class PostingsBuilder:
+    """The postings' columns while the entries are read, in the order of their ids, as compact
+    arrays: the entries need not all be in memory at once."""
+
+    def __init__(self) -> None:
+        self.ids = array("q")
+        self.tokens, self.rows, self.masks = array("i"), array("i"), array("B")
+        self.forward, self.ends = array("i"), array("q")  # each entry's fields' ends
+        self.publics_of, self.commune_of = array("i"), array("i")
+        self.latitudes, self.longitudes = array("d"), array("d")
+        self.slots: dict[str, int] = {}
+        self.publics: dict[str, list[int]] = {}
+        self.public_sets: dict[frozenset[str], int] = {}
+        self.communes: dict[str, int] = {}
+
+    def add(self, entries: Iterable[EntryWords]) -> None:
+        slots = self.slots
+        for entry in entries:
+            row = len(self.ids)
+            self.ids.append(entry.id)
+            fields: dict[str, int] = {}
+            for bit, words in (
+                (_NAME, entry.name),
+                (_KEYWORDS, entry.keywords),
+                (_TEXT, entry.text),
+            ):
+                for word in words:
+                    fields[word] = fields.get(word, 0) | bit
+                    self.forward.append(slots.setdefault(word, len(slots)))
+                self.ends.append(len(self.forward))
+            for word, mask in fields.items():
+                self.tokens.append(slots[word])
+                self.rows.append(row)
+                self.masks.append(mask)
+            for public in entry.publics:
+                self.publics.setdefault(public, []).append(row)
+            self.publics_of.append(
+                self.public_sets.setdefault(entry.publics, len(self.public_sets))
+            )
+            self.commune_of.append(self.communes.setdefault(entry.commune, len(self.communes)))
+            self.latitudes.append(np.nan if entry.latitude is None else entry.latitude)
+            self.longitudes.append(np.nan if entry.longitude is None else entry.longitude)
+
+    def done(self) -> Postings:
+        return Postings(self)

@@ -13,7 +13,7 @@ from relay.directory import saved
 from relay.directory.analysis import stem
 from relay.directory.entries import place_token
 from relay.directory.geography import SAME_DEPARTEMENT, Commune, EntryPlace, Proximity
-from relay.directory.postings import EntryWords, Postings, Ranking
+from relay.directory.postings import EntryWords, Postings, PostingsBuilder, Ranking
 from relay.directory.readings import merged, readings
 from relay.directory.scoring import MIN_TEXT, PLACE_WEIGHT, Doc, Scored, Scorer, select
 from relay.directory.synonyms import Synonyms
@@ -29,8 +29,9 @@ CANDIDATES = 200  # the full-text index's best, scored: enough that its ranking 
 HELD_CANDIDATES = 200
 MAX_TERMS = 48
 NEAR_KEPT = 2048  # places whose nearby communes are kept
-SHOWN_KEPT = 2048  # entries kept as shown, once read for a page of answers
+SHOWN_KEPT = 512  # entries kept as shown, once read for a page of answers
 WORDS_KEPT = 50_000  # entries whose words are kept (all of them, but in the largest directories)
+HOLD_BATCH = 2_000  # entries read at a time to hold them
 
 
 class _Words(NamedTuple):
@@ -94,21 +95,27 @@ class Index:
         return await asyncio.to_thread(build)
 
     async def hold(self, session: AsyncSession) -> None:
-        """Read every entry's words once and keep them, with the postings that find candidates
-        in memory (for a running relay: a question then asks the store only for its page)."""
-        rows = await store.search_rows(session)
-
-        def build() -> Postings:
-            return Postings(self._entry(row) for row in rows)
-
-        self.postings = await asyncio.to_thread(build)
+        """Read every entry's words once and keep them as postings, which find candidates in
+        memory and give the scorer its entries (for a running relay: a question then asks the
+        store only for the rows of its page). Read a batch at a time, off the event loop."""
+        builder = PostingsBuilder()
+        async for rows in store.search_row_batches(session, HOLD_BATCH):
+            entries = [self._entry(row) for row in rows]
+            await asyncio.to_thread(builder.add, entries)
+        self.postings = await asyncio.to_thread(builder.done)
+        self.words.clear()
 
     def _entry(self, row: store.SearchRow) -> EntryWords:
-        words = self._keep(row)
-        name = words.tokens[: words.name_end]
-        keywords = words.tokens[words.name_end : words.keywords_end]
-        text = words.tokens[words.keywords_end :]
-        return EntryWords(row.id, name, keywords, text, words.publics, words.commune)
+        return EntryWords(
+            row.id,
+            _tokens(row.search_name),
+            _tokens(row.search_keywords),
+            _tokens(row.search_text),
+            self._publics_of(row.publics),
+            sys.intern(row.commune_key),
+            row.latitude,
+            row.longitude,
+        )
 
     def read(self, question: str) -> Query:
         return self.understanding.read(question)
@@ -116,6 +123,8 @@ class Index:
     async def docs_for(self, session: AsyncSession, ids: Iterable[int]) -> list[Doc]:
         """These entries as the scorer reads them; their words from the store the first time."""
         wanted = list(dict.fromkeys(ids))
+        if self.postings is not None:
+            return [d for d in map(self.postings.doc, wanted) if d is not None]
         missing = [i for i in wanted if i not in self.words]
         for row in await store.rows_by_id(session, missing):
             self._keep(row)
@@ -142,9 +151,7 @@ class Index:
 
     def _keep(self, row: store.SearchRow) -> _Words:
         name, keywords = _tokens(row.search_name), _tokens(row.search_keywords)
-        publics = self._publics.get(row.publics)
-        if publics is None:
-            publics = self._publics[row.publics] = self.vocabulary.publics_of(row.publics)
+        publics = self._publics_of(row.publics)
         kept = _Words(
             name + keywords + _tokens(row.search_text),
             len(name),
@@ -158,6 +165,12 @@ class Index:
         if len(self.words) > WORDS_KEPT:
             del self.words[next(iter(self.words))]
         return kept
+
+    def _publics_of(self, cell: str) -> frozenset[str]:
+        publics = self._publics.get(cell)
+        if publics is None:
+            publics = self._publics[cell] = self.vocabulary.publics_of(cell)
+        return publics
 
     def scorer(self, query: Query) -> Scorer:
         proximity = self.vocabulary.territory.proximity(query.area)
@@ -328,10 +341,11 @@ def _placed(
 ) -> list[tuple[int, float]]:
     """The candidates of a question with a place, by what they can reach once their nearness
     to it counts."""
+    assert index.postings is not None
     placed = []
     for id, covers in candidates:
-        words = index.words.get(id)
-        near = proximity.of(words.commune, words.latitude, words.longitude) if words else 1.0
+        where = index.postings.place(id)
+        near = proximity.of(*where) if where else 1.0
         placed.append((id, covers + PLACE_WEIGHT * near))
     placed.sort(key=lambda candidate: (-candidate[1], candidate[0]))
     return placed

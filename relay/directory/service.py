@@ -300,7 +300,8 @@ class DirectoryService:
                         await self._index.hold(session)
                 if self._index.fresh:
                     await self._save(self._index)
-                    give_back()  # what building it took from every entry
+                if self._index.fresh or self._index.postings is not None:
+                    give_back()  # what building it, or reading every entry's words, took
             self._checked_at = time.monotonic()
             assert self._index is not None
             return self._index

@@ -6,7 +6,7 @@ they are checked again here and always passed as bound parameters.
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -230,6 +230,15 @@ async def search_rows(session: AsyncSession) -> list[SearchRow]:
     """Every entry as the scorer reads it, without the full-text index (the naive baseline)."""
     rows = await session.execute(text(f"SELECT {_SEARCH_COLUMNS} FROM directory_entries e"))
     return [SearchRow(*row) for row in rows]
+
+
+async def search_row_batches(session: AsyncSession, size: int) -> AsyncIterator[list[SearchRow]]:
+    """Every entry as the scorer reads it, in the order of their ids, `size` at a time."""
+    result = await session.stream(
+        text(f"SELECT {_SEARCH_COLUMNS} FROM directory_entries e ORDER BY e.id")
+    )
+    async for rows in result.partitions(size):
+        yield [SearchRow(*row) for row in rows]
 
 
 async def rows_by_id(session: AsyncSession, ids: Sequence[int]) -> list[SearchRow]:
