@@ -9,7 +9,12 @@ import os
 import sys
 
 M_ARENA_MAX = -8  # glibc's malloc.h
+M_MMAP_THRESHOLD = -3
 ARENAS = 2
+# Blocks from this size are mapped apart and given back when freed: the directory's search
+# works on arrays of a few hundred kilobytes a question, which glibc's moving threshold would
+# otherwise keep in the heap.
+MAPPED_FROM = 128 * 1024
 GLIBC = "libc.so.6"
 
 
@@ -34,9 +39,11 @@ def give_back() -> None:
 
 
 def limit_arenas() -> None:
-    """Call before any thread starts; does nothing outside glibc or when MALLOC_ARENA_MAX is
-    already set in the environment (the setting wins)."""
+    """Call before any thread starts; does nothing outside glibc or when MALLOC_ARENA_MAX (or
+    MALLOC_MMAP_THRESHOLD_) is already set in the environment (the setting wins)."""
     libc = _libc()
     set_option = getattr(libc, "mallopt", None)  # glibc only
     if set_option is not None and "MALLOC_ARENA_MAX" not in os.environ:
         set_option(M_ARENA_MAX, ARENAS)
+    if set_option is not None and "MALLOC_MMAP_THRESHOLD_" not in os.environ:
+        set_option(M_MMAP_THRESHOLD, MAPPED_FROM)

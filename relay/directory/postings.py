@@ -172,15 +172,16 @@ class Postings:
     def _said_by(self, concept: Reach, size: int) -> npt.NDArray[np.float64]:
         """`_said` for the entries a concept touches, numbered by `_local`."""
         rows, masks, qualities = self._words_of(concept)
+        phrases = [phrase.quality * self._in_fields(phrase, size) for phrase in concept.phrases]
         found: list[npt.NDArray[np.float64]] = []  # each field's weight for the concept
         quality: list[npt.NDArray[np.float64]] = []  # how faithful to the question its words are
-        for bit, (weight, phrase_weight) in zip(_BITS, FIELDS, strict=True):
+        for field, (bit, (weight, phrase_weight)) in enumerate(zip(_BITS, FIELDS, strict=True)):
             chosen = (masks & bit) != 0
             field_quality = np.zeros(size)
             np.maximum.at(field_quality, rows[chosen], qualities[chosen])
             field_found = weight * field_quality
-            for phrase in concept.phrases:
-                said = phrase.quality * self._in_field(phrase, bit, size)
+            for said_in in phrases:
+                said = said_in[field]
                 better = phrase_weight * said > field_found
                 field_found = np.where(better, phrase_weight * said, field_found)
                 field_quality = np.where(better, said, field_quality)
@@ -204,32 +205,35 @@ class Postings:
         kept: npt.NDArray[np.float64] = said * (1.0 - UNFAITHFUL * (1.0 - faithful))
         return kept
 
-    def _in_field(self, phrase: PhraseReach, bit: int, size: int) -> npt.NDArray[np.float64]:
-        """How well each entry's field says an expression: whole in a joined form, else the
-        mean of its words' best matches when every word has one, else not at all."""
-        total = np.zeros(size)
-        every = np.ones(size, dtype=np.bool_)
+    def _in_fields(self, phrase: PhraseReach, size: int) -> npt.NDArray[np.float64]:
+        """How well each field (name, keywords, text) of each entry says an expression: whole
+        in a joined form, else the mean of its words' best matches when every word has one,
+        else not at all."""
+        total = np.zeros((3, size))
+        every = np.ones((3, size), dtype=np.bool_)
         slots = self._slots
         whole = all(any(w in slots for w in part) for part in phrase.parts)
         for part in phrase.parts if whole else ():
-            best = np.zeros(size)
+            best = np.zeros((3, size))
             for word, word_quality in part.items():
-                rows = self._in(word, bit)
-                best[rows] = np.maximum(best[rows], word_quality)
+                for field, rows in enumerate(self._in_each(word)):
+                    best[field, rows] = np.maximum(best[field, rows], word_quality)
             every &= best > 0
             total += best
         said = np.where(every, total / len(phrase.parts), 0.0) if whole else total
         for word in phrase.joined:
-            said[self._in(word, bit)] = 1.0
+            for field, rows in enumerate(self._in_each(word)):
+                said[field, rows] = 1.0
         return said
 
-    def _in(self, word: str, bit: int) -> Positions:
-        """The entries saying a word in one field, among those the concept touches, numbered by
-        `_local`."""
+    def _in_each(self, word: str) -> tuple[Positions, Positions, Positions]:
+        """The entries saying a word in each field, among those the concept touches, numbered
+        by `_local`."""
         rows, masks = self._where(word)
-        rows = rows[(masks & bit) != 0]
-        local: Positions = self._local[rows[self._inside[rows]]]
-        return local
+        inside = self._inside[rows]
+        local, masks = self._local[rows[inside]], masks[inside]
+        name, keywords, text = (local[(masks & bit) != 0] for bit in _BITS)
+        return name, keywords, text
 
     def _words_of(
         self, concept: Reach

@@ -5,7 +5,7 @@ import asyncio
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +13,6 @@ from relay.directory import saved
 from relay.directory.analysis import stem
 from relay.directory.entries import place_token
 from relay.directory.geography import SAME_DEPARTEMENT, Commune, EntryPlace, Proximity
-from relay.directory.postings import EntryWords, Postings, PostingsBuilder, Ranking
 from relay.directory.readings import merged, readings
 from relay.directory.scoring import MIN_TEXT, PLACE_WEIGHT, Doc, Scored, Scorer, select
 from relay.directory.synonyms import Synonyms
@@ -21,6 +20,9 @@ from relay.directory.understanding import Concept, Query, Understanding
 from relay.directory.vocabulary import MIN_PREFIX, EntrySource, Vocabulary
 from relay.store import directory as store
 from relay.store.models_directory import DirectoryEntry
+
+if TYPE_CHECKING:  # numpy is imported by a running relay only, not by one-shot commands
+    from relay.directory.postings import EntryWords, Postings, Ranking
 
 MAX_RESULTS = 30
 PAGE = 3
@@ -59,7 +61,7 @@ class Index:
     signature: store.Signature
     words: dict[int, _Words] = field(default_factory=dict)  # at most WORDS_KEPT, oldest out
     fresh: bool = False  # built in this process, not read from the store
-    postings: Postings | None = None  # every entry's words by word, once `hold` read them
+    postings: "Postings | None" = None  # every entry's words by word, once `hold` read them
     near: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)  # near_places
     shown: dict[int, DirectoryEntry] = field(default_factory=dict)  # at most SHOWN_KEPT
     _publics: dict[str, frozenset[str]] = field(default_factory=dict)  # one set per cell
@@ -98,6 +100,8 @@ class Index:
         """Read every entry's words once and keep them as postings, which find candidates in
         memory and give the scorer its entries (for a running relay: a question then asks the
         store only for the rows of its page). Read a batch at a time, off the event loop."""
+        from relay.directory.postings import PostingsBuilder
+
         builder = PostingsBuilder()
         async for rows in store.search_row_batches(session, HOLD_BATCH):
             entries = [self._entry(row) for row in rows]
@@ -105,7 +109,9 @@ class Index:
         self.postings = await asyncio.to_thread(builder.done)
         self.words.clear()
 
-    def _entry(self, row: store.SearchRow) -> EntryWords:
+    def _entry(self, row: store.SearchRow) -> "EntryWords":
+        from relay.directory.postings import EntryWords
+
         return EntryWords(
             row.id,
             _tokens(row.search_name),
@@ -301,13 +307,13 @@ async def _score(
     session: AsyncSession,
     index: Index,
     scorer: Scorer,
-    find: Ranking | store.Formula,
+    find: "Ranking | store.Formula",
     scored: dict[int, Scored],
     places: frozenset[str] | None = None,
 ) -> None:
     """Score the best candidates (of these communes, by key, when given): from the postings
     when the index holds them, else from the store's full-text index."""
-    if isinstance(find, Ranking):
+    if not isinstance(find, store.Formula):
         await _score_ranked(session, index, scorer, find.best(HELD_CANDIDATES, places), scored)
         return
     tokens = sorted({place_token(key) for key in places}) if places else ()
