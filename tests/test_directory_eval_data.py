@@ -202,12 +202,12 @@ def test_out_of_directory_questions_stay_out(
             assert not word.search(text), (row["id"], word.pattern)
 
 
-# The fourth to ninth territories (tests/data/fourth_territory, the Pays de Saint-Omer;
+# The fourth to tenth territories (tests/data/fourth_territory, the Pays de Saint-Omer;
 # tests/data/fifth_territory, Épinal and the Vosges; tests/data/sixth_territory, Bergerac and its
 # surroundings; tests/data/seventh_territory, Aurillac and its surroundings;
 # tests/data/eighth_territory, Lannion and the Trégor; tests/data/ninth_territory, Saumur and the
-# Saumurois): held-out sets, checked here for their format only; they are never searched by the
-# tests.
+# Saumurois; tests/data/tenth_territory, Millau and the Grands Causses): held-out sets, checked here
+# for their format only; they are never searched by the tests.
 HELD_OUT_CATEGORIES = {
     "plain": 18,
     "abbreviation": 12,
@@ -237,6 +237,7 @@ HELD_OUT = [
     HeldOut("seventh_territory", "au", r"15\d{3}", (44.6, 45.3), (2.0, 3.2)),
     HeldOut("eighth_territory", "lt", r"(22|29)\d{3}", (48.4, 48.9), (-3.9, -2.9)),
     HeldOut("ninth_territory", "sa", r"(49|37|79)\d{3}", (46.9, 47.6), (-0.5, 0.3)),
+    HeldOut("tenth_territory", "mi", r"12\d{3}", (43.8, 44.4), (2.7, 3.5)),
 ]
 
 
