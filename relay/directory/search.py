@@ -26,9 +26,9 @@ if TYPE_CHECKING:  # numpy is imported by a running relay only, not by one-shot 
 
 MAX_RESULTS = 30
 PAGE = 3
-CANDIDATES = 200  # the full-text index's best, scored: enough that its ranking rarely matters
-# The postings' best, scored: they rank by the scorer's own measure of the text, so fewer do.
-HELD_CANDIDATES = 200
+# The best candidates looked at: enough that the full-text index's own ranking rarely matters
+# (the postings rank by the scorer's measure, and score only as many as a page needs)
+CANDIDATES = 200
 MAX_TERMS = 48
 NEAR_KEPT = 2048  # places whose nearby communes are kept
 SHOWN_KEPT = 512  # entries kept as shown, once read for a page of answers
@@ -314,7 +314,7 @@ async def _score(
     """Score the best candidates (of these communes, by key, when given): from the postings
     when the index holds them, else from the store's full-text index."""
     if not isinstance(find, store.Formula):
-        await _score_ranked(session, index, scorer, find.best(HELD_CANDIDATES, places), scored)
+        await _score_ranked(session, index, scorer, find.best(CANDIDATES, places), scored)
         return
     tokens = sorted({place_token(key) for key in places}) if places else ()
     ids = await store.candidates(session, find, CANDIDATES, tokens)
@@ -331,8 +331,8 @@ async def _score_ranked(
 ) -> None:
     """Score the candidates a page at a time, the most they can reach first, until the next
     ones can no longer come before enough entries already scored."""
-    if scorer.proximity.area:
-        candidates = _placed(index, scorer.proximity, candidates)
+    if scorer.proximity.area and index.postings is not None:
+        candidates = _placed(index.postings, scorer.proximity, candidates)
     for start in range(0, len(candidates), MAX_RESULTS):
         batch = candidates[start : start + MAX_RESULTS]
         beyond = batch[0][1] - 1e-9  # ties come after: by id, as the ranking
@@ -343,14 +343,13 @@ async def _score_ranked(
 
 
 def _placed(
-    index: Index, proximity: Proximity, candidates: list[tuple[int, float]]
+    postings: "Postings", proximity: Proximity, candidates: list[tuple[int, float]]
 ) -> list[tuple[int, float]]:
     """The candidates of a question with a place, by what they can reach once their nearness
     to it counts."""
-    assert index.postings is not None
     placed = []
     for id, covers in candidates:
-        where = index.postings.place(id)
+        where = postings.place(id)
         near = proximity.of(*where) if where else 1.0
         placed.append((id, covers + PLACE_WEIGHT * near))
     placed.sort(key=lambda candidate: (-candidate[1], candidate[0]))
