@@ -34,12 +34,12 @@ ENTRIES = [
 ]
 
 
-def write_directory(folder: Path) -> Path:
+def write_directory(folder: Path, entries: list[tuple[str, ...]] = ENTRIES) -> Path:
     path = folder / "annuaire-haut-rhin.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, delimiter=";")
         writer.writerow(HEADER)
-        for ref, name, category, postal_code, commune in ENTRIES:
+        for ref, name, category, postal_code, commune in entries:
             description = f"{category} sur rendez-vous."
             row = [ref, name, category, description, "Tous publics", "acces-aux-soins"]
             writer.writerow([*row, "1 rue Principale", postal_code, commune, "03 89 00 00 00"])
@@ -116,6 +116,21 @@ async def test_a_commune_outside_the_territory_finds_nothing(haut_rhin: Director
         assert answer.results == (), question
         assert answer.query.outside, question
         assert answer.broader == "psychologue", question
+
+
+async def test_a_commune_of_the_departement_far_from_every_entry_finds_nothing(
+    relay: Relay, settings: Settings, tmp_path: Path
+) -> None:
+    """A valley's directory: Altkirch, in the same département but 60 km away, with no entry
+    in its intercommunality nor in a neighbouring one, is outside the territory; Riquewihr,
+    next door, is not."""
+    directory = DirectoryService(relay.db, settings, relay.themes)
+    valley = [entry for entry in ENTRIES if entry[4] != "Mulhouse"]
+    await directory.import_file(write_directory(tmp_path, valley))
+    answer = await directory.ask("psychologue à Altkirch", "console", log_query=False)
+    assert answer.results == () and answer.query.outside
+    assert answer.broader == "psychologue"
+    assert await refs(directory, "psychologue près de Riquewihr") == ["hr-3", "hr-1", "hr-2"]
 
 
 def test_the_territory_setting_names_departements_or_intercommunalities() -> None:

@@ -108,6 +108,14 @@ def test_typos_are_corrected_against_the_directory() -> None:
     (concept,) = read("centre medico psycologique").concepts
     assert concept.text == "centre medico-psychologique"
     assert read("orthophonsite").concepts[0].corrected == "orthophoniste"
+    # spelled as it sounds: "è" for "ai", "f" for "ph"
+    assert [c.text for c in read("maison de retrète").concepts] == ["maison retraite"]
+    assert read("oftalmologue").concepts[0].corrected == "ophtalmologue"
+    # a short word mistyped inside an expression, or inside a compound of the directory
+    assert [c.text for c in read("pharmacie de gade").concepts] == ["pharmacie garde"]
+    assert [c.text for c in read("sage femm").concepts] == ["sage-femme"]
+    # … but a word of the directory is no typo: "la gare" stays the station
+    assert "garde" not in " ".join(c.text for c in read("pharmacie de la gare").concepts)
     # A word the directory does not use stays unknown instead of being "corrected".
     vet = read("vétérinaire").concepts[0]
     assert not vet.known and vet.corrected is None

@@ -116,3 +116,29 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
             return word[: -len(suffix)]
     return word
+
+
+# How French spells one sound several ways, in the order they are applied to a folded word.
+_SPELLINGS = tuple(
+    (re.compile(pattern), sound)
+    for pattern, sound in (
+        (r"ph", "f"),
+        (r"(?<=[rt])h|^h", ""),  # "rhumatologue", "thérapie", "hôpital"
+        (r"eau|au", "o"),
+        (r"ai|ei", "e"),
+        (r"qu|c(?=[aou])|ck", "k"),
+        (r"y", "i"),
+        (r"e(?=[nm][^aeiou])", "a"),  # "dentiste" and "dantiste"
+        (r"([a-z])\1", r"\1"),
+        (r"[dstx]$", ""),  # silent: "retraites", "rapport"
+        (r"e$", ""),
+    )
+)
+
+
+def sound(word: str) -> str:
+    """A folded word as it sounds, roughly: two spellings of one French pronunciation
+    ("retrète" and "retraite", "oftalmo" and "ophtalmo") sound the same."""
+    for pattern, replacement in _SPELLINGS:
+        word = pattern.sub(replacement, word)
+    return word

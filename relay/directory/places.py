@@ -134,7 +134,10 @@ class PlaceFinder:
                 distinctive = [w for w in prefix if w not in GENERIC]
                 weak = all(w in common for w in distinctive)
                 if not listed:
-                    weak = weak or not whole or all(is_word(w) for w in distinctive)
+                    ordinary = all(is_word(w) or w in common for w in distinctive)
+                    if ordinary and not whole:
+                        continue  # "sur le causse" is not Causse-et-Diège
+                    weak = weak or not whole or ordinary
                 self._offer(prefix, _Variant(name, town, weak))
 
     def _add_epci(self, epci: str, members: frozenset[str]) -> None:

@@ -4,7 +4,7 @@ them. The naive baseline (`scan`) scores every entry with the same scorer."""
 import asyncio
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -124,7 +124,23 @@ class Index:
         )
 
     def read(self, question: str) -> Query:
-        return self.understanding.read(question)
+        """The question as the search reads it. A place of the territory's départements that is
+        far from every entry (neither its intercommunality nor a neighbouring one has any) is
+        outside the territory: nothing is found there."""
+        query = self.understanding.read(question)
+        return self._outside(query) if self._far(query.area) else query
+
+    def _far(self, area: frozenset[str]) -> bool:
+        territory = self.vocabulary.territory
+        communes = [territory.communes.get(key) for key in area]
+        if not area or area & territory.listed or not all(c and c.epci for c in communes):
+            return False
+        return not near_places(territory.proximity(area), self) - area - {""}
+
+    @staticmethod
+    def _outside(query: Query) -> Query:
+        where = query.where or ""
+        return replace(query, place=None, extra_places=(), unknown_place=where, outside=True)
 
     async def docs_for(self, session: AsyncSession, ids: Iterable[int]) -> list[Doc]:
         """These entries as the scorer reads them; their words from the store the first time."""

@@ -8,8 +8,10 @@ psychologue (a typo corrected against the directory's words), gratuit and ado (a
 import re
 from dataclasses import dataclass, field, replace
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from relay.directory import france
-from relay.directory.analysis import Span, spans
+from relay.directory.analysis import Span, sound, spans
 from relay.directory.french import (
     AGE_WORDS,
     CIRCUMSTANCE_MARKERS,
@@ -30,6 +32,7 @@ from relay.textnorm import clean_input
 MAX_QUESTION_CHARS = 300
 MAX_WORDS = 30
 MAX_PHRASE = 5
+MIN_TYPO = 4  # shorter words are not corrected, even inside an expression
 MAX_CORRECTIONS = 10_000  # typos remembered, per vocabulary
 SYNONYM = 0.9  # an entry found through a synonym ranks a little below one found as typed
 # synonyms.yaml lists the likeliest service first ("dors: [troubles du sommeil, …, médecin]"):
@@ -123,6 +126,9 @@ class Understanding:
         self._corrections: dict[str, str] = {}
         self._phrases: set[Phrase] = set(self._synonyms.expansions) | set(vocabulary.public_phrases)
         self._longest = max((len(p) for p in self._phrases), default=1)
+        self._by_first: dict[tuple[str, int], list[Phrase]] = {}
+        for phrase in sorted(self._phrases):
+            self._by_first.setdefault((phrase[0], len(phrase)), []).append(phrase)
         # Expressions of synonyms.yaml made of grammar words only ("plus envie de rien",
         # "j'en peux plus"), longest first: read when a question says nothing else.
         self._grammar_phrases = sorted(
@@ -134,6 +140,12 @@ class Understanding:
     def _says(self, words: Phrase) -> bool:
         """The words are an expression of synonyms.yaml or a public, in any of their forms."""
         return words in self._phrases or self._synonyms.key(words) is not None
+
+    def _one(self, words: Phrase) -> bool:
+        """The words are one need: an expression, or a compound of the directory (what "sage
+        femm" is read as, corrected: "sage-femme")."""
+        compound = len(words) == 1 and "-" in words[0] and words[0] in self.vocabulary.df
+        return compound or self._says(words)
 
     def read(self, question: str) -> Query:
         cleaned = clean_input(question, MAX_QUESTION_CHARS).replace("\n", " ")
@@ -255,7 +267,7 @@ class Understanding:
         while i < len(content):
             for length in range(min(self._longest, MAX_PHRASE, len(content) - i), 1, -1):
                 group = content[i : i + length]
-                if all(len(g) == 1 for g in group) and self._says(
+                if all(len(g) == 1 for g in group) and self._one(
                     self._spelled(tuple(words[g[0]] for g in group))
                 ):
                     segments.append([g[0] for g in group])
@@ -278,9 +290,24 @@ class Understanding:
         ]
         for variant in (words, *joined):
             fixed = tuple(self._fixed(w) for w in variant)
-            if fixed != words and self._says(fixed):
+            if fixed != words and (self._says(fixed) or (fixed != variant and self._one(fixed))):
                 return fixed
-        return words
+        return self._near_expression(words) or words
+
+    def _near_expression(self, words: Phrase) -> Phrase | None:
+        """The expression these words say with a short word mistyped after the first one
+        ("pharmacie de gade", "sage femm"): one a word alone would be too short to correct."""
+        for key in self._by_first.get((words[0], len(words)), ()):
+            if all(
+                typed == said or (self._unknown(typed) and _mistyped(typed, said))
+                for typed, said in zip(words[1:], key[1:], strict=True)
+            ):
+                return key
+        return None
+
+    def _unknown(self, word: str) -> bool:
+        vocabulary = self.vocabulary
+        return word not in vocabulary.df and word not in vocabulary.synonym_words
 
     def _fixed(self, word: str) -> str:
         vocabulary = self.vocabulary
@@ -423,3 +450,12 @@ def _span_label(text: str, used: list[Span], place: list[Span]) -> str:
     if any(start < w.start < end for w in place):
         return _label(text, sorted(used, key=lambda w: w.start))
     return text[start:end]
+
+
+def _mistyped(typed: str, word: str) -> bool:
+    """A word of at least MIN_TYPO letters typed with one letter wrong, missing or added, or
+    spelled as it sounds."""
+    if len(typed) < MIN_TYPO or typed[0] != word[0]:
+        return False
+    near = DamerauLevenshtein.distance(typed, word, score_cutoff=1) <= 1
+    return near or sound(typed) == sound(word)

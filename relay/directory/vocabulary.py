@@ -14,7 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from relay.directory import france
-from relay.directory.analysis import fold, parts, stem
+from relay.directory.analysis import fold, parts, sound, stem
 from relay.directory.geography import Commune, EntryPlace, Territory
 from relay.directory.synonyms import Phrase, PublicGroup, Synonyms, phrase
 from relay.textnorm import singular
@@ -242,9 +242,22 @@ class Vocabulary:
         )
         found = [f for f in found if f[0] != token]
         if not found:
-            return None
+            return self._sounding(token)
         best = min(found, key=lambda f: (f[1], -self.df.get(f[0], 0)))
         return str(best[0])
+
+    def _sounding(self, token: str) -> str | None:
+        """The directory's word that sounds like a word it does not know ("retrète")."""
+        alike = [w for w in self._by_sound.get(sound(token), ()) if w[0] == token[0]]
+        return max(alike, key=lambda w: self.df.get(w, 0)) if alike else None
+
+    @cached_property
+    def _by_sound(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for words in self._fuzzy.values():
+            for word in words:
+                found.setdefault(sound(word), []).append(word)
+        return found
 
     # --- publics ---
 
