@@ -3,6 +3,7 @@ and "nearby" works on a coordinator's file without coordinates, in the order a p
 (the same commune, the same intercommunality, the neighbouring ones, the département)."""
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ ENTRIES = [
 ]
 
 
-def write_directory(folder: Path, entries: list[tuple[str, ...]] = ENTRIES) -> Path:
+def write_directory(folder: Path, entries: Sequence[tuple[str, ...]] = ENTRIES) -> Path:
     path = folder / "annuaire-haut-rhin.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, delimiter=";")
