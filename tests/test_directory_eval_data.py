@@ -202,11 +202,12 @@ def test_out_of_directory_questions_stay_out(
             assert not word.search(text), (row["id"], word.pattern)
 
 
-# The fourth to tenth territories (tests/data/fourth_territory, the Pays de Saint-Omer;
-# tests/data/fifth_territory, Épinal and the Vosges; tests/data/sixth_territory, Bergerac and its
-# surroundings; tests/data/seventh_territory, Aurillac and its surroundings;
+# The fourth to tenth and the twelfth territories (tests/data/fourth_territory, the Pays de
+# Saint-Omer; tests/data/fifth_territory, Épinal and the Vosges; tests/data/sixth_territory,
+# Bergerac and its surroundings; tests/data/seventh_territory, Aurillac and its surroundings;
 # tests/data/eighth_territory, Lannion and the Trégor; tests/data/ninth_territory, Saumur and the
-# Saumurois; tests/data/tenth_territory, Millau and the Grands Causses): held-out sets, checked here
+# Saumurois; tests/data/tenth_territory, Millau and the Grands Causses;
+# tests/data/twelfth_territory, Manosque and the Pays de Forcalquier): held-out sets, checked here
 # for their format only; they are never searched by the tests.
 HELD_OUT_CATEGORIES = {
     "plain": 18,
@@ -238,6 +239,7 @@ HELD_OUT = [
     HeldOut("eighth_territory", "lt", r"(22|29)\d{3}", (48.4, 48.9), (-3.9, -2.9)),
     HeldOut("ninth_territory", "sa", r"(49|37|79)\d{3}", (46.9, 47.6), (-0.5, 0.3)),
     HeldOut("tenth_territory", "mi", r"12\d{3}", (43.8, 44.4), (2.7, 3.5)),
+    HeldOut("twelfth_territory", "ma", r"(04|83)\d{3}", (43.6, 44.2), (5.4, 6.2)),
 ]
 
 
