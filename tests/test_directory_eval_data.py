@@ -202,13 +202,14 @@ def test_out_of_directory_questions_stay_out(
             assert not word.search(text), (row["id"], word.pattern)
 
 
-# The fourth to tenth and the twelfth territories (tests/data/fourth_territory, the Pays de
-# Saint-Omer; tests/data/fifth_territory, Épinal and the Vosges; tests/data/sixth_territory,
-# Bergerac and its surroundings; tests/data/seventh_territory, Aurillac and its surroundings;
+# The fourth to twelfth territories (tests/data/fourth_territory, the Pays de Saint-Omer;
+# tests/data/fifth_territory, Épinal and the Vosges; tests/data/sixth_territory, Bergerac and its
+# surroundings; tests/data/seventh_territory, Aurillac and its surroundings;
 # tests/data/eighth_territory, Lannion and the Trégor; tests/data/ninth_territory, Saumur and the
 # Saumurois; tests/data/tenth_territory, Millau and the Grands Causses;
-# tests/data/twelfth_territory, Manosque and the Pays de Forcalquier): held-out sets, checked here
-# for their format only; they are never searched by the tests.
+# tests/data/eleventh_territory, Lisieux and the Pays d'Auge; tests/data/twelfth_territory,
+# Manosque and the Pays de Forcalquier): held-out sets, checked here for their format only; they
+# are never searched by the tests.
 HELD_OUT_CATEGORIES = {
     "plain": 18,
     "abbreviation": 12,
@@ -239,6 +240,7 @@ HELD_OUT = [
     HeldOut("eighth_territory", "lt", r"(22|29)\d{3}", (48.4, 48.9), (-3.9, -2.9)),
     HeldOut("ninth_territory", "sa", r"(49|37|79)\d{3}", (46.9, 47.6), (-0.5, 0.3)),
     HeldOut("tenth_territory", "mi", r"12\d{3}", (43.8, 44.4), (2.7, 3.5)),
+    HeldOut("eleventh_territory", "pa", r"(14|27|61)\d{3}", (48.8, 49.5), (-0.2, 0.6)),
     HeldOut("twelfth_territory", "ma", r"(04|83)\d{3}", (43.6, 44.2), (5.4, 6.2)),
 ]
 
