@@ -95,7 +95,7 @@ def test_a_story_is_read_by_its_needs_first_then_need_by_need() -> None:
     # a service named at length, and a short question, are read whole first
     service = "groupe de parole pour les familles de malades psychiques"
     assert not is_narrative(read(service))
-    assert texts(service)[0] == [["groupe", "parole", "famille", "malade", "psychique"]]
+    assert texts(service)[0] == [["groupe", "parole", "famille malade psychique"]]
     assert texts("psychologue à Pornic") == [[["psychologue"]]]
 
 

@@ -11,8 +11,9 @@ import functools
 import gzip
 import io
 import math
+import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -68,9 +69,9 @@ def national_index() -> NationalIndex:
     epcis: dict[str, str] = {}
     departements: set[str] = set()
     for row in _rows():
-        department = row.departement
+        department = sys.intern(row.departement)  # one string each, not one a commune
         departements.add(department)
-        for key in _keys(row.commune):
+        for key in _keys(row.commune, place_key.__wrapped__):
             _add(names, key, department)
         for code in row.code_postal.split(";"):
             _add(postal, code, department)
@@ -190,9 +191,10 @@ def _near(
     return any(distance_km((lat, lon), p) <= NEAR_KM for p in points)
 
 
-def _keys(name: str) -> set[str]:
-    """A commune's name as matched: whole, and without its article ("Le Bonhomme", "Bonhomme")."""
-    key = place_key(name)
+def _keys(name: str, keyed: Callable[[str], str] = place_key) -> set[str]:
+    """A commune's name as matched: whole, and without its article ("Le Bonhomme", "Bonhomme").
+    France's 35,000 names are keyed without place_key's cache: it is for a directory's few."""
+    key = keyed(name)
     words = key.split()
     keys = {key}
     if len(words) > 1 and words[0] in PLACE_ARTICLES:

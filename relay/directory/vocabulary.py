@@ -248,15 +248,19 @@ class Vocabulary:
 
     def _sounding(self, token: str) -> str | None:
         """The directory's word that sounds like a word it does not know ("retrète")."""
-        alike = [w for w in self._by_sound.get(sound(token), ()) if w[0] == token[0]]
-        return max(alike, key=lambda w: self.df.get(w, 0)) if alike else None
+        alike = self._by_sound.get(sound(token))
+        return alike if alike is not None and alike[0] == token[0] else None
 
     @cached_property
-    def _by_sound(self) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
+    def _by_sound(self) -> dict[str, str]:
+        """The most frequent word of each sound."""
+        found: dict[str, str] = {}
         for words in self._fuzzy.values():
             for word in words:
-                found.setdefault(sound(word), []).append(word)
+                key = sound(word)
+                known = found.get(key)
+                if known is None or self.df.get(word, 0) > self.df.get(known, 0):
+                    found[key] = word
         return found
 
     # --- publics ---
