@@ -10,7 +10,7 @@ import pytest
 
 from relay.app import Relay
 from relay.directory import DirectoryService
-from relay.directory.france import local_communes, national_index
+from relay.directory.france import DEPARTEMENTS, local_communes, national_index
 from relay.directory.geography import (
     NEIGHBOUR_EPCI,
     SAME_DEPARTEMENT,
@@ -143,6 +143,10 @@ def test_the_territory_setting_names_departements_or_intercommunalities() -> Non
     # Across the border, the Vosges communes within reach of Orbey, not the whole département.
     vosges = {c.name for c in valley if c.departement == "88"}
     assert "Fraize" in vosges and "Épinal" not in vosges
+
+
+def test_the_departements_checked_without_the_file_are_those_of_the_file() -> None:
+    assert national_index().departements == DEPARTEMENTS
 
 
 async def test_a_wrong_territory_stops_with_one_french_line(relay: Relay) -> None:

@@ -70,7 +70,7 @@ async def test_a_large_directory_s_vocabulary_is_built_by_a_process_of_its_own(
     assert not index.fresh  # read from the store, where the other process saved it
     directory = relay.directory
     async with relay.db.read() as session:
-        here = await Index.load(session, directory.synonyms, directory.reference)
+        here = await Index.load(session, lambda: directory.synonyms, directory.reference)
     assert here.fresh and here.vocabulary == index.vocabulary
     assert await answers(large) == await answers(relay.directory)
 

@@ -76,7 +76,7 @@ async def _build(order: dict[str, Any]) -> None:
     db = Database(order["database_url"])
     try:
         async with db.read() as session:
-            index = await Index.load(session, synonyms, reference, territory, recipe)
+            index = await Index.load(session, lambda: synonyms, reference, territory, recipe)
         if index.fresh:
             data = await asyncio.to_thread(saved.dumps, index.vocabulary)
             async with db.write() as session:

@@ -85,12 +85,21 @@ def _territory_codes() -> frozenset[str]:
     return frozenset(c for row in _rows() for c in (row.departement, row.epci_siren) if c)
 
 
+# France's départements, as communes-france.csv.gz names them (a test checks it): a territory
+# set by département is checked without reading the file.
+DEPARTEMENTS = frozenset(
+    [f"{n:02d}" for n in range(1, 96) if n != 20]
+    + ["2A", "2B", "971", "972", "973", "974", "975", "976", "977", "978"]
+    + ["984", "986", "987", "988", "989"]
+)
+
+
 def check_territory(codes: Iterable[str]) -> None:
     """Raise TerritoryError for the first code naming no département nor intercommunality:
     the setting checked at start without building `national_index` (a quarter of a second),
     which a question may never need."""
     for code in codes:
-        if code not in _territory_codes():
+        if code not in DEPARTEMENTS and code not in _territory_codes():
             raise TerritoryError(code)
 
 

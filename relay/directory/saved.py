@@ -17,12 +17,12 @@ from dataclasses import astuple, fields
 from pathlib import Path
 from typing import Any
 
-from relay.directory import analysis, france, geography, places, vocabulary
+from relay.directory import analysis, france, geography, places, synonyms, vocabulary
 from relay.directory.geography import Commune, Territory
-from relay.directory.synonyms import Synonyms
+from relay.directory.synonyms import PublicGroup, Synonyms
 from relay.directory.vocabulary import Vocabulary
 
-_REBUILT = {"synonyms", "territory", "_expansions"}  # given, rebuilt, or a per-process cache
+_REBUILT = {"synonyms", "territory", "_expansions"}  # written apart, or a per-process cache
 
 
 def recipe(synonyms_file: Path, reference: Sequence[Commune], territory: Sequence[str]) -> str:
@@ -37,8 +37,9 @@ def recipe(synonyms_file: Path, reference: Sequence[Commune], territory: Sequenc
 @functools.cache
 def _code_digest() -> bytes:
     digest = hashlib.sha256(f"{sys.version_info[:2]}/{marshal.version}".encode())
-    for module in (analysis, france, geography, places, vocabulary):
+    for module in (analysis, france, geography, places, synonyms, vocabulary):
         digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(Path(__file__).read_bytes())  # how it is written
     digest.update(france.DATA.read_bytes())
     return digest.digest()
 
@@ -49,10 +50,14 @@ def dumps(built: Vocabulary) -> bytes:
     }
     territory = built.territory
     state["territory"] = ([astuple(c) for c in territory.communes.values()], territory.listed)
+    written = built.synonyms
+    state["synonyms"] = (written.expansions, [astuple(g) for g in written.publics])
     return zlib.compress(marshal.dumps(state), 1)
 
 
-def loads(data: bytes, synonyms: Synonyms) -> Vocabulary:
+def loads(data: bytes) -> Vocabulary:
+    """The vocabulary, with the synonyms it was built with (synonyms.yaml is not read again:
+    the recipe says it has not changed)."""
     collecting = gc.isenabled()
     gc.disable()  # a million new containers, none in a cycle: the collector would only slow it
     try:
@@ -60,7 +65,9 @@ def loads(data: bytes, synonyms: Synonyms) -> Vocabulary:
     finally:
         if collecting:
             gc.enable()
+    expansions, publics = state.pop("synonyms")
+    written = Synonyms(expansions, tuple(PublicGroup(*group) for group in publics))
     communes, listed = state.pop("territory")
     built = [Commune(*values) for values in communes]
     territory = Territory({c.key: c for c in built}, frozenset(listed))
-    return Vocabulary(**state, synonyms=synonyms, territory=territory)
+    return Vocabulary(**state, synonyms=written, territory=territory)

@@ -3,7 +3,7 @@ them. The naive baseline (`scan`) scores every entry with the same scorer."""
 
 import asyncio
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -70,20 +70,20 @@ class Index:
     async def load(
         cls,
         session: AsyncSession,
-        synonyms: Synonyms,
+        synonyms: Callable[[], Synonyms],
         reference: Iterable[Commune],
         territory: Sequence[str] = (),
         recipe: str = "",
     ) -> "Index":
         """The saved vocabulary when it is that of this directory and recipe (see
-        relay.directory.saved), else one built from every entry (`fresh`)."""
+        relay.directory.saved), else one built from every entry (`fresh`) and `synonyms()`."""
         signature = await store.signature(session)
         if recipe:
             data = await store.saved_vocabulary(session, store.signature_text(signature), recipe)
             if data is not None:
 
                 def read() -> "Index":
-                    vocabulary = saved.loads(data, synonyms)
+                    vocabulary = saved.loads(data)
                     return cls(vocabulary, Understanding(vocabulary), signature)
 
                 return await asyncio.to_thread(read)
@@ -91,7 +91,7 @@ class Index:
 
         def build() -> "Index":  # seconds for 100,000 entries: not on the event loop
             sources = (_source(row) for row in rows)
-            vocabulary = Vocabulary.build(sources, synonyms, reference, territory)
+            vocabulary = Vocabulary.build(sources, synonyms(), reference, territory)
             return cls(vocabulary, Understanding(vocabulary), signature, fresh=True)
 
         return await asyncio.to_thread(build)

@@ -2,6 +2,7 @@
 what needs checking. One per relay, built by the composition root."""
 
 import asyncio
+import functools
 import logging
 import time
 from collections import OrderedDict
@@ -90,11 +91,6 @@ class DirectoryService:
         self._database_url = settings.database_url
         self._build_apart_from = build_apart_from
         self._hold_words = hold_words
-        try:
-            self.synonyms = Synonyms.load(settings.config_dir / "synonyms.yaml")
-        except SynonymsError as exc:  # the directory still answers, word for word
-            log.error("%s : recherche sans synonymes", exc)
-            self.synonyms = Synonyms()
         communes = communes_file or settings.config_dir / "communes.csv"
         self._communes_file = communes
         self.reference: list[Commune] = load_communes(communes)
@@ -117,6 +113,15 @@ class DirectoryService:
         self._notice: str | None = None
         self._catalogue: tuple[Index, Catalogue] | None = None
         self._found: OrderedDict[tuple[object, ...], Found] = OrderedDict()
+
+    @functools.cached_property
+    def synonyms(self) -> Synonyms:
+        """synonyms.yaml, read when the vocabulary is built (a saved one has its synonyms)."""
+        try:
+            return Synonyms.load(self._synonyms_file)
+        except SynonymsError as exc:  # the directory still answers, word for word
+            log.error("%s : recherche sans synonymes", exc)
+            return Synonyms()
 
     # --- questions ---
 
@@ -294,7 +299,7 @@ class DirectoryService:
             if stale:
                 async with self.db.read() as session:
                     self._index = await Index.load(
-                        session, self.synonyms, self.reference, self.territory, self._recipe
+                        session, lambda: self.synonyms, self.reference, self.territory, self._recipe
                     )
                     if self._hold_words and current.count <= WORDS_KEPT:
                         await self._index.hold(session)

@@ -68,7 +68,8 @@ class Vocabulary:
     _sorted: list[str] = field(repr=False, default_factory=list)
     _by_part: dict[str, set[str]] = field(repr=False, default_factory=dict)
     _by_joined: dict[str, str] = field(repr=False, default_factory=dict)
-    _by_stem: dict[str, set[str]] = field(repr=False, default_factory=dict)
+    # the words of each stem, but a word alone with its stem ("vaccin"): it is in `df`
+    _by_stem: dict[str, tuple[str, ...]] = field(repr=False, default_factory=dict)
     _fuzzy: dict[str, list[str]] = field(repr=False, default_factory=dict)
     _expansions: dict[str, dict[str, float]] = field(
         repr=False, default_factory=dict, compare=False
@@ -135,14 +136,18 @@ class Vocabulary:
 
     def _index(self) -> None:
         self._sorted.extend(sorted(self.df))
+        by_stem: dict[str, list[str]] = {}
         for token in self._sorted:
             if "-" in token:
                 for part in parts(token):
                     self._by_part.setdefault(part, set()).add(token)
                 self._by_joined[token.replace("-", "")] = token
-            self._by_stem.setdefault(stem(token), set()).add(token)
+            by_stem.setdefault(stem(token), []).append(token)
             if len(token) >= MIN_FUZZY - 1 and token[0].isalpha():
                 self._fuzzy.setdefault(token[0], []).append(token)
+        self._by_stem.update(
+            (root, tuple(words)) for root, words in by_stem.items() if words != [root]
+        )
         for key in (*self.synonyms.expansions, *self.public_phrases):
             word = key[0]
             if (
@@ -196,6 +201,8 @@ class Vocabulary:
         token_stem = stem(token)
         for word in self._by_stem.get(token_stem, ()):
             offer(word, SAME_STEM)
+        if token_stem in self.df and stem(token_stem) == token_stem:
+            offer(token_stem, SAME_STEM)
         if len(token) >= MIN_PREFIX:
             for word in self._starting_with(token):
                 offer(word, PREFIX if "-" not in word[len(token) :] else COMPOUND_PART)
