@@ -19,11 +19,17 @@ from pathlib import Path
 from typing import NamedTuple
 
 from relay.directory.french import PLACE_ARTICLES
-from relay.directory.geography import NEAR_KM, Commune, EntryPlace, distance_km, place_key
+from relay.directory.geography import (
+    KM_PER_DEGREE,
+    NEAR_KM,
+    Commune,
+    EntryPlace,
+    distance_km,
+    place_key,
+)
 
 DATA = Path(__file__).resolve().parent / "data" / "communes-france.csv.gz"
 MINOR_SHARE = 20
-_KM_PER_DEGREE = 111.2
 _GRID = 0.05  # degrees
 
 
@@ -177,7 +183,7 @@ def _commune(row: "_Row", current: dict[str, str]) -> Commune:
 def _box(points: list[tuple[float, float]]) -> tuple[float, float, float, float] | None:
     if not points:
         return None
-    margin_lat = NEAR_KM / _KM_PER_DEGREE
+    margin_lat = NEAR_KM / KM_PER_DEGREE
     margin_lon = margin_lat / max(0.2, math.cos(math.radians(points[0][0])))
     return (
         min(p[0] for p in points) - margin_lat,

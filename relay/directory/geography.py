@@ -17,6 +17,7 @@ from pathlib import Path
 from relay.directory.analysis import tokens
 
 NEAR_KM = 20.0  # beyond this, a commune is not "nearby" by distance
+KM_PER_DEGREE = 111.2  # of latitude
 SAME_EPCI = 0.7  # how near a commune of the same intercommunality is, without coordinates
 NEIGHBOUR_EPCI = 0.1  # … of a neighbouring one: before the rest when the text is as good
 SAME_DEPARTEMENT = 0.03  # … of the same département: before another département
@@ -167,7 +168,10 @@ class Territory:
             if other == epci:
                 continue
             if distance_km(middle, _middle(theirs)) <= NEIGHBOUR_MIDDLES_KM or any(
-                distance_km(a, b) <= NEIGHBOUR_COMMUNES_KM for a in own for b in theirs
+                abs(a[0] - b[0]) * KM_PER_DEGREE <= NEIGHBOUR_COMMUNES_KM
+                and distance_km(a, b) <= NEIGHBOUR_COMMUNES_KM
+                for a in own
+                for b in theirs
             ):
                 found.add(other)
         return frozenset(found)
@@ -251,7 +255,10 @@ class Proximity:
 
     @staticmethod
     def _distance(point: tuple[float, float], others: list[tuple[float, float]]) -> float:
-        return min(distance_km(point, other) for other in others)
+        """The distance to the nearest of `others`, or more than NEAR_KM when none is nearer
+        (told apart by latitude alone, most of them)."""
+        within = [o for o in others if abs(o[0] - point[0]) * KM_PER_DEGREE <= NEAR_KM]
+        return min((distance_km(point, other) for other in within), default=2 * NEAR_KM)
 
 
 def _by_distance(km: float) -> float:

@@ -22,7 +22,12 @@ from relay.directory.geography import Commune, Territory
 from relay.directory.synonyms import PublicGroup, Synonyms
 from relay.directory.vocabulary import Vocabulary
 
-_REBUILT = {"synonyms", "territory", "_expansions"}  # written apart, or a per-process cache
+_REBUILT = {
+    "synonyms",
+    "territory",
+    "_expansions",
+    "_corrections",
+}  # written apart, or a per-process cache
 
 
 def recipe(synonyms_file: Path, reference: Sequence[Commune], territory: Sequence[str]) -> str:

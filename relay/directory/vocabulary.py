@@ -32,6 +32,7 @@ MAIN_COMMUNES = 40
 MIN_PREFIX = 4
 MIN_STEM_PREFIX = 6  # "psych", the stem of "psychique", would reach every psych- word
 MIN_FUZZY = 5
+SOUND_REACH = 3  # typos apart, at most, two spellings of one sound are (2 in a short word)
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-zà-ÿœæ][\w-]*")
 
 
@@ -70,10 +71,11 @@ class Vocabulary:
     _by_joined: dict[str, str] = field(repr=False, default_factory=dict)
     # the words of each stem, but a word alone with its stem ("vaccin"): it is in `df`
     _by_stem: dict[str, tuple[str, ...]] = field(repr=False, default_factory=dict)
-    _fuzzy: dict[str, list[str]] = field(repr=False, default_factory=dict)
+    _fuzzy: dict[str, list[str]] = field(repr=False, default_factory=dict)  # by length
     _expansions: dict[str, dict[str, float]] = field(
         repr=False, default_factory=dict, compare=False
     )
+    _corrections: dict[str, str | None] = field(repr=False, default_factory=dict, compare=False)
 
     @classmethod
     def build(
@@ -157,6 +159,8 @@ class Vocabulary:
                 and word not in self.df
             ):
                 self._fuzzy.setdefault(word[0], []).append(word)
+        for words in self._fuzzy.values():
+            words.sort(key=lambda w: (len(w), w))
 
     @cached_property
     def synonym_words(self) -> frozenset[str]:
@@ -235,40 +239,51 @@ class Vocabulary:
 
     def correct(self, token: str) -> str | None:
         """The directory's word closest to a word it does not know: one typo for a short word,
-        two for a long one, same first letter; None when nothing is that close."""
+        two for a long one, or spelled as it sounds ("retrète"); same first letter; None when
+        nothing is that close."""
         if len(token) < MIN_FUZZY or not token[0].isalpha():
             return None
+        if token not in self._corrections:
+            if len(self._corrections) > 10_000:
+                self._corrections.clear()
+            self._corrections[token] = self._closest(token)
+        return self._corrections[token]
+
+    def _closest(self, token: str) -> str | None:
         allowed = 1 if len(token) <= 8 else 2
-        choices = [w for w in self._fuzzy.get(token[0], []) if abs(len(w) - len(token)) <= allowed]
         found = process.extract(
             token,
-            choices,
+            self._lengths_near(token, allowed),
             scorer=DamerauLevenshtein.distance,
             score_cutoff=allowed,
             limit=8,
         )
         found = [f for f in found if f[0] != token]
-        if not found:
-            return self._sounding(token)
-        best = min(found, key=lambda f: (f[1], -self.df.get(f[0], 0)))
-        return str(best[0])
+        if found:
+            return str(min(found, key=lambda f: (f[1], -self.df.get(f[0], 0), f[0]))[0])
+        return self._sounding(token)
+
+    def _lengths_near(self, token: str, reach: int) -> list[str]:
+        """The words that begin like the token and are at most `reach` letters longer or
+        shorter."""
+        words = self._fuzzy.get(token[0], [])
+        low = bisect.bisect_left(words, len(token) - reach, key=len)
+        return words[low : bisect.bisect_right(words, len(token) + reach, key=len)]
 
     def _sounding(self, token: str) -> str | None:
-        """The directory's word that sounds like a word it does not know ("retrète")."""
-        alike = self._by_sound.get(sound(token))
-        return alike if alike is not None and alike[0] == token[0] else None
-
-    @cached_property
-    def _by_sound(self) -> dict[str, str]:
-        """The most frequent word of each sound."""
-        found: dict[str, str] = {}
-        for words in self._fuzzy.values():
-            for word in words:
-                key = sound(word)
-                known = found.get(key)
-                if known is None or self.df.get(word, 0) > self.df.get(known, 0):
-                    found[key] = word
-        return found
+        """The most frequent word that sounds like this one: among the words a few letters
+        away, which is where two spellings of a sound are."""
+        reach = SOUND_REACH if len(token) > 8 else SOUND_REACH - 1
+        near = process.extract(
+            token,
+            self._lengths_near(token, reach),
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=reach,
+            limit=None,
+        )
+        heard = sound(token)
+        alike = [str(word) for word, _, _ in near if sound(str(word)) == heard]
+        return max(alike, key=lambda w: (self.df.get(w, 0), w)) if alike else None
 
     # --- publics ---
 
