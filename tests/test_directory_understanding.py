@@ -3,6 +3,8 @@ tests/data/other_territory, so nothing here leans on the sample directory)."""
 
 import pytest
 
+from relay.directory.geography import Commune, EntryPlace, Territory
+from relay.directory.places import PlaceFinder
 from relay.directory.understanding import Query
 from tests.directory_fixtures import understanding
 
@@ -169,3 +171,15 @@ def test_the_normalised_question_reads_the_same(question: str) -> None:
     assert again.area == query.area
     assert again.publics == query.publics
     assert again.unknown_place == query.unknown_place
+
+
+def test_a_grammar_word_is_not_the_beginning_of_a_commune_s_name() -> None:
+    """Communes are found by their first words ("Livarot" for Livarot-Pays-d'Auge), but
+    « Notre bébé tousse » does not name Notre-Dame-de-Courson, even where the directory has
+    entries."""
+    commune = Commune("Notre-Dame-de-Courson", postal_codes=("14140",), epci="CA Lisieux")
+    territory = Territory.build([commune], [EntryPlace("Notre-Dame-de-Courson", "14140")])
+    finder = PlaceFinder(territory, frozenset())
+    assert finder.find(["notre", "bebe", "tousse"], frozenset()) == []
+    (place,) = finder.find(["medecin", "a", "notre", "dame", "de", "courson"], frozenset())
+    assert place.label == "Notre-Dame-de-Courson"

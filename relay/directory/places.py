@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from relay.directory.french import LOCATION_MARKERS, PLACE_ABBREVIATIONS, PLACE_ARTICLES
+from relay.directory.french import (
+    LOCATION_MARKERS,
+    PLACE_ABBREVIATIONS,
+    PLACE_ARTICLES,
+    STOP_WORDS,
+)
 from relay.directory.geography import Territory, place_key
 
 # Words that do not make a place name distinctive on their own ("Saint", "la", "sur").
@@ -132,6 +137,8 @@ class PlaceFinder:
                 if prefix[-1] in GENERIC:
                     continue
                 distinctive = [w for w in prefix if w not in GENERIC]
+                if not whole and all(w in STOP_WORDS for w in distinctive):
+                    continue  # "Notre bébé tousse" is not Notre-Dame-de-Courson
                 weak = all(w in common for w in distinctive)
                 if not listed:
                     ordinary = all(is_word(w) or w in common for w in distinctive)
