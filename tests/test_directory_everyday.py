@@ -269,6 +269,7 @@ async def test_a_need_finds_the_service_that_answers_it(
         "je voudrais un vétérinaire pour mon chat tous les jours",
         # a trade the directory does not list, beside words it does: the trade is what is asked
         "vétérinaire de garde à Pornic",
+        "vétérinaire de garde ce week-end",  # however rare the words around it
         "cabinet d'ostéopathe à Pornic",
         "cours de natation pour adultes",
         # "de" a commune of France outside the territory

@@ -33,6 +33,7 @@ UNKNOWN_FLOOR = 0.5
 # garde", "cabinet d'ostéopathe") is what the question asks for: it weighs more than the words
 # around it, so that an entry saying only those does not answer.
 UNKNOWN_SERVICE = 1.5
+SERVICE_ABOVE = 1.05  # … and more than all of them together: nothing else answers it
 PUBLIC_CONCEPT = 0.7  # a public ("ado") weighs less than what is looked for
 # What a clause of when or why names ("je bois trop depuis mon divorce") weighs less than the
 # need it frames, when the question names one outside it.
@@ -243,7 +244,14 @@ class Scorer:
             for c, n, share in zip(query.concepts, self.needs, shares, strict=True)
             if n.weight == 0
         )
-        self.total_weight = sum(known) + unknown * unknown_weight
+        unknown_total = unknown * unknown_weight
+        if any(
+            names_service(c)
+            for c, n in zip(query.concepts, self.needs, strict=True)
+            if n.weight == 0
+        ):
+            unknown_total = max(unknown_total, SERVICE_ABOVE * sum(known))
+        self.total_weight = sum(known) + unknown_total
         # The best text score any entry can have: every known concept said in its name.
         self.best_possible = sum(known) / self.total_weight if known else 0.0
         self.answerable = self.best_possible >= MIN_TEXT
