@@ -183,3 +183,14 @@ def test_a_grammar_word_is_not_the_beginning_of_a_commune_s_name() -> None:
     assert finder.find(["notre", "bebe", "tousse"], frozenset()) == []
     (place,) = finder.find(["medecin", "a", "notre", "dame", "de", "courson"], frozenset())
     assert place.label == "Notre-Dame-de-Courson"
+
+
+@pytest.mark.parametrize(
+    "question", ["elle s'est perdue en rentrant", "il se perd dans le quartier", "je me suis perdu"]
+)
+def test_getting_lost_is_read_as_being_disoriented(question: str) -> None:
+    assert "desoriente" in words(read(question))
+
+
+def test_losing_someone_is_not_getting_lost() -> None:
+    assert "desoriente" not in words(read("j'ai perdu mon mari"))

@@ -165,3 +165,12 @@ EVERYDAY_WORDS = _token_set(
     ordinateur téléphone portable courrier
     """
 )
+
+# A verb whose reflexive form says something else: "elle s'est perdue" (she lost her way: is
+# disoriented), "il se perd" — not "elle a perdu son mari". Read as the word that says it.
+REFLEXIVE_PRONOUNS = _token_set("se s me m te t")
+REFLEXIVE_AUXILIARIES = _token_set("est suis es sont était étais étaient")
+REFLEXIVE_MEANINGS = {
+    form: "desoriente"
+    for form in _token_set("perd perds perdent perdre perdu perdue perdus perdues perdait perdais")
+}

@@ -21,6 +21,9 @@ from relay.directory.french import (
     MONTH_AGE_LINKS,
     MONTH_WORDS,
     RECENT_PAST,
+    REFLEXIVE_AUXILIARIES,
+    REFLEXIVE_MEANINGS,
+    REFLEXIVE_PRONOUNS,
     STOP_WORDS,
     TIME_WORDS,
 )
@@ -43,6 +46,7 @@ _OF = frozenset({"de", "du", "d"})
 _POSTAL_CODE = re.compile(r"\d{5}")
 _AGE = re.compile(r"^(\d{1,3})(?:-(\d{1,3}))?$")
 _PUNCTUATION = re.compile(r"[,.;:!?]")
+_ELIDED_PRONOUN = re.compile(r"\b[smt]['’`]\s*$", re.IGNORECASE)  # "s'", "m'"
 _OF_NEXT = re.compile(r"\s+(?:de\s|d['’`]|du\s)", re.IGNORECASE)
 
 
@@ -150,7 +154,7 @@ class Understanding:
     def read(self, question: str) -> Query:
         cleaned = clean_input(question, MAX_QUESTION_CHARS).replace("\n", " ")
         found = spans(cleaned)[:MAX_WORDS]
-        words = [span.token for span in found]
+        words = _reflexive(cleaned, found)
         flat = [part for word in words for part in word.split("-") if part]
         owner = [n for n, word in enumerate(words) for part in word.split("-") if part]
         places = self.places.find(flat, self._known_words(flat))
@@ -459,3 +463,18 @@ def _mistyped(typed: str, word: str) -> bool:
         return False
     near = DamerauLevenshtein.distance(typed, word, score_cutoff=1) <= 1
     return near or sound(typed) == sound(word)
+
+
+def _reflexive(text: str, found: list[Span]) -> list[str]:
+    """The words, a verb said in its reflexive form read as what that form means ("s'est
+    perdue", "elle se perd": disoriented)."""
+    words = [span.token for span in found]
+    read = list(words)
+    for n, word in enumerate(words):
+        meaning = REFLEXIVE_MEANINGS.get(word)
+        if meaning is None or n == 0:
+            continue
+        at = n - 1 if words[n - 1] in REFLEXIVE_AUXILIARIES else n
+        if words[at - 1] in REFLEXIVE_PRONOUNS or _ELIDED_PRONOUN.search(text, 0, found[at].start):
+            read[n] = meaning
+    return read
