@@ -239,17 +239,18 @@ class Scorer:
         for need, share in zip(self.needs, shares, strict=True):
             need.weight *= share
         known = [n.weight for n in self.needs if n.weight > 0]
-        unknown = sum(
-            share * (UNKNOWN_SERVICE if names_service(c) else 1.0)
+        unknowns = [
+            (c, share)
             for c, n, share in zip(query.concepts, self.needs, shares, strict=True)
             if n.weight == 0
+        ]
+        services = [names_service(c) for c, _ in unknowns]
+        unknown = sum(
+            share * (UNKNOWN_SERVICE if service else 1.0)
+            for (_, share), service in zip(unknowns, services, strict=True)
         )
         unknown_total = unknown * unknown_weight
-        if any(
-            names_service(c)
-            for c, n in zip(query.concepts, self.needs, strict=True)
-            if n.weight == 0
-        ):
+        if any(services):
             unknown_total = max(unknown_total, SERVICE_ABOVE * sum(known))
         self.total_weight = sum(known) + unknown_total
         # The best text score any entry can have: every known concept said in its name.

@@ -36,7 +36,6 @@ MAX_QUESTION_CHARS = 300
 MAX_WORDS = 30
 MAX_PHRASE = 5
 MIN_TYPO = 4  # shorter words are not corrected, even inside an expression
-MAX_CORRECTIONS = 10_000  # typos remembered, per vocabulary
 SYNONYM = 0.9  # an entry found through a synonym ranks a little below one found as typed
 # synonyms.yaml lists the likeliest service first ("dors: [troubles du sommeil, …, médecin]"):
 # each later synonym ranks a little lower, down to the tenth.
@@ -127,7 +126,6 @@ class Understanding:
         self.vocabulary = vocabulary
         self.places = PlaceFinder(vocabulary.territory, vocabulary.common_words, self._is_word)
         self._synonyms = vocabulary.synonyms
-        self._corrections: dict[str, str] = {}
         self._phrases: set[Phrase] = set(self._synonyms.expansions) | set(vocabulary.public_phrases)
         self._longest = max((len(p) for p in self._phrases), default=1)
         self._by_first: dict[tuple[str, int], list[Phrase]] = {}
@@ -314,15 +312,9 @@ class Understanding:
         return word not in vocabulary.df and word not in vocabulary.synonym_words
 
     def _fixed(self, word: str) -> str:
-        vocabulary = self.vocabulary
-        if word in vocabulary.df or word in vocabulary.synonym_words or word in STOP_WORDS:
+        if word in STOP_WORDS or not self._unknown(word):
             return word
-        fixed = self._corrections.get(word)
-        if fixed is None:
-            if len(self._corrections) > MAX_CORRECTIONS:
-                self._corrections.clear()
-            fixed = self._corrections[word] = vocabulary.correct(word) or word
-        return fixed
+        return self.vocabulary.correct(word) or word  # remembered by the vocabulary
 
     def _grammar_phrase(self, words: list[str], rest: list[int]) -> list[list[int]]:
         """The longest expression of grammar words only that the question says, as its one
@@ -474,7 +466,8 @@ def _reflexive(text: str, found: list[Span]) -> list[str]:
         meaning = REFLEXIVE_MEANINGS.get(word)
         if meaning is None or n == 0:
             continue
-        at = n - 1 if words[n - 1] in REFLEXIVE_AUXILIARIES else n
-        if words[at - 1] in REFLEXIVE_PRONOUNS or _ELIDED_PRONOUN.search(text, 0, found[at].start):
+        at = n - 1 if words[n - 1] in REFLEXIVE_AUXILIARIES else n  # "s'est perdue"
+        pronoun = at > 0 and words[at - 1] in REFLEXIVE_PRONOUNS  # "se perd"
+        if pronoun or _ELIDED_PRONOUN.search(text, 0, found[at].start):
             read[n] = meaning
     return read

@@ -32,6 +32,7 @@ MAIN_COMMUNES = 40
 MIN_PREFIX = 4
 MIN_STEM_PREFIX = 6  # "psych", the stem of "psychique", would reach every psych- word
 MIN_FUZZY = 5
+MAX_CORRECTIONS = 10_000  # typos remembered, per vocabulary
 SOUND_REACH = 3  # typos apart, at most, two spellings of one sound are (2 in a short word)
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-zà-ÿœæ][\w-]*")
 
@@ -244,7 +245,7 @@ class Vocabulary:
         if len(token) < MIN_FUZZY or not token[0].isalpha():
             return None
         if token not in self._corrections:
-            if len(self._corrections) > 10_000:
+            if len(self._corrections) > MAX_CORRECTIONS:
                 self._corrections.clear()
             self._corrections[token] = self._closest(token)
         return self._corrections[token]
