@@ -89,11 +89,14 @@ def test_a_story_is_read_by_its_needs_first_then_need_by_need() -> None:
     ]  # "rentrant" is the telling; "s'est perdue": lost her way
     assert "rentrant" in whole[0]
     assert each == [["oublie"], ["desoriente"], ["course"]]
-    # two needs and nothing else: each on its own when nothing answers both
-    assert texts("j'ai pas de secu et j'ai mal aux dents depuis des jours") == [
+    # two needs and nothing else: the first weighs more, then both alike, then each on its own
+    two_needs = "j'ai pas de secu et j'ai mal aux dents depuis des jours"
+    assert texts(two_needs) == [
+        [["secu", "mal dent"]],
         [["secu", "mal dent"]],
         [["secu"], ["mal dent"]],
     ]
+    assert [c.told for c in readings(read(two_needs))[0][0].concepts] == [False, True]
     # a service named at length, and a short question, are read whole first
     service = "groupe de parole pour les familles de malades psychiques"
     assert not is_narrative(read(service))
@@ -274,6 +277,8 @@ async def test_a_need_finds_the_service_that_answers_it(
         "vétérinaire de garde ce week-end",  # however rare the words around it
         "cabinet d'ostéopathe à Pornic",
         "cours de natation pour adultes",
+        # a story opening on a trade: the trade is what is asked, not the words that tell it
+        "un garagiste pas cher pour réparer ma voiture",
         # "de" a commune of France outside the territory
         "PMI de Lyon",
     ],

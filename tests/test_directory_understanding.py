@@ -90,6 +90,11 @@ def test_publics_from_words_and_ages() -> None:
     assert read("mon fils de 15 ans").publics == {"adolescents"}
     assert "jeunes" in read("bilan de santé 16-25 ans").publics
     assert read("accueil pour seniors").publics == {"personnes âgées"}
+    # an age in words; a time ago, a duration or a bare number is no age, and no need
+    assert read("mon fils de quinze ans").publics == {"adolescents"}
+    assert read("psychologue, il y a deux ans mon fils est mort").publics == set()
+    assert words(read("la paie tombe dans dix jours")) == words(read("la paie tombe"))
+    assert words(read("on travaille sous 40 degrés")) == words(read("on travaille sous degrés"))
 
 
 def test_synonyms_and_abbreviations() -> None:
@@ -121,6 +126,10 @@ def test_typos_are_corrected_against_the_directory() -> None:
     # A word the directory does not use stays unknown instead of being "corrected".
     vet = read("vétérinaire").concepts[0]
     assert not vet.known and vet.corrected is None
+    # … nor does a word made of one of the directory's and a suffix: another word, no typo
+    assert understanding().vocabulary.correct("toilete") == "toilette"
+    grooming = read("toilettage").concepts[0]
+    assert not grooming.known and grooming.corrected is None
 
 
 def test_accents_ligatures_and_case_are_folded() -> None:

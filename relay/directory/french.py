@@ -83,13 +83,26 @@ PERSONS = _token_set(
 # them says when, not what is looked for, and is dropped ("il boit tous les soirs" is about
 # drinking, not evening care; "il m'a frappée hier soir" is about violence).
 FREQUENCY_MARKERS = _token_set(
-    "tous toutes chaque depuis plusieurs quelques pendant durant hier avant-hier "
+    "tous toutes chaque depuis dans plusieurs quelques pendant durant hier avant-hier "
     "lundi mardi mercredi jeudi vendredi samedi dimanche"
 )
 TIME_WORDS = _token_set(
     "jour jours journée journées soir soirs soirée soirées matin matins nuit nuits semaine "
     "semaines week-end week-ends mois an ans année années fois heure heures minute minutes"
 )
+
+# Numbers said in words ("mon fils de quinze ans", "la paie tombe dans dix jours"), read as
+# figures: an age, a duration, or nothing the directory looks for.
+_NUMBERS = (
+    "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
+    "seize dix-sept dix-huit dix-neuf vingt"
+)
+NUMBER_WORDS = {
+    token: str(value)
+    for value, word in enumerate(_NUMBERS.split())
+    if value > 1  # "un", "une" are articles far more often
+    for token in tokens(word)
+} | {"trente": "30", "quarante": "40", "cinquante": "50", "soixante": "60", "cent": "100"}
 
 # Words opening a clause that says when or why ("quand il a bu", "depuis mon divorce", "parce que
 # j'ai perdu mon travail"): what the clause names is the circumstance of the need, not the need,
@@ -163,6 +176,12 @@ EVERYDAY_WORDS = _token_set(
     mairie préfecture sécurité sociale carte vitale papiers passeport identité titre séjour
     traduction interprète langue français alphabétisation illettrisme numérique internet
     ordinateur téléphone portable courrier
+    garagiste mécanicien carrossier dépanneur dépannage plombier électricien serrurier
+    chauffagiste couvreur maçon menuisier vitrier ramoneur paysagiste élagueur réparateur
+    coiffeur coiffeuse coiffure esthéticienne manucure tatoueur toiletteur toilettage fleuriste
+    cordonnier pressing couturière retouche traiteur restaurant hôtel gîte camping immobilier
+    comptable expert-comptable assureur architecte géomètre photographe informaticien
+    déménageur loueur location cours leçon piano guitare moniteur
     """
 )
 

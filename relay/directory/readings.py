@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from relay.directory.analysis import fold
 from relay.directory.french import PERSONS
-from relay.directory.scoring import Scored
+from relay.directory.scoring import Scored, names_service
 from relay.directory.understanding import Concept, Query
 
 # A question of this many words describes a situation rather than names a service: the words
@@ -34,16 +34,22 @@ def needs_only(query: Query) -> Query | None:
     """A situation described in several words ("ma mère oublie tout depuis son opération"):
     the needs of synonyms.yaml it names, without the plain words around them (words the
     directory knows, no synonym of a need); None when the question names no such need or
-    nothing is left out. In a short question, words the directory does not know still count:
-    "réparer ma voiture" is not a transport question; in a story they are its telling."""
-    needs = [c for c in query.concepts if _is_need(c)]
+    reads the same. In a short question, words the directory does not know still count:
+    "réparer ma voiture" is not a transport question; in a story they are its telling, unless
+    the story opens on a service or a trade ("un garagiste pas cher pour réparer ma voiture")."""
+    concepts = query.concepts
+    needs = [c for c in concepts if _is_need(c)]
     narrative = is_narrative(query)
-    kept = [c for c in query.concepts if _is_need(c) or c.publics or not (c.known or narrative)]
+    asked = concepts[0] if concepts and names_service(concepts[0]) else None
+    kept = [
+        c for c in concepts if _is_need(c) or c.publics or not (c.known or narrative) or c is asked
+    ]
     if any(not c.circumstance for c in needs):  # "… depuis mon divorce": the need it frames
         kept = [c for c in kept if not c.circumstance]
-    if not needs or len(kept) == len(query.concepts):
+    narrower = _first_need_first(kept) if narrative else tuple(kept)
+    if not needs or narrower == concepts:
         return None
-    return replace(query, concepts=_first_need_first(kept) if narrative else tuple(kept))
+    return replace(query, concepts=narrower)
 
 
 def _first_need_first(concepts: list[Concept]) -> tuple[Concept, ...]:

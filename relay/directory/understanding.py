@@ -20,6 +20,7 @@ from relay.directory.french import (
     LOCATION_MARKERS,
     MONTH_AGE_LINKS,
     MONTH_WORDS,
+    NUMBER_WORDS,
     RECENT_PAST,
     REFLEXIVE_AUXILIARIES,
     REFLEXIVE_MEANINGS,
@@ -152,7 +153,7 @@ class Understanding:
     def read(self, question: str) -> Query:
         cleaned = clean_input(question, MAX_QUESTION_CHARS).replace("\n", " ")
         found = spans(cleaned)[:MAX_WORDS]
-        words = _reflexive(cleaned, found)
+        words = [NUMBER_WORDS.get(word, word) for word in _reflexive(cleaned, found)]
         flat = [part for word in words for part in word.split("-") if part]
         owner = [n for n, word in enumerate(words) for part in word.split("-") if part]
         places = self.places.find(flat, self._known_words(flat))
@@ -256,7 +257,7 @@ class Understanding:
                 if number:  # "depuis 3 semaines": the number goes too
                     content.pop()
             elif word in MONTH_WORDS and number:
-                if n >= 2 and words[n - 2] in MONTH_AGE_LINKS:  # "ma fille de 18 mois"
+                if n >= 2 and words[n - 2] in MONTH_AGE_LINKS and not _ago(words, n - 1):
                     content[-1].append(n)
                 else:  # "3 mois de loyer en retard": a duration
                     content.pop()
@@ -264,6 +265,8 @@ class Understanding:
                 content[-1].append(n)
             elif word not in STOP_WORDS and not all(p in STOP_WORDS for p in word.split("-")):
                 content.append([n])
+        vocabulary = self.vocabulary
+        content = [g for g in content if len(g) > 1 or not _bare_number(words[g[0]], vocabulary)]
         segments: list[list[int]] = []
         i = 0
         while i < len(content):
@@ -370,13 +373,24 @@ class Understanding:
 
 
 def _after_frequency(words: list[str], n: int) -> bool:
-    """The word at n follows "tous les", "chaque", "depuis (3)", "plusieurs"…"""
+    """The word at n follows "tous les", "chaque", "depuis (3)", "plusieurs", "il y a (2)"…"""
     for k in range(n - 1, max(-1, n - 4), -1):
-        if words[k] in FREQUENCY_MARKERS:
+        if words[k] in FREQUENCY_MARKERS or _ago(words, k + 1):
             return True
         if words[k] not in STOP_WORDS and not words[k].isdigit():
             return False
     return False
+
+
+def _ago(words: list[str], n: int) -> bool:
+    """The word at n follows "il y a": "il y a 2 mois" is a time ago, not an age."""
+    return n >= 2 and words[n - 1] == "a" and words[n - 2] == "y"
+
+
+def _bare_number(word: str, vocabulary: Vocabulary) -> bool:
+    """A number the directory does not use ("40 degrés"), said neither as an age nor as a
+    service's number ("115", "3919")."""
+    return word.isdigit() and not vocabulary.knows(word)
 
 
 def _circumstances(text: str, found: list[Span]) -> set[int]:

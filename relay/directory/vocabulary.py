@@ -259,7 +259,7 @@ class Vocabulary:
             score_cutoff=allowed,
             limit=8,
         )
-        found = [f for f in found if f[0] != token]
+        found = [f for f in found if f[0] != token and not _derived(token, f[0])]
         if found:
             return str(min(found, key=lambda f: (f[1], -self.df.get(f[0], 0), f[0]))[0])
         return self._sounding(token)
@@ -354,3 +354,9 @@ def _territory(
 
 def _first(items: tuple[str, ...]) -> str:
     return items[0] if items else ""
+
+
+def _derived(token: str, word: str) -> bool:
+    """The token is the word with a suffix, another word rather than a typo of it
+    ("toilettage", not "toilette")."""
+    return len(token) >= len(word) + 2 and token.startswith(word[:-1])
