@@ -25,6 +25,8 @@ def words(query: Query) -> list[str]:
         ("y a-t-il un CCAS près de Montfroid ?", ["cca"]),
         ("Est-ce qu'il y a un dentiste ?", ["dentiste"]),
         ("mon fils boit trop, qui peut nous aider ?", ["boit", "aider"]),
+        # where one lives is phrasing, not clothes ("habits"): the place says it
+        ("j'habite à Valbrume et je cherche un dentiste", ["dentiste"]),
     ],
 )
 def test_phrasing_is_dropped(question: str, expected: list[str]) -> None:

@@ -67,6 +67,8 @@ STOP_WORDS = _token_set(
     paie paye payé urgent urgente rapidement putain ptn merde bordel chier pk pkoi mm stv
     faudrait faudra fallait aille ailles aillent voie voies existe existent exister utiliser
     utilise reprend reprends reprendre reprenne sûr sûre sûrs sûres mettre
+    habite habites habitons habitez habitent habiter habitais habitait habitaient habité
+    suivait suivais suivaient retrouvé retrouvée retrouvés retrouvées
     janvier février mars avril mai juin juillet août septembre octobre novembre décembre
     """
 )
