@@ -205,3 +205,18 @@ def test_getting_lost_is_read_as_being_disoriented(question: str) -> None:
 
 def test_losing_someone_is_not_getting_lost() -> None:
     assert "desoriente" not in words(read("j'ai perdu mon mari"))
+
+
+def alternatives(query: Query) -> set[str]:
+    return {" ".join(a.words) for c in query.concepts for a in c.alternatives}
+
+
+def test_a_word_like_another_forms_of_a_key_is_read_as_itself() -> None:
+    # "il boit" is about drinking; "il boite" (limps) and "une boîte" are not
+    assert "alcool" in alternatives(read("il boit"))
+    assert "alcool" not in alternatives(read("il boite depuis sa chute"))
+    # "papi" is a grandfather, no paperwork; "se coucher" is sleep, no nappies
+    assert "aide domicile" in alternatives(read("mon papi"))
+    assert "demarche" not in alternatives(read("mon papi"))
+    assert "sommeil" in alternatives(read("il refuse de se coucher"))
+    assert "puericulture" not in alternatives(read("il refuse de se coucher"))

@@ -37,8 +37,8 @@ STOP_WORDS = _token_set(
     fils fille mari épouse père mère frère sœur grand-père grand-mère papa maman copain copine
     voisin voisine
     pas trop vraiment peu souvent jamais rien déjà
-    passe passer passé sort sortir sens sent sentir sentez sentons sentent sentais sentait
-    sentaient senti sentie ouvert ouverte ouverts ouvertes
+    passe passer passé passée passés passées sort sortir sens sent sentir sentez sentons sentent
+    sentais sentait sentaient senti sentie ouvert ouverte ouverts ouvertes
     problème problèmes souci soucis question questions demande demander demandes
     arrive arrives arriver arrivons arrivez arrivent aller allez allons rendre envie plein temps
     crois croit pense sais sait

@@ -340,7 +340,8 @@ class Understanding:
         alternatives = self._alternatives(segment, EXACT)
         known = any(self._reaches(a.words) for a in alternatives) or bool(publics)
         corrected = None
-        if not known and len(segment) == 1:
+        if not known and len(segment) == 1 and self._synonyms.key(segment) is None:
+            # a word of synonyms.yaml is a word, whatever the directory says: no typo
             corrected = vocabulary.correct(segment[0])
             if corrected is not None:
                 alternatives = self._alternatives((corrected,), CORRECTED)
