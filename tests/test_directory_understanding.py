@@ -220,3 +220,11 @@ def test_a_word_like_another_forms_of_a_key_is_read_as_itself() -> None:
     assert "demarche" not in alternatives(read("mon papi"))
     assert "sommeil" in alternatives(read("il refuse de se coucher"))
     assert "puericulture" not in alternatives(read("il refuse de se coucher"))
+
+
+def test_pain_in_a_part_of_the_body_is_care_not_distress() -> None:
+    # "je vais mal" reads "mal": distress; "mal au genou" is a knee that hurts
+    assert "ecoute" in alternatives(read("je vais mal"))
+    knee = alternatives(read("j'ai mal aux genoux depuis une semaine"))
+    assert "kinesitherapeute" in knee and "ecoute" not in knee
+    assert "ecoute" not in alternatives(read("je veux finir mes études"))
