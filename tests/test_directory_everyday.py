@@ -279,6 +279,7 @@ async def test_a_need_finds_the_service_that_answers_it(
         "cours de natation pour adultes",
         # a story opening on a trade: the trade is what is asked, not the words that tell it
         "un garagiste pas cher pour réparer ma voiture",
+        "dégustation de vin à Pornic",  # leisure, however known its other words
         # "de" a commune of France outside the territory
         "PMI de Lyon",
     ],

@@ -184,6 +184,8 @@ EVERYDAY_WORDS = _token_set(
     cordonnier pressing couturière retouche traiteur restaurant hôtel gîte camping immobilier
     comptable expert-comptable assureur architecte géomètre photographe informaticien
     déménageur loueur location cours leçon piano guitare moniteur
+    dégustation musée randonnée balade excursion festival concert cinéma spectacle plage
+    tourisme touristique
     """
 )
 
