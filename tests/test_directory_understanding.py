@@ -228,3 +228,20 @@ def test_pain_in_a_part_of_the_body_is_care_not_distress() -> None:
     knee = alternatives(read("j'ai mal aux genoux depuis une semaine"))
     assert "kinesitherapeute" in knee and "ecoute" not in knee
     assert "ecoute" not in alternatives(read("je veux finir mes études"))
+
+
+def test_bois_is_drinking_or_wood() -> None:
+    assert "alcool" in alternatives(read("je bois trop le soir"))
+    assert "alcool" not in alternatives(read("le poêle à bois fume"))
+    assert words(read("des champignons des bois")) == words(read("des champignons"))
+
+
+def test_an_age_no_public_is_for_is_no_need() -> None:
+    assert words(read("il a fait trente ans à l'usine")) == ["usine"]
+
+
+def test_what_an_acronym_stands_for_is_read_as_one_need() -> None:
+    (concept,) = read("service de soins infirmiers à domicile").concepts
+    assert ("ssiad",) in [a.words for a in concept.alternatives]
+    (concept,) = read("maison départementale des personnes handicapées").concepts
+    assert ("mdph",) in [a.words for a in concept.alternatives]

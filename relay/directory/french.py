@@ -189,6 +189,12 @@ EVERYDAY_WORDS = _token_set(
     """
 )
 
+# "bois" is wood after an article or a preposition ("poêle à bois", "myrtilles des bois"): not
+# looked for; and drinking otherwise ("je bois"), read as "boire" (a word also entries use in
+# that sense, where "Bois et Services" is a joinery).
+BOIS = "boi"
+WOOD_LEADS = _token_set("le la les du des de d à a au aux en un une son sa ses mon ma mes")
+
 # A verb whose reflexive form says something else: "elle s'est perdue" (she lost her way: is
 # disoriented), "il se perd" — not "elle a perdu son mari". Read as the word that says it.
 REFLEXIVE_PRONOUNS = _token_set("se s me m te t")

@@ -131,6 +131,7 @@ class Synonyms:
         raw = data.get("synonyms") or {}
         if not isinstance(raw, dict):
             raise ValueError("'synonyms' doit être une table « mot: [synonymes] »")
+        spelled_out: dict[Phrase, Phrase] = {}
         for typed, alternatives in raw.items():
             key = phrase(str(typed))
             if not key:
@@ -141,6 +142,13 @@ class Synonyms:
                 alternative = phrase(str(item))
                 if alternative and alternative != key and alternative not in known:
                     known.append(alternative)
+            long = [a for a in known if len(a) > 1]
+            if _is_acronym(str(typed)) and long:
+                spelled_out.setdefault(long[0], key)
+        # "service de soins infirmiers à domicile" is what "SSIAD" stands for: the words the
+        # question spells out are read as one, the acronym as their synonym
+        for name, acronym in spelled_out.items():
+            expansions.setdefault(name, [acronym])
         groups = [_public_group(item) for item in _as_list(data.get("publics"))]
         return cls({k: tuple(v) for k, v in expansions.items()}, tuple(groups))
 
@@ -166,6 +174,10 @@ def written_keys(text: str) -> list[str]:
     if not isinstance(section, yaml.MappingNode):
         return []
     return [str(key.value) for key, _ in section.value]
+
+
+def _is_acronym(text: str) -> bool:
+    return len(text) > 1 and text.isupper() and text.isalpha()
 
 
 def _as_list(value: object) -> list[object]:

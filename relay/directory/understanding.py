@@ -14,6 +14,7 @@ from relay.directory import france
 from relay.directory.analysis import Span, sound, spans
 from relay.directory.french import (
     AGE_WORDS,
+    BOIS,
     CIRCUMSTANCE_MARKERS,
     CLAUSE_BREAKS,
     FREQUENCY_MARKERS,
@@ -27,6 +28,7 @@ from relay.directory.french import (
     REFLEXIVE_PRONOUNS,
     STOP_WORDS,
     TIME_WORDS,
+    WOOD_LEADS,
 )
 from relay.directory.places import Place, PlaceFinder
 from relay.directory.synonyms import Phrase
@@ -153,7 +155,7 @@ class Understanding:
     def read(self, question: str) -> Query:
         cleaned = clean_input(question, MAX_QUESTION_CHARS).replace("\n", " ")
         found = spans(cleaned)[:MAX_WORDS]
-        words = [NUMBER_WORDS.get(word, word) for word in _reflexive(cleaned, found)]
+        words = _bois([NUMBER_WORDS.get(word, word) for word in _reflexive(cleaned, found)])
         flat = [part for word in words for part in word.split("-") if part]
         owner = [n for n, word in enumerate(words) for part in word.split("-") if part]
         places = self.places.find(flat, self._known_words(flat))
@@ -252,6 +254,8 @@ class Understanding:
         content: list[list[int]] = []
         for n in rest:
             word = words[n]
+            if not word:
+                continue
             number = bool(content) and content[-1] == [n - 1] and bool(_AGE.match(words[n - 1]))
             if word in TIME_WORDS and _after_frequency(words, n):
                 if number:  # "depuis 3 semaines": the number goes too
@@ -262,7 +266,10 @@ class Understanding:
                 else:  # "3 mois de loyer en retard": a duration
                     content.pop()
             elif word in AGE_WORDS and content and _AGE.match(words[content[-1][-1]]):
-                content[-1].append(n)
+                if self._age(f"{words[content[-1][-1]]} {word}").publics:
+                    content[-1].append(n)
+                else:  # "il a fait 30 ans à l'usine": no public of the directory is that age
+                    content.pop()
             elif word not in STOP_WORDS and not all(p in STOP_WORDS for p in word.split("-")):
                 content.append([n])
         vocabulary = self.vocabulary
@@ -470,6 +477,14 @@ def _mistyped(typed: str, word: str) -> bool:
         return False
     near = DamerauLevenshtein.distance(typed, word, score_cutoff=1) <= 1
     return near or sound(typed) == sound(word)
+
+
+def _bois(words: list[str]) -> list[str]:
+    """ "bois" read as wood (left out) or as drinking ("boire")."""
+    return [
+        ("" if n and words[n - 1] in WOOD_LEADS else "boire") if word == BOIS else word
+        for n, word in enumerate(words)
+    ]
 
 
 def _reflexive(text: str, found: list[Span]) -> list[str]:
