@@ -86,6 +86,7 @@ PERSONS = _token_set(
 # drinking, not evening care; "il m'a frappée hier soir" is about violence).
 FREQUENCY_MARKERS = _token_set(
     "tous toutes chaque depuis dans plusieurs quelques pendant durant hier avant-hier "
+    "ses mes tes nos vos leurs "  # "il passe ses nuits sur les paris sportifs"
     "lundi mardi mercredi jeudi vendredi samedi dimanche"
 )
 TIME_WORDS = _token_set(
