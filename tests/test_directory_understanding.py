@@ -245,3 +245,9 @@ def test_what_an_acronym_stands_for_is_read_as_one_need() -> None:
     assert ("ssiad",) in [a.words for a in concept.alternatives]
     (concept,) = read("maison départementale des personnes handicapées").concepts
     assert ("mdph",) in [a.words for a in concept.alternatives]
+
+
+def test_this_weekend_says_when_beside_what_is_asked() -> None:
+    concepts = read("on a eu un rapport sans préservatif ce week-end").concepts
+    assert [c.circumstance for c in concepts] == [False, True]
+    assert read("parents de jeunes enfants").publics == {"parents", "enfants"}
