@@ -251,3 +251,11 @@ def test_this_weekend_says_when_beside_what_is_asked() -> None:
     concepts = read("on a eu un rapport sans préservatif ce week-end").concepts
     assert [c.circumstance for c in concepts] == [False, True]
     assert read("parents de jeunes enfants").publics == {"parents", "enfants"}
+
+
+def test_a_word_read_by_the_word_before_it() -> None:
+    # pay that "tombe" arrives; a grandmother who "tombe" falls
+    assert words(read("la paie tombe dans dix jours")) == []
+    assert "chute" in alternatives(read("ma mère tombe souvent"))
+    # "ni" after "sans" says "sans" again
+    assert "sans securite sociale" in words(read("sans mutuelle ni sécurité sociale"))

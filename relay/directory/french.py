@@ -190,11 +190,22 @@ EVERYDAY_WORDS = _token_set(
     """
 )
 
-# "bois" is wood after an article or a preposition ("poêle à bois", "myrtilles des bois"): not
-# looked for; and drinking otherwise ("je bois"), read as "boire" (a word also entries use in
-# that sense, where "Bois et Services" is a joinery).
-BOIS = "boi"
-WOOD_LEADS = _token_set("le la les du des de d à a au aux en un une son sa ses mon ma mes")
+# Words read by the word before them. "bois" is wood after an article or a preposition ("poêle à
+# bois", "myrtilles des bois"): not looked for; and drinking otherwise ("je bois"), read as
+# "boire" (a word entries use in that sense, where "Bois et Services" is a joinery). Pay that
+# "tombe" arrives; it does not fall. "" is a word left out; None, the word as typed.
+HOMOGRAPHS: dict[str, tuple[frozenset[str], str, str | None]] = {
+    "boi": (
+        _token_set("le la les du des de d à a au aux en un une son sa ses mon ma mes"),
+        "",
+        "boire",
+    ),
+    "tombe": (
+        _token_set("paie paye salaire pension retraite allocation rsa chômage virement"),
+        "",
+        None,
+    ),
+}
 
 # A verb whose reflexive form says something else: "elle s'est perdue" (she lost her way: is
 # disoriented), "il se perd" — not "elle a perdu son mari". Read as the word that says it.

@@ -14,10 +14,10 @@ from relay.directory import france
 from relay.directory.analysis import Span, sound, spans
 from relay.directory.french import (
     AGE_WORDS,
-    BOIS,
     CIRCUMSTANCE_MARKERS,
     CLAUSE_BREAKS,
     FREQUENCY_MARKERS,
+    HOMOGRAPHS,
     LOCATION_MARKERS,
     MONTH_AGE_LINKS,
     MONTH_WORDS,
@@ -28,7 +28,6 @@ from relay.directory.french import (
     REFLEXIVE_PRONOUNS,
     STOP_WORDS,
     TIME_WORDS,
-    WOOD_LEADS,
 )
 from relay.directory.places import Place, PlaceFinder
 from relay.directory.synonyms import Phrase
@@ -156,7 +155,7 @@ class Understanding:
     def read(self, question: str) -> Query:
         cleaned = clean_input(question, MAX_QUESTION_CHARS).replace("\n", " ")
         found = spans(cleaned)[:MAX_WORDS]
-        words = _bois([NUMBER_WORDS.get(word, word) for word in _reflexive(cleaned, found)])
+        words = _homographs([NUMBER_WORDS.get(w, w) for w in _reflexive(cleaned, found)])
         flat = [part for word in words for part in word.split("-") if part]
         owner = [n for n, word in enumerate(words) for part in word.split("-") if part]
         places = self.places.find(flat, self._known_words(flat))
@@ -480,12 +479,20 @@ def _mistyped(typed: str, word: str) -> bool:
     return near or sound(typed) == sound(word)
 
 
-def _bois(words: list[str]) -> list[str]:
-    """ "bois" read as wood (left out) or as drinking ("boire")."""
-    return [
-        ("" if n and words[n - 1] in WOOD_LEADS else "boire") if word == BOIS else word
-        for n, word in enumerate(words)
-    ]
+def _homographs(words: list[str]) -> list[str]:
+    """Words read by the word before them ("du bois", "je bois", "la paie tombe"); "ni" after
+    "sans" as another "sans" ("sans mutuelle ni sécurité sociale")."""
+    read = list(words)
+    for n, word in enumerate(words):
+        if word == "ni" and "sans" in words[:n]:
+            read[n] = "sans"
+        elif word in HOMOGRAPHS:
+            leads, after_lead, otherwise = HOMOGRAPHS[word]
+            if n and words[n - 1] in leads:
+                read[n] = after_lead
+            elif otherwise is not None:
+                read[n] = otherwise
+    return read
 
 
 def _reflexive(text: str, found: list[Span]) -> list[str]:
