@@ -25,7 +25,7 @@ def test_the_words_around_a_need_are_dropped() -> None:
     assert [c.text for c in concepts] == ["payer loyer"]
     assert all(c.known for c in concepts)
     (concept,) = understanding().read("pas de voiture pour aller à l'hôpital").concepts
-    assert concept.text == "voiture hopital"  # getting to care, an expression of synonyms.yaml
+    assert concept.text == "sans voiture hopital"  # getting to care, an expression of synonyms.yaml
     assert ("transport", "solidaire") in [a.words for a in concept.alternatives]
 
 
@@ -92,9 +92,9 @@ def test_a_story_is_read_by_its_needs_first_then_need_by_need() -> None:
     # two needs and nothing else: the first weighs more, then both alike, then each on its own
     two_needs = "j'ai pas de secu et j'ai mal aux dents depuis des jours"
     assert texts(two_needs) == [
-        [["secu", "mal dent"]],
-        [["secu", "mal dent"]],
-        [["secu"], ["mal dent"]],
+        [["sans secu", "mal dent"]],
+        [["sans secu", "mal dent"]],
+        [["sans secu"], ["mal dent"]],
     ]
     assert [c.told for c in readings(read(two_needs))[0][0].concepts] == [False, True]
     # a service named at length, and a short question, are read whole first

@@ -259,3 +259,10 @@ def test_a_word_read_by_the_word_before_it() -> None:
     assert "chute" in alternatives(read("ma mère tombe souvent"))
     # "ni" after "sans" says "sans" again
     assert "sans securite sociale" in words(read("sans mutuelle ni sécurité sociale"))
+
+
+def test_not_having_something_is_read_as_without_it() -> None:
+    assert "sans papier" in words(read("pas de papiers, j'ai mal au ventre"))
+    assert "sans voiture hopital" in words(read("j'ai pas de voiture pour aller à l'hôpital"))
+    # … only where synonyms.yaml names that need: "pas de chance" stays "chance"
+    assert "sans" not in " ".join(words(read("pas de chance avec mon dentiste")))

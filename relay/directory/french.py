@@ -190,6 +190,10 @@ EVERYDAY_WORDS = _token_set(
     """
 )
 
+# "pas de médecin" asks for a doctor; "pas de papiers", "pas de sécu" say what one lacks, read as
+# "sans papiers", "sans sécu" where synonyms.yaml has such a need. Not for these: they are sought.
+SOUGHT_AFTER_NEGATION = _token_set("médecin docteur")
+
 # Words read by the word before them. "bois" is wood after an article or a preposition ("poêle à
 # bois", "myrtilles des bois"): not looked for; and drinking otherwise ("je bois"), read as
 # "boire" (a word entries use in that sense, where "Bois et Services" is a joinery). Pay that

@@ -26,6 +26,7 @@ from relay.directory.french import (
     REFLEXIVE_AUXILIARIES,
     REFLEXIVE_MEANINGS,
     REFLEXIVE_PRONOUNS,
+    SOUGHT_AFTER_NEGATION,
     STOP_WORDS,
     TIME_WORDS,
 )
@@ -134,6 +135,9 @@ class Understanding:
         self._by_first: dict[tuple[str, int], list[Phrase]] = {}
         for phrase in sorted(self._phrases):
             self._by_first.setdefault((phrase[0], len(phrase)), []).append(phrase)
+        # "pas de papiers" says "sans papiers" where synonyms.yaml has such a key
+        self._without = {p[1] for p in self._phrases if len(p) > 1 and p[0] == "sans"}
+        self._without -= SOUGHT_AFTER_NEGATION
         # Expressions of synonyms.yaml made of grammar words only ("plus envie de rien",
         # "j'en peux plus"), longest first: read when a question says nothing else.
         self._grammar_phrases = sorted(
@@ -156,6 +160,7 @@ class Understanding:
         cleaned = clean_input(question, MAX_QUESTION_CHARS).replace("\n", " ")
         found = spans(cleaned)[:MAX_WORDS]
         words = _homographs([NUMBER_WORDS.get(w, w) for w in _reflexive(cleaned, found)])
+        words = self._negations(words)
         flat = [part for word in words for part in word.split("-") if part]
         owner = [n for n, word in enumerate(words) for part in word.split("-") if part]
         places = self.places.find(flat, self._known_words(flat))
@@ -197,6 +202,18 @@ class Understanding:
             publics=frozenset(publics),
             label=_span_label(cleaned, used, [found[n] for n in consumed]),
         )
+
+    def _negations(self, words: list[str]) -> list[str]:
+        """ "pas de X" read as "sans X" when synonyms.yaml names that need ("je n'ai pas de
+        papiers": "sans papiers"); "ni" after "sans" as another "sans" ("sans mutuelle ni
+        sécurité sociale")."""
+        read = list(words)
+        for n, word in enumerate(words):
+            if word == "ni" and "sans" in read[:n]:
+                read[n] = "sans"
+            elif word == "pas" and words[n + 1 : n + 2] in (["de"], ["d"]) and n + 2 < len(words):
+                read[n] = "sans" if words[n + 2] in self._without else word
+        return read
 
     def _is_word(self, word: str) -> bool:
         vocabulary = self.vocabulary
@@ -480,13 +497,10 @@ def _mistyped(typed: str, word: str) -> bool:
 
 
 def _homographs(words: list[str]) -> list[str]:
-    """Words read by the word before them ("du bois", "je bois", "la paie tombe"); "ni" after
-    "sans" as another "sans" ("sans mutuelle ni sécurité sociale")."""
+    """Words read by the word before them ("du bois", "je bois", "la paie tombe")."""
     read = list(words)
     for n, word in enumerate(words):
-        if word == "ni" and "sans" in words[:n]:
-            read[n] = "sans"
-        elif word in HOMOGRAPHS:
+        if word in HOMOGRAPHS:
             leads, after_lead, otherwise = HOMOGRAPHS[word]
             if n and words[n - 1] in leads:
                 read[n] = after_lead
