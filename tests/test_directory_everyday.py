@@ -280,6 +280,7 @@ async def test_a_need_finds_the_service_that_answers_it(
         # a story opening on a trade: the trade is what is asked, not the words that tell it
         "un garagiste pas cher pour réparer ma voiture",
         "dégustation de vin à Pornic",  # leisure, however known its other words
+        "cours de danse pour les ados",  # a public does not make a dance class a youth service
         # "de" a commune of France outside the territory
         "PMI de Lyon",
     ],

@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 
 from relay.directory.analysis import fold
-from relay.directory.french import PERSONS
+from relay.directory.french import EVERYDAY_WORDS, PERSONS
 from relay.directory.scoring import Scored, names_service
 from relay.directory.understanding import Concept, Query
 
@@ -42,7 +42,13 @@ def needs_only(query: Query) -> Query | None:
     narrative = is_narrative(query)
     asked = concepts[0] if concepts and names_service(concepts[0]) else None
     kept = [
-        c for c in concepts if _is_need(c) or c.publics or not (c.known or narrative) or c is asked
+        c
+        for c in concepts
+        if _is_need(c)
+        or c.publics
+        or not (c.known or narrative)
+        or c is asked
+        or (not narrative and _names_a_trade(c))
     ]
     if any(not c.circumstance for c in needs):  # "… depuis mon divorce": the need it frames
         kept = [c for c in kept if not c.circumstance]
@@ -50,6 +56,12 @@ def needs_only(query: Query) -> Query | None:
     if not needs or narrower == concepts:
         return None
     return replace(query, concepts=narrower)
+
+
+def _names_a_trade(concept: Concept) -> bool:
+    """Words of a trade or a service a directory may not list ("cours de danse", "plombier"),
+    whatever the directory says of them."""
+    return any(word in EVERYDAY_WORDS for word in concept.text.split())
 
 
 def _first_need_first(concepts: list[Concept]) -> tuple[Concept, ...]:
