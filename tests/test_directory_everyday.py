@@ -281,6 +281,8 @@ async def test_a_need_finds_the_service_that_answers_it(
         "un garagiste pas cher pour réparer ma voiture",
         "dégustation de vin à Pornic",  # leisure, however known its other words
         "cours de danse pour les ados",  # a public does not make a dance class a youth service
+        # a story opening on a trade: its other needs are not asked on their own
+        "un coiffeur qui se déplace à domicile pour couper les cheveux de ma mère",
         # "de" a commune of France outside the territory
         "PMI de Lyon",
     ],

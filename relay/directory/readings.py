@@ -40,7 +40,7 @@ def needs_only(query: Query) -> Query | None:
     concepts = query.concepts
     needs = [c for c in concepts if _is_need(c)]
     narrative = is_narrative(query)
-    asked = concepts[0] if concepts and names_service(concepts[0]) else None
+    asked = concepts[0] if _asks_an_unlisted_trade(query) else None
     kept = [
         c
         for c in concepts
@@ -91,11 +91,18 @@ def readings(query: Query) -> list[list[Query]]:
     """The ways to read a question, tried in turn until one finds entries: the whole question,
     then its needs alone (first the needs, for a story), then each need on its own."""
     narrower = needs_only(query)
+    # "un coiffeur qui se déplace à domicile…": a trade the directory does not list, asked
+    # first, is what the question is about; its other needs on their own are not
+    each = [] if _asks_an_unlisted_trade(query) else each_need(query)
     if narrower is not None and is_narrative(query):
-        stages = [[narrower], [query], each_need(query)]
+        stages = [[narrower], [query], each]
     else:
-        stages = [[query], [narrower] if narrower else [], each_need(query)]
+        stages = [[query], [narrower] if narrower else [], each]
     return [stage for stage in stages if stage]
+
+
+def _asks_an_unlisted_trade(query: Query) -> bool:
+    return bool(query.concepts) and names_service(query.concepts[0])
 
 
 def merged(answers: list[list[Scored]], limit: int) -> list[Scored]:
