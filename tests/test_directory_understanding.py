@@ -91,6 +91,8 @@ def test_publics_from_words_and_ages() -> None:
     assert read("psychologue pour ado").publics == {"adolescents"}
     assert read("mon fils de 15 ans").publics == {"adolescents"}
     assert "jeunes" in read("bilan de santé 16-25 ans").publics
+    # … an age range is the public it mostly covers: 16-25 are young adults, not adolescents
+    assert read("pour les 16-25 ans").publics == {"jeunes"}
     assert read("accueil pour seniors").publics == {"personnes âgées"}
     # an age in words; a time ago, a duration or a bare number is no age, and no need
     assert read("mon fils de quinze ans").publics == {"adolescents"}

@@ -6,6 +6,7 @@ psychologue (a typo corrected against the directory's words), gratuit and ado (a
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -392,8 +393,10 @@ class Understanding:
             per_year = 12 if months else 1
             low = int(match.group(1)) // per_year
             high = int(match.group(2) or match.group(1)) // per_year
-            for age in range(low, min(high, 120) + 1):
-                publics |= self.vocabulary.publics_for_age(age)
+            ages = range(low, min(high, 120) + 1)
+            counts = Counter(p for age in ages for p in self.vocabulary.publics_for_age(age))
+            # "16-25 ans" is the young adults', not the adolescents' who are 16 or 17 too
+            publics = {p for p, n in counts.items() if 2 * n >= len(ages)}
         return Concept(text, (), frozenset(publics), known=bool(publics))
 
 
