@@ -290,3 +290,16 @@ async def test_a_need_finds_the_service_that_answers_it(
 async def test_what_the_directory_does_not_list_finds_nothing(relay: Relay, question: str) -> None:
     await relay.directory.ensure_loaded()
     assert await first_categories(relay, question) == []
+
+
+def test_the_clause_that_asks_names_the_need() -> None:
+    read = understanding("sample").read
+    story = "je reprends le boulot en mars, qui peut garder ma fille de 8 mois ?"
+    first = readings(read(story))[0][0]
+    assert {c.text: c.told for c in first.concepts if len(c.alternatives) > 1} == {
+        "boulot": True,
+        "garder": False,
+    }
+    # "qui" inside a clause tells, it does not ask: the first need stays first
+    told = readings(read("ma mère qui oublie tout, elle s'est perdue en rentrant"))[0][0]
+    assert [c.told for c in told.concepts][:2] == [False, True]

@@ -115,6 +115,10 @@ CIRCUMSTANCE_MARKERS = _token_set("quand lorsque depuis parce puisque")
 # médecin", "je viens de perdre mon travail et je peux plus payer mon loyer"): a circumstance too.
 RECENT_PAST = _token_set("viens vient venons venez viennent venais venait venaient")
 CLAUSE_BREAKS = _token_set("et mais donc alors puis or")
+# A clause opening on one of these asks the question ("je reprends le travail en mars, qui peut
+# garder ma fille ?"): the need it names is what is asked, whatever the clauses before it tell.
+QUESTION_WORDS = _token_set("qui où comment quel quelle quels quelles quoi combien est-ce")
+QUESTION_LEADS = _token_set("à a vers chez auprès de")  # "à qui", "vers qui", "auprès de qui"
 
 # Words that announce a place: "à Pornic", "près de Machecoul", "vers St Brevin", "sur Legé".
 LOCATION_MARKERS = _token_set(

@@ -52,7 +52,7 @@ def needs_only(query: Query) -> Query | None:
     ]
     if any(not c.circumstance for c in needs):  # "… depuis mon divorce": the need it frames
         kept = [c for c in kept if not c.circumstance]
-    narrower = _first_need_first(kept) if narrative else tuple(kept)
+    narrower = _first_need_first(kept, query.asked) if narrative else tuple(kept)
     if not needs or narrower == concepts:
         return None
     return replace(query, concepts=narrower)
@@ -64,14 +64,21 @@ def _names_a_trade(concept: Concept) -> bool:
     return any(word in EVERYDAY_WORDS for word in concept.text.split())
 
 
-def _first_need_first(concepts: list[Concept]) -> tuple[Concept, ...]:
+def _first_need_first(concepts: list[Concept], asked: int | None) -> tuple[Concept, ...]:
     """A story's concepts with the needs said in a clause after its first need's marked as
     told: the first is what the person asks about ("ma mère oublie tout"), the clauses after it
-    how it shows (", elle s'est perdue en rentrant du marché")."""
-    first = next((c.clause for c in concepts if _is_need(c)), None)
-    if first is None:
+    how it shows (", elle s'est perdue en rentrant du marché"). A clause that asks ("je reprends
+    le travail, qui peut garder ma fille ?") names what is asked, wherever it comes."""
+    needs = [c.clause for c in concepts if _is_need(c)]
+    if not needs:
         return tuple(concepts)
-    return tuple(replace(c, told=True) if _is_need(c) and c.clause > first else c for c in concepts)
+    if asked in needs:
+        return tuple(
+            replace(c, told=True) if _is_need(c) and c.clause != asked else c for c in concepts
+        )
+    return tuple(
+        replace(c, told=True) if _is_need(c) and c.clause > needs[0] else c for c in concepts
+    )
 
 
 def each_need(query: Query) -> list[Query]:

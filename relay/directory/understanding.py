@@ -23,6 +23,8 @@ from relay.directory.french import (
     MONTH_AGE_LINKS,
     MONTH_WORDS,
     NUMBER_WORDS,
+    QUESTION_LEADS,
+    QUESTION_WORDS,
     RECENT_PAST,
     REFLEXIVE_AUXILIARIES,
     REFLEXIVE_MEANINGS,
@@ -89,6 +91,7 @@ class Query:
     publics: frozenset[str] = frozenset()
     extra_places: tuple[Place, ...] = field(default=())
     label: str = ""  # the looked-for words as typed, for the answer to quote
+    asked: int | None = None  # the clause that asks ("…, qui peut garder ma fille ?"), if any
 
     @property
     def area(self) -> frozenset[str]:
@@ -202,6 +205,7 @@ class Understanding:
             outside=outside,
             publics=frozenset(publics),
             label=_span_label(cleaned, used, [found[n] for n in consumed]),
+            asked=_asking_clause(found, clauses),
         )
 
     def _negations(self, words: list[str]) -> list[str]:
@@ -453,6 +457,18 @@ def _clauses(text: str, found: list[Span]) -> list[int]:
             clause += 1
         found_in.append(clause)
     return found_in
+
+
+def _asking_clause(found: list[Span], clauses: list[int]) -> int | None:
+    """The first clause after the first that opens on a question word ("…, qui peut garder ma
+    fille ?", "…, à qui s'adresser ?"); "qui" inside a clause ("le docteur qui me suivait")
+    tells, it does not ask."""
+    for n in range(1, len(found)):
+        opens = clauses[n] != clauses[n - 1]
+        led = n >= 2 and clauses[n - 2] != clauses[n - 1] and found[n - 1].token in QUESTION_LEADS
+        if found[n].token in QUESTION_WORDS and (opens or led) and clauses[n] > 0:
+            return clauses[n]
+    return None
 
 
 def _a_duration(found: list[Span], n: int) -> bool:
