@@ -5,8 +5,10 @@ from relay.directory import DirectoryService
 from relay.settings import Settings
 from tests.directory_eval import OTHER, SAMPLE_QUESTIONS, evaluate
 
-MIN_RECALL_AT_3 = 0.9
-MIN_NO_ANSWER_ACCURACY = 0.8
+# The sample and the second territory are answered whole (BENCHMARKS.md): a change to the search
+# may not lose one of their questions.
+MIN_RECALL_AT_3 = 1.0
+MIN_NO_ANSWER_ACCURACY = 1.0
 
 
 async def test_sample_directory_quality(relay: Relay) -> None:
