@@ -13,6 +13,8 @@ import asyncio
 import csv
 import tempfile
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,10 @@ def without_coordinates(source: Path, target: Path) -> Path:
     return target
 
 
-async def score(folder: Path, directory_file: Path, misses: bool) -> dict[str, Any]:
+@asynccontextmanager
+async def imported(directory_file: Path) -> AsyncIterator[tuple[DirectoryService, int]]:
+    """A relay of its own (SQLite, in a temporary folder) holding one directory file: its
+    directory, and how many entries the import added."""
     with tempfile.TemporaryDirectory() as work:
         settings = load_settings(
             database_url=f"sqlite+aiosqlite:///{Path(work) / 'relay.db'}", config_dir=CONFIG
@@ -46,24 +51,29 @@ async def score(folder: Path, directory_file: Path, misses: bool) -> dict[str, A
         async with opened(settings) as relay:
             directory = DirectoryService(relay.db, settings, relay.themes, hold_words=True)
             report = await directory.import_file(directory_file)
-            asked, at3, at1 = Counter[str](), Counter[str](), Counter[str]()
-            for item in questions(folder / "questions.yaml"):
-                category = item.get("category", "")
-                _, found = await directory.search(item["q"])
-                refs = [r.entry.ref for r in found[:3]]
-                asked[category] += 1
-                if item.get("expect_none"):
-                    hit = not found
-                    at3[category] += hit
-                    at1[category] += hit
-                else:
-                    expected = set(item["expect_any"])
-                    hit = bool(set(refs) & expected)
-                    at3[category] += hit
-                    at1[category] += bool(refs[:1] and refs[0] in expected)
-                if misses and not hit:
-                    print(f"  miss [{category}] {item['q']!r} -> {refs}")
-    return {"entries": report.added, "asked": asked, "at3": at3, "at1": at1}
+            yield directory, report.added
+
+
+async def score(folder: Path, directory_file: Path, misses: bool) -> dict[str, Any]:
+    async with imported(directory_file) as (directory, added):
+        asked, at3, at1 = Counter[str](), Counter[str](), Counter[str]()
+        for item in questions(folder / "questions.yaml"):
+            category = item.get("category", "")
+            _, found = await directory.search(item["q"])
+            refs = [r.entry.ref for r in found[:3]]
+            asked[category] += 1
+            if item.get("expect_none"):
+                hit = not found
+                at3[category] += hit
+                at1[category] += hit
+            else:
+                expected = set(item["expect_any"])
+                hit = bool(set(refs) & expected)
+                at3[category] += hit
+                at1[category] += bool(refs[:1] and refs[0] in expected)
+            if misses and not hit:
+                print(f"  miss [{category}] {item['q']!r} -> {refs}")
+    return {"entries": added, "asked": asked, "at3": at3, "at1": at1}
 
 
 def summary(name: str, result: dict[str, Any]) -> None:

@@ -8,14 +8,10 @@ any question set.
 """
 
 import asyncio
-import tempfile
 from pathlib import Path
 
-from relay.app import opened
-from relay.directory import DirectoryService
-from relay.settings import load_settings
+from bench.heldout import imported
 
-CONFIG = Path(__file__).resolve().parent.parent / "config"
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 _ORDINALS = "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
 TERRITORIES = (*_ORDINALS.split(), "thirteenth", "fourteenth")
@@ -55,14 +51,8 @@ coiffeur à domicile pour ma mère
 
 async def answered(territory: str) -> list[str]:
     """The questions that find something in one territory's directory."""
-    with tempfile.TemporaryDirectory() as work:
-        settings = load_settings(
-            database_url=f"sqlite+aiosqlite:///{Path(work) / 'relay.db'}", config_dir=CONFIG
-        )
-        async with opened(settings) as relay:
-            directory = DirectoryService(relay.db, settings, relay.themes, hold_words=True)
-            await directory.import_file(DATA / f"{territory}_territory" / "annuaire.csv")
-            return [q for q in UNLISTED if (await directory.search(q))[1]]
+    async with imported(DATA / f"{territory}_territory" / "annuaire.csv") as (directory, _):
+        return [q for q in UNLISTED if (await directory.search(q))[1]]
 
 
 async def main() -> None:

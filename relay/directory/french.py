@@ -89,6 +89,8 @@ FREQUENCY_MARKERS = _token_set(
     "ses mes tes nos vos leurs "  # "il passe ses nuits sur les paris sportifs"
     "lundi mardi mercredi jeudi vendredi samedi dimanche"
 )
+# "ce week-end", "cette nuit": when, said beside what is asked (a circumstance of it)
+DEMONSTRATIVES = _token_set("ce cet cette")
 TIME_WORDS = _token_set(
     "jour jours journée journées soir soirs soirée soirées matin matins nuit nuits semaine "
     "semaines week-end week-ends mois an ans année années fois heure heures minute minutes"

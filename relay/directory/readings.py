@@ -5,8 +5,8 @@ import re
 from dataclasses import replace
 
 from relay.directory.analysis import fold
-from relay.directory.french import EVERYDAY_WORDS, PERSONS
-from relay.directory.scoring import Scored, names_service
+from relay.directory.french import PERSONS
+from relay.directory.scoring import Scored, names_a_trade, names_service
 from relay.directory.understanding import Concept, Query
 
 # A question of this many words describes a situation rather than names a service: the words
@@ -48,7 +48,7 @@ def needs_only(query: Query) -> Query | None:
         or c.publics
         or not (c.known or narrative)
         or c is asked
-        or (not narrative and _names_a_trade(c))
+        or (not narrative and names_a_trade(c))
     ]
     if any(not c.circumstance for c in needs):  # "… depuis mon divorce": the need it frames
         kept = [c for c in kept if not c.circumstance]
@@ -56,12 +56,6 @@ def needs_only(query: Query) -> Query | None:
     if not needs or narrower == concepts:
         return None
     return replace(query, concepts=narrower)
-
-
-def _names_a_trade(concept: Concept) -> bool:
-    """Words of a trade or a service a directory may not list ("cours de danse", "plombier"),
-    whatever the directory says of them."""
-    return any(word in EVERYDAY_WORDS for word in concept.text.split())
 
 
 def _first_need_first(concepts: list[Concept], asked: int | None) -> tuple[Concept, ...]:

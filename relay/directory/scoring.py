@@ -323,8 +323,14 @@ class Scorer:
         return Scored(doc.id, text, near, text - UNFAITHFUL * unfaithful + PLACE_WEIGHT * near)
 
 
+def names_a_trade(concept: Concept) -> bool:
+    """Words of a trade or a service a directory may not list ("garagiste", "cours de danse")."""
+    return any(w in EVERYDAY_WORDS for w in concept.text.split())
+
+
 def names_service(concept: Concept) -> bool:
-    return not concept.known and any(w in EVERYDAY_WORDS for w in concept.text.split())
+    """… and which this directory does not know."""
+    return not concept.known and names_a_trade(concept)
 
 
 def _shares(concepts: tuple[Concept, ...], needs: list[_Need]) -> list[float]:

@@ -17,6 +17,7 @@ from relay.directory.french import (
     AGE_WORDS,
     CIRCUMSTANCE_MARKERS,
     CLAUSE_BREAKS,
+    DEMONSTRATIVES,
     FREQUENCY_MARKERS,
     HOMOGRAPHS,
     LOCATION_MARKERS,
@@ -46,7 +47,6 @@ SYNONYM = 0.9  # an entry found through a synonym ranks a little below one found
 # synonyms.yaml lists the likeliest service first ("dors: [troubles du sommeil, …, médecin]"):
 # each later synonym ranks a little lower, down to the tenth.
 SYNONYM_STEP = 0.01
-THIS = frozenset({"ce", "cet", "cette"})
 _PLACE_LINKS = frozenset({"de", "du", "la", "le", "les", "l", "d"})
 _OF = frozenset({"de", "du", "d"})
 _POSTAL_CODE = re.compile(r"\d{5}")
@@ -440,7 +440,7 @@ def _circumstances(text: str, found: list[Span]) -> set[int]:
             inside = not _a_duration(found, n)
         elif span.token in RECENT_PAST and _OF_NEXT.match(text, span.end):
             inside = True
-        elif inside or (span.token in TIME_WORDS and n and found[n - 1].token in THIS):
+        elif inside or (span.token in TIME_WORDS and n and found[n - 1].token in DEMONSTRATIVES):
             words.add(n)  # … and "ce week-end", "cette nuit": when, beside what is asked
     return words
 
