@@ -33,7 +33,8 @@ STOP_WORDS = _token_set(
     toute toutes très trouve trouver tu un une v va vais veux voir vont vos votre voudrais
     voudrait voulais voulez vous vouloir y
     aimerais besoin donner indiquer numéro adresse adresses coordonnées horaire horaires
-    téléphone contact contacter joindre liste moyen quelqu'un endroit structure
+    téléphone contact contacter joindre liste moyen quelqu'un endroit structure organisme
+    association associations
     fils fille mari épouse père mère frère sœur grand-père grand-mère papa maman copain copine
     voisin voisine
     pas trop vraiment peu souvent jamais rien déjà
@@ -112,7 +113,7 @@ NUMBER_WORDS = {
 # Words opening a clause that says when or why ("quand il a bu", "depuis mon divorce", "parce que
 # j'ai perdu mon travail"): what the clause names is the circumstance of the need, not the need,
 # up to a comma or a word that opens another clause ("et", "mais"…).
-CIRCUMSTANCE_MARKERS = _token_set("quand lorsque depuis parce puisque")
+CIRCUMSTANCE_MARKERS = _token_set("quand lorsque depuis parce puisque après")
 # "venir de" and a verb says what has just happened ("on vient d'emménager et on trouve pas de
 # médecin", "je viens de perdre mon travail et je peux plus payer mon loyer"): a circumstance too.
 RECENT_PAST = _token_set("viens vient venons venez viennent venais venait venaient")

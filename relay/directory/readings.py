@@ -103,7 +103,10 @@ def readings(query: Query) -> list[list[Query]]:
 
 
 def _asks_an_unlisted_trade(query: Query) -> bool:
-    return bool(query.concepts) and names_service(query.concepts[0])
+    """The question opens on a trade the directory does not list, not on when it happened
+    ("après la balade en forêt, …")."""
+    first = query.concepts[0] if query.concepts else None
+    return first is not None and not first.circumstance and names_service(first)
 
 
 def merged(answers: list[list[Scored]], limit: int) -> list[Scored]:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from relay import audit
 from relay.directory import france, saved
 from relay.directory.building import build_apart
 from relay.directory.entries import COLUMNS, STALE_DAYS, Entry
@@ -420,6 +419,8 @@ class DirectoryService:
             await store.update_entries(session, changes.updates, written(changes.added))
             removed = await store.delete_entries(session, gone) if replace else 0
             if trace is not None:
+                from relay import audit  # the audit log's tables: not a question's start
+
                 detail = IMPORT_AUDIT_TEXT.format(
                     file=trace.file,
                     added=count(changes.added, "ajoutée"),

@@ -472,11 +472,11 @@ def _asking_clause(found: list[Span], clauses: list[int]) -> int | None:
 
 
 def _a_duration(found: list[Span], n: int) -> bool:
-    """ "depuis hier soir", "depuis 3 semaines": how long, not a clause of why."""
+    """ "depuis hier soir", "depuis trois semaines": how long, not a clause of why."""
     for span in found[n + 1 : n + 4]:
         if span.token in TIME_WORDS or span.token in FREQUENCY_MARKERS:
             return True
-        if span.token not in STOP_WORDS and not span.token.isdigit():
+        if not (span.token in STOP_WORDS or span.token.isdigit() or span.token in NUMBER_WORDS):
             return False
     return False
 
