@@ -191,7 +191,8 @@ EVERYDAY_WORDS = _token_set(
     coiffeur coiffeuse coiffure esthéticienne manucure tatoueur toiletteur toilettage fleuriste
     cordonnier pressing couturière retouche traiteur restaurant hôtel gîte camping immobilier
     comptable expert-comptable assureur architecte géomètre photographe informaticien
-    déménageur loueur location cours leçon piano guitare moniteur
+    déménageur loueur location louer réparer réparation acheter achat vendre vente
+    cours leçon piano guitare moniteur
     dégustation musée randonnée balade excursion festival concert cinéma spectacle plage
     tourisme touristique
     """

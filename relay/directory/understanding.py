@@ -18,6 +18,7 @@ from relay.directory.french import (
     CIRCUMSTANCE_MARKERS,
     CLAUSE_BREAKS,
     DEMONSTRATIVES,
+    EVERYDAY_WORDS,
     FREQUENCY_MARKERS,
     HOMOGRAPHS,
     LOCATION_MARKERS,
@@ -344,8 +345,8 @@ class Understanding:
         return word not in vocabulary.df and word not in vocabulary.synonym_words
 
     def _fixed(self, word: str) -> str:
-        if word in STOP_WORDS or not self._unknown(word):
-            return word
+        if word in STOP_WORDS or word in EVERYDAY_WORDS or not self._unknown(word):
+            return word  # "réparer" is no typo of "repérer"
         return self.vocabulary.correct(word) or word  # remembered by the vocabulary
 
     def _grammar_phrase(self, words: list[str], rest: list[int]) -> list[list[int]]:
