@@ -181,6 +181,15 @@ def test_what_a_clause_of_when_or_why_names_is_the_circumstance() -> None:
     assert concept.circumstance
 
 
+def test_after_what_happened_is_the_circumstance() -> None:
+    query = understanding().read("après mon opération je n'arrive plus à faire mes courses")
+    first = query.concepts[0]
+    assert (first.text, first.circumstance) == ("operation", True)
+    # "après trois jours" is how long, like "depuis trois semaines"
+    query = understanding().read("mes pieds saignent après trois jours de marche")
+    assert not any(c.circumstance for c in query.concepts)
+
+
 def test_the_needs_of_a_situation_leave_its_circumstance_out() -> None:
     read = understanding("sample").read
     narrower = needs_only(read("ma sœur ne mange plus depuis qu'elle a perdu son travail"))
@@ -250,6 +259,15 @@ async def first_categories(relay: Relay, question: str) -> list[str]:
         ),
         ("j'ai 19 ans j'ai arrêté le lycée et je trouve pas de boulot", "Mission locale"),
         (
+            "je n'ai plus envie de rien, je me dis que ce serait mieux si je n'étais plus là",
+            ("Centre médico-psychologique (CMP)", "Point Accueil Écoute Jeunes (PAEJ)"),
+        ),
+        # a story's last word is no commune without "à" (Appelle is in the Tarn)
+        (
+            "mon fils de 4 ans ne parle pas et ne se retourne pas quand on l'appelle",
+            "Orthophoniste",
+        ),
+        (
             "mon fils de 19 ans a lâché le lycée, il passe ses journées à la maison",
             "Mission locale",
         ),
@@ -269,6 +287,7 @@ async def test_a_need_finds_the_service_that_answers_it(
     "question",
     [
         "réparer ma voiture",
+        "réparer ma machine à laver",  # "réparer" is no typo of "repérer", nor "laver" a toilet
         "vendre mon appartement",
         "cours de guitare",
         "je voudrais un vétérinaire pour mon chat tous les jours",

@@ -91,6 +91,45 @@ def test_the_tiers_without_any_position() -> None:
     assert near.of("", None, None) == TERRITORY_WIDE  # a service for the whole territory
 
 
+def test_in_one_intercommunality_the_nearer_town_centre_comes_first() -> None:
+    # A metropolis is one intercommunality: without the file's coordinates, its town centres
+    # still say which commune is next door, and the tiers keep their order.
+    communes = [
+        Commune(
+            "Centre", epci="MGP", departement="93", latitude=48.90, longitude=2.45, approximate=True
+        ),
+        Commune(
+            "Voisine",
+            epci="MGP",
+            departement="93",
+            latitude=48.90,
+            longitude=2.48,
+            approximate=True,
+        ),
+        Commune(
+            "Lointaine",
+            epci="MGP",
+            departement="93",
+            latitude=48.90,
+            longitude=2.80,
+            approximate=True,
+        ),
+        Commune(
+            "Ailleurs",
+            epci="CA B",
+            departement="93",
+            latitude=48.90,
+            longitude=2.47,
+            approximate=True,
+        ),
+    ]
+    territory = Territory.build([], [], communes)
+    near = territory.proximity(frozenset({"centre"}))
+    next_door, far_away = near.of("voisine", None, None), near.of("lointaine", None, None)
+    assert SAME_EPCI >= next_door > far_away > NEIGHBOUR_EPCI
+    assert far_away > near.of("ailleurs", None, None)  # another intercommunality, however near
+
+
 async def test_a_former_commune_names_the_commune_it_joined(haut_rhin: DirectoryService) -> None:
     query, found = await haut_rhin.search("psychologue à Kaysersberg")
     assert query.place is not None and query.place.label == "Kaysersberg"

@@ -42,7 +42,7 @@ STOP_WORDS = _token_set(
     sentais sentait sentaient senti sentie ouvert ouverte ouverts ouvertes
     problème problèmes souci soucis question questions demande demander demandes
     arrive arrives arriver arrivons arrivez arrivent aller allez allons rendre envie plein temps
-    crois croit pense sais sait
+    crois croit pense sais sait dis disent dire serait serais seraient sera serai
     veut veulent voulons voulait voudrait peuvent pouvait pourra pourrait
     pendant durant fois plusieurs quelques tellement partout aucun aucune
     hier demain aujourd'hui maintenant reçu reçue venu venue vient viennent retrouver retrouve

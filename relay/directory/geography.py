@@ -21,6 +21,7 @@ KM_PER_DEGREE = 111.2  # of latitude
 SAME_EPCI = 0.7  # how near a commune of the same intercommunality is, without coordinates
 NEIGHBOUR_EPCI = 0.1  # … of a neighbouring one: before the rest when the text is as good
 SAME_DEPARTEMENT = 0.03  # … of the same département: before another département
+CENTRES_SPREAD = 0.15  # in each of these, how much a far town centre loses to a near one
 TERRITORY_WIDE = 0.5  # how near a service without address (it covers the whole territory) is
 # Two intercommunalities are neighbours when a commune of one is this close to a commune of the
 # other, or their middles this close (positions are known for the larger communes only).
@@ -246,12 +247,19 @@ class Proximity:
             point = (commune.latitude or 0.0, commune.longitude or 0.0)
             return _by_distance(self._distance(point, self._exact_points))
         if commune.epci and commune.epci in self._epcis:
-            return SAME_EPCI
-        if commune.epci and commune.epci in self._neighbour_epcis:
-            return NEIGHBOUR_EPCI
-        if commune.departement and commune.departement in self._departements:
-            return SAME_DEPARTEMENT
-        return 0.0
+            tier = SAME_EPCI
+        elif commune.epci and commune.epci in self._neighbour_epcis:
+            tier = NEIGHBOUR_EPCI
+        elif commune.departement and commune.departement in self._departements:
+            tier = SAME_DEPARTEMENT
+        else:
+            return 0.0
+        if not (commune.located and self._points):
+            return tier
+        # Within a tier (a metropolis is one intercommunality), the nearer town centre first
+        point = (commune.latitude or 0.0, commune.longitude or 0.0)
+        far = min(1.0, self._distance(point, self._points) / (2 * NEAR_KM))
+        return tier * (1 - CENTRES_SPREAD * far)
 
     @staticmethod
     def _distance(point: tuple[float, float], others: list[tuple[float, float]]) -> float:

@@ -43,6 +43,7 @@ from relay.textnorm import clean_input
 MAX_QUESTION_CHARS = 300
 MAX_WORDS = 30
 MAX_PHRASE = 5
+MAX_UNMARKED_PLACE_WORDS = 6  # a question this long names its place after "à", "près de"…
 MIN_TYPO = 4  # shorter words are not corrected, even inside an expression
 SYNONYM = 0.9  # an entry found through a synonym ranks a little below one found as typed
 # synonyms.yaml lists the likeliest service first ("dors: [troubles du sommeil, …, médecin]"):
@@ -251,7 +252,10 @@ class Understanding:
             # "PMI de Metz": after "de", only a commune of France is a place ("maison de Léa").
             if marker in LOCATION_MARKERS or _in_france([words[n] for n in tail]):
                 return rest[:at], tail
-        # "mission locale Lyon": a commune of France ending the question, without a marker
+        # "mission locale Lyon": a commune of France ending a short question, without a marker;
+        # a story's last word is a word ("… quand on l'appelle", and Appelle is in the Tarn)
+        if len(words) > MAX_UNMARKED_PLACE_WORDS:
+            return rest, []
         for size in (3, 2, 1):
             tail = rest[-size:]
             said = [words[n] for n in tail]
