@@ -202,7 +202,7 @@ def test_out_of_directory_questions_stay_out(
             assert not word.search(text), (row["id"], word.pattern)
 
 
-# The fourth to seventeenth territories (tests/data/fourth_territory, the Pays de Saint-Omer;
+# The fourth to eighteenth territories (tests/data/fourth_territory, the Pays de Saint-Omer;
 # tests/data/fifth_territory, Épinal and the Vosges; tests/data/sixth_territory, Bergerac and its
 # surroundings; tests/data/seventh_territory, Aurillac and its surroundings;
 # tests/data/eighth_territory, Lannion and the Trégor; tests/data/ninth_territory, Saumur and the
@@ -211,7 +211,8 @@ def test_out_of_directory_questions_stay_out(
 # Manosque and the Pays de Forcalquier; tests/data/thirteenth_territory, Pontarlier and the
 # Haut-Doubs; tests/data/fourteenth_territory, Vierzon and its surroundings;
 # tests/data/fifteenth_territory, Auch and the Gers; tests/data/sixteenth_territory, Guéret and
-# the Creuse; tests/data/seventeenth_territory, Bobigny, Pantin and Est Ensemble): held-out sets,
+# the Creuse; tests/data/seventeenth_territory, Bobigny, Pantin and Est Ensemble;
+# tests/data/eighteenth_territory, Corte and the Centre Corse): held-out sets,
 # checked here for their format only; they are never searched by the tests.
 HELD_OUT_CATEGORIES = {
     "plain": 18,
@@ -250,6 +251,7 @@ HELD_OUT = [
     HeldOut("fifteenth_territory", "ag", r"32\d{3}", (43.2, 44.0), (0.1, 1.2)),
     HeldOut("sixteenth_territory", "gu", r"23\d{3}", (45.9, 46.5), (1.4, 2.6)),
     HeldOut("seventeenth_territory", "ee", r"93\d{3}", (48.80, 49.00), (2.30, 2.60)),
+    HeldOut("eighteenth_territory", "co", r"20\d{3}", (41.9, 42.75), (8.9, 9.6)),
 ]
 
 
