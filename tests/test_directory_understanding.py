@@ -68,6 +68,14 @@ def test_an_intercommunality_is_a_place() -> None:
     assert len(query.area) == 7
 
 
+def test_of_several_places_where_one_lives_is_where_to_look() -> None:
+    query = read("pas de voiture pour aller à l'hôpital de Valbrume, on habite à Montfroid")
+    assert query.where == "Montfroid"
+    assert read("j'habite Montfroid et je travaille à Valbrume").where == "Montfroid"
+    # two places asked alike: both
+    assert read("psychologue à Valbrume ou à Montfroid").where == "Valbrume ou Montfroid"
+
+
 def test_an_unknown_place_is_said_so() -> None:
     query = read("psychologue à Grenoble")
     assert query.place is None

@@ -129,6 +129,13 @@ LOCATION_MARKERS = _token_set(
     "commune ville"
 )
 
+# Words saying where one lives ("j'habite à Marsac", "on vit à Bondy"): of several places in a
+# question, that one is where services are looked for ("l'hôpital de Guéret" is where one goes).
+HOME_VERBS = _token_set(
+    "habite habites habitons habitez habitent habitais habitait vis vit vivons vivez vivent "
+    "réside résides résidons résidez résident"
+)
+
 # Abbreviations of place names, expanded before matching communes: "st brevin", "ste pazanne".
 PLACE_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints"}
 

@@ -20,6 +20,7 @@ from relay.directory.french import (
     DEMONSTRATIVES,
     EVERYDAY_WORDS,
     FREQUENCY_MARKERS,
+    HOME_VERBS,
     HOMOGRAPHS,
     LOCATION_MARKERS,
     MONTH_AGE_LINKS,
@@ -169,7 +170,7 @@ class Understanding:
         words = self._negations(words)
         flat = [part for word in words for part in word.split("-") if part]
         owner = [n for n, word in enumerate(words) for part in word.split("-") if part]
-        places = self.places.find(flat, self._known_words(flat))
+        places = _home_first(self.places.find(flat, self._known_words(flat)), flat)
         consumed = {owner[i] for p in places for i in range(p.start, p.end)}
         rest = [n for n in range(len(words)) if n not in consumed]
         unknown_place = None
@@ -518,6 +519,20 @@ def _mistyped(typed: str, word: str) -> bool:
         return False
     near = DamerauLevenshtein.distance(typed, word, score_cutoff=1) <= 1
     return near or sound(typed) == sound(word)
+
+
+def _home_first(places: list[Place], words: list[str]) -> list[Place]:
+    """Of several places, the one said after "j'habite", "je vis": where one lives is where
+    services are looked for, not where one goes."""
+
+    def at_home(place: Place) -> bool:
+        before = words[max(0, place.start - 2) : place.start]
+        return bool(before) and (
+            before[-1] in HOME_VERBS or (before[-1] in LOCATION_MARKERS and before[0] in HOME_VERBS)
+        )
+
+    home = [p for p in places if at_home(p)]
+    return home if home and len(places) > 1 else places
 
 
 def _homographs(words: list[str]) -> list[str]:
