@@ -375,8 +375,13 @@ class Understanding:
         alternatives = self._alternatives(segment, EXACT)
         known = any(self._reaches(a.words) for a in alternatives) or bool(publics)
         corrected = None
-        if not known and len(segment) == 1 and self._synonyms.key(segment) is None:
-            # a word of synonyms.yaml is a word, whatever the directory says: no typo
+        if (
+            not known
+            and len(segment) == 1
+            and self._synonyms.key(segment) is None
+            and segment[0] not in EVERYDAY_WORDS
+        ):
+            # a word of synonyms.yaml, or of a trade, is a word, whatever the directory says
             corrected = vocabulary.correct(segment[0])
             if corrected is not None:
                 alternatives = self._alternatives((corrected,), CORRECTED)
