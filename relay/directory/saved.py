@@ -56,7 +56,8 @@ def dumps(built: Vocabulary) -> bytes:
     territory = built.territory
     state["territory"] = ([astuple(c) for c in territory.communes.values()], territory.listed)
     written = built.synonyms
-    state["synonyms"] = (written.expansions, [astuple(g) for g in written.publics])
+    groups = [astuple(g) for g in written.publics]
+    state["synonyms"] = (written.expansions, groups, *written.forms)
     return zlib.compress(marshal.dumps(state), 1)
 
 
@@ -70,8 +71,9 @@ def loads(data: bytes) -> Vocabulary:
     finally:
         if collecting:
             gc.enable()
-    expansions, publics = state.pop("synonyms")
-    written = Synonyms(expansions, tuple(PublicGroup(*group) for group in publics))
+    expansions, publics, by_stem, by_root = state.pop("synonyms")
+    groups = tuple(PublicGroup(*group) for group in publics)
+    written = Synonyms(expansions, groups, by_stem, by_root)  # their forms, not computed again
     communes, listed = state.pop("territory")
     built = [Commune(*values) for values in communes]
     territory = Territory({c.key: c for c in built}, frozenset(listed))

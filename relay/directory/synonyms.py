@@ -99,9 +99,17 @@ class Synonyms:
     _by_root: dict[Phrase, Phrase] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self._by_stem:  # read back with them (relay.directory.saved)
+            return
         for key in self.expansions:  # the first key of a stem wins, in the file's order
             self._by_stem.setdefault(stemmed(key), key)
             self._by_root.setdefault(rooted(key), key)
+
+    @property
+    def forms(self) -> tuple[dict[Phrase, Phrase], dict[Phrase, Phrase]]:
+        """Each key by its stems and by its verb roots (saved with a vocabulary, not computed
+        again when it is read back)."""
+        return self._by_stem, self._by_root
 
     def key(self, words: Phrase) -> Phrase | None:
         """The typed words as a key of the file: as written there, or another form of the same
