@@ -68,6 +68,13 @@ def test_an_intercommunality_is_a_place() -> None:
     assert len(query.area) == 7
 
 
+def test_a_disease_named_after_someone_is_no_place() -> None:
+    # Lime is a commune of the Aisne; "maladie de lime" is Lyme disease mistyped
+    query = read("piqûre de tique maladie de lime")
+    assert query.unknown_place is None and not query.outside
+    assert read("maladie de Parkinson Lyon").unknown_place == "Lyon"
+
+
 def test_of_several_places_where_one_lives_is_where_to_look() -> None:
     query = read("pas de voiture pour aller à l'hôpital de Valbrume, on habite à Montfroid")
     assert query.where == "Montfroid"

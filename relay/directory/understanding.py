@@ -52,6 +52,7 @@ SYNONYM = 0.9  # an entry found through a synonym ranks a little below one found
 SYNONYM_STEP = 0.01
 _PLACE_LINKS = frozenset({"de", "du", "la", "le", "les", "l", "d"})
 _OF = frozenset({"de", "du", "d"})
+_NAMED_AFTER_SOMEONE = frozenset({"maladie", "syndrome"})
 _POSTAL_CODE = re.compile(r"\d{5}")
 _AGE = re.compile(r"^(\d{1,3})(?:-(\d{1,3}))?$")
 _PUNCTUATION = re.compile(r"[,.;:!?]")
@@ -247,6 +248,8 @@ class Understanding:
             marker = words[rest[at]]
             if marker not in LOCATION_MARKERS and marker not in _OF:
                 continue
+            if marker in _OF and at and words[rest[at - 1]] in _NAMED_AFTER_SOMEONE:
+                continue  # "maladie de Lyme", "syndrome de Down": a name, not a place
             tail = [n for n in rest[at + 1 :] if words[n] not in _PLACE_LINKS]
             if not tail or not all(self._names_a_place(words[n]) for n in tail):
                 continue
@@ -260,6 +263,9 @@ class Understanding:
         for size in (3, 2, 1):
             tail = rest[-size:]
             said = [words[n] for n in tail]
+            named = len(rest) > size + 1 and words[rest[-size - 2]] in _NAMED_AFTER_SOMEONE
+            if named and words[rest[-size - 1]] in _OF:
+                continue
             if len(rest) > size and all(self._names_a_place(w) for w in said) and _in_france(said):
                 return rest[:-size], tail
         return rest, []
