@@ -60,6 +60,10 @@ def test_a_need_said_in_grammar_words_only_is_read() -> None:
     assert concept.known
     assert ("depression",) in [a.words for a in concept.alternatives]
     assert understanding().read("je voudrais plus de rien").concepts == ()
+    # … and beside other words
+    query = understanding().read("j'en peux plus, j'ai envie de ne plus me réveiller")
+    exhausted = next(c for c in query.concepts if c.clause == 0)
+    assert ("epuisement",) in [a.words for a in exhausted.alternatives]
 
 
 def test_a_situation_is_answered_by_its_needs_when_nothing_answers_it_whole() -> None:

@@ -182,7 +182,11 @@ class Understanding:
             outside = bool(tail) and _in_france([words[n] for n in tail])
         publics: set[str] = set()
         concepts: list[Concept] = []
-        segments = self._segments(words, rest) or self._grammar_phrase(words, rest)
+        segments = self._segments(words, rest)
+        used = {n for segment in segments for n in segment}
+        # "j'en peux plus", said in grammar words only, beside what else is said
+        grammar = self._grammar_phrase(words, [n for n in rest if n not in used])
+        segments = sorted(segments + grammar)
         context = _circumstances(cleaned, found)
         clauses = _clauses(cleaned, found)
         for segment in segments:
