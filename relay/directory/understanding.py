@@ -183,9 +183,9 @@ class Understanding:
         publics: set[str] = set()
         concepts: list[Concept] = []
         segments = self._segments(words, rest)
-        used = {n for segment in segments for n in segment}
+        in_segments = {n for segment in segments for n in segment}
         # "j'en peux plus", said in grammar words only, beside what else is said
-        grammar = self._grammar_phrase(words, [n for n in rest if n not in used])
+        grammar = self._grammar_phrase(words, [n for n in rest if n not in in_segments])
         segments = sorted(segments + grammar)
         context = _circumstances(cleaned, found)
         clauses = _clauses(cleaned, found)
