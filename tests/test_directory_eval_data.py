@@ -202,7 +202,7 @@ def test_out_of_directory_questions_stay_out(
             assert not word.search(text), (row["id"], word.pattern)
 
 
-# The fourth to eighteenth territories (tests/data/fourth_territory, the Pays de Saint-Omer;
+# The fourth to nineteenth territories (tests/data/fourth_territory, the Pays de Saint-Omer;
 # tests/data/fifth_territory, Épinal and the Vosges; tests/data/sixth_territory, Bergerac and its
 # surroundings; tests/data/seventh_territory, Aurillac and its surroundings;
 # tests/data/eighth_territory, Lannion and the Trégor; tests/data/ninth_territory, Saumur and the
@@ -212,7 +212,8 @@ def test_out_of_directory_questions_stay_out(
 # Haut-Doubs; tests/data/fourteenth_territory, Vierzon and its surroundings;
 # tests/data/fifteenth_territory, Auch and the Gers; tests/data/sixteenth_territory, Guéret and
 # the Creuse; tests/data/seventeenth_territory, Bobigny, Pantin and Est Ensemble;
-# tests/data/eighteenth_territory, Corte and the Centre Corse): held-out sets,
+# tests/data/eighteenth_territory, Corte and the Centre Corse; tests/data/nineteenth_territory,
+# Saint-Laurent-du-Maroni and the Ouest guyanais): held-out sets,
 # checked here for their format only; they are never searched by the tests.
 HELD_OUT_CATEGORIES = {
     "plain": 18,
@@ -252,6 +253,7 @@ HELD_OUT = [
     HeldOut("sixteenth_territory", "gu", r"23\d{3}", (45.9, 46.5), (1.4, 2.6)),
     HeldOut("seventeenth_territory", "ee", r"93\d{3}", (48.80, 49.00), (2.30, 2.60)),
     HeldOut("eighteenth_territory", "co", r"20\d{3}", (41.9, 42.75), (8.9, 9.6)),
+    HeldOut("nineteenth_territory", "sl", r"973\d{2}", (3.5, 5.9), (-54.7, -52.2)),
 ]
 
 
