@@ -390,6 +390,19 @@ async def test_hang_past_the_client_timeout_is_not_delivered(
     assert telegram.delivered_count == 1
 
 
+async def test_the_next_sends_hang_when_asked(
+    server: FakeTelegramServer, telegram: FakeTelegram
+) -> None:
+    telegram.hang_next(1)
+    impatient = Bot(TOKEN, base_url=server.base_url, request=HTTPXRequest(read_timeout=0.2))
+    async with impatient:
+        with pytest.raises(TimedOut):
+            await impatient.send_message(PRIVATE, "x")
+        await telegram.wait_for(lambda: telegram.abandoned == 1)
+        await impatient.send_message(PRIVATE, "x")  # only the next one
+    assert telegram.delivered_count == 1
+
+
 async def test_injected_server_errors_are_not_delivered(bot: Bot, telegram: FakeTelegram) -> None:
     telegram.error_rate = 1.0
 

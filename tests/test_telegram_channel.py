@@ -314,6 +314,7 @@ async def test_fault_injection_delivers_everything_once(database_url: str) -> No
             channel = TelegramChannel(settings, send_timeout=0.5)
             async with delivering(relay, [channel], receive=False):
                 telegram.burst_429(5, retry_after=1)
+                telegram.hang_next(2)  # … and hangs, whatever the draws and the order of sends
                 draft = Draft(
                     "Campagne de vaccination",
                     ("prevention",),

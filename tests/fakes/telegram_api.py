@@ -747,6 +747,7 @@ class FakeTelegram:
         self._open_callback_queries: set[str] = set()
         self._callback_query_ids = itertools.count(4_000_000_000_000_000_001)
         self._burst_remaining = 0
+        self._hangs_remaining = 0
         self._burst_retry_after = 1
         self._global_window: deque[float] = deque()
         self._chat_windows: defaultdict[int, deque[float]] = defaultdict(deque)
@@ -877,6 +878,11 @@ class FakeTelegram:
         """Answer the next `count` sends with 429 and this retry_after, whatever the limits."""
         self._burst_remaining = count
         self._burst_retry_after = retry_after
+
+    def hang_next(self, count: int) -> None:
+        """Make the next `count` admitted sends hang `hang_seconds`, whatever `hang_rate`
+        draws (a test that needs hangs must not depend on the order of its requests)."""
+        self._hangs_remaining = count
 
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: 403 "Forbidden: bot was blocked by the user"."""
@@ -1379,7 +1385,10 @@ class FakeTelegram:
         delay = self.latency
         if self.jitter:
             delay += self._random.uniform(0, self.jitter)
-        if self.hang_rate and self._random.random() < self.hang_rate:
+        if self._hangs_remaining > 0:
+            self._hangs_remaining -= 1
+            delay += self.hang_seconds
+        elif self.hang_rate and self._random.random() < self.hang_rate:
             delay += self.hang_seconds
         if delay > 0:
             try:
