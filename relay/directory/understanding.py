@@ -252,8 +252,8 @@ class Understanding:
             marker = words[rest[at]]
             if marker not in LOCATION_MARKERS and marker not in _OF:
                 continue
-            if marker in _OF and at and words[rest[at - 1]] in _NAMED_AFTER_SOMEONE:
-                continue  # "maladie de Lyme", "syndrome de Down": a name, not a place
+            if _names_someone(words, rest, at):
+                continue
             tail = [n for n in rest[at + 1 :] if words[n] not in _PLACE_LINKS]
             if not tail or not all(self._names_a_place(words[n]) for n in tail):
                 continue
@@ -267,8 +267,7 @@ class Understanding:
         for size in (3, 2, 1):
             tail = rest[-size:]
             said = [words[n] for n in tail]
-            named = len(rest) > size + 1 and words[rest[-size - 2]] in _NAMED_AFTER_SOMEONE
-            if named and words[rest[-size - 1]] in _OF:
+            if len(rest) > size and _names_someone(words, rest, len(rest) - size - 1):
                 continue
             if len(rest) > size and all(self._names_a_place(w) for w in said) and _in_france(said):
                 return rest[:-size], tail
@@ -360,9 +359,14 @@ class Understanding:
         return word not in vocabulary.df and word not in vocabulary.synonym_words
 
     def _fixed(self, word: str) -> str:
-        if word in STOP_WORDS or word in EVERYDAY_WORDS or not self._unknown(word):
-            return word  # "réparer" is no typo of "repérer"
-        return self.vocabulary.correct(word) or word  # remembered by the vocabulary
+        if word in STOP_WORDS or not self._unknown(word):
+            return word
+        return self._correct(word) or word
+
+    def _correct(self, word: str) -> str | None:
+        """The directory's word a typo stands for (remembered by the vocabulary); none for the
+        word of a trade, which is a word ("réparer" is no typo of "repérer")."""
+        return None if word in EVERYDAY_WORDS else self.vocabulary.correct(word)
 
     def _grammar_phrase(self, words: list[str], rest: list[int]) -> list[list[int]]:
         """The longest expression of grammar words only that the question says, as its one
@@ -385,14 +389,9 @@ class Understanding:
         alternatives = self._alternatives(segment, EXACT)
         known = any(self._reaches(a.words) for a in alternatives) or bool(publics)
         corrected = None
-        if (
-            not known
-            and len(segment) == 1
-            and self._synonyms.key(segment) is None
-            and segment[0] not in EVERYDAY_WORDS
-        ):
-            # a word of synonyms.yaml, or of a trade, is a word, whatever the directory says
-            corrected = vocabulary.correct(segment[0])
+        if not known and len(segment) == 1 and self._synonyms.key(segment) is None:
+            # a word of synonyms.yaml is a word, whatever the directory says: no typo
+            corrected = self._correct(segment[0])
             if corrected is not None:
                 alternatives = self._alternatives((corrected,), CORRECTED)
                 if (corrected,) in vocabulary.public_phrases:
@@ -536,17 +535,17 @@ def _mistyped(typed: str, word: str) -> bool:
     return near or sound(typed) == sound(word)
 
 
+def _names_someone(words: list[str], rest: list[int], at: int) -> bool:
+    """The word at `at` of `rest` is the "de" of "maladie de Lyme", "syndrome de Down": what
+    follows is someone's name, not a place."""
+    return at > 0 and words[rest[at]] in _OF and words[rest[at - 1]] in _NAMED_AFTER_SOMEONE
+
+
 def _home_first(places: list[Place], words: list[str]) -> list[Place]:
     """Of several places, the one said after "j'habite", "je vis": where one lives is where
     services are looked for, not where one goes."""
 
-    def at_home(place: Place) -> bool:
-        before = words[max(0, place.start - 2) : place.start]
-        return bool(before) and (
-            before[-1] in HOME_VERBS or (before[-1] in LOCATION_MARKERS and before[0] in HOME_VERBS)
-        )
-
-    home = [p for p in places if at_home(p)]
+    home = [p for p in places if p.start and words[p.start - 1] in HOME_VERBS]  # "à" is in p
     return home if home and len(places) > 1 else places
 
 
