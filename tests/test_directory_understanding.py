@@ -78,6 +78,7 @@ def test_a_disease_named_after_someone_is_no_place() -> None:
 def test_of_several_places_where_one_lives_is_where_to_look() -> None:
     query = read("pas de voiture pour aller à l'hôpital de Valbrume, on habite à Montfroid")
     assert query.where == "Montfroid"
+    assert not any("valbrume" in c.text for c in query.concepts)  # a place, if not where to look
     assert read("j'habite Montfroid et je travaille à Valbrume").where == "Montfroid"
     # two places asked alike: both
     assert read("psychologue à Valbrume ou à Montfroid").where == "Valbrume ou Montfroid"

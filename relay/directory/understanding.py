@@ -171,8 +171,9 @@ class Understanding:
         words = self._negations(words)
         flat = [part for word in words for part in word.split("-") if part]
         owner = [n for n, word in enumerate(words) for part in word.split("-") if part]
-        places = _home_first(self.places.find(flat, self._known_words(flat)), flat)
-        consumed = {owner[i] for p in places for i in range(p.start, p.end)}
+        named = self.places.find(flat, self._known_words(flat))
+        consumed = {owner[i] for p in named for i in range(p.start, p.end)}
+        places = _home_first(named, flat)  # the others are said, but not where to look
         rest = [n for n in range(len(words)) if n not in consumed]
         unknown_place = None
         outside = False
