@@ -275,6 +275,9 @@ async def first_categories(relay: Relay, question: str) -> list[str]:
             "mon fils de 19 ans a lâché le lycée, il passe ses journées à la maison",
             "Mission locale",
         ),
+        # what is given up is the need, not the verb that gives it up
+        ("aide pour arrêter l'alcool", ("CSAPA", "Association addictions")),
+        ("réduire le cannabis", ("CSAPA", "Consultation jeunes consommateurs (CJC)")),
     ],
 )
 async def test_a_need_finds_the_service_that_answers_it(

@@ -150,6 +150,19 @@ async def test_postal_codes_and_intercommunalities_of_france(haut_rhin: Director
     }
 
 
+def test_beyond_twenty_km_the_nearer_still_comes_first() -> None:
+    # Up a river or across a causse, the nearest service may be 40 km away: it comes before
+    # one 200 km away, and after any within reach of the asked place.
+    communes = [
+        Commune("Amont", epci="CC A", departement="973", latitude=3.87, longitude=-54.2),
+        Commune("Bourg", epci="CC A", departement="973", latitude=3.64, longitude=-54.03),
+    ]
+    near = Territory.build([], [], communes).proximity(frozenset({"amont"}))
+    within, forty_km = near.of("x", 3.80, -54.15), near.of("bourg", 3.64, -54.03)
+    two_hundred_km = near.of("y", 5.50, -54.03)
+    assert within > NEIGHBOUR_EPCI >= forty_km > two_hundred_km > 0
+
+
 async def test_a_commune_outside_the_territory_finds_nothing(haut_rhin: DirectoryService) -> None:
     for question in ("psychologue à Brest", "psychologue 29200", "psychologue près de Pornic"):
         answer = await haut_rhin.ask(question, "console", log_query=False)

@@ -5,7 +5,9 @@ import pytest
 
 from relay.directory.geography import Commune, EntryPlace, Territory
 from relay.directory.places import PlaceFinder
-from relay.directory.understanding import Query
+from relay.directory.synonyms import Synonyms
+from relay.directory.understanding import Query, Understanding
+from relay.directory.vocabulary import EntrySource, Vocabulary
 from tests.directory_fixtures import understanding
 
 
@@ -52,6 +54,13 @@ def test_communes_are_found(question: str, commune: str) -> None:
     query = read(question)
     assert query.where == commune
     assert "repo" not in words(query) and "valbrume" not in words(query)
+
+
+def test_after_du_a_commune_s_name_begins_with_le() -> None:
+    # "du" is "de le": Jardin (Isère) has no article, "au bout du jardin" names no place
+    query = read("un serpent a mordu mon oncle au bout du jardin")
+    assert query.place is None and query.unknown_place is None
+    assert read("PMI du Mans").unknown_place == "Mans"
 
 
 def test_a_commune_named_like_a_common_word_needs_a_preposition() -> None:
@@ -123,6 +132,18 @@ def test_synonyms_and_abbreviations() -> None:
     assert {"psy", "psychologue", "psychiatre", "cmp"} <= alternatives
     planning = read("planning familial").concepts[0]
     assert ("centre", "sante", "sexuelle") in [a.words for a in planning.alternatives]
+
+
+def test_a_typo_of_a_service_synonyms_yaml_names_is_corrected_to_it() -> None:
+    # The directory says "orthophoniste" only; "orthophonnie" is three letters from it but one
+    # from "orthophonie", which synonyms.yaml names and which finds "orthophoniste".
+    entry = EntrySource(
+        1, "cabinet orthophoniste", "", "bilan langage", "", EntryPlace("", "", None, None)
+    )
+    synonyms = Synonyms({("dys",): (("orthophonie",),)})
+    vocabulary = Vocabulary.build([entry], synonyms)
+    (concept,) = Understanding(vocabulary).read("orthophonnie pour mon fils").concepts
+    assert concept.corrected == "orthophonie" and concept.known
 
 
 def test_typos_are_corrected_against_the_directory() -> None:

@@ -205,6 +205,16 @@ EVERYDAY_WORDS = _token_set(
     """
 )
 
+# Verbs of giving something up ("aide pour arrêter l'alcool", "réduire le cannabis"): before
+# what is given up, they say the help sought, not a need of their own; directories name the
+# substance or the habit.
+QUITTING_VERBS = _token_set(
+    """
+    arrêter arrête arrêtes arrêtent arrêtez arrêté arrêtée stopper stoppe stoppé cesser cesse
+    diminuer diminue diminué réduire réduis réduit baisser
+    """
+)
+
 # "pas de médecin" asks for a doctor; "pas de papiers", "pas de sécu" say what one lacks, read as
 # "sans papiers", "sans sécu" where synonyms.yaml has such a need. Not for these: they are sought.
 SOUGHT_AFTER_NEGATION = _token_set("médecin docteur")

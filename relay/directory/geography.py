@@ -18,6 +18,7 @@ from relay.directory.analysis import tokens
 
 NEAR_KM = 20.0  # beyond this, a commune is not "nearby" by distance
 KM_PER_DEGREE = 111.2  # of latitude
+FAR_TAIL = 0.1  # how near a place just beyond NEAR_KM still is (below a neighbouring EPCI)
 SAME_EPCI = 0.7  # how near a commune of the same intercommunality is, without coordinates
 NEIGHBOUR_EPCI = 0.1  # … of a neighbouring one: before the rest when the text is as good
 SAME_DEPARTEMENT = 0.03  # … of the same département: before another département
@@ -263,14 +264,22 @@ class Proximity:
 
     @staticmethod
     def _distance(point: tuple[float, float], others: list[tuple[float, float]]) -> float:
-        """The distance to the nearest of `others`, or more than NEAR_KM when none is nearer
-        (told apart by latitude alone, most of them)."""
+        """The distance to the nearest of `others`: exact within NEAR_KM (the others told
+        apart by latitude alone, most of them), flat-earth beyond, where a few km matter less."""
         within = [o for o in others if abs(o[0] - point[0]) * KM_PER_DEGREE <= NEAR_KM]
-        return min((distance_km(point, other) for other in within), default=2 * NEAR_KM)
+        near = min((distance_km(point, other) for other in within), default=math.inf)
+        if near <= NEAR_KM:
+            return near
+        across = math.cos(math.radians(point[0]))
+        return KM_PER_DEGREE * min(
+            math.hypot(o[0] - point[0], (o[1] - point[1]) * across) for o in others
+        )
 
 
 def _by_distance(km: float) -> float:
-    return max(0.0, 0.9 * (1 - km / NEAR_KM))
+    """Near within NEAR_KM; beyond, a little still, less and less: where the nearest service
+    is 50 km away (up a river, across a causse), it comes before one 200 km away."""
+    return max(0.9 * (1 - km / NEAR_KM), FAR_TAIL * NEAR_KM / (NEAR_KM + km))
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:

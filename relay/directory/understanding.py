@@ -28,6 +28,7 @@ from relay.directory.french import (
     NUMBER_WORDS,
     QUESTION_LEADS,
     QUESTION_WORDS,
+    QUITTING_VERBS,
     RECENT_PAST,
     REFLEXIVE_AUXILIARIES,
     REFLEXIVE_MEANINGS,
@@ -52,6 +53,8 @@ SYNONYM = 0.9  # an entry found through a synonym ranks a little below one found
 SYNONYM_STEP = 0.01
 _PLACE_LINKS = frozenset({"de", "du", "la", "le", "les", "l", "d"})
 _OF = frozenset({"de", "du", "d"})
+# "du Mans", "au Havre", "aux Mureaux": these markers hold the article of the name after them
+_WITH_ARTICLE = {"du": "le", "au": "le", "aux": "les"}
 _NAMED_AFTER_SOMEONE = frozenset({"maladie", "syndrome"})
 _POSTAL_CODE = re.compile(r"\d{5}")
 _AGE = re.compile(r"^(\d{1,3})(?:-(\d{1,3}))?$")
@@ -258,8 +261,11 @@ class Understanding:
             tail = [n for n in rest[at + 1 :] if words[n] not in _PLACE_LINKS]
             if not tail or not all(self._names_a_place(words[n]) for n in tail):
                 continue
+            said = [words[n] for n in tail]
+            if marker in _WITH_ARTICLE and not _in_france([_WITH_ARTICLE[marker], *said]):
+                continue  # "au bout du jardin": "du" is "de le", and Jardin (Isère) has no "Le"
             # "PMI de Metz": after "de", only a commune of France is a place ("maison de Léa").
-            if marker in LOCATION_MARKERS or _in_france([words[n] for n in tail]):
+            if marker in LOCATION_MARKERS or _in_france(said):
                 return rest[:at], tail
         # "mission locale Lyon": a commune of France ending a short question, without a marker;
         # a story's last word is a word ("… quand on l'appelle", and Appelle is in the Tarn)
@@ -326,7 +332,8 @@ class Understanding:
             else:
                 segments.append(content[i])
                 i += 1
-        return segments
+        # "arrêter l'alcool": what is given up is the need, the verb says the help sought
+        return [s for n, s in enumerate(segments) if not _gives_up(words, s, segments[n + 1 :])]
 
     def _spelled(self, words: Phrase) -> Phrase:
         """An expression with its typos corrected, or two of its words joined by a hyphen, when
@@ -500,6 +507,10 @@ def _a_duration(found: list[Span], n: int) -> bool:
         if not (span.token in STOP_WORDS or span.token.isdigit() or span.token in NUMBER_WORDS):
             return False
     return False
+
+
+def _gives_up(words: list[str], segment: list[int], after: list[list[int]]) -> bool:
+    return len(segment) == 1 and words[segment[0]] in QUITTING_VERBS and bool(after)
 
 
 def _in_france(words: list[str]) -> bool:

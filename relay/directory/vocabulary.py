@@ -151,7 +151,10 @@ class Vocabulary:
         self._by_stem.update(
             (root, tuple(words)) for root, words in by_stem.items() if words != [root]
         )
-        for key in (*self.synonyms.expansions, *self.public_phrases):
+        # a typo finds a word of synonyms.yaml the directory does not use: one key, or one
+        # service it names ("orthophonnie": "orthophonie", which finds "orthophoniste")
+        said = (p for alternatives in self.synonyms.expansions.values() for p in alternatives)
+        for key in dict.fromkeys((*self.synonyms.expansions, *self.public_phrases, *said)):
             word = key[0]
             if (
                 len(key) == 1
