@@ -202,7 +202,7 @@ def test_out_of_directory_questions_stay_out(
             assert not word.search(text), (row["id"], word.pattern)
 
 
-# The fourth to nineteenth territories (tests/data/fourth_territory, the Pays de Saint-Omer;
+# The fourth to twentieth territories (tests/data/fourth_territory, the Pays de Saint-Omer;
 # tests/data/fifth_territory, Épinal and the Vosges; tests/data/sixth_territory, Bergerac and its
 # surroundings; tests/data/seventh_territory, Aurillac and its surroundings;
 # tests/data/eighth_territory, Lannion and the Trégor; tests/data/ninth_territory, Saumur and the
@@ -213,7 +213,8 @@ def test_out_of_directory_questions_stay_out(
 # tests/data/fifteenth_territory, Auch and the Gers; tests/data/sixteenth_territory, Guéret and
 # the Creuse; tests/data/seventeenth_territory, Bobigny, Pantin and Est Ensemble;
 # tests/data/eighteenth_territory, Corte and the Centre Corse; tests/data/nineteenth_territory,
-# Saint-Laurent-du-Maroni and the Ouest guyanais): held-out sets,
+# Saint-Laurent-du-Maroni and the Ouest guyanais; tests/data/twentieth_territory, Maubeuge and the
+# Sambre-Avesnois): held-out sets,
 # checked here for their format only; they are never searched by the tests.
 HELD_OUT_CATEGORIES = {
     "plain": 18,
@@ -254,6 +255,7 @@ HELD_OUT = [
     HeldOut("seventeenth_territory", "ee", r"93\d{3}", (48.80, 49.00), (2.30, 2.60)),
     HeldOut("eighteenth_territory", "co", r"20\d{3}", (41.9, 42.75), (8.9, 9.6)),
     HeldOut("nineteenth_territory", "sl", r"973\d{2}", (3.5, 5.9), (-54.7, -52.2)),
+    HeldOut("twentieth_territory", "sb", r"59\d{3}", (49.9, 50.4), (3.6, 4.3)),
 ]
 
 
