@@ -6,6 +6,7 @@ import pytest
 
 from relay.app import Relay
 from relay.directory.readings import is_narrative, needs_only, readings
+from relay.directory.scoring import names_service
 from relay.directory.synonyms import Synonyms, phrase
 from tests.directory_fixtures import understanding
 
@@ -316,6 +317,14 @@ async def test_a_need_finds_the_service_that_answers_it(
 async def test_what_the_directory_does_not_list_finds_nothing(relay: Relay, question: str) -> None:
     await relay.directory.ensure_loaded()
     assert await first_categories(relay, question) == []
+
+
+def test_a_sport_is_a_trade_of_its_own() -> None:
+    """« club de foot » asks for what no directory of care lists: not a « club de prévention »
+    of the quarter's educators, whose words are « club » and « quartier »."""
+    query = understanding().read("club de foot pour mon fils dans le quartier")
+    foot = next(c for c in query.concepts if c.text == "foot")
+    assert names_service(foot)
 
 
 def test_the_clause_that_asks_names_the_need() -> None:

@@ -150,6 +150,16 @@ async def test_postal_codes_and_intercommunalities_of_france(haut_rhin: Director
     }
 
 
+def test_a_small_commune_across_the_border_is_near_by_its_intercommunality() -> None:
+    # Mandray (Vosges) has no position; Plainfaing, of its intercommunality, is a few km from
+    # the valley's services: both are places of the territory. Épinal's intercommunality, 60 km
+    # away, is not, nor its small communes.
+    valley = [EntryPlace("Orbey", "68370"), EntryPlace("Lapoutroie", "68650")]
+    names = {c.name for c in local_communes(frozenset({"68"}), valley)}
+    assert {"Plainfaing", "Mandray"} <= names
+    assert not names & {"Épinal", "Arches", "La Baffe"}
+
+
 def test_beyond_twenty_km_the_nearer_still_comes_first() -> None:
     # Up a river or across a causse, the nearest service may be 40 km away: it comes before
     # one 200 km away, and after any within reach of the asked place.

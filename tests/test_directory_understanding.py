@@ -3,6 +3,7 @@ tests/data/other_territory, so nothing here leans on the sample directory)."""
 
 import pytest
 
+from relay.directory.analysis import tokens
 from relay.directory.geography import Commune, EntryPlace, Territory
 from relay.directory.places import PlaceFinder
 from relay.directory.synonyms import Synonyms
@@ -233,6 +234,26 @@ def test_a_grammar_word_is_not_the_beginning_of_a_commune_s_name() -> None:
     assert finder.find(["notre", "bebe", "tousse"], frozenset()) == []
     (place,) = finder.find(["medecin", "a", "notre", "dame", "de", "courson"], frozenset())
     assert place.label == "Notre-Dame-de-Courson"
+
+
+def test_an_article_before_a_commune_is_its_name_s() -> None:
+    """« du noir sur les murs » names no commune of Murs; « au Mans », « près des Mureaux »
+    name theirs."""
+    communes = [
+        Commune("Murs", postal_codes=("84220",), epci="CC A"),
+        Commune("Le Mans", postal_codes=("72000",), epci="CC B"),
+        Commune("Les Mureaux", postal_codes=("78130",), epci="CC C"),
+    ]
+    places = [EntryPlace(c.name, c.postal_codes[0]) for c in communes]
+    finder = PlaceFinder(Territory.build(communes, places), frozenset())
+
+    def found(question: str) -> list[str]:
+        return [p.label for p in finder.find(tokens(question), frozenset())]
+
+    assert found("du noir sur les murs") == []
+    assert found("psychologue à Murs") == ["Murs"]
+    assert found("CMP au Mans") == ["Le Mans"]
+    assert found("CMP près des Mureaux") == ["Les Mureaux"]
 
 
 @pytest.mark.parametrize(

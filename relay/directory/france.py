@@ -133,21 +133,30 @@ def departements_of_directory(places: Iterable[EntryPlace]) -> frozenset[str]:
 
 
 def local_communes(departements: frozenset[str], places: Sequence[EntryPlace]) -> list[Commune]:
-    """The communes of these départements, and the located communes of others within NEAR_KM of
-    the directory's places (services across a border)."""
+    """The communes of these départements, and those of others within NEAR_KM of the directory's
+    places (services across a border): located there, or members of an intercommunality that
+    is."""
     inside: list[Commune] = []
     located_outside: list[Commune] = []
+    unlocated_outside: list[Commune] = []
     current: dict[str, str] = {}  # INSEE code -> name of the commune as it is now
     for row in _rows():
-        if not row.chef_lieu and (row.departement in departements or row.latitude):
+        if not row.chef_lieu:
             current[row.insee] = row.commune
         if row.departement in departements:
             inside.append(_commune(row, current))
         elif row.latitude:
             located_outside.append(_commune(row, current))
+        elif row.epci:
+            unlocated_outside.append(_commune(row, current))
     points = _places_points(places, inside)
     box = _box(points)
-    return inside + [c for c in located_outside if _near(c, box, points)]
+    near = [c for c in located_outside if _near(c, box, points)]
+    # A small commune has no position: it is near when its intercommunality is ("près
+    # d'Orçay", in the next département, whose neighbour Theillay is 10 km away)
+    reaching = {c.epci for c in near if c.epci}
+    beside = [c for c in unlocated_outside if c.epci in reaching]
+    return inside + near + beside
 
 
 def _places_points(

@@ -199,7 +199,8 @@ EVERYDAY_WORDS = _token_set(
     cordonnier pressing couturière retouche traiteur restaurant hôtel gîte camping immobilier
     comptable expert-comptable assureur architecte géomètre photographe informaticien
     déménageur loueur location louer réparer réparation acheter achat vendre vente
-    cours leçon piano guitare moniteur
+    cours leçon piano guitare moniteur foot football rugby basket handball tennis judo
+    karaté boxe équitation
     dégustation musée randonnée balade excursion festival concert cinéma spectacle plage
     tourisme touristique
     """
@@ -207,7 +208,7 @@ EVERYDAY_WORDS = _token_set(
 
 # Verbs of giving something up ("aide pour arrêter l'alcool", "réduire le cannabis"): before
 # what is given up, they say the help sought, not a need of their own; directories name the
-# substance or the habit.
+# substance or the habit. (Renting, buying, repairing are not among them: they ask for a trade.)
 QUITTING_VERBS = _token_set(
     """
     arrêter arrête arrêtes arrêtent arrêtez arrêté arrêtée stopper stoppe stoppé cesser cesse

@@ -70,6 +70,12 @@ MAX_PLACE_WORDS = 7
 _LINKS = frozenset(["de", "du", "d", "des", "la", "le", "l", "les"])  # "près de la", "à côté des"
 
 
+# The article a word before a place holds ("au Mans", "près des Mureaux"): the commune's name
+# begins with it, or the article belongs to another noun.
+_ARTICLE_IN = {"le": "le", "la": "la", "les": "les", "l": "l", "du": "le", "au": "le"}
+_ARTICLE_IN |= {"aux": "les", "des": "les"}
+
+
 @dataclass(frozen=True)
 class Place:
     """A place found in a question: the communes it stands for, and how to name it."""
@@ -202,6 +208,8 @@ class PlaceFinder:
             start = self._marker_start(words, i)
             if variant.weak and start == i:
                 continue
+            if i and not _takes_article(variant, words[i - 1]):
+                continue  # "sur les murs" is no commune of Murs: the article is a noun's
             return Place(variant.label, variant.communes, start, i + length, variant.kind)
         return None
 
@@ -247,3 +255,10 @@ class PlaceFinder:
                 start -= 1
             return start
         return i
+
+
+def _takes_article(variant: _Variant, before: str) -> bool:
+    article = _ARTICLE_IN.get(before)
+    if article is None or variant.kind != "commune":
+        return True
+    return place_key(variant.label).split()[0] == article
