@@ -319,12 +319,25 @@ async def test_what_the_directory_does_not_list_finds_nothing(relay: Relay, ques
     assert await first_categories(relay, question) == []
 
 
-def test_a_sport_is_a_trade_of_its_own() -> None:
+async def test_what_is_for_a_public_alone_comes_first(relay: Relay) -> None:
+    """« services pour les 16-25 ans » asks for the young: « services » is no need, and the
+    services for the young alone come before those for them and others."""
+    assert [c.text for c in understanding().read("services pour les 16-25 ans").concepts] == [
+        "16-25 ans"
+    ]
+    await relay.directory.ensure_loaded()
+    _, found = await relay.directory.search("services pour les 16-25 ans")
+    assert [r.entry.publics for r in found] == [("jeunes",)] * 3
+
+
+def test_a_sport_or_a_feast_is_a_trade_of_its_own() -> None:
     """« club de foot » asks for what no directory of care lists: not a « club de prévention »
     of the quarter's educators, whose words are « club » and « quartier »."""
     query = understanding().read("club de foot pour mon fils dans le quartier")
     foot = next(c for c in query.concepts if c.text == "foot")
     assert names_service(foot)
+    query = understanding().read("location de la salle des fêtes")
+    assert names_service(next(c for c in query.concepts if c.text == "fete"))
 
 
 def test_the_clause_that_asks_names_the_need() -> None:

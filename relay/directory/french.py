@@ -202,9 +202,13 @@ EVERYDAY_WORDS = _token_set(
     cours leçon piano guitare moniteur foot football rugby basket handball tennis judo
     karaté boxe équitation
     dégustation musée randonnée balade excursion festival concert cinéma spectacle plage
-    tourisme touristique
+    tourisme touristique fête fêtes mariage anniversaire
     """
 )
+
+# Words of the form of help beside what it is for ("services pour les 16-25 ans"): not a need
+# of their own, yet part of names ("France services", "service social"), so no stop words.
+FORM_WORDS = _token_set("service services dispositif dispositifs")
 
 # Verbs of giving something up ("aide pour arrêter l'alcool", "réduire le cannabis"): before
 # what is given up, they say the help sought, not a need of their own; directories name the

@@ -42,6 +42,9 @@ CIRCUMSTANCE = 0.5
 # needs the telling names after it ("elle s'est perdue en rentrant du marché") weigh less.
 TOLD = 0.6
 
+# Between entries that say a question as well, one for the asked public alone comes before one
+# for several ("pour les 16-25 ans": the mission locale before the CSAPA for adults and young)
+SPECIFIC = 0.01
 PLACE_WEIGHT = 0.35  # an entry in the asked commune, against one far away
 MAX_PRUNED_CONCEPTS = 8  # beyond, the smallest sets of concepts are not looked for
 MAX_SETS = 3  # more sets make a full-text query slower than the entries it spares
@@ -320,7 +323,11 @@ class Scorer:
     def score(self, doc: Doc) -> Scored:
         text, unfaithful = self.text(doc)
         near = self.proximity.of(doc.commune, doc.latitude, doc.longitude)
-        return Scored(doc.id, text, near, text - UNFAITHFUL * unfaithful + PLACE_WEIGHT * near)
+        total = text - UNFAITHFUL * unfaithful + PLACE_WEIGHT * near
+        asked = self.query.publics
+        if asked and doc.publics:
+            total += SPECIFIC * len(asked & doc.publics) / len(doc.publics)
+        return Scored(doc.id, text, near, total)
 
 
 def names_a_trade(concept: Concept) -> bool:

@@ -19,6 +19,7 @@ from relay.directory.french import (
     CLAUSE_BREAKS,
     DEMONSTRATIVES,
     EVERYDAY_WORDS,
+    FORM_WORDS,
     FREQUENCY_MARKERS,
     HOME_VERBS,
     HOMOGRAPHS,
@@ -53,8 +54,9 @@ SYNONYM = 0.9  # an entry found through a synonym ranks a little below one found
 SYNONYM_STEP = 0.01
 _PLACE_LINKS = frozenset({"de", "du", "la", "le", "les", "l", "d"})
 _OF = frozenset({"de", "du", "d"})
-# "du Mans", "au Havre", "aux Mureaux": these markers hold the article of the name after them
-_WITH_ARTICLE = {"du": "le", "au": "le", "aux": "les"}
+# The article these words hold ("au Mans", "près des Mureaux"): a commune's name after them
+# begins with it
+_ARTICLE_IN = {"du": "le", "au": "le", "aux": "les", "des": "les"}
 _NAMED_AFTER_SOMEONE = frozenset({"maladie", "syndrome"})
 _POSTAL_CODE = re.compile(r"\d{5}")
 _AGE = re.compile(r"^(\d{1,3})(?:-(\d{1,3}))?$")
@@ -262,8 +264,8 @@ class Understanding:
             if not tail or not all(self._names_a_place(words[n]) for n in tail):
                 continue
             said = [words[n] for n in tail]
-            if marker in _WITH_ARTICLE and not _in_france([_WITH_ARTICLE[marker], *said]):
-                continue  # "au bout du jardin": "du" is "de le", and Jardin (Isère) has no "Le"
+            if _article_not_its(words, tail):
+                continue
             # "PMI de Metz": after "de", only a commune of France is a place ("maison de Léa").
             if marker in LOCATION_MARKERS or _in_france(said):
                 return rest[:at], tail
@@ -276,7 +278,12 @@ class Understanding:
             said = [words[n] for n in tail]
             if len(rest) > size and _names_someone(words, rest, len(rest) - size - 1):
                 continue
-            if len(rest) > size and all(self._names_a_place(w) for w in said) and _in_france(said):
+            if (
+                len(rest) > size
+                and all(self._names_a_place(w) for w in said)
+                and _in_france(said)
+                and not _article_not_its(words, tail)
+            ):
                 return rest[:-size], tail
         return rest, []
 
@@ -332,8 +339,7 @@ class Understanding:
             else:
                 segments.append(content[i])
                 i += 1
-        # "arrêter l'alcool": what is given up is the need, the verb says the help sought
-        return [s for n, s in enumerate(segments) if not _gives_up(words, s, segments[n + 1 :])]
+        return [s for n, s in enumerate(segments) if not _frames(words, s, segments, n)]
 
     def _spelled(self, words: Phrase) -> Phrase:
         """An expression with its typos corrected, or two of its words joined by a hyphen, when
@@ -509,8 +515,26 @@ def _a_duration(found: list[Span], n: int) -> bool:
     return False
 
 
-def _gives_up(words: list[str], segment: list[int], after: list[list[int]]) -> bool:
-    return len(segment) == 1 and words[segment[0]] in QUITTING_VERBS and bool(after)
+def _frames(words: list[str], segment: list[int], segments: list[list[int]], at: int) -> bool:
+    """A word that frames the other needs said: "arrêter l'alcool" (what is given up is the
+    need, the verb says the help sought), "services pour les jeunes"."""
+    if len(segment) != 1:
+        return False
+    word = words[segment[0]]
+    return (word in QUITTING_VERBS and at + 1 < len(segments)) or (
+        word in FORM_WORDS and len(segments) > 1
+    )
+
+
+def _article_not_its(words: list[str], tail: list[int]) -> bool:
+    """The words after an article name a commune of France whose name has no such article:
+    the article is a noun's ("au bout du jardin": "du" is "de le", Jardin in Isère has none;
+    "la salle des fêtes" is not Fête, in Haute-Marne)."""
+    if not tail or tail[0] == 0:
+        return False
+    article = _ARTICLE_IN.get(words[tail[0] - 1])
+    said = [words[n] for n in tail]
+    return article is not None and _in_france(said) and not _in_france([article, *said])
 
 
 def _in_france(words: list[str]) -> bool:
