@@ -310,3 +310,17 @@ def test_held_out_questions_format(held_out: HeldOut) -> None:
             assert expected and len(expected) == len(set(expected)), item
             assert set(expected) <= ids, (item["q"], set(expected) - ids)
     assert counts == HELD_OUT_CATEGORIES
+
+
+def test_the_everyday_needs_probe_is_well_formed() -> None:
+    """tests/data/everyday_needs.yaml (python -m bench.needs): situations told without the
+    service's name, in eighteen domains, each with an expression of the services that answer."""
+    items = yaml.safe_load((REPO / "tests" / "data" / "everyday_needs.yaml").read_text("utf-8"))
+    assert len(items) == 260
+    assert len({item["q"] for item in items}) == len(items), "duplicate situation"
+    assert len({item["domain"] for item in items}) == 18
+    for item in items:
+        assert set(item) == {"q", "domain", "accept"}, item
+        accepted = re.compile(item["accept"])
+        assert not accepted.search(""), item  # an expression that accepts anything
+        assert item["accept"] == item["accept"].lower(), item
