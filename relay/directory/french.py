@@ -141,6 +141,8 @@ PLACE_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints"}
 
 # Leading articles of commune names, optional when typed: "Chevrolière" for "La Chevrolière".
 PLACE_ARTICLES = _token_set("la le les")
+# The article a contraction holds: "au Mans" is "à Le Mans", "près des Mureaux" "de Les Mureaux"
+CONTRACTED_ARTICLES = {"du": "le", "au": "le", "aux": "les", "des": "les"}
 
 # "15 ans", "16-25 ans": an age in years, mapped to publics by the age ranges of synonyms.yaml.
 AGE_WORDS = _token_set("an ans")

@@ -8,6 +8,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from relay.directory.french import (
+    CONTRACTED_ARTICLES,
     LOCATION_MARKERS,
     PLACE_ABBREVIATIONS,
     PLACE_ARTICLES,
@@ -70,10 +71,9 @@ MAX_PLACE_WORDS = 7
 _LINKS = frozenset(["de", "du", "d", "des", "la", "le", "l", "les"])  # "près de la", "à côté des"
 
 
-# The article a word before a place holds ("au Mans", "près des Mureaux"): the commune's name
-# begins with it, or the article belongs to another noun.
-_ARTICLE_IN = {"le": "le", "la": "la", "les": "les", "l": "l", "du": "le", "au": "le"}
-_ARTICLE_IN |= {"aux": "les", "des": "les"}
+# The article a word before a place holds ("la", "au Mans", "près des Mureaux"): the commune's
+# name begins with it, or the article belongs to another noun.
+_ARTICLE_IN = {a: a for a in (*PLACE_ARTICLES, "l")} | CONTRACTED_ARTICLES
 
 
 @dataclass(frozen=True)

@@ -261,6 +261,8 @@ class Scorer:
         self.answerable = self.best_possible >= MIN_TEXT
         # What an entry must say of the question's weight to answer it.
         self.needed = MIN_TEXT * self.total_weight - 1e-9
+        # What an entry's total may hold beyond its text and its place
+        self.beside = SPECIFIC if query.publics else 0.0
 
     def reaches(self) -> list[Reach]:
         """The concepts an entry can answer by, when the question is answerable."""

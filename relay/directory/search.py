@@ -312,7 +312,7 @@ async def _answers(session: AsyncSession, index: Index, query: Query) -> list[Sc
     scored: dict[int, Scored] = {}
     if query.area:
         await _score(session, index, scorer, find, scored, near_places(scorer.proximity, index))
-        best = scorer.best_possible - 1e-9
+        best = scorer.best_possible + scorer.beside - 1e-9
         if sum(s.text >= MIN_TEXT and s.total >= best for s in scored.values()) >= PAGE:
             return select(list(scored.values()), MAX_RESULTS)
     await _score(session, index, scorer, find, scored)
@@ -351,7 +351,7 @@ async def _score_ranked(
         candidates = _placed(index.postings, scorer.proximity, candidates)
     for start in range(0, len(candidates), MAX_RESULTS):
         batch = candidates[start : start + MAX_RESULTS]
-        beyond = batch[0][1] - 1e-9  # ties come after: by id, as the ranking
+        beyond = batch[0][1] + scorer.beside - 1e-9  # ties come after: by id, as the ranking
         if sum(s.text >= MIN_TEXT and s.total >= beyond for s in scored.values()) >= MAX_RESULTS:
             return
         for doc in await index.docs_for(session, [i for i, _ in batch if i not in scored]):

@@ -17,6 +17,7 @@ from relay.directory.french import (
     AGE_WORDS,
     CIRCUMSTANCE_MARKERS,
     CLAUSE_BREAKS,
+    CONTRACTED_ARTICLES,
     DEMONSTRATIVES,
     EVERYDAY_WORDS,
     FORM_WORDS,
@@ -54,9 +55,6 @@ SYNONYM = 0.9  # an entry found through a synonym ranks a little below one found
 SYNONYM_STEP = 0.01
 _PLACE_LINKS = frozenset({"de", "du", "la", "le", "les", "l", "d"})
 _OF = frozenset({"de", "du", "d"})
-# The article these words hold ("au Mans", "près des Mureaux"): a commune's name after them
-# begins with it
-_ARTICLE_IN = {"du": "le", "au": "le", "aux": "les", "des": "les"}
 _NAMED_AFTER_SOMEONE = frozenset({"maladie", "syndrome"})
 _POSTAL_CODE = re.compile(r"\d{5}")
 _AGE = re.compile(r"^(\d{1,3})(?:-(\d{1,3}))?$")
@@ -532,7 +530,7 @@ def _article_not_its(words: list[str], tail: list[int]) -> bool:
     "la salle des fêtes" is not Fête, in Haute-Marne)."""
     if not tail or tail[0] == 0:
         return False
-    article = _ARTICLE_IN.get(words[tail[0] - 1])
+    article = CONTRACTED_ARTICLES.get(words[tail[0] - 1])
     said = [words[n] for n in tail]
     return article is not None and _in_france(said) and not _in_france([article, *said])
 
