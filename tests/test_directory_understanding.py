@@ -310,6 +310,9 @@ def test_what_an_acronym_stands_for_is_read_as_one_need() -> None:
 def test_this_weekend_says_when_beside_what_is_asked() -> None:
     concepts = read("on a eu un rapport sans préservatif ce week-end").concepts
     assert [c.circumstance for c in concepts] == [False, True]
+    # … and "ouverte le dimanche", "ouvertes la nuit": when it is open, not what it is
+    for question in ("pharmacie ouverte le dimanche", "urgences pédiatriques ouvertes la nuit"):
+        assert [c.circumstance for c in read(question).concepts] == [False, True], question
     assert read("parents de jeunes enfants").publics == {"parents", "enfants"}
 
 

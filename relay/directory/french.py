@@ -85,11 +85,16 @@ PERSONS = _token_set(
 # mois", "chaque semaine", "depuis 3 semaines", "hier soir", "samedi soir"): the time word after
 # them says when, not what is looked for, and is dropped ("il boit tous les soirs" is about
 # drinking, not evening care; "il m'a frappée hier soir" is about violence).
-FREQUENCY_MARKERS = _token_set(
-    "tous toutes chaque depuis dans plusieurs quelques pendant durant hier avant-hier "
-    "ses mes tes nos vos leurs "  # "il passe ses nuits sur les paris sportifs"
-    "lundi mardi mercredi jeudi vendredi samedi dimanche"
+WEEK_DAYS = _token_set("lundi mardi mercredi jeudi vendredi samedi dimanche")
+FREQUENCY_MARKERS = (
+    _token_set(
+        "tous toutes chaque depuis dans plusieurs quelques pendant durant hier avant-hier "
+        "ses mes tes nos vos leurs "  # "il passe ses nuits sur les paris sportifs"
+    )
+    | WEEK_DAYS
 )
+# "ouvert la nuit", "ouverte le dimanche": the time after them says when, not what
+OPEN_WORDS = _token_set("ouvert ouverte ouverts ouvertes")
 # "ce week-end", "cette nuit": when, said beside what is asked (a circumstance of it)
 DEMONSTRATIVES = _token_set("ce cet cette")
 TIME_WORDS = _token_set(

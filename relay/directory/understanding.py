@@ -28,6 +28,8 @@ from relay.directory.french import (
     MONTH_AGE_LINKS,
     MONTH_WORDS,
     NUMBER_WORDS,
+    OPEN_WORDS,
+    PLACE_ARTICLES,
     QUESTION_LEADS,
     QUESTION_WORDS,
     QUITTING_VERBS,
@@ -38,6 +40,7 @@ from relay.directory.french import (
     SOUGHT_AFTER_NEGATION,
     STOP_WORDS,
     TIME_WORDS,
+    WEEK_DAYS,
 )
 from relay.directory.places import Place, PlaceFinder
 from relay.directory.synonyms import Phrase
@@ -56,6 +59,7 @@ SYNONYM_STEP = 0.01
 _PLACE_LINKS = frozenset({"de", "du", "la", "le", "les", "l", "d"})
 _OF = frozenset({"de", "du", "d"})
 _NAMED_AFTER_SOMEONE = frozenset({"maladie", "syndrome"})
+_OPEN_WHEN = TIME_WORDS | WEEK_DAYS  # "ouvert la nuit", "ouverte le dimanche"
 _POSTAL_CODE = re.compile(r"\d{5}")
 _AGE = re.compile(r"^(\d{1,3})(?:-(\d{1,3}))?$")
 _PUNCTUATION = re.compile(r"[,.;:!?]")
@@ -474,7 +478,16 @@ def _circumstances(text: str, found: list[Span]) -> set[int]:
             inside = True
         elif inside or (span.token in TIME_WORDS and n and found[n - 1].token in DEMONSTRATIVES):
             words.add(n)  # … and "ce week-end", "cette nuit": when, beside what is asked
+        elif span.token in _OPEN_WHEN and _opened(found, n):
+            words.add(n)  # "ouvert la nuit", "ouverte le dimanche": when, beside what is asked
     return words
+
+
+def _opened(found: list[Span], n: int) -> bool:
+    before = [span.token for span in found[max(0, n - 2) : n]]
+    while before and before[-1] in PLACE_ARTICLES:
+        before.pop()
+    return bool(before) and before[-1] in OPEN_WORDS
 
 
 def _clauses(text: str, found: list[Span]) -> list[int]:
