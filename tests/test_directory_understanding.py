@@ -316,6 +316,13 @@ def test_this_weekend_says_when_beside_what_is_asked() -> None:
     assert read("parents de jeunes enfants").publics == {"parents", "enfants"}
 
 
+def test_ending_one_s_life_is_said_with_en() -> None:
+    # "en finir" is suicidal; "finir le mois", "finir mes soins à la maison" are not
+    assert "finir" in words(read("j'ai envie d'en finir"))
+    for question in ("je n'arrive pas à finir le mois", "je voudrais finir mes soins chez moi"):
+        assert "finir" not in words(read(question)), question
+
+
 def test_a_word_read_by_the_word_before_it() -> None:
     # pay that "tombe" arrives; a grandmother who "tombe" falls
     assert words(read("la paie tombe dans dix jours")) == []

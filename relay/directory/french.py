@@ -246,6 +246,8 @@ HOMOGRAPHS: dict[str, tuple[frozenset[str], str, str | None]] = {
         "",
         None,
     ),
+    # "en finir" is to end one's life; "finir le mois", "finir mes soins" end something else
+    "finir": (_token_set("en"), "finir", ""),
 }
 
 # A verb whose reflexive form says something else: "elle s'est perdue" (she lost her way: is
