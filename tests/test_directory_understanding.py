@@ -316,11 +316,15 @@ def test_this_weekend_says_when_beside_what_is_asked() -> None:
     assert read("parents de jeunes enfants").publics == {"parents", "enfants"}
 
 
-def test_ending_one_s_life_is_said_with_en() -> None:
-    # "en finir" is suicidal; "finir le mois", "finir mes soins à la maison" are not
+def test_ending_one_s_life_is_said_in_so_many_words() -> None:
+    # "en finir", "je veux plus vivre" are suicidal; "finir le mois", "vivre en appartement"
+    # are not
     assert "finir" in words(read("j'ai envie d'en finir"))
+    assert "vivre" in words(read("je veux plus vivre"))
+    assert "vivre" in words(read("j'ai plus envie de vivre"))
     for question in ("je n'arrive pas à finir le mois", "je voudrais finir mes soins chez moi"):
         assert "finir" not in words(read(question)), question
+    assert "vivre" not in words(read("mon fils handicapé veut vivre en appartement"))
 
 
 def test_a_word_read_by_the_word_before_it() -> None:

@@ -246,8 +246,10 @@ HOMOGRAPHS: dict[str, tuple[frozenset[str], str, str | None]] = {
         "",
         None,
     ),
-    # "en finir" is to end one's life; "finir le mois", "finir mes soins" end something else
+    # "en finir", "ne plus vivre", "envie de vivre" speak of one's life; "finir le mois", "vivre
+    # en appartement" of something else
     "finir": (_token_set("en"), "finir", ""),
+    "vivre": (_token_set("plus pas jamais de d"), "vivre", ""),
 }
 
 # A verb whose reflexive form says something else: "elle s'est perdue" (she lost her way: is
