@@ -304,6 +304,7 @@ async def test_a_need_finds_the_service_that_answers_it(
         "vétérinaire de garde ce week-end",  # however rare the words around it
         "cabinet d'ostéopathe à Pornic",
         "cours de natation pour adultes",
+        "faire garder mon chien pendant les vacances",  # minding a dog is no child care
         # a story opening on a trade: the trade is what is asked, not the words that tell it
         "un garagiste pas cher pour réparer ma voiture",
         "dégustation de vin à Pornic",  # leisure, however known its other words
