@@ -316,6 +316,11 @@ def test_this_weekend_says_when_beside_what_is_asked() -> None:
     assert read("parents de jeunes enfants").publics == {"parents", "enfants"}
 
 
+def test_keeping_a_pregnancy_is_not_child_care() -> None:
+    assert words(read("je suis enceinte et je ne veux pas le garder")) == ["enceinte", "ivg"]
+    assert "garder" in words(read("qui peut garder ma fille de 8 mois"))
+
+
 def test_ending_one_s_life_is_said_in_so_many_words() -> None:
     # "en finir", "je veux plus vivre" are suicidal; "finir le mois", "vivre en appartement"
     # are not

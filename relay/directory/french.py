@@ -252,6 +252,12 @@ HOMOGRAPHS: dict[str, tuple[frozenset[str], str, str | None]] = {
     "vivre": (_token_set("plus pas jamais de d"), "vivre", ""),
 }
 
+# Words read by what a question said before them: "garder" after a pregnancy is keeping it or
+# not ("je suis enceinte et je ne veux pas le garder"), not child care.
+SAID_AFTER: dict[str, tuple[frozenset[str], str]] = {
+    "garder": (_token_set("enceinte grossesse"), "ivg"),
+}
+
 # A verb whose reflexive form says something else: "elle s'est perdue" (she lost her way: is
 # disoriented), "il se perd" — not "elle a perdu son mari". Read as the word that says it.
 REFLEXIVE_PRONOUNS = _token_set("se s me m te t")

@@ -37,6 +37,7 @@ from relay.directory.french import (
     REFLEXIVE_AUXILIARIES,
     REFLEXIVE_MEANINGS,
     REFLEXIVE_PRONOUNS,
+    SAID_AFTER,
     SOUGHT_AFTER_NEGATION,
     STOP_WORDS,
     TIME_WORDS,
@@ -597,10 +598,13 @@ def _home_first(places: list[Place], words: list[str]) -> list[Place]:
 
 
 def _homographs(words: list[str]) -> list[str]:
-    """Words read by the word before them ("du bois", "je bois", "la paie tombe")."""
+    """Words read by the word before them ("du bois", "je bois", "la paie tombe"), or by what
+    the question said before ("enceinte, je ne veux pas le garder")."""
     read = list(words)
     for n, word in enumerate(words):
-        if word in HOMOGRAPHS:
+        if word in SAID_AFTER and not SAID_AFTER[word][0].isdisjoint(words[:n]):
+            read[n] = SAID_AFTER[word][1]
+        elif word in HOMOGRAPHS:
             leads, after_lead, otherwise = HOMOGRAPHS[word]
             if n and words[n - 1] in leads:
                 read[n] = after_lead
