@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from relay.app import NO_TOKEN  # printed by `relay run` as its workers start
 from relay.delivery.worker import RECORD_INTERVAL_SECONDS, limits_for
 from relay.messages import ChatKind, ChatRef, Platform
 from relay.settings import load_settings
@@ -137,7 +138,9 @@ def test_two_processes_share_the_work_without_duplicates(
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     processes = [start_relay(env, log) for log in logs]
     try:
-        time.sleep(1.0)  # both processes up and idle before the announcement is queued
+        # Both processes up and idle before the announcement is queued: on a busy machine one
+        # can take seconds longer to start, and the other would have sent everything by then.
+        wait_until(lambda: all(NO_TOKEN in log.read_text(encoding="utf-8") for log in logs), 60)
         post(env)
         wait_until(lambda: asyncio.run(unfinished(database_url)) == 0, within=60)
     finally:
