@@ -180,7 +180,7 @@ def test_accents_ligatures_and_case_are_folded() -> None:
 
 
 def test_a_final_s_that_is_no_plural_stays() -> None:
-    assert [c.text for c in read("aides pour les fins de mois").concepts] == ["aide", "fin mois"]
+    assert [c.text for c in read("fins de mois difficiles").concepts] == ["fin mois"]
     assert [c.text for c in read("portage des repas").concepts] == ["portage", "repas"]
 
 
@@ -345,3 +345,35 @@ def test_not_having_something_is_read_as_without_it() -> None:
     assert "sans voiture hopital" in words(read("j'ai pas de voiture pour aller à l'hôpital"))
     # … only where synonyms.yaml names that need: "pas de chance" stays "chance"
     assert "sans" not in " ".join(words(read("pas de chance avec mon dentiste")))
+
+
+def test_help_and_people_frame_whom_it_is_for() -> None:
+    # "aide", "personnes" beside a need or a public are no need of their own
+    assert words(read("aide pour les personnes sans domicile")) == ["sans domicile"]
+    assert words(read("aide pour les personnes âgées")) == ["personne agee"]
+    # … but a help or a person alone is what is asked
+    assert words(read("j'ai besoin d'aide")) == ["aide"]
+
+
+def test_lacking_someone_for_something_is_what_is_asked() -> None:
+    query = read("je reprends le travail en janvier et je n'ai personne pour garder mon bébé")
+    assert words(query) == ["travail", "garder bebe"]
+    assert query.asked == query.concepts[1].clause
+    assert read("je reprends le travail en janvier, mon bébé a 3 mois").asked is None
+
+
+def test_fear_of_doing_something_is_no_need() -> None:
+    assert "peur" not in words(read("j'ai peur d'avoir attrapé quelque chose"))
+    assert "peur" not in words(read("j'ai peur de perdre mon logement"))
+    # fear of someone is
+    assert "peur" in words(read("j'ai peur de mon mari"))
+
+
+def test_staying_at_home_is_read_as_home() -> None:
+    assert "rester domicile" in words(read("ma mère veut rester chez elle"))
+    assert "domicile" not in " ".join(words(read("mon fils fume chez moi")))
+
+
+def test_what_something_costs_is_no_need() -> None:
+    # "coûte" is no typo of "chute"
+    assert words(read("le fioul me coûte une fortune")) == ["fioul"]

@@ -71,6 +71,7 @@ STOP_WORDS = _token_set(
     habite habites habitons habitez habitent habiter habitais habitait habitaient habité
     suivait suivais suivaient retrouvé retrouvée retrouvés retrouvées
     janvier février mars avril mai juin juillet août septembre octobre novembre décembre
+    coûte coûtent coûter coûté coûtait coûtaient fortune
     """
 )
 
@@ -127,6 +128,9 @@ CLAUSE_BREAKS = _token_set("et mais donc alors puis or")
 # garder ma fille ?"): the need it names is what is asked, whatever the clauses before it tell.
 QUESTION_WORDS = _token_set("qui où comment quel quelle quels quelles quoi combien est-ce")
 QUESTION_LEADS = _token_set("à a vers chez auprès de")  # "à qui", "vers qui", "auprès de qui"
+# "… et je n'ai personne pour garder mon bébé", "il me faut quelqu'un pour…": before "pour",
+# someone lacked or sought, so the clause says what is asked
+SOUGHT_SOMEONE = _token_set("personne quelqu'un qqn qqun")
 
 # Words that announce a place: "à Pornic", "près de Machecoul", "vers St Brevin", "sur Legé".
 LOCATION_MARKERS = _token_set(
@@ -210,12 +214,17 @@ EVERYDAY_WORDS = _token_set(
     karaté boxe équitation
     dégustation musée randonnée balade excursion festival concert cinéma spectacle plage
     tourisme touristique fête fêtes mariage anniversaire
+    déchetterie déchèterie déchets encombrants poubelle poubelles ordures recyclage
     """
 )
 
-# Words of the form of help beside what it is for ("services pour les 16-25 ans"): not a need
-# of their own, yet part of names ("France services", "service social"), so no stop words.
-FORM_WORDS = _token_set("service services dispositif dispositifs")
+# Words of the form of help beside what it is for ("services pour les 16-25 ans", "aide pour
+# les personnes sans domicile"), or of whom it is for: not a need of their own, yet part of names
+# ("France services", "service social", "aide à domicile", "personnes âgées"), so no stop words.
+# "personne" is also nobody ("je n'ai personne pour garder mon bébé").
+FORM_WORDS = _token_set(
+    "service services dispositif dispositifs aide aides personne personnes gens"
+)
 
 # Verbs of giving something up ("aide pour arrêter l'alcool", "réduire le cannabis"): before
 # what is given up, they say the help sought, not a need of their own; directories name the
@@ -226,6 +235,11 @@ QUITTING_VERBS = _token_set(
     diminuer diminue diminué réduire réduis réduit baisser
     """
 )
+
+# "peur d'avoir attrapé quelque chose", "peur de perdre mon logement": before what one fears
+# doing or undergoing, fear is not the need ("j'ai peur de mon mari" is)
+FEAR_WORDS = _token_set("peur crainte")
+INFINITIVE_ENDINGS = ("er", "ir", "re", "oir")
 
 # "pas de médecin" asks for a doctor; "pas de papiers", "pas de sécu" say what one lacks, read as
 # "sans papiers", "sans sécu" where synonyms.yaml has such a need. Not for these: they are sought.
@@ -250,6 +264,10 @@ HOMOGRAPHS: dict[str, tuple[frozenset[str], str, str | None]] = {
     # en appartement" of something else
     "finir": (_token_set("en"), "finir", ""),
     "vivre": (_token_set("plus pas jamais de d"), "vivre", ""),
+    # "qui s'occupe de ça ?" asks who handles it; "je m'occupe de ma mère" is caring for her
+    "occupe": (_token_set("qui"), "", None),
+    # "rester chez elle", "vieillir chez soi": at home
+    "chez": (_token_set("rester reste restent restons restez vieillir vivre"), "domicile", None),
 }
 
 # Words read by what a question said before them: "garder" after a pregnancy is keeping it or

@@ -20,10 +20,12 @@ from relay.directory.french import (
     CONTRACTED_ARTICLES,
     DEMONSTRATIVES,
     EVERYDAY_WORDS,
+    FEAR_WORDS,
     FORM_WORDS,
     FREQUENCY_MARKERS,
     HOME_VERBS,
     HOMOGRAPHS,
+    INFINITIVE_ENDINGS,
     LOCATION_MARKERS,
     MONTH_AGE_LINKS,
     MONTH_WORDS,
@@ -39,6 +41,7 @@ from relay.directory.french import (
     REFLEXIVE_PRONOUNS,
     SAID_AFTER,
     SOUGHT_AFTER_NEGATION,
+    SOUGHT_SOMEONE,
     STOP_WORDS,
     TIME_WORDS,
     WEEK_DAYS,
@@ -508,11 +511,15 @@ def _clauses(text: str, found: list[Span]) -> list[int]:
 def _asking_clause(found: list[Span], clauses: list[int]) -> int | None:
     """The first clause after the first that opens on a question word ("…, qui peut garder ma
     fille ?", "…, à qui s'adresser ?"); "qui" inside a clause ("le docteur qui me suivait")
-    tells, it does not ask."""
+    tells, it does not ask. Else one that lacks someone for something ("…, je n'ai personne
+    pour garder mon bébé")."""
     for n in range(1, len(found)):
         opens = clauses[n] != clauses[n - 1]
         led = n >= 2 and clauses[n - 2] != clauses[n - 1] and found[n - 1].token in QUESTION_LEADS
         if found[n].token in QUESTION_WORDS and (opens or led) and clauses[n] > 0:
+            return clauses[n]
+    for n in range(1, len(found) - 1):
+        if found[n].token in SOUGHT_SOMEONE and found[n + 1].token == "pour" and clauses[n] > 0:
             return clauses[n]
     return None
 
@@ -533,9 +540,18 @@ def _frames(words: list[str], segment: list[int], segments: list[list[int]], at:
     if len(segment) != 1:
         return False
     word = words[segment[0]]
-    return (word in QUITTING_VERBS and at + 1 < len(segments)) or (
-        word in FORM_WORDS and len(segments) > 1
+    return (
+        (word in QUITTING_VERBS and at + 1 < len(segments))
+        or (word in FORM_WORDS and len(segments) > 1)
+        or (word in FEAR_WORDS and _before_an_infinitive(words, segment[0]))
     )
+
+
+def _before_an_infinitive(words: list[str], n: int) -> bool:
+    """ "peur de perdre…", "peur d'avoir…" (the elided "d'" is no word): a verb in the
+    infinitive follows."""
+    after = words[n + 2 : n + 3] if words[n + 1 : n + 2] == ["de"] else words[n + 1 : n + 2]
+    return bool(after) and after[0].endswith(INFINITIVE_ENDINGS)
 
 
 def _article_not_its(words: list[str], tail: list[int]) -> bool:
