@@ -71,7 +71,7 @@ STOP_WORDS = _token_set(
     habite habites habitons habitez habitent habiter habitais habitait habitaient habité
     suivait suivais suivaient retrouvé retrouvée retrouvés retrouvées
     janvier février mars avril mai juin juillet août septembre octobre novembre décembre
-    coûte coûtent coûter coûté coûtait coûtaient fortune
+    coûte coûtent coûter coûté coûtait coûtaient fortune minuscule ridicule dérisoire
     """
 )
 
