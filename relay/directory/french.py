@@ -72,6 +72,7 @@ STOP_WORDS = _token_set(
     suivait suivais suivaient retrouvé retrouvée retrouvés retrouvées
     janvier février mars avril mai juin juillet août septembre octobre novembre décembre
     coûte coûtent coûter coûté coûtait coûtaient fortune minuscule ridicule dérisoire
+    devra devrai devras devrait devrais devraient devront devons devez doivent
     """
 )
 
