@@ -202,7 +202,7 @@ def test_out_of_directory_questions_stay_out(
             assert not word.search(text), (row["id"], word.pattern)
 
 
-# The fourth to twenty-first territories (tests/data/fourth_territory, the Pays de Saint-Omer;
+# The fourth to twenty-second territories (tests/data/fourth_territory, the Pays de Saint-Omer;
 # tests/data/fifth_territory, Épinal and the Vosges; tests/data/sixth_territory, Bergerac and its
 # surroundings; tests/data/seventh_territory, Aurillac and its surroundings;
 # tests/data/eighth_territory, Lannion and the Trégor; tests/data/ninth_territory, Saumur and the
@@ -215,8 +215,8 @@ def test_out_of_directory_questions_stay_out(
 # tests/data/eighteenth_territory, Corte and the Centre Corse; tests/data/nineteenth_territory,
 # Saint-Laurent-du-Maroni and the Ouest guyanais; tests/data/twentieth_territory, Maubeuge and the
 # Sambre-Avesnois; tests/data/twentyfirst_territory, Colmar and the Vallées de Kaysersberg and de
-# Munster): held-out sets,
-# checked here for their format only; they are never searched by the tests.
+# Munster; tests/data/twentysecond_territory, Saint-Pierre and the south of La Réunion): held-out
+# sets, checked here for their format only; they are never searched by the tests.
 HELD_OUT_CATEGORIES = {
     "plain": 18,
     "abbreviation": 12,
@@ -258,6 +258,7 @@ HELD_OUT = [
     HeldOut("nineteenth_territory", "sl", r"973\d{2}", (3.5, 5.9), (-54.7, -52.2)),
     HeldOut("twentieth_territory", "sb", r"59\d{3}", (49.9, 50.4), (3.6, 4.3)),
     HeldOut("twentyfirst_territory", "cm", r"68\d{3}", (47.8, 48.3), (7.0, 7.6)),
+    HeldOut("twentysecond_territory", "rs", r"974\d{2}", (-21.45, -20.85), (55.2, 55.85)),
 ]
 
 
