@@ -377,3 +377,29 @@ def test_staying_at_home_is_read_as_home() -> None:
 def test_what_something_costs_is_no_need() -> None:
     # "coûte" is no typo of "chute"
     assert words(read("le fioul me coûte une fortune")) == ["fioul"]
+
+
+def test_inside_something_is_no_unknown_place() -> None:
+    # after "dans", "sur", an unknown word is a place only if it is a commune of France
+    query = read("j'ai de la fièvre et mal partout dans les muscles")
+    assert query.unknown_place is None
+    assert read("un dentiste à Zzyzx").unknown_place == "Zzyzx"
+
+
+def test_since_then_is_not_a_clause_of_why() -> None:
+    concepts = read("j'ai nettoyé le jardin et depuis j'ai de la fièvre").concepts
+    assert [c.text for c in concepts if not c.circumstance][-1] == "fievre"
+    assert all(c.circumstance for c in read("depuis mon divorce").concepts)
+    since = read("je bois trop depuis qu'elle a perdu son travail").concepts
+    assert [c.circumstance for c in since] == [False, True]
+
+
+def test_the_weather_says_when() -> None:
+    # "pluie" is no need (nor a typo of "plaie")
+    assert words(read("depuis les grosses pluies j'ai de la fièvre")) == ["grosse", "fievre"]
+
+
+def test_lacking_something_for_something_is_what_is_asked() -> None:
+    query = read("j'ai perdu mon travail et je n'ai plus rien pour manger ce mois-ci")
+    assert "mois-ci" not in words(query)
+    assert query.asked == 1

@@ -73,6 +73,8 @@ STOP_WORDS = _token_set(
     janvier février mars avril mai juin juillet août septembre octobre novembre décembre
     coûte coûtent coûter coûté coûtait coûtaient fortune minuscule ridicule dérisoire
     devra devrai devras devrait devrais devraient devront devons devez doivent
+    pluie pluies orage orages averse averses
+    mois-ci jours-ci temps-ci
     """
 )
 
@@ -121,6 +123,11 @@ NUMBER_WORDS = {
 # j'ai perdu mon travail"): what the clause names is the circumstance of the need, not the need,
 # up to a comma or a word that opens another clause ("et", "mais"…).
 CIRCUMSTANCE_MARKERS = _token_set("quand lorsque depuis parce puisque après")
+# "… et depuis j'ai de la fièvre": "depuis" before a subject or an auxiliary is "since then",
+# and what follows is the need, not a clause of why
+SUBJECTS_AND_AUXILIARIES = _token_set(
+    "je j tu il elle on nous vous ils elles ai as a avons avez ont suis es est sommes êtes sont"
+)
 # "venir de" and a verb says what has just happened ("on vient d'emménager et on trouve pas de
 # médecin", "je viens de perdre mon travail et je peux plus payer mon loyer"): a circumstance too.
 RECENT_PAST = _token_set("viens vient venons venez viennent venais venait venaient")
@@ -129,15 +136,20 @@ CLAUSE_BREAKS = _token_set("et mais donc alors puis or")
 # garder ma fille ?"): the need it names is what is asked, whatever the clauses before it tell.
 QUESTION_WORDS = _token_set("qui où comment quel quelle quels quelles quoi combien est-ce")
 QUESTION_LEADS = _token_set("à a vers chez auprès de")  # "à qui", "vers qui", "auprès de qui"
-# "… et je n'ai personne pour garder mon bébé", "il me faut quelqu'un pour…": before "pour",
-# someone lacked or sought, so the clause says what is asked
-SOUGHT_SOMEONE = _token_set("personne quelqu'un qqn qqun")
+# "… et je n'ai personne pour garder mon bébé", "il me faut quelqu'un pour…", "je n'ai plus rien
+# pour manger": before "pour", someone or something lacked or sought, so the clause says what is
+# asked
+LACKED_OR_SOUGHT = _token_set("personne quelqu'un qqn qqun rien")
 
 # Words that announce a place: "à Pornic", "près de Machecoul", "vers St Brevin", "sur Legé".
 LOCATION_MARKERS = _token_set(
     "à a au aux près pres vers sur dans autour côté proche proximité secteur alentours environs "
     "commune ville"
 )
+
+# … of which these also say where within something ("mal dans les muscles", "sur les murs",
+# "autour des yeux"): after them, an unknown word is a place only if it is a commune of France.
+INSIDE_MARKERS = _token_set("sur dans au aux autour côté")
 
 # Words saying where one lives ("j'habite à Marsac", "on vit à Bondy"): of several places in a
 # question, that one is where services are looked for ("l'hôpital de Guéret" is where one goes).

@@ -26,6 +26,8 @@ from relay.directory.french import (
     HOME_VERBS,
     HOMOGRAPHS,
     INFINITIVE_ENDINGS,
+    INSIDE_MARKERS,
+    LACKED_OR_SOUGHT,
     LOCATION_MARKERS,
     MONTH_AGE_LINKS,
     MONTH_WORDS,
@@ -41,8 +43,8 @@ from relay.directory.french import (
     REFLEXIVE_PRONOUNS,
     SAID_AFTER,
     SOUGHT_AFTER_NEGATION,
-    SOUGHT_SOMEONE,
     STOP_WORDS,
+    SUBJECTS_AND_AUXILIARIES,
     TIME_WORDS,
     WEEK_DAYS,
 )
@@ -62,6 +64,7 @@ SYNONYM = 0.9  # an entry found through a synonym ranks a little below one found
 SYNONYM_STEP = 0.01
 _PLACE_LINKS = frozenset({"de", "du", "la", "le", "les", "l", "d"})
 _OF = frozenset({"de", "du", "d"})
+_THAT_NEXT = re.compile(r"\s*qu\s*['’]", re.IGNORECASE)  # "depuis qu'elle…"
 _NAMED_AFTER_SOMEONE = frozenset({"maladie", "syndrome"})
 _OPEN_WHEN = TIME_WORDS | WEEK_DAYS  # "ouvert la nuit", "ouverte le dimanche"
 _POSTAL_CODE = re.compile(r"\d{5}")
@@ -272,8 +275,9 @@ class Understanding:
             said = [words[n] for n in tail]
             if _article_not_its(words, tail):
                 continue
-            # "PMI de Metz": after "de", only a commune of France is a place ("maison de Léa").
-            if marker in LOCATION_MARKERS or _in_france(said):
+            # "PMI de Metz": after "de", only a commune of France is a place ("maison de Léa");
+            # after "dans", "sur" too ("mal partout dans les muscles")
+            if (marker in LOCATION_MARKERS and marker not in INSIDE_MARKERS) or _in_france(said):
                 return rest[:at], tail
         # "mission locale Lyon": a commune of France ending a short question, without a marker;
         # a story's last word is a word ("… quand on l'appelle", and Appelle is in the Tarn)
@@ -477,7 +481,7 @@ def _circumstances(text: str, found: list[Span]) -> set[int]:
         if span.token in CLAUSE_BREAKS:
             inside = False
         elif span.token in CIRCUMSTANCE_MARKERS:
-            inside = not _a_duration(found, n)
+            inside = not (_a_duration(found, n) or _since_then(text, found, n))
         elif span.token in RECENT_PAST and _OF_NEXT.match(text, span.end):
             inside = True
         elif inside or (span.token in TIME_WORDS and n and found[n - 1].token in DEMONSTRATIVES):
@@ -485,6 +489,16 @@ def _circumstances(text: str, found: list[Span]) -> set[int]:
         elif span.token in _OPEN_WHEN and _opened(found, n):
             words.add(n)  # "ouvert la nuit", "ouverte le dimanche": when, beside what is asked
     return words
+
+
+def _since_then(text: str, found: list[Span], n: int) -> bool:
+    """ "depuis j'ai de la fièvre": since then, not since something ("depuis qu'elle a…")."""
+    return (
+        found[n].token == "depuis"
+        and n + 1 < len(found)
+        and found[n + 1].token in SUBJECTS_AND_AUXILIARIES
+        and not _THAT_NEXT.match(text, found[n].end)
+    )
 
 
 def _opened(found: list[Span], n: int) -> bool:
@@ -511,15 +525,15 @@ def _clauses(text: str, found: list[Span]) -> list[int]:
 def _asking_clause(found: list[Span], clauses: list[int]) -> int | None:
     """The first clause after the first that opens on a question word ("…, qui peut garder ma
     fille ?", "…, à qui s'adresser ?"); "qui" inside a clause ("le docteur qui me suivait")
-    tells, it does not ask. Else one that lacks someone for something ("…, je n'ai personne
-    pour garder mon bébé")."""
+    tells, it does not ask. Else one that lacks someone or something for something ("…, je
+    n'ai personne pour garder mon bébé", "…, je n'ai plus rien pour manger")."""
     for n in range(1, len(found)):
         opens = clauses[n] != clauses[n - 1]
         led = n >= 2 and clauses[n - 2] != clauses[n - 1] and found[n - 1].token in QUESTION_LEADS
         if found[n].token in QUESTION_WORDS and (opens or led) and clauses[n] > 0:
             return clauses[n]
     for n in range(1, len(found) - 1):
-        if found[n].token in SOUGHT_SOMEONE and found[n + 1].token == "pour" and clauses[n] > 0:
+        if found[n].token in LACKED_OR_SOUGHT and found[n + 1].token == "pour" and clauses[n] > 0:
             return clauses[n]
     return None
 
