@@ -550,7 +550,8 @@ def _a_duration(found: list[Span], n: int) -> bool:
 
 def _frames(words: list[str], segment: list[int], segments: list[list[int]], at: int) -> bool:
     """A word that frames the other needs said: "arrêter l'alcool" (what is given up is the
-    need, the verb says the help sought), "services pour les jeunes"."""
+    need, the verb says the help sought), "services pour les jeunes", "peur d'avoir attrapé
+    quelque chose" (what one fears is the need)."""
     if len(segment) != 1:
         return False
     word = words[segment[0]]
