@@ -161,8 +161,10 @@ HOME_VERBS = _token_set(
 # Abbreviations of place names, expanded before matching communes: "st brevin", "ste pazanne".
 PLACE_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints"}
 
+# The definite articles ("ouverte le dimanche")
+ARTICLES = _token_set("la le les")
 # Leading articles of commune names, optional when typed: "Chevrolière" for "La Chevrolière".
-PLACE_ARTICLES = _token_set("la le les")
+PLACE_ARTICLES = ARTICLES
 # The article a contraction holds: "au Mans" is "à Le Mans", "près des Mureaux" "de Les Mureaux"
 CONTRACTED_ARTICLES = {"du": "le", "au": "le", "aux": "les", "des": "les"}
 

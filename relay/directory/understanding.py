@@ -15,6 +15,7 @@ from relay.directory import france
 from relay.directory.analysis import Span, sound, spans
 from relay.directory.french import (
     AGE_WORDS,
+    ARTICLES,
     CIRCUMSTANCE_MARKERS,
     CLAUSE_BREAKS,
     CONTRACTED_ARTICLES,
@@ -33,7 +34,6 @@ from relay.directory.french import (
     MONTH_WORDS,
     NUMBER_WORDS,
     OPEN_WORDS,
-    PLACE_ARTICLES,
     QUESTION_LEADS,
     QUESTION_WORDS,
     QUITTING_VERBS,
@@ -503,7 +503,7 @@ def _since_then(text: str, found: list[Span], n: int) -> bool:
 
 def _opened(found: list[Span], n: int) -> bool:
     before = [span.token for span in found[max(0, n - 2) : n]]
-    while before and before[-1] in PLACE_ARTICLES:
+    while before and before[-1] in ARTICLES:
         before.pop()
     return bool(before) and before[-1] in OPEN_WORDS
 
